@@ -1,0 +1,42 @@
+"""Command line: `python -m bot run | train | check`."""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from bot import launcher
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="De rol-adviesassistent.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="train als het nodig is en start beide servers")
+    run.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    run.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    run.add_argument("--host", default=os.environ.get("RASA_HOST", "127.0.0.1"),
+                     help="adres waarop de Rasa-server luistert (standaard alleen deze machine)")
+    run.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var",
+                     help="map voor de gespreksdatabase en de logs")
+    run.add_argument("--no-train", action="store_true", help="gebruik het bestaande model")
+
+    train = commands.add_parser("train", help="train alleen als data, config of domain veranderd is")
+    train.add_argument("--force", action="store_true")
+
+    commands.add_parser("check", help="controleer het kennisbestand")
+
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        launcher.train_if_needed(force=args.force)
+        return 0
+    if args.command == "check":
+        launcher.check_knowledge()
+        print("Kennisbestand in orde.")
+        return 0
+    if not args.no_train:
+        launcher.train_if_needed()
+    return launcher.serve(args.rasa_port, args.action_port, args.var_dir.resolve(), args.host)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
