@@ -1,0 +1,71 @@
+# One command runs the assistant (`make run`), one runs every test (`make test`).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_DETERMINISTIC_OPS := 1
+export PYTHONHASHSEED := 0
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+SPACY_PIPELINE := build/spacy_nl/meta.json
+
+# Rasa 3.6 needs Python 3.8-3.10. Take the first interpreter on PATH that really runs
+# (a pyenv shim may exist but fail), then fall back to pyenv's own versions.
+FIND_PYTHON := for p in python3.10 python3.9 python3.8 \
+	  $$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.{10,9,8}*/bin/python 2>/dev/null); do \
+	  if "$$p" -c 'import sys; sys.exit(not ((3, 8) <= sys.version_info[:2] <= (3, 10)))' 2>/dev/null; then \
+	    echo "$$p"; break; fi; done
+
+.PHONY: help setup train run test test-unit validate test-stories test-e2e clean
+
+help:
+	@echo "make run    start the assistant (sets up and trains when needed)"
+	@echo "make test   run all tests (setup included)"
+	@echo "make train  train only when data, config or domain changed"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@python="$$($(FIND_PYTHON))"; \
+	if [ -z "$$python" ]; then \
+	  echo "Geen Python 3.8-3.10 gevonden (Rasa 3.6 heeft dat nodig). Installeer bijvoorbeeld python3.10 en probeer opnieuw." >&2; \
+	  exit 1; fi; \
+	echo "[setup] virtuele omgeving met $$python"; \
+	[ -x $(PY) ] || "$$python" -m venv $(VENV)
+	@echo "[setup] pakketten installeren (de eerste keer enkele minuten)..."
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on \
+	  -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+$(SPACY_PIPELINE): $(VENV)/.installed bot/build_spacy.py
+	@echo "[setup] Nederlandse spaCy-pijplijn bouwen (blank nl + lemma-tabellen)..."
+	$(PY) bot/build_spacy.py
+
+setup: $(VENV)/.installed $(SPACY_PIPELINE)
+
+train: setup
+	$(PY) -m bot train
+
+run: setup
+	$(PY) -m bot run
+
+validate: setup
+	$(RASA) data validate --fail-on-warnings
+
+test-unit: setup
+	$(PY) -m pytest -q tests --ignore=tests/e2e
+
+test-stories: train
+	$(RASA) test core --model models/role-advice.tar.gz --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out var/results/stories
+
+test-e2e: train
+	$(PY) -m pytest -q tests/e2e
+
+test: validate test-unit test-stories test-e2e
+
+clean:
+	rm -rf models build var/results

@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions; the knowledge file is read by actions/knowledge.py."""

@@ -1,0 +1,173 @@
+"""The knowledge file: the real one loads, broken ones fail clearly, answers hold the facts."""
+import copy
+import itertools
+
+import pytest
+import yaml
+
+from actions import knowledge as kb
+
+REAL = kb.load(kb.DEFAULT_PATH)
+RAW = yaml.safe_load(kb.DEFAULT_PATH.read_text(encoding="utf-8"))
+
+
+def write(tmp_path, data, name="knowledge.yml"):
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True),
+                    encoding="utf-8")
+    return path
+
+
+def broken(mutate):
+    data = copy.deepcopy(RAW)
+    mutate(data)
+    return data
+
+
+# ---- loading -----------------------------------------------------------------------------
+
+def test_real_file_loads_with_every_role_aspect_dimension_and_topic():
+    assert set(REAL.roles) == set(kb.ROLES)
+    for role in REAL.roles.values():
+        assert set(role.aspects) == set(kb.ASPECTS)
+    assert set(REAL.differences) == set(kb.DIMENSIONS)
+    assert set(REAL.agency) == set(kb.AGENCY_TOPICS)
+
+
+def test_every_entry_names_its_article_section():
+    entries = [e for r in REAL.roles.values() for e in r.aspects.values()]
+    entries += list(REAL.agency.values()) + list(REAL.differences.values())
+    assert all(e.source.strip() for e in entries)
+
+
+@pytest.mark.parametrize("mutate, key, problem", [
+    (lambda d: d["roles"]["secretaresse"]["aspects"].pop("opleiding"),
+     "roles.secretaresse.aspects.opleiding", "ontbreekt"),
+    (lambda d: d["roles"]["office_manager"].update(salaris="veel"),
+     "roles.office_manager.salaris", "onbekende sleutel"),
+    (lambda d: d["roles"]["office_manager"]["aspects"]["taken"].update(text=""),
+     "roles.office_manager.aspects.taken.text", "niet-lege tekst"),
+    (lambda d: d["roles"]["office_manager"]["aspects"]["taken"].update(items="budget"),
+     "roles.office_manager.aspects.taken.items", "lijst"),
+    (lambda d: d["roles"]["secretaresse"]["aspects"]["taken"]["items"].append(42),
+     "roles.secretaresse.aspects.taken.items[", "tekst"),
+    (lambda d: d["differences"]["leiderschap"].pop("source"),
+     "differences.leiderschap.source", "ontbreekt"),
+    (lambda d: d["agency"].update(contact=["bel ons"]),
+     "agency.contact", "mapping"),
+    (lambda d: d.update(schema_version=2), "schema_version", "verwacht 1"),
+    (lambda d: d.pop("differences"), "differences", "ontbreekt"),
+])
+def test_broken_file_names_path_and_key(tmp_path, mutate, key, problem):
+    path = write(tmp_path, broken(mutate))
+    with pytest.raises(kb.KnowledgeError) as error:
+        kb.load(path)
+    message = str(error.value)
+    assert str(path) in message
+    assert key in message
+    assert problem in message
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(kb.KnowledgeError, match="bestaat niet"):
+        kb.load(tmp_path / "nergens.yml")
+
+
+def test_invalid_yaml_gives_line(tmp_path):
+    path = write(tmp_path, "roles:\n  office_manager: [unclosed\n")
+    with pytest.raises(kb.KnowledgeError, match=r"geen geldige YAML \(regel \d+"):
+        kb.load(path)
+
+
+def test_file_that_is_not_a_mapping(tmp_path):
+    with pytest.raises(kb.KnowledgeError, match="mapping"):
+        kb.load(write(tmp_path, "- alleen\n- een lijst\n"))
+
+
+def test_knowledge_file_env_var_is_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("KNOWLEDGE_FILE", str(tmp_path / "weg.yml"))
+    with pytest.raises(kb.KnowledgeError, match="weg.yml"):
+        kb.load()
+
+
+# ---- answer composition ------------------------------------------------------------------
+
+@pytest.mark.parametrize("role, aspect", list(itertools.product(kb.ROLES, kb.ASPECTS)))
+def test_every_role_aspect_answer(role, aspect):
+    answer = REAL.role_answer(role, aspect)
+    entry = REAL.roles[role].aspects[aspect]
+    assert REAL.roles[role].name in answer.splitlines()[0]  # heading names the role
+    assert entry.text in answer
+    for item in entry.items:
+        assert f"• {item}" in answer
+    assert "<" not in answer and "{" not in answer  # plain text, no leftover template
+
+
+@pytest.mark.parametrize("dimension", kb.DIMENSIONS)
+def test_every_dimension_answer_names_both_roles(dimension):
+    answer = REAL.difference_answer(dimension)
+    diff = REAL.differences[dimension]
+    assert answer.startswith(diff.title)
+    assert f"• Office manager: {diff.office_manager}" in answer
+    assert f"• Secretaresse: {diff.secretaresse}" in answer
+
+
+@pytest.mark.parametrize("role, aspect, facts", [
+    ("office_manager", "definitie", ["kantoor", "coördineert", "organiseren"]),
+    ("secretaresse", "definitie", ["telefoon", "e-mail", "agenda", "afspraken"]),
+    ("office_manager", "taken", ["personele zaken", "facilitaire zaken", "secretariaat", "werving", "budget", "beleid"]),
+    ("secretaresse", "taken", ["notul", "correspondentie", "afdelingen", "agenda"]),
+    ("office_manager", "opleiding", ["HBO"]),
+    ("secretaresse", "opleiding", ["basale", "certificering"]),
+    ("office_manager", "competenties", ["nauwkeurig", "kritisch", "taalgevoel", "klantgericht", "besluitvaardig"]),
+    ("secretaresse", "competenties", ["organisatorisch", "communicatie", "software", "probleemoplossend"]),
+    ("secretaresse", "werkomgeving", ["overheid", "scholen", "ziekenhuizen", "non-profit"]),
+    ("office_manager", "contacten", ["hoger management", "klanten", "leveranciers"]),
+])
+def test_answers_hold_the_article_facts(role, aspect, facts):
+    answer = REAL.role_answer(role, aspect).lower()
+    for fact in facts:
+        assert fact.lower() in answer, fact
+
+
+def test_competence_difference_contrasts_leadership_with_operational_work():
+    answer = REAL.difference_answer("competenties").lower()
+    assert "leiderschap" in answer and "strategisch" in answer and "operationeel" in answer
+
+
+def test_agency_contact_invents_no_address():
+    answer = REAL.agency_answer("contact")
+    assert "contact" in answer.lower()
+    assert "@" not in answer and "http" not in answer
+
+
+# ---- understanding the visitor's words ---------------------------------------------------
+
+@pytest.mark.parametrize("mention, key", [
+    ("office manager", "office_manager"), ("OM", "office_manager"), ("Office-Manager", "office_manager"),
+    ("officemanager", "office_manager"), ("secretaresses", "secretaresse"),
+    ("directiesecretaresse", "secretaresse"), ("secretaris", "secretaresse"), ("piloot", None), ("", None),
+])
+def test_role_key_resolves_aliases(mention, key):
+    assert REAL.role_key(mention) == key
+
+
+def test_roles_in_text_keeps_order_and_skips_the_word_om():
+    assert REAL.roles_in_text("verschil tussen secretaresse en office manager") == ["secretaresse", "office_manager"]
+    assert REAL.roles_in_text("wat heb je nodig om secretaresse te worden") == ["secretaresse"]
+
+
+@pytest.mark.parametrize("text, dimension", [
+    ("verschil in competenties", "competenties"),
+    ("wie heeft meer autonomie?", "zelfstandigheid"),
+    ("wie is zelfstandiger", "zelfstandigheid"),
+    ("zit er verschil in opleidingsniveau?", "opleiding"),
+    ("hebben ze met andere mensen contact?", "interactie"),
+    ("wie geeft er leiding", "leiderschap"),
+    ("wie denkt strategischer", "strategisch_denken"),
+    ("verschil in verantwoordelijkheden", "verantwoordelijkheden"),
+    ("hoe nemen ze beslissingen", "besluitvorming"),
+    ("wat is het verschil tussen office manager en secretaresse", None),
+])
+def test_dimension_in_text(text, dimension):
+    assert REAL.dimension_in_text(text) == dimension
