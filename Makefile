@@ -21,12 +21,14 @@ FIND_PYTHON := for p in python3.10 python3.9 python3.8 \
 	  if "$$p" -c 'import sys; sys.exit(not ((3, 8) <= sys.version_info[:2] <= (3, 10)))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: help setup train run test test-unit validate test-stories test-e2e clean
+.PHONY: help setup train run report test test-unit validate test-stories test-e2e clean
 
 help:
 	@echo "make run    start the assistant (sets up and trains when needed)"
 	@echo "make test   run all tests (setup included)"
 	@echo "make train  train only when data, config or domain changed"
+	@echo "make report questions the assistant could not answer, most frequent first"
+	@echo "make eval   NLU scores on the held-out questions, ours against Rasa's stock pipeline"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@python="$$($(FIND_PYTHON))"; \
@@ -51,6 +53,9 @@ train: setup
 
 run: setup
 	$(PY) -m bot run
+
+report: setup
+	@$(PY) -m bot report
 
 validate: setup
 	$(RASA) data validate --fail-on-warnings

@@ -25,6 +25,9 @@ def main(argv=None) -> int:
 
     commands.add_parser("check", help="controleer het kennisbestand")
 
+    report = commands.add_parser("report", help="onbeantwoorde vragen, meest gestelde eerst")
+    report.add_argument("--db", type=Path, default=None, help="standaard var/unanswered.db")
+
     args = parser.parse_args(argv)
     if args.command == "train":
         launcher.train_if_needed(force=args.force)
@@ -32,6 +35,11 @@ def main(argv=None) -> int:
     if args.command == "check":
         launcher.check_knowledge()
         print("Kennisbestand in orde.")
+        return 0
+    if args.command == "report":
+        from actions import unanswered
+
+        print(unanswered.report(args.db))
         return 0
     if not args.no_train:
         launcher.train_if_needed()

@@ -28,14 +28,15 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
-def base_env(action_port: int = 5055, tracker_db: Optional[Path] = None) -> dict:
+def base_env(action_port: int = 5055, var_dir: Path = PROJECT / "var") -> dict:
     env = dict(os.environ)
     env.update({
         "RASA_TELEMETRY_ENABLED": "false",  # nothing leaves the machine
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONPATH": str(PROJECT),
         "ACTION_PORT": str(action_port),
-        "TRACKER_DB": str(tracker_db or PROJECT / "var" / "tracker.db"),
+        "TRACKER_DB": str(var_dir / "tracker.db"),
+        "UNANSWERED_DB": str(var_dir / "unanswered.db"),
     })
     return env
 
@@ -133,7 +134,7 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str) -> int:
     check_knowledge()
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    env = base_env(action_port, var_dir / "tracker.db")
+    env = base_env(action_port, var_dir)
     processes: List[subprocess.Popen] = []
 
     def on_signal(signum, _frame):

@@ -78,7 +78,7 @@ def test_difference(text, expected, aspect):
     messages, events = run(ActionAnswerDifference(), tracker(text, "ask_difference"))
     assert expected in texts(messages)
     assert "Secretaresse:" in texts(messages)
-    assert events == [SlotSet("aspect", aspect)]
+    assert events == [SlotSet("aspect", aspect), SlotSet("comparing", True)]
 
 
 def test_agency_contact_and_offer():

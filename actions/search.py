@@ -1,0 +1,182 @@
+"""Last-resort search over the knowledge file, and role advice from a described need.
+
+Every entry of the knowledge file becomes a small document of Dutch lemmas (spaCy's lookup
+lemmatizer, the same pipeline the NLU uses). A question is scored with BM25; a match only
+counts as an answer when it covers most of the question's own content words, so "wat is het
+salaris van een secretaresse" (salaris: nowhere in the file) is not answered with a fact.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import spacy
+
+from actions.knowledge import Knowledge, fold
+
+SPACY_PIPELINE = Path(__file__).resolve().parent.parent / "build" / "spacy_nl"
+MIN_PREFIX = 5  # "opleiding" matches "opleidingsniveau": Dutch glues words together
+K1, B = 1.5, 0.75
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    if SPACY_PIPELINE.exists():
+        return spacy.load(SPACY_PIPELINE)
+    return spacy.blank("nl")  # tokens without lemmas: still searchable, a little less well
+
+
+def lemmas(text: str) -> List[str]:
+    """Content lemmas of a text: folded, without stop words, numbers and punctuation."""
+    doc = _nlp()(text.lower())
+    stop = _nlp().Defaults.stop_words
+    out = []
+    for token in doc:
+        if token.is_punct or token.is_space or token.like_num or token.text in stop:
+            continue
+        lemma = fold(token.lemma_ or token.text)
+        if len(lemma) > 1 and lemma not in stop:
+            out.append(lemma)
+    return out
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= MIN_PREFIX and long_.startswith(short)
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str        # "role", "difference" or "agency"
+    key: Tuple[str, ...]  # (role, aspect), (dimension,) or (topic,)
+    terms: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    document: Document
+    score: float
+    coverage: float  # share of the question's content words found in the document
+
+
+class KnowledgeSearch:
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        # Role names are everywhere in the file; they pick the role, not the entry.
+        self.role_words = {w for role in knowledge.roles.values()
+                           for alias in role.aliases + (fold(role.name),)
+                           for w in re.findall(r"\w+", alias)}
+        self.documents = self._documents()
+        self.avg_len = sum(len(d.terms) for d in self.documents) / len(self.documents)
+        df = Counter(t for d in self.documents for t in set(d.terms))
+        n = len(self.documents)
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+
+    def _documents(self) -> List[Document]:
+        k = self.knowledge
+        docs = []
+        for role in k.roles.values():
+            for aspect, entry in role.aspects.items():
+                text = " ".join((aspect, entry.text) + entry.items)
+                docs.append(Document("role", (role.key, aspect), tuple(self._terms(text))))
+        for diff in k.differences.values():
+            text = " ".join((diff.title, diff.office_manager, diff.secretaresse, diff.both))
+            docs.append(Document("difference", (diff.key,), tuple(self._terms(text))))
+        for topic, entry in k.agency.items():
+            text = " ".join((topic, entry.text) + entry.items)
+            docs.append(Document("agency", (topic,), tuple(self._terms(text))))
+        return docs
+
+    def _terms(self, text: str) -> List[str]:
+        return [t for t in lemmas(text) if t not in self.role_words]
+
+    def _score(self, query: List[str], doc: Document) -> Tuple[float, float]:
+        score, found = 0.0, 0
+        for q in set(query):
+            tf = sum(1 for t in doc.terms if _same_word(q, t))
+            if not tf:
+                continue
+            found += 1
+            idf = max((self.idf[t] for t in doc.terms if _same_word(q, t)), default=0.0)
+            score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(doc.terms) / self.avg_len))
+        return score, found / len(set(query))
+
+    def search(self, text: str, roles: Optional[List[str]] = None) -> List[Hit]:
+        """Documents ranked by BM25; role documents of other roles than `roles` are left out."""
+        query = self._terms(text)
+        if not query:
+            return []
+        hits = []
+        for doc in self.documents:
+            if roles and doc.kind == "role" and doc.key[0] not in roles:
+                continue
+            score, coverage = self._score(query, doc)
+            if score > 0:
+                hits.append(Hit(doc, score, coverage))
+        return sorted(hits, key=lambda h: (h.score, h.coverage), reverse=True)
+
+    def best_answer(self, text: str, roles: Optional[List[str]] = None,
+                    min_coverage: float = 0.6, min_score: float = 2.0) -> Optional[Hit]:
+        """The top hit if it is a strong match, else None (then we say we don't know)."""
+        hits = self.search(text, roles)
+        if hits and hits[0].coverage >= min_coverage and hits[0].score >= min_score:
+            return hits[0]
+        return None
+
+    def role_fit(self, text: str) -> Dict[str, List[str]]:
+        """For a described need, the items of each role's tasks, duties and competencies
+        that share words with it: the reasons to recommend that role."""
+        query = set(self._terms(text))
+        reasons: Dict[str, List[str]] = {}
+        for role in self.knowledge.roles.values():
+            found = []
+            for aspect in ("taken", "definitie", "verantwoordelijkheden", "competenties"):
+                for item in role.aspects[aspect].items:
+                    terms = self._terms(item)
+                    if any(_same_word(q, t) for q in query for t in terms) and item not in found:
+                        found.append(item)
+            reasons[role.key] = found
+        return reasons
+
+
+def looks_like_gibberish(text: str) -> bool:
+    """True when (almost) no word of the text is a known Dutch or English word form."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if not words:
+        return True
+    known = sum(1 for w in words if _is_known_word(w))
+    return known / len(words) < 0.4
+
+
+def _is_known_word(word: str) -> bool:
+    nlp = _nlp()
+    if word in nlp.Defaults.stop_words or word in ENGLISH_WORDS:
+        return True
+    if "lemmatizer" in nlp.pipe_names:  # the lookup table holds every inflected Dutch form
+        return word in nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    return False
+
+
+ENGLISH_WORDS = frozenset("""
+a an the what whats is are do does did how which who why where when of to in on for with and or
+between difference differences office manager managers secretary secretaries job jobs role
+roles task tasks duties skills education degree need needs you your me my i it this that can
+hi hello hey thanks thank bye goodbye please help bot human work works working
+""".split())
+
+
+def is_english(text: str) -> bool:
+    """A rough test: most words are common English words and few are Dutch stop words."""
+    words = re.findall(r"[a-z']+", text.lower().replace("’", "'"))
+    if len(words) < 2:
+        return False
+    english = sum(1 for w in words if w in ENGLISH_WORDS or w.rstrip("'s") in ENGLISH_WORDS)
+    dutch = sum(1 for w in words if w in _nlp().Defaults.stop_words and w not in ENGLISH_WORDS)
+    return english >= 2 and english > 2 * dutch
