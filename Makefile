@@ -21,7 +21,7 @@ FIND_PYTHON := for p in python3.10 python3.9 python3.8 \
 	  if "$$p" -c 'import sys; sys.exit(not ((3, 8) <= sys.version_info[:2] <= (3, 10)))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: help setup train run report test test-unit validate test-stories test-e2e clean
+.PHONY: help setup train run report eval test test-unit validate test-stories test-e2e clean
 
 help:
 	@echo "make run    start the assistant (sets up and trains when needed)"
@@ -56,6 +56,9 @@ run: setup
 
 report: setup
 	@$(PY) -m bot report
+
+eval: setup
+	$(PY) -m bot eval
 
 validate: setup
 	$(RASA) data validate --fail-on-warnings

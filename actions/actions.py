@@ -85,6 +85,15 @@ def unknown_role_mention(tracker: Tracker) -> Optional[str]:
     return next((m for m in role_mentions(tracker) if m and not KNOWLEDGE.role_key(m)), None)
 
 
+def off_topic(tracker: Tracker) -> bool:
+    """A knowledge intent whose words are not about our roles: the NLU guessed too boldly
+    ("wie wordt er kampioen?" as a comparison). Such a turn goes to the fallback instead."""
+    text = latest_text(tracker)
+    if text.startswith("/") or roles_asked(tracker) or role_mentions(tracker):
+        return False
+    return not KNOWLEDGE.dimension_in_text(text) and SEARCH.is_off_topic(text)
+
+
 def add_english_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if is_english(latest_text(tracker)):
         dispatcher.utter_message(text=ENGLISH_NOTE)
@@ -99,6 +108,8 @@ class ActionAnswerRole(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if off_topic(tracker):
+            return fallback(dispatcher, tracker)
         aspect = (INTENT_TO_ASPECT.get(latest_intent(tracker)) or tracker.get_slot("aspect")
                   or "definitie")
         mention = unknown_role_mention(tracker)
@@ -146,6 +157,8 @@ class ActionAnswerDifference(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if off_topic(tracker):
+            return fallback(dispatcher, tracker)
         asked = next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
                       if e.get("entity") == "dimension" and e.get("value") in KNOWLEDGE.differences),
                      None)
@@ -219,18 +232,24 @@ class ActionNotInKnowledge(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        text = latest_text(tracker)
         if latest_intent(tracker) == "nlu_fallback":
-            remembered = KNOWLEDGE.role_key(tracker.get_slot("role"))
-            roles = roles_asked(tracker) or ([remembered] if remembered else None)
-            hit = SEARCH.best_answer(text, roles)
-            if hit:
-                return answer_search_hit(dispatcher, tracker, hit)
-            if looks_like_gibberish(text) and not SEARCH.search(text):
-                return not_in_knowledge(dispatcher, tracker, REPHRASE, tried="zoeken: geen woorden herkend",
-                                        outcome="herformuleren", offer_contact=False)
-            return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried=describe_search(text, roles))
+            return fallback(dispatcher, tracker)
         return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried="buiten het onderwerp")
+
+
+def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Search the knowledge file; answer a strong match, else ask to rephrase gibberish or
+    say honestly that it is not known."""
+    text = latest_text(tracker)
+    remembered = KNOWLEDGE.role_key(tracker.get_slot("role"))
+    roles = roles_asked(tracker) or ([remembered] if remembered else None)
+    hit = SEARCH.best_answer(text, roles)
+    if hit:
+        return answer_search_hit(dispatcher, tracker, hit)
+    if looks_like_gibberish(text) and not SEARCH.search(text):
+        return not_in_knowledge(dispatcher, tracker, REPHRASE, tried="zoeken: geen woorden herkend",
+                                outcome="herformuleren", offer_contact=False)
+    return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried=describe_search(text, roles))
 
 
 def describe_search(text: str, roles: Optional[List[str]]) -> str:

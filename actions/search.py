@@ -22,6 +22,13 @@ from actions.knowledge import Knowledge, fold
 SPACY_PIPELINE = Path(__file__).resolve().parent.parent / "build" / "spacy_nl"
 MIN_PREFIX = 5  # "opleiding" matches "opleidingsniveau": Dutch glues words together
 K1, B = 1.5, 0.75
+# Verbs and words that say nothing about the content of a question ("zorgt de secretaresse
+# ook voor het archief?"): left out of the query so they cannot make a weak match look strong.
+FILLER = {"zorgen", "doen", "hebben", "zijn", "worden", "gaan", "komen", "houden", "maken",
+          "krijgen", "willen", "moeten", "kunnen", "mogen", "zitten", "staan", "vinden", "weten",
+          "zeggen", "vertellen", "iemand", "ding", "dingen", "eigenlijk", "precies", "graag",
+          "vraag", "vragen", "nodig", "allemaal", "zoal", "beetje", "soort", "qua", "denken",
+          "jaar", "dag", "week"}
 
 
 @lru_cache(maxsize=1)
@@ -40,16 +47,21 @@ def lemmas(text: str) -> List[str]:
         if token.is_punct or token.is_space or token.like_num or token.text in stop:
             continue
         lemma = fold(token.lemma_ or token.text)
-        if len(lemma) > 1 and lemma not in stop:
+        if len(lemma) > 1 and lemma not in stop and lemma not in FILLER:
             out.append(lemma)
     return out
 
 
 def _same_word(a: str, b: str) -> bool:
+    """Equal, or sharing a long enough start: "archief"/"archivering", "opleiding"/"opleidingsniveau"."""
     if a == b:
         return True
-    short, long_ = sorted((a, b), key=len)
-    return len(short) >= MIN_PREFIX and long_.startswith(short)
+    shared = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        shared += 1
+    return shared >= MIN_PREFIX and shared >= 0.7 * min(len(a), len(b))
 
 
 @dataclass(frozen=True)
@@ -122,8 +134,17 @@ class KnowledgeSearch:
                 hits.append(Hit(doc, score, coverage))
         return sorted(hits, key=lambda h: (h.score, h.coverage), reverse=True)
 
+    def is_off_topic(self, text: str) -> bool:
+        """True when the text has content words and at most a few of them occur anywhere in
+        the knowledge file ("wie wordt er dit jaar kampioen?"). Role names are not counted."""
+        query = set(self._terms(text))
+        if not query:
+            return False
+        known = sum(1 for q in query if any(_same_word(q, t) for d in self.documents for t in d.terms))
+        return known / len(query) < 0.5
+
     def best_answer(self, text: str, roles: Optional[List[str]] = None,
-                    min_coverage: float = 0.6, min_score: float = 2.0) -> Optional[Hit]:
+                    min_coverage: float = 0.6, min_score: float = 1.5) -> Optional[Hit]:
         """The top hit if it is a strong match, else None (then we say we don't know)."""
         hits = self.search(text, roles)
         if hits and hits[0].coverage >= min_coverage and hits[0].score >= min_score:

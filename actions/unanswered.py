@@ -6,6 +6,7 @@ question, so the content owner can see what visitors miss: `python -m bot report
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from contextlib import closing
 from datetime import datetime, timezone
@@ -53,7 +54,7 @@ def record(sender: str, question: str, intent: Optional[str], confidence: Option
 def most_frequent(path: Optional[Path] = None) -> List[Tuple[int, str, str, str]]:
     """(count, question, last asked, last outcome) per unanswered question, most frequent
     first (questions the search could answer are left out).
-    Questions that differ only in case, accents or spacing count as one."""
+    Questions that differ only in case, accents, punctuation or spacing count as one."""
     path = path or db_path()
     if not path.exists():
         return []
@@ -63,7 +64,7 @@ def most_frequent(path: Optional[Path] = None) -> List[Tuple[int, str, str, str]
             " WHERE outcome != 'zoekantwoord' ORDER BY asked_at").fetchall()
     groups = {}
     for question, asked_at, outcome in rows:
-        key = " ".join(fold(question).split())
+        key = " ".join(re.findall(r"\w+", fold(question)))
         count, _, _, _ = groups.get(key, (0, "", "", ""))
         groups[key] = (count + 1, question, asked_at, outcome)
     return sorted(groups.values(), key=lambda g: (-g[0], g[1]))

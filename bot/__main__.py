@@ -25,6 +25,11 @@ def main(argv=None) -> int:
 
     commands.add_parser("check", help="controleer het kennisbestand")
 
+    commands.add_parser("eval", help="NLU-scores op de achtergehouden vragen, ons tegen stock Rasa")
+
+    answers = commands.add_parser("answers", help="antwoordkwaliteit end-to-end tegen een draaiende bot")
+    answers.add_argument("--url", default="http://localhost:5005")
+
     report = commands.add_parser("report", help="onbeantwoorde vragen, meest gestelde eerst")
     report.add_argument("--db", type=Path, default=None, help="standaard var/unanswered.db")
 
@@ -36,6 +41,14 @@ def main(argv=None) -> int:
         launcher.check_knowledge()
         print("Kennisbestand in orde.")
         return 0
+    if args.command == "eval":
+        from bot import evaluate
+
+        return evaluate.main()
+    if args.command == "answers":
+        from bot import answer_eval
+
+        return answer_eval.main(args.url)
     if args.command == "report":
         from actions import unanswered
 

@@ -4,8 +4,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import unanswered
 from actions.actions import (ActionAnswerAgency, ActionAnswerDifference, ActionAnswerRole,
-                             ActionNotInKnowledge)
+                             ActionNotInKnowledge, ActionRoleAdvice)
 
 
 def tracker(text, intent, roles=(), **slots):
@@ -93,3 +94,128 @@ def test_not_in_knowledge_is_honest_and_offers_questions_and_contact():
     assert "niet in mijn kennis" in messages[0]["text"]
     assert len(messages[0]["buttons"]) == 3
     assert "contact" in messages[1]["text"].lower()
+
+
+# ---- context across turns ----------------------------------------------------------------
+
+def test_aspect_without_role_after_a_comparison_compares_again():
+    messages, events = run(ActionAnswerRole(), tracker("en qua zelfstandigheid?", "ask_autonomy",
+                                                       role="secretaresse", comparing=True))
+    assert texts(messages).startswith("Het verschil in zelfstandigheid")
+    assert SlotSet("comparing", True) in events
+
+
+def test_naming_a_role_after_a_comparison_answers_that_role():
+    messages, events = run(ActionAnswerRole(), tracker("en de office manager?", "inform_role",
+                                                       roles=["office manager"], aspect="zelfstandigheid",
+                                                       comparing=True))
+    assert texts(messages).startswith("Hoe zelfstandig werkt een office manager?")
+    assert SlotSet("comparing", False) in events
+
+
+def test_dimension_from_a_button_payload():
+    t = tracker("/ask_difference", "ask_difference")
+    t.latest_message["entities"] = [{"entity": "dimension", "value": "competenties"}]
+    messages, _ = run(ActionAnswerDifference(), t)
+    assert texts(messages).startswith("Het verschil in competenties")
+
+
+# ---- honest answers and the fallback -----------------------------------------------------
+
+@pytest.fixture
+def log_db(tmp_path, monkeypatch):
+    path = tmp_path / "unanswered.db"
+    monkeypatch.setenv("UNANSWERED_DB", str(path))
+    return path
+
+
+def test_other_job_tagged_as_role_is_not_answered_with_our_facts(log_db):
+    messages, _ = run(ActionAnswerRole(), tracker("wat zijn de taken van een hr manager", "ask_tasks",
+                                                  roles=["hr manager"], role="secretaresse"))
+    assert "'hr manager'" in messages[0]["text"] and "geen informatie" in messages[0]["text"]
+    assert "De taken van" not in texts(messages)
+    assert unanswered.most_frequent(log_db)[0][1] == "wat zijn de taken van een hr manager"
+
+
+def test_unsure_nlu_with_strong_search_match_answers_from_the_file(log_db):
+    messages, events = run(ActionNotInKnowledge(), tracker("wie zorgt voor het kantoorpand", "nlu_fallback"))
+    assert messages[0]["text"].startswith("Ik weet niet zeker")
+    assert texts(messages[1:]).startswith("De taken van een office manager")
+    assert SlotSet("role", "office manager") in events
+    assert unanswered.most_frequent(log_db) == []  # answered, so not in the report
+
+
+@pytest.mark.parametrize("question", ["wat is het salaris van een secretaresse",
+                                      "wie heeft het voetbal gewonnen gisteren",
+                                      "hoeveel vakantiedagen krijg je als office manager"])
+def test_unsure_nlu_without_a_match_is_honest_and_logged(log_db, question):
+    messages, _ = run(ActionNotInKnowledge(), tracker(question, "nlu_fallback"))
+    assert "niet in mijn kennis" in messages[0]["text"]
+    assert [b["title"] for b in messages[0]["buttons"]][0] == "Wat doet een office manager?"
+    assert "contact" in messages[-1]["text"].lower()
+    (count, logged, _, outcome), = unanswered.most_frequent(log_db)
+    assert (count, logged, outcome) == (1, question, "niet in kennis")
+
+
+def test_gibberish_asks_to_rephrase(log_db):
+    messages, _ = run(ActionNotInKnowledge(), tracker("sdfkj qwpoeiru zxcmvn", "nlu_fallback"))
+    assert "andere woorden" in messages[0]["text"]
+    assert unanswered.most_frequent(log_db)[0][3] == "herformuleren"
+
+
+def test_english_question_gets_a_note_in_english():
+    messages, _ = run(ActionAnswerDifference(), tracker(
+        "what's the difference between an office manager and a secretary?", "ask_difference",
+        roles=["office manager", "secretaresse"]))
+    assert messages[0]["text"].startswith("(I answer in Dutch")
+    assert "strategisch" in texts(messages[1:])
+
+
+def test_report_counts_repeated_questions_once_most_frequent_first(tmp_path):
+    db = tmp_path / "u.db"
+    for question in ["Salaris?", "salaris", "pensioen", "SALARIS "]:
+        unanswered.record("s", question, "out_of_scope", 0.9, "buiten het onderwerp", "niet in kennis", db)
+    rows = unanswered.most_frequent(db)
+    assert [(r[0], r[1]) for r in rows] == [(3, "SALARIS "), (1, "pensioen")]
+    assert "pensioen" in unanswered.report(db)
+
+
+# ---- advice ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("need, role", [
+    ("iemand die mijn agenda beheert en de telefoon aanneemt", "secretaresse"),
+    ("iemand die het kantoor runt, het budget beheert en het secretariaat aanstuurt", "office manager"),
+    ("ik maak graag notulen en verzorg de correspondentie", "secretaresse"),
+    ("ik wil personeel werven en beleid maken", "office manager"),
+])
+def test_role_advice_recommends_with_reasons(need, role):
+    messages, events = run(ActionRoleAdvice(), tracker(need, "hire_advice"))
+    assert messages[0]["text"].startswith(f"Dat klinkt als een {role}.")
+    assert "•" in messages[0]["text"]
+    assert SlotSet("role", role) in events
+
+
+def test_career_path_to_office_manager_gives_education_and_competencies():
+    messages, _ = run(ActionRoleAdvice(), tracker(
+        "kan ik doorgroeien van secretaresse naar office manager?", "career_advice"))
+    assert "HBO" in texts(messages) and "Competenties van een office manager" in texts(messages)
+
+
+@pytest.mark.parametrize("action, text, intent", [
+    (ActionAnswerDifference(), "wie wordt er dit jaar kampioen van de eredivisie denk je?", "ask_difference"),
+    (ActionAnswerDifference(), "wie verdient er meer?", "ask_difference"),
+    (ActionAnswerRole(), "wat vind je van de nieuwe regering", "ask_definition"),
+])
+def test_knowledge_intent_with_off_topic_words_gets_the_honest_answer(log_db, action, text, intent):
+    messages, _ = run(action, tracker(text, intent, role="secretaresse"))
+    assert "niet in mijn kennis" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("text, intent, start", [
+    ("en qua opleiding?", "ask_education", "Opleiding en ervaring van een secretaresse"),
+    ("wat houdt dat in?", "ask_definition", "Wat doet een secretaresse?"),
+    ("waar kan ze werken?", "ask_environment", "Waar werkt een secretaresse?"),
+])
+def test_short_follow_ups_are_not_mistaken_for_off_topic(text, intent, start):
+    messages, _ = run(ActionAnswerRole(), tracker(text, intent, role="secretaresse"))
+    assert texts(messages).startswith(start)

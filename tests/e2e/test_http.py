@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
+from rasa.shared.nlu.training_data.loading import load_data
+
+from actions.knowledge import ASPECT_HEADINGS
+from bot import answer_eval
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -102,6 +106,29 @@ def test_the_four_questions_of_the_foundation(assistant):
 def test_out_of_scope_gets_the_honest_answer(assistant):
     reply = assistant.ask(f"e2e-{uuid.uuid4().hex[:8]}", "wat is het salaris van een secretaresse?")
     assert "niet in mijn kennis" in reply
+
+
+HONEST = ("niet in mijn kennis", "geen informatie", "andere woorden")
+ROLE_FACT_HEADINGS = [h.format(name=n).split("{")[0] for h in ASPECT_HEADINGS.values()
+                      for n in ("office manager", "secretaresse")] + ["Het verschil", "Dat klinkt als"]
+
+
+def test_every_heldout_out_of_scope_question_gets_the_honest_answer(assistant):
+    questions = [m.get("text") for m in load_data(str(PROJECT / "tests" / "nlu_heldout.yml")).nlu_examples
+                 if m.get("intent") == "out_of_scope"]
+    assert len(questions) >= 20
+    wrong = []
+    for question in questions:
+        reply = assistant.ask(f"oos-{uuid.uuid4().hex[:8]}", question)
+        if not any(h in reply for h in HONEST) or any(h in reply for h in ROLE_FACT_HEADINGS):
+            wrong.append(f"{question!r} -> {reply[:120]!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_answer_quality_on_our_own_end_to_end_cases(assistant):
+    share, by_category, failures = answer_eval.evaluate(f"http://127.0.0.1:{assistant.rasa_port}")
+    print(f"answer cases: {share:.1%}", by_category)
+    assert share >= 0.90, "\n".join(failures)
 
 
 def test_stop_ends_both_servers_and_restart_keeps_the_conversation(assistant, var_dir):

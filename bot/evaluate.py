@@ -1,0 +1,68 @@
+"""NLU quality on the held-out questions (tests/nlu_heldout.yml), ours against stock Rasa.
+
+`python -m bot eval` (make eval) trains what is missing, runs `rasa test nlu` on both models
+and prints intent accuracy, macro F1 and entity F1 side by side.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Dict
+
+from bot import launcher
+
+HELDOUT = launcher.PROJECT / "tests" / "nlu_heldout.yml"
+STOCK_CONFIG = launcher.PROJECT / "tests" / "stock_config.yml"
+STOCK_MODEL = launcher.MODELS / "stock-nlu.tar.gz"
+RESULTS = launcher.PROJECT / "var" / "results"
+
+
+def score(model: Path, name: str) -> Dict[str, float]:
+    """Run `rasa test nlu` on the held-out file and read the figures from its reports."""
+    out = RESULTS / f"heldout-{name}"
+    launcher.say(f"[eval] {name}: rasa test nlu op {HELDOUT.name}...")
+    subprocess.run([launcher.venv_bin("rasa"), "test", "nlu", "--model", str(model), "--nlu",
+                    str(HELDOUT), "--out", str(out)], cwd=launcher.PROJECT, env=launcher.base_env(),
+                   check=True, stdout=subprocess.DEVNULL)
+    intents = json.loads((out / "intent_report.json").read_text())
+    entities = json.loads((out / "DIETClassifier_report.json").read_text())
+    errors = json.loads((out / "intent_errors.json").read_text())
+    return {
+        "intent accuracy": intents["accuracy"],
+        "intent macro F1": intents["macro avg"]["f1-score"],
+        "entity F1 (role)": entities.get("role", {}).get("f1-score", 0.0),
+        "examples": intents["macro avg"]["support"],
+        "errors": errors,
+    }
+
+
+def train_stock() -> None:
+    if STOCK_MODEL.exists() and STOCK_MODEL.stat().st_mtime > max(
+            p.stat().st_mtime for p in [STOCK_CONFIG, *launcher.PROJECT.joinpath("data").rglob("*.yml")]):
+        return
+    launcher.say("[eval] stock-pijplijn trainen op dezelfde data...")
+    subprocess.run([launcher.venv_bin("rasa"), "train", "nlu", "--config", str(STOCK_CONFIG),
+                    "--out", str(launcher.MODELS), "--fixed-model-name", "stock-nlu"],
+                   cwd=launcher.PROJECT, env=launcher.base_env(), check=True)
+
+
+def table(ours: Dict[str, float], stock: Dict[str, float]) -> str:
+    lines = [f"{'held-out (' + str(int(ours['examples'])) + ' vragen)':<28} {'ons':>8} {'stock':>8} {'verschil':>9}"]
+    for key in ("intent accuracy", "intent macro F1", "entity F1 (role)"):
+        lines.append(f"{key:<28} {ours[key]:>8.3f} {stock[key]:>8.3f} {ours[key] - stock[key]:>+9.3f}")
+    return "\n".join(lines)
+
+
+def main(with_stock: bool = True) -> int:
+    launcher.train_if_needed()
+    ours = score(launcher.MODEL_FILE, "ons")
+    if with_stock:
+        train_stock()
+        stock = score(STOCK_MODEL, "stock")
+        print(table(ours, stock))
+    for error in ours["errors"]:
+        predicted = error["intent_prediction"]
+        print(f"  fout: {error['intent']:<20} -> {predicted['name']:<20} "
+              f"{predicted['confidence']:.2f}  {error['text']}")
+    return 0
