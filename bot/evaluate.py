@@ -13,17 +13,18 @@ from typing import Dict
 from bot import launcher
 
 HELDOUT = launcher.PROJECT / "tests" / "nlu_heldout.yml"
+HELDOUT_2 = launcher.PROJECT / "tests" / "nlu_heldout_2.yml"  # written later, never used for tuning
 STOCK_CONFIG = launcher.PROJECT / "tests" / "stock_config.yml"
 STOCK_MODEL = launcher.MODELS / "stock-nlu.tar.gz"
 RESULTS = launcher.PROJECT / "var" / "results"
 
 
-def score(model: Path, name: str) -> Dict[str, float]:
-    """Run `rasa test nlu` on the held-out file and read the figures from its reports."""
+def score(model: Path, name: str, heldout: Path = HELDOUT) -> Dict[str, float]:
+    """Run `rasa test nlu` on a held-out file and read the figures from its reports."""
     out = RESULTS / f"heldout-{name}"
-    launcher.say(f"[eval] {name}: rasa test nlu op {HELDOUT.name}...")
+    launcher.say(f"[eval] {name}: rasa test nlu op {heldout.name}...")
     subprocess.run([launcher.venv_bin("rasa"), "test", "nlu", "--model", str(model), "--nlu",
-                    str(HELDOUT), "--out", str(out)], cwd=launcher.PROJECT, env=launcher.base_env(),
+                    str(heldout), "--out", str(out)], cwd=launcher.PROJECT, env=launcher.base_env(),
                    check=True, stdout=subprocess.DEVNULL)
     intents = json.loads((out / "intent_report.json").read_text())
     entities = json.loads((out / "DIETClassifier_report.json").read_text())
@@ -47,22 +48,26 @@ def train_stock() -> None:
                    cwd=launcher.PROJECT, env=launcher.base_env(), check=True)
 
 
-def table(ours: Dict[str, float], stock: Dict[str, float]) -> str:
-    lines = [f"{'held-out (' + str(int(ours['examples'])) + ' vragen)':<28} {'ons':>8} {'stock':>8} {'verschil':>9}"]
+def table(title: str, ours: Dict[str, float], stock: Dict[str, float]) -> str:
+    lines = [f"{title + ' (' + str(int(ours['examples'])) + ' vragen)':<34} {'ons':>8} {'stock':>8} {'verschil':>9}"]
     for key in ("intent accuracy", "intent macro F1", "entity F1 (role)"):
-        lines.append(f"{key:<28} {ours[key]:>8.3f} {stock[key]:>8.3f} {ours[key] - stock[key]:>+9.3f}")
+        lines.append(f"{key:<34} {ours[key]:>8.3f} {stock[key]:>8.3f} {ours[key] - stock[key]:>+9.3f}")
     return "\n".join(lines)
 
 
-def main(with_stock: bool = True) -> int:
+def main() -> int:
     launcher.train_if_needed()
-    ours = score(launcher.MODEL_FILE, "ons")
-    if with_stock:
-        train_stock()
-        stock = score(STOCK_MODEL, "stock")
-        print(table(ours, stock))
-    for error in ours["errors"]:
+    train_stock()
+    tables, errors = [], []
+    for heldout in (HELDOUT, HELDOUT_2):
+        name = heldout.stem
+        ours = score(launcher.MODEL_FILE, f"{name}-ons", heldout)
+        stock = score(STOCK_MODEL, f"{name}-stock", heldout)
+        tables.append(table(name, ours, stock))
+        errors += [(name, e) for e in ours["errors"]]
+    for name, error in errors:
         predicted = error["intent_prediction"]
-        print(f"  fout: {error['intent']:<20} -> {predicted['name']:<20} "
+        print(f"  fout ({name}): {error['intent']:<20} -> {predicted['name']:<20} "
               f"{predicted['confidence']:.2f}  {error['text']}")
+    print("\n" + "\n\n".join(tables))
     return 0

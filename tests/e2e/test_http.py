@@ -1,75 +1,17 @@
 """End to end: the launcher trains nothing (the model is built by `make train`), starts both
 real servers on free ports, and we talk to the REST channel as the widget would."""
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
-import requests
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.knowledge import ASPECT_HEADINGS
 from bot import answer_eval
-
-PROJECT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Assistant:
-    """One `python -m bot run` process (which owns the action server and the Rasa server)."""
-
-    def __init__(self, var_dir: Path):
-        self.var_dir = var_dir
-        self.rasa_port, self.action_port = free_port(), free_port()
-        self.process = None
-        self.output = var_dir / "launcher.log"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
-
-    def start(self, timeout: float = 240) -> "Assistant":
-        seen = self.output.stat().st_size if self.output.exists() else 0  # an earlier run's lines
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--no-train", "--rasa-port", str(self.rasa_port),
-             "--action-port", str(self.action_port), "--var-dir", str(self.var_dir)],
-            cwd=PROJECT, stdout=open(self.output, "ab"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if b"De assistent draait" in self.output.read_bytes()[seen:]:
-                return self
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.5)
-        self.process.kill()
-        pytest.fail("assistant did not start:\n" + self.output.read_text(errors="replace")[-3000:])
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-    def ask(self, sender: str, message: str) -> str:
-        response = requests.post(self.url, json={"sender": sender, "message": message}, timeout=30)
-        assert response.status_code == 200
-        messages = response.json()
-        assert messages, f"empty reply to {message!r}"
-        return "\n".join(m.get("text", "") for m in messages)
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+from tests.e2e.assistant import PROJECT, Assistant, port_open
 
 
 @pytest.fixture(scope="module")
