@@ -1,0 +1,195 @@
+"""Parsing and validating the answers of the vacancy intake, one pure function per field.
+
+Each `parse_*` returns the clean value, or raises `Invalid` with a short Dutch explanation
+that the form shows before asking again. No Rasa here, so every rule is unit-tested directly.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Optional
+
+from actions.knowledge import Knowledge, fold
+
+
+class Invalid(ValueError):
+    """An answer the form cannot use; the message says why, in Dutch."""
+
+
+MONTHS = {"januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4,
+          "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
+          "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11,
+          "nov": 11, "december": 12, "dec": 12}
+ASAP = ("zo snel mogelijk", "zsm", "per direct", "direct", "meteen", "asap", "zo spoedig mogelijk",
+        "zo gauw mogelijk", "onmiddellijk", "per omgaande")
+NUMBER_WORDS = {"acht": 8, "twaalf": 12, "zestien": 16, "twintig": 20, "vierentwintig": 24,
+                "achtentwintig": 28, "tweeendertig": 32, "zesendertig": 36, "achtendertig": 38,
+                "veertig": 40}
+YES = {"ja", "jazeker", "jawel", "akkoord", "ik ga akkoord", "prima", "goed", "oke", "ok", "okay",
+       "yes", "zeker", "natuurlijk", "dat mag", "is goed", "klopt", "ja hoor", "graag", "ja graag"}
+NO = {"nee", "neen", "no", "liever niet", "niet akkoord", "ik ga niet akkoord", "nope", "nee hoor",
+      "nee dank je", "nee bedankt"}
+SKIP = {"nee", "geen", "niets", "nvt", "n.v.t.", "-", "overslaan", "sla over", "geen omschrijving",
+        "nee hoor", "nee dank je", "liever niet", "niet nodig"}
+
+
+def _clean(text: Optional[str]) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _folded(text: Optional[str]) -> str:
+    return fold(_clean(text)).strip(" .!?")
+
+
+def parse_role(text: str, knowledge: Knowledge) -> str:
+    answer = re.sub(r"^(een|de|het|graag|liefst)\s+", "", _folded(text))  # "een OM"
+    key = knowledge.role_key(answer) or next(iter(knowledge.roles_in_text(_clean(text))), None)
+    if not key:
+        raise Invalid("Ik kan een aanvraag doen voor een office manager of een secretaresse. "
+                      "Welke van de twee zoek je?")
+    return knowledge.roles[key].name
+
+
+def parse_contract(text: str) -> str:
+    words = _folded(text)
+    if re.search(r"\b(tijdelijk\w*|interim|uitzend\w*|invallen|invalkracht|vervang\w*|tijdje|"
+                 r"project\w*|detacher\w*|temporary|temp)\b", words):
+        return "tijdelijk"
+    if re.search(r"\b(vast\w*|permanent\w*|loondienst|onbepaalde tijd|in dienst)\b", words):
+        return "vast"
+    raise Invalid("Zoek je iemand voor een vaste baan of tijdelijk? Antwoord met 'vast' of 'tijdelijk'.")
+
+
+def parse_hours(text: str) -> int:
+    words = _folded(text)
+    if re.search(r"\bfull ?-?time\b|\bvoltijd\w*\b", words):
+        return 40
+    numbers = [int(n) for n in re.findall(r"\d+", words)]
+    numbers += [v for w, v in NUMBER_WORDS.items() if re.search(rf"\b{w}\b", words)]
+    days = re.search(r"(\d+|een|twee|drie|vier|vijf)\s*dag(en)?\b", words)
+    if days and not re.search(r"\buur\b", words):
+        count = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5}.get(days.group(1)) or int(days.group(1))
+        numbers = [count * 8]
+    if not numbers:
+        raise Invalid("Hoeveel uur per week gaat het om? Een getal is genoeg, bijvoorbeeld 32.")
+    hours = max(numbers) if "tot" in words or "-" in words else numbers[0]
+    if not 1 <= hours <= 60:
+        raise Invalid("Dat aantal uren per week klopt vast niet. Noem een aantal tussen 1 en 60.")
+    return hours
+
+
+def parse_start_date(text: str, today: Optional[date] = None) -> str:
+    """An ISO date, or 'zo snel mogelijk'. Understands '1 maart', '01-03-2027', 'volgende maand'."""
+    today = today or date.today()
+    words = _folded(text)
+    if any(phrase in words for phrase in ASAP):
+        return "zo snel mogelijk"
+    if "volgende week" in words:
+        return (today + timedelta(days=7 - today.weekday())).isoformat()
+    if "volgende maand" in words:
+        return date(today.year + today.month // 12, today.month % 12 + 1, 1).isoformat()
+    if "morgen" in words and "overmorgen" not in words:
+        return (today + timedelta(days=1)).isoformat()
+    weeks = re.search(r"over (\d+|een|twee|drie|vier|zes|acht) (week|weken)", words)
+    if weeks:
+        n = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "zes": 6, "acht": 8}.get(weeks.group(1)) or int(weeks.group(1))
+        return (today + timedelta(weeks=n)).isoformat()
+
+    found = None
+    numeric = re.search(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b", words)
+    named = re.search(r"\b(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?\b", words)
+    month_only = re.search(r"\b(?:begin|per|in|vanaf|eind)?\s*([a-z]+)(?:\s+(\d{4}))?$", words)
+    try:
+        if numeric:
+            day, month, year = int(numeric.group(1)), int(numeric.group(2)), numeric.group(3)
+            found = (day, month, int(year) + (2000 if len(year) == 2 else 0) if year else None)
+        elif named and named.group(2) in MONTHS:
+            found = (int(named.group(1)), MONTHS[named.group(2)], int(named.group(3)) if named.group(3) else None)
+        elif month_only and month_only.group(1) in MONTHS:
+            found = (1, MONTHS[month_only.group(1)], int(month_only.group(2)) if month_only.group(2) else None)
+        if found:
+            day, month, year = found
+            start = date(year or today.year, month, day)
+            if year is None and start < today:  # "1 maart" in April means next year
+                start = date(today.year + 1, month, day)
+            if start < today:
+                raise Invalid("Die datum ligt in het verleden. Vanaf wanneer zoek je iemand?")
+            if start > today + timedelta(days=2 * 365):
+                raise Invalid("Die datum ligt wel heel ver weg. Noem een startdatum binnen twee jaar.")
+            return start.isoformat()
+    except ValueError as error:
+        if isinstance(error, Invalid):
+            raise
+        raise Invalid("Die datum bestaat niet. Probeer bijvoorbeeld '1 maart' of '01-03-2027'.") from None
+    raise Invalid("Vanaf wanneer zoek je iemand? Bijvoorbeeld '1 maart', 'volgende maand' of "
+                  "'zo snel mogelijk'.")
+
+
+def parse_text(text: str, what: str, minimum: int = 2, maximum: int = 100) -> str:
+    value = _clean(text)
+    if not minimum <= len(value) <= maximum or not re.search(r"[^\W\d_]", value):
+        raise Invalid(f"Dat lijkt me geen geldige {what}. Wil je die nog eens typen?")
+    return value
+
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+def parse_email(text: str) -> str:
+    match = re.search(r"\S+@\S+", _clean(text))
+    value = match.group(0).strip(".,;:<>()") if match else ""
+    if not EMAIL.match(value) or ".." in value or len(value) > 254:
+        raise Invalid("Dat e-mailadres klopt niet helemaal. Een voorbeeld: naam@bedrijf.nl.")
+    return value.lower()
+
+
+def parse_phone(text: str) -> str:
+    """A Dutch number (06, landline or +31/0031), returned as +31 followed by nine digits."""
+    digits = re.sub(r"^(\+|00)31\s*\(0\)", "+31", _clean(text))  # "+31 (0)6 ..."
+    digits = re.sub(r"[\s\-().]", "", digits)
+    if digits.startswith("+31"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0031"):
+        digits = "0" + digits[4:]
+    if not re.fullmatch(r"0[1-9]\d{8}", digits):
+        raise Invalid("Dat telefoonnummer klopt niet. Een Nederlands nummer heeft tien cijfers, "
+                      "bijvoorbeeld 06 12345678 of 020 1234567.")
+    return "+31" + digits[1:]
+
+
+def parse_contact(text: str) -> dict:
+    """E-mail and/or phone from one answer; at least one of the two must be valid."""
+    found = {}
+    try:
+        found["email"] = parse_email(text)
+    except Invalid:
+        pass
+    phone_like = re.sub(r"\S+@\S+", " ", _clean(text))
+    for candidate in re.findall(r"[+\d][\d\s\-().]{8,}\d", phone_like):
+        try:
+            found["phone"] = parse_phone(candidate)
+            break
+        except Invalid:
+            continue
+    if not found:
+        raise Invalid("Ik heb een geldig e-mailadres of Nederlands telefoonnummer nodig, "
+                      "bijvoorbeeld naam@bedrijf.nl of 06 12345678.")
+    return found
+
+
+def parse_description(text: str) -> str:
+    value = _clean(text)
+    if _folded(value) in SKIP:
+        return ""
+    if len(value) > 500:
+        raise Invalid("Dat is wat lang. Kun je het in maximaal 500 tekens samenvatten?")
+    return value
+
+
+def parse_consent(text: str) -> bool:
+    words = _folded(text)
+    if words in YES or words.startswith("ja"):
+        return True
+    if words in NO or words.startswith("nee"):
+        return False
+    raise Invalid("Mag ik je gegevens bewaren om je aanvraag te behandelen? Antwoord met 'ja' of 'nee'.")
