@@ -37,6 +37,7 @@ def base_env(action_port: int = 5055, var_dir: Path = PROJECT / "var") -> dict:
         "ACTION_PORT": str(action_port),
         "TRACKER_DB": str(var_dir / "tracker.db"),
         "UNANSWERED_DB": str(var_dir / "unanswered.db"),
+        "WIDGET_VAR_DIR": str(var_dir),  # the chat widget's token secret lives here
     })
     return env
 
@@ -157,7 +158,8 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str) -> int:
         say("Actieserver is klaar.")
         wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", rasa, logs / "rasa.log", 300)
         say("Rasa-server is klaar; het model is geladen.")
-        say(f"\nDe assistent draait. Stuur berichten naar http://localhost:{rasa_port}/webhooks/rest/webhook")
+        say(f"\nDe assistent draait. Chat in de browser: http://localhost:{rasa_port}/chat/")
+        say(f"REST: stuur berichten naar http://localhost:{rasa_port}/webhooks/rest/webhook")
         say("Stoppen: Ctrl-C.")
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)

@@ -1,0 +1,420 @@
+"""The chat widget's Rasa input channel: the demo page, the widget files and a small JSON API.
+
+Registered in credentials.yml as `bot.channel.WidgetInput`; it mounts at /chat on the Rasa
+server's own port:
+
+    GET  /chat/                 demo page (a page of the agency's site with the widget on it)
+    GET  /chat/widget.js        the widget; one <script src=".../chat/widget.js"> embeds it
+    GET  /chat/widget.css       its styles (loaded by widget.js inside its shadow root)
+    POST /chat/api/session      new session: {session_id, token, expires_at, messages}
+    GET  /chat/api/history      Authorization: Bearer <token> -> {session_id, token, messages}
+    POST /chat/api/message      Authorization: Bearer <token>, {text, client_id, display?}
+                                -> {token, messages}
+
+The server picks the session id (uuid4) and signs it: token = "<id>.<expiry>.<hmac>", with
+HMAC-SHA256 over "<id>.<expiry>" under a secret that never leaves the server. A forged,
+altered or expired token gets 401, never someone else's conversation. Every answered call
+returns a renewed token, so a conversation lives as long as the visitor comes back within
+the token's lifetime.
+
+A message carries a client id; a retried POST with the same client id (one that did reach
+the server while the browser saw an error) is answered from the stored conversation instead
+of being handled twice.
+
+Settings (environment variables, all optional):
+    WIDGET_ALLOWED_ORIGINS  site origins that may call the API from the browser, separated by
+                            commas or spaces, e.g. "https://www.2assistu.nl"; default none
+                            (the chat page on the Rasa server itself is same-origin). "*" is
+                            refused.
+    WIDGET_SECRET           the token secret; default: generated once and kept in
+                            <WIDGET_VAR_DIR>/widget-secret, so tokens survive a restart.
+    WIDGET_VAR_DIR          where that file lives; the launcher sets it to its --var-dir.
+    WIDGET_TOKEN_TTL        token lifetime in seconds; default 30 days.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import inspect
+import json
+import logging
+import os
+import re
+import secrets
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+
+logger = logging.getLogger(__name__)
+
+PROJECT = Path(__file__).resolve().parent.parent
+STATIC = Path(__file__).resolve().parent / "static"
+
+MAX_TEXT = 1000        # characters in one message
+MAX_DISPLAY = 200      # characters of a quick reply's title
+DEFAULT_TTL = 30 * 24 * 3600
+OPENING_PAYLOAD = "/greet"
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
+# The files the channel serves, and nothing else (no path from the request reaches the disk).
+STATIC_FILES = {
+    "": ("index.html", "text/html; charset=utf-8"),
+    "widget.js": ("widget.js", "text/javascript; charset=utf-8"),
+    "widget.css": ("widget.css", "text/css; charset=utf-8"),
+    "demo.css": ("demo.css", "text/css; charset=utf-8"),
+}
+# The demo page runs only its own files: no inline script or style, no other origin.
+DEMO_PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                 "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+# ---- settings ----------------------------------------------------------------------------------
+
+def parse_origins(value: Optional[Text]) -> Tuple[Text, ...]:
+    """Exact origins ("scheme://host[:port]"); "*" and anything malformed are refused."""
+    origins = []
+    for item in re.split(r"[,\s]+", value or ""):
+        item = item.strip().rstrip("/")
+        if not item:
+            continue
+        if item == "*" or not ORIGIN.match(item):
+            logger.warning("WIDGET_ALLOWED_ORIGINS: %r is geen geldige origin en wordt genegeerd", item)
+            continue
+        origins.append(item.lower())
+    return tuple(dict.fromkeys(origins))
+
+
+def load_secret(var_dir: Path) -> bytes:
+    """WIDGET_SECRET, or a random secret created once under the var dir (mode 600)."""
+    configured = os.environ.get("WIDGET_SECRET")
+    if configured:
+        if len(configured) < 32:
+            raise ValueError("WIDGET_SECRET moet minstens 32 tekens lang zijn")
+        return configured.encode()
+    path = var_dir / "widget-secret"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise ValueError(f"{path} bevat geen bruikbaar geheim; verwijder het bestand")
+    return secret.encode()
+
+
+# ---- tokens ------------------------------------------------------------------------------------
+
+class Tokens:
+    def __init__(self, secret: bytes, ttl: int = DEFAULT_TTL):
+        self.secret = secret
+        self.ttl = ttl
+
+    def _sign(self, session_id: Text, expires: int) -> Text:
+        return hmac.new(self.secret, f"{session_id}.{expires}".encode(), hashlib.sha256).hexdigest()
+
+    def issue(self, session_id: Text, now: Optional[float] = None) -> Tuple[Text, int]:
+        expires = int(now if now is not None else time.time()) + self.ttl
+        return f"{session_id}.{expires}.{self._sign(session_id, expires)}", expires
+
+    def verify(self, token: Optional[Text], now: Optional[float] = None) -> Optional[Text]:
+        """The session id of a genuine, unexpired token; None otherwise."""
+        if not token or len(token) > 200:
+            return None
+        parts = token.split(".")
+        if len(parts) != 3 or not SESSION_ID.match(parts[0]) or not parts[1].isdigit():
+            return None
+        session_id, expires = parts[0], int(parts[1])
+        if not hmac.compare_digest(parts[2], self._sign(session_id, expires)):
+            return None
+        if expires <= (now if now is not None else time.time()):
+            return None
+        return session_id
+
+
+# ---- transcripts -------------------------------------------------------------------------------
+
+def _buttons(raw: Any) -> List[Dict[Text, Text]]:
+    buttons = []
+    for button in raw or []:
+        if isinstance(button, dict) and button.get("title") is not None:
+            buttons.append({"title": str(button["title"]),
+                            "payload": str(button.get("payload") or button["title"])})
+    return buttons
+
+
+def bot_message(text: Any, buttons: Any) -> Optional[Dict[Text, Any]]:
+    text = "" if text is None else str(text)
+    buttons = _buttons(buttons)
+    if not text and not buttons:
+        return None
+    return {"from": "bot", "text": text, "buttons": buttons}
+
+
+def _widget_meta(event: Dict[Text, Any]) -> Dict[Text, Any]:
+    meta = (event.get("metadata") or {}).get("widget")
+    return meta if isinstance(meta, dict) else {}
+
+
+def transcript(events: Iterable[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """User and bot messages as the visitor saw them: a quick reply shows its title, and the
+    hidden opening payload is left out."""
+    messages = []
+    for event in events:
+        if event.get("event") == "user":
+            meta = _widget_meta(event)
+            if meta.get("opening"):
+                continue
+            messages.append({"from": "user", "text": str(meta.get("display") or event.get("text") or ""),
+                             "buttons": []})
+        elif event.get("event") == "bot":
+            message = bot_message(event.get("text"), (event.get("data") or {}).get("buttons"))
+            if message:
+                messages.append(message)
+    return messages
+
+
+def reply_to(events: List[Dict[Text, Any]], client_id: Text) -> Optional[List[Dict[Text, Any]]]:
+    """The bot's answer to the user message with this client id, if it was handled already."""
+    for index, event in enumerate(events):
+        if event.get("event") == "user" and _widget_meta(event).get("client_id") == client_id:
+            answer = []
+            for later in events[index + 1:]:
+                if later.get("event") == "user":
+                    break
+                if later.get("event") == "bot":
+                    message = bot_message(later.get("text"), (later.get("data") or {}).get("buttons"))
+                    if message:
+                        answer.append(message)
+            return answer
+    return None
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+# ---- the channel -------------------------------------------------------------------------------
+
+class WidgetInput(InputChannel):
+    """The chat widget: demo page, widget files and JSON API under /chat."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "widget"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WidgetInput":
+        return cls()
+
+    def __init__(self, allowed_origins: Optional[Iterable[Text]] = None, secret: Optional[bytes] = None,
+                 var_dir: Optional[Path] = None, token_ttl: Optional[int] = None) -> None:
+        var_dir = var_dir or Path(os.environ.get("WIDGET_VAR_DIR") or PROJECT / "var")
+        self.allowed_origins = (tuple(allowed_origins) if allowed_origins is not None
+                                else parse_origins(os.environ.get("WIDGET_ALLOWED_ORIGINS")))
+        self.tokens = Tokens(secret or load_secret(var_dir),
+                             token_ttl or int(os.environ.get("WIDGET_TOKEN_TTL") or DEFAULT_TTL))
+        # (session, client id) -> the answer being computed, so a retry that arrives while the
+        # first request is still running waits for it instead of running the bot again.
+        self._in_flight: Dict[Tuple[Text, Text], "asyncio.Future[List[Dict[Text, Any]]]"] = {}
+
+    def url_prefix(self) -> Text:
+        return "/chat"  # absolute: urljoin("/webhooks/", "/chat") == "/chat"
+
+    # -- CORS: the only place that sets Access-Control-* headers on these routes ----------------
+
+    def origin_allowed(self, request: Request) -> bool:
+        origin = (request.headers.get("origin") or "").lower()
+        if not origin:
+            return True  # not a cross-origin browser request
+        if origin in self.allowed_origins:
+            return True
+        host = (request.headers.get("host") or "").lower()
+        return origin.split("://", 1)[-1] == host  # same origin (scheme may differ behind a proxy)
+
+    def apply_cors(self, request: Request, resp: HTTPResponse) -> None:
+        for header in [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]:
+            del resp.headers[header]  # whatever a server-wide CORS layer added, "*" included
+        origin = (request.headers.get("origin") or "").lower()
+        if origin and origin in self.allowed_origins:
+            resp.headers["Access-Control-Allow-Origin"] = origin
+            resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            resp.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+            resp.headers["Access-Control-Max-Age"] = "600"
+        resp.headers["Vary"] = "Origin"
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    @staticmethod
+    def error(status: int, code: Text, message: Text) -> HTTPResponse:
+        return response.json({"error": code, "message": message}, status=status)
+
+    def session_of(self, request: Request) -> Optional[Text]:
+        auth = request.headers.get("authorization") or ""
+        scheme, _, token = auth.partition(" ")
+        return self.tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
+
+    def token_fields(self, session_id: Text) -> Dict[Text, Any]:
+        token, expires = self.tokens.issue(session_id)
+        return {"session_id": session_id, "token": token, "expires_at": expires}
+
+    @staticmethod
+    async def events_of(request: Request, session_id: Text) -> List[Dict[Text, Any]]:
+        store = request.app.ctx.agent.tracker_store
+        retrieve = getattr(store, "retrieve_full_tracker", None) or store.retrieve
+        tracker = await _maybe_await(retrieve(session_id))
+        return [event.as_dict() for event in tracker.events] if tracker else []
+
+    @staticmethod
+    async def run_bot(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: Text,
+                      session_id: Text, meta: Dict[Text, Any], channel: Text) -> List[Dict[Text, Any]]:
+        collector = CollectingOutputChannel()
+        await on_new_message(UserMessage(text, collector, session_id, input_channel=channel,
+                                         metadata={"widget": meta}))
+        return [m for m in (bot_message(msg.get("text"), msg.get("buttons"))
+                            for msg in collector.messages) if m]
+
+    @staticmethod
+    def agent_ready(request: Request) -> bool:
+        agent = getattr(request.app.ctx, "agent", None)
+        return bool(agent and agent.is_ready())
+
+    # -- routes --------------------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        widget = Blueprint("widget_channel", __name__)
+        channel = self.name()
+
+        @widget.middleware("request")
+        async def refuse_foreign_origins(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "OPTIONS" and not self.origin_allowed(request):
+                return self.error(403, "origin", "Deze website mag de chat niet gebruiken.")
+            return None
+
+        @widget.middleware("response")
+        async def headers(request: Request, resp: HTTPResponse) -> None:
+            self.apply_cors(request, resp)
+            resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+            resp.headers.setdefault("Referrer-Policy", "no-referrer")
+            if resp.content_type and resp.content_type.startswith("application/json"):
+                resp.headers["Cache-Control"] = "no-store"
+
+        async def static(request: Request, name: Text) -> HTTPResponse:
+            filename, content_type = STATIC_FILES[name]
+            body = (STATIC / filename).read_bytes()
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            headers = {"ETag": etag, "Cache-Control": "no-cache"}
+            if name == "":
+                headers["Content-Security-Policy"] = DEMO_PAGE_CSP
+            if request.headers.get("if-none-match") == etag:
+                return response.empty(status=304, headers=headers)
+            return response.raw(body, content_type=content_type, headers=headers)
+
+        @widget.route("/", methods=["GET"])
+        async def demo_page(request: Request) -> HTTPResponse:
+            return await static(request, "")
+
+        @widget.route("/widget.js", methods=["GET"])
+        async def widget_js(request: Request) -> HTTPResponse:
+            return await static(request, "widget.js")
+
+        @widget.route("/widget.css", methods=["GET"])
+        async def widget_css(request: Request) -> HTTPResponse:
+            return await static(request, "widget.css")
+
+        @widget.route("/demo.css", methods=["GET"])
+        async def demo_css(request: Request) -> HTTPResponse:
+            return await static(request, "demo.css")
+
+        @widget.route("/api/session", methods=["POST", "OPTIONS"])
+        async def new_session(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return response.empty()
+            if not self.agent_ready(request):
+                return self.error(503, "not_ready", "De assistent start nog op.")
+            session_id = uuid.uuid4().hex  # the server chooses the sender id, never the browser
+            try:
+                messages = await self.run_bot(on_new_message, OPENING_PAYLOAD, session_id,
+                                              {"opening": True}, channel)
+            except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
+                logger.exception("widget: opening message failed")
+                return self.error(500, "server", "De assistent kon het gesprek niet starten.")
+            return response.json(dict(self.token_fields(session_id), messages=messages))
+
+        @widget.route("/api/history", methods=["GET", "OPTIONS"])
+        async def history(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return response.empty()
+            session_id = self.session_of(request)
+            if not session_id:
+                return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
+            if not self.agent_ready(request):
+                return self.error(503, "not_ready", "De assistent start nog op.")
+            events = await self.events_of(request, session_id)
+            return response.json(dict(self.token_fields(session_id), messages=transcript(events)))
+
+        @widget.route("/api/message", methods=["POST", "OPTIONS"])
+        async def message(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return response.empty()
+            session_id = self.session_of(request)
+            if not session_id:
+                return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
+            try:
+                body = json.loads(request.body or b"{}")
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                return self.error(400, "body", "Verwacht een JSON-object.")
+            text, client_id, display = body.get("text"), body.get("client_id"), body.get("display")
+            if not isinstance(text, str) or not text.strip():
+                return self.error(400, "text", "Het bericht is leeg.")
+            if len(text) > MAX_TEXT:
+                return self.error(413, "too_long", f"Een bericht is hoogstens {MAX_TEXT} tekens.")
+            if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+                return self.error(400, "client_id", "client_id ontbreekt of is ongeldig.")
+            meta: Dict[Text, Any] = {"client_id": client_id}
+            # A quick reply sends its payload and shows its title; typed text shows itself.
+            if isinstance(display, str) and display.strip() and text.startswith("/"):
+                meta["display"] = display.strip()[:MAX_DISPLAY]
+            if not self.agent_ready(request):
+                return self.error(503, "not_ready", "De assistent start nog op.")
+
+            key = (session_id, client_id)
+            running = self._in_flight.get(key)
+            if running is not None:  # the same message is being answered right now
+                try:
+                    messages = await asyncio.shield(running)
+                except Exception:  # noqa: BLE001 - logged by the first request
+                    return self.error(500, "server", "De assistent kon je bericht niet verwerken.")
+                return response.json(dict(self.token_fields(session_id), messages=messages))
+            future: "asyncio.Future[List[Dict[Text, Any]]]" = asyncio.get_running_loop().create_future()
+            self._in_flight[key] = future
+            try:
+                answered = reply_to(await self.events_of(request, session_id), client_id)
+                if answered is None:
+                    answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, channel)
+                future.set_result(answered)
+            except Exception as exc:  # noqa: BLE001
+                logger.exception("widget: handling a message failed")
+                future.set_exception(exc)
+                future.exception()  # retrieved: no "never retrieved" warning
+                return self.error(500, "server", "De assistent kon je bericht niet verwerken.")
+            finally:
+                self._in_flight.pop(key, None)
+            return response.json(dict(self.token_fields(session_id), messages=answered))
+
+        return widget

@@ -1,0 +1,435 @@
+/* Chatwidget van de rol-adviesassistent van 2ASSISTU.
+ * Insluiten: <script src="https://JOUW-RASA-SERVER/chat/widget.js" defer></script>
+ * Geen framework, geen andere origin: alles komt van de server die dit bestand levert.
+ * Alle tekst wordt als tekst getoond (textContent), nooit als HTML. */
+(function () {
+  "use strict";
+
+  /* Alle teksten van de widget, op één plek. */
+  var NL = {
+    launcher: "Chat",
+    launcherHint: " met de assistent",
+    unreadOne: "1 nieuw bericht",
+    unreadMany: "{n} nieuwe berichten",
+    title: "Vraag het de assistent",
+    subtitle: "Office manager of secretaresse?",
+    close: "Chat sluiten",
+    log: "Gesprek met de assistent",
+    you: "Jij",
+    bot: "Assistent",
+    replies: "Snelle antwoorden",
+    inputLabel: "Je vraag",
+    placeholder: "Typ je vraag…",
+    send: "Versturen",
+    typing: "De assistent typt…",
+    starting: "De chat wordt gestart…",
+    offline: "Geen verbinding met de assistent. Je bericht is niet verstuurd; je tekst staat nog klaar.",
+    server: "Er ging iets mis bij de assistent. Je bericht is niet verstuurd; je tekst staat nog klaar.",
+    startFailed: "De chat kon niet starten. Controleer je verbinding en probeer het opnieuw.",
+    historyFailed: "Het eerdere gesprek kon niet worden geladen.",
+    expired: "Je vorige gesprek is verlopen. Er is een nieuw gesprek gestart.",
+    tooLong: "Je bericht is te lang: hoogstens {n} tekens.",
+    retry: "Opnieuw versturen",
+    retryStart: "Opnieuw proberen"
+  };
+
+  var MAX_TEXT = 1000;
+  var TIMEOUT_MS = 45000;
+  var LINK = /(https:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[0-9][0-9()\-]*[0-9])/gi;
+  var SAFE_PROTOCOLS = { "https:": 1, "mailto:": 1, "tel:": 1 };
+
+  var script = document.currentScript;
+  if (!script || window.__rolAdviesWidget) return;
+  window.__rolAdviesWidget = true;
+  var BASE = new URL(".", script.src).href;               // .../chat/
+  var STORE_KEY = "rol-advies-chat:" + BASE;
+
+  var storage = {
+    get: function (area, key) { try { return window[area].getItem(key); } catch (e) { return null; } },
+    set: function (area, key, value) {
+      try { if (value == null) window[area].removeItem(key); else window[area].setItem(key, value); } catch (e) { /* privémodus */ }
+    }
+  };
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  /* Tekst met alleen https:-, mailto:- en tel:-links; al het andere blijft gewone tekst. */
+  function appendText(parent, text) {
+    var last = 0;
+    text.replace(LINK, function (match, _g, offset) {
+      var url = match.replace(/[.,;:!?)\]]+$/, "");
+      var href = null;
+      try { var parsed = new URL(url); if (SAFE_PROTOCOLS[parsed.protocol]) href = parsed.href; } catch (e) { /* geen link */ }
+      if (!href) return match;
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      var a = el("a", null, url.replace(/^(mailto|tel):/i, ""));
+      a.href = href;
+      a.rel = "noopener noreferrer";
+      if (/^https:/i.test(href)) a.target = "_blank";
+      parent.appendChild(a);
+      last = offset + url.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  /* ---- DOM in een shadow root: de stijlen van de pagina en van de widget raken elkaar niet ---- */
+  var host = el("div");
+  host.id = "rol-advies-chat";
+  var root = host.attachShadow({ mode: "open" });
+  var css = el("link");
+  css.rel = "stylesheet";
+  css.href = BASE + "widget.css";
+  var wrap = el("div", "chat");
+  wrap.hidden = true;                                      // tot de stijlen er zijn
+  css.addEventListener("load", function () { wrap.hidden = false; });
+  css.addEventListener("error", function () { wrap.hidden = false; });
+
+  var panel = el("section", "panel");
+  panel.id = "panel";
+  panel.hidden = true;
+  panel.setAttribute("aria-labelledby", "title");
+  var head = el("header", "head");
+  var titles = el("div", "titles");
+  var title = el("h2", "title", NL.title);
+  title.id = "title";
+  titles.appendChild(title);
+  titles.appendChild(el("p", "subtitle", NL.subtitle));
+  var closeBtn = el("button", "close");
+  closeBtn.type = "button";
+  closeBtn.setAttribute("aria-label", NL.close);
+  closeBtn.appendChild(el("span", null, "×")).setAttribute("aria-hidden", "true");
+  head.appendChild(titles);
+  head.appendChild(closeBtn);
+
+  var log = el("div", "log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", NL.log);
+  log.tabIndex = 0;
+
+  var typing = el("div", "typing");
+  typing.setAttribute("role", "status");
+  var typingDots = el("span", "dots");
+  typingDots.setAttribute("aria-hidden", "true");
+  typingDots.appendChild(el("span"));
+  typingDots.appendChild(el("span"));
+  typingDots.appendChild(el("span"));
+  var typingText = el("span", "typing-text");
+
+  var alertBox = el("div", "error");
+  alertBox.setAttribute("role", "alert");
+  var alertText = el("p", "error-text");
+  var retryBtn = el("button", "retry");
+  retryBtn.type = "button";
+  retryBtn.hidden = true;
+  alertBox.appendChild(alertText);
+  alertBox.appendChild(retryBtn);
+
+  var form = el("form", "compose");
+  form.noValidate = true;
+  var label = el("label", "sr", NL.inputLabel);
+  label.htmlFor = "input";
+  var input = el("input", "input");
+  input.id = "input";
+  input.type = "text";
+  input.autocomplete = "off";
+  input.maxLength = MAX_TEXT;
+  input.placeholder = NL.placeholder;
+  var sendBtn = el("button", "send", NL.send);
+  sendBtn.type = "submit";
+  form.appendChild(label);
+  form.appendChild(input);
+  form.appendChild(sendBtn);
+
+  panel.appendChild(head);
+  panel.appendChild(log);
+  panel.appendChild(typing);
+  panel.appendChild(alertBox);
+  panel.appendChild(form);
+
+  var launcher = el("button", "launcher");
+  launcher.type = "button";
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "panel");
+  var icon = el("span", "icon");
+  icon.setAttribute("aria-hidden", "true");
+  launcher.appendChild(icon);
+  launcher.appendChild(el("span", "launcher-text", NL.launcher));
+  launcher.appendChild(el("span", "sr", NL.launcherHint));
+  var badge = el("span", "badge");
+  badge.hidden = true;
+  var badgeCount = el("span", null);
+  badgeCount.setAttribute("aria-hidden", "true");
+  var badgeText = el("span", "sr");
+  badge.appendChild(badgeCount);
+  badge.appendChild(badgeText);
+  launcher.appendChild(badge);
+
+  wrap.appendChild(panel);
+  wrap.appendChild(launcher);
+  root.appendChild(css);
+  root.appendChild(wrap);
+
+  /* ---- toestand ---- */
+  var state = {
+    token: storage.get("localStorage", STORE_KEY),
+    open: false,
+    busy: false,      // een verzoek loopt
+    pending: null,    // een bericht dat (nog) niet aankwam: {text, display, clientId, typed}
+    unread: 0,
+    expired: false,   // het bewaarde gesprek bestond niet meer
+    started: false    // het gesprek staat in de lijst (geopend of uit de geschiedenis)
+  };
+
+  function setToken(token) {
+    state.token = token || null;
+    storage.set("localStorage", STORE_KEY, state.token);
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function dropReplies() {
+    var groups = log.querySelectorAll(".replies");
+    for (var i = 0; i < groups.length; i++) groups[i].remove();
+  }
+
+  function addMessage(message, withButtons) {
+    var from = message.from === "user" ? "user" : "bot";
+    var row = el("div", "msg msg-" + from);
+    var bubble = el("div", "bubble");
+    bubble.appendChild(el("span", "sr", (from === "user" ? NL.you : NL.bot) + ": "));
+    appendText(bubble, String(message.text || ""));
+    row.appendChild(bubble);
+    log.appendChild(row);
+    var buttons = Array.isArray(message.buttons) ? message.buttons : [];
+    if (withButtons && buttons.length) {
+      var group = el("div", "replies");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", NL.replies);
+      buttons.forEach(function (b) {
+        var button = el("button", "reply", String(b.title));
+        button.type = "button";
+        button.addEventListener("click", function () {
+          input.focus();                                   // de knop verdwijnt zo dadelijk
+          submit({ text: String(b.payload), display: String(b.title), clientId: randomId(), typed: false });
+        });
+        group.appendChild(button);
+      });
+      log.appendChild(group);
+    }
+    scrollDown();
+    return row;
+  }
+
+  function addBotMessages(messages) {
+    var first = null;
+    (messages || []).forEach(function (m) { var row = addMessage(m, true); first = first || row; });
+    // Een lang antwoord: toon het vanaf het begin in plaats van alleen het einde.
+    if (first) log.scrollTop = Math.min(log.scrollHeight - log.clientHeight, first.offsetTop - 8);
+    if (!state.open && messages && messages.length) {
+      state.unread += messages.length;
+      showBadge();
+    }
+  }
+
+  function renderTranscript(messages) {
+    log.textContent = "";
+    var lastUser = -1;
+    messages.forEach(function (m, i) { if (m.from === "user") lastUser = i; });
+    messages.forEach(function (m, i) { addMessage(m, i > lastUser); });
+    state.started = messages.length > 0;
+  }
+
+  function showBadge() {
+    badge.hidden = state.unread === 0;
+    badgeCount.textContent = state.unread > 9 ? "9+" : String(state.unread);
+    badgeText.textContent = ", " + (state.unread === 1 ? NL.unreadOne : NL.unreadMany.replace("{n}", state.unread));
+  }
+
+  function setTyping(text) {
+    typing.textContent = "";
+    if (text) {
+      typing.appendChild(typingDots);
+      typingText.textContent = text;
+      typing.appendChild(typingText);
+    }
+    typing.classList.toggle("on", !!text);
+  }
+
+  function showError(text, retryLabel, onRetry) {
+    alertBox.classList.add("on");
+    alertText.textContent = text;
+    retryBtn.hidden = !onRetry;
+    retryBtn.textContent = retryLabel || NL.retry;
+    retryBtn.onclick = onRetry ? function () { clearError(); onRetry(); } : null;
+  }
+
+  function clearError() {
+    alertBox.classList.remove("on");
+    alertText.textContent = "";
+    retryBtn.hidden = true;
+    retryBtn.onclick = null;
+  }
+
+  function api(method, path, body) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+    var headers = { "Accept": "application/json" };
+    if (body) headers["Content-Type"] = "application/json";
+    if (state.token) headers["Authorization"] = "Bearer " + state.token;
+    return fetch(BASE + "api/" + path, {
+      method: method, headers: headers, body: body ? JSON.stringify(body) : undefined,
+      signal: controller.signal, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer"
+    }).then(function (res) {
+      clearTimeout(timer);
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (!res.ok) { var err = new Error(data.error || "http"); err.status = res.status; throw err; }
+        if (data.token) setToken(data.token);
+        return data;
+      });
+    }, function (err) {
+      clearTimeout(timer);
+      err.status = 0;                                      // offline, geweigerd of time-out
+      throw err;
+    });
+  }
+
+  /* ---- gesprek ---- */
+  var starting = null;
+  function startSession(notice) {
+    if (starting) return starting;
+    setToken(null);
+    log.textContent = "";
+    state.started = true;
+    setTyping(NL.starting);
+    starting = api("POST", "session").then(function (data) {
+      if (notice) addMessage({ from: "bot", text: notice }, false);
+      addBotMessages(data.messages);
+    }).catch(function (err) {
+      state.started = false;
+      showError(NL.startFailed, NL.retryStart, function () { startSession(notice); });
+      throw err;
+    }).finally(function () {
+      starting = null;
+      setTyping(null);
+    });
+    return starting;
+  }
+
+  function loadHistory() {
+    state.started = true;
+    return api("GET", "history").then(function (data) {
+      renderTranscript(data.messages || []);
+      if (!state.started) setToken(null);                 // leeg gesprek: bij openen opnieuw beginnen
+    }).catch(function (err) {
+      state.started = false;
+      if (err.status === 401) { setToken(null); state.expired = true; log.textContent = ""; return; }
+      showError(NL.historyFailed, NL.retryStart, loadHistory);
+    });
+  }
+
+  function send(message) {
+    state.busy = true;
+    state.pending = null;
+    clearError();
+    dropReplies();
+    var bubble = addMessage({ from: "user", text: message.display || message.text }, false);
+    if (message.typed && input.value.trim() === message.text) input.value = "";
+    setTyping(NL.typing);
+    var body = { text: message.text, client_id: message.clientId };
+    if (message.display) body.display = message.display;
+    return api("POST", "message", body).then(function (data) {
+      addBotMessages(data.messages);
+    }).catch(function (err) {
+      bubble.remove();
+      if (err.status === 401) {                           // token verlopen: nieuw gesprek, tekst blijft
+        if (message.typed && !input.value) input.value = message.text;
+        return startSession(NL.expired).catch(function () {});
+      }
+      if (err.status === 413) {
+        if (message.typed && !input.value) input.value = message.text;
+        showError(NL.tooLong.replace("{n}", MAX_TEXT));
+        return;
+      }
+      state.pending = message;                             // zelfde client-id bij opnieuw versturen
+      if (message.typed && !input.value) input.value = message.text;
+      showError(err.status === 0 ? NL.offline : NL.server, NL.retry, retry);
+    }).finally(function () {
+      state.busy = false;
+      setTyping(null);
+    });
+  }
+
+  function retry() {
+    var message = state.pending;
+    if (message) submit(message);
+  }
+
+  function submit(message) {
+    if (state.busy || starting) return;
+    var ready = state.token ? Promise.resolve() : startSession();
+    ready.then(function () { send(message); }, function () {});
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { input.focus(); return; }
+    if (text.length > MAX_TEXT) { showError(NL.tooLong.replace("{n}", MAX_TEXT)); return; }
+    var pending = state.pending;
+    // Dezelfde tekst na een fout is hetzelfde bericht: de server ziet dan hetzelfde client-id.
+    if (pending && pending.typed && pending.text === text) submit(pending);
+    else submit({ text: text, clientId: randomId(), typed: true });
+  });
+
+  /* ---- openen en sluiten ---- */
+  function open(keepFocus) {
+    state.open = true;
+    panel.hidden = false;
+    wrap.classList.add("is-open");
+    launcher.setAttribute("aria-expanded", "true");
+    state.unread = 0;
+    showBadge();
+    storage.set("sessionStorage", STORE_KEY + ":open", "1");
+    if (!state.token && !state.started) {
+      startSession(state.expired ? NL.expired : null).catch(function () {});
+      state.expired = false;
+    }
+    scrollDown();
+    if (keepFocus !== true) input.focus();
+  }
+
+  function close() {
+    state.open = false;
+    panel.hidden = true;
+    wrap.classList.remove("is-open");
+    launcher.setAttribute("aria-expanded", "false");
+    storage.set("sessionStorage", STORE_KEY + ":open", null);
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", function () { if (state.open) close(); else open(); });
+  closeBtn.addEventListener("click", close);
+  root.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && state.open) { event.stopPropagation(); close(); }
+  });
+
+  function mount() {
+    document.body.appendChild(host);
+    var restore = state.token ? loadHistory() : Promise.resolve();
+    if (storage.get("sessionStorage", STORE_KEY + ":open")) restore.then(function () { open(true); });
+  }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+})();
