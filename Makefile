@@ -21,12 +21,13 @@ FIND_PYTHON := for p in python3.10 python3.9 python3.8 \
 	  if "$$p" -c 'import sys; sys.exit(not ((3, 8) <= sys.version_info[:2] <= (3, 10)))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: help setup train run report eval test test-unit validate test-stories test-e2e clean
+.PHONY: help setup train run report leads eval test test-unit validate test-stories test-e2e clean
 
 help:
 	@echo "make run    start the assistant (sets up and trains when needed)"
 	@echo "make test   run all tests (setup included)"
 	@echo "make train  train only when data, config or domain changed"
+	@echo "make leads  stored vacancy requests as CSV (SINCE=2027-01-01 for a date range)"
 	@echo "make report questions the assistant could not answer, most frequent first"
 	@echo "make eval   NLU scores on the held-out questions, ours against Rasa's stock pipeline"
 
@@ -54,6 +55,9 @@ train: setup
 run: setup
 	$(PY) -m bot run
 
+leads: setup
+	@$(PY) -m bot leads $(if $(SINCE),--since $(SINCE))
+
 report: setup
 	@$(PY) -m bot report
 
@@ -73,7 +77,14 @@ test-stories: train
 test-e2e: train
 	$(PY) -m pytest -q tests/e2e
 
-test: validate test-unit test-stories test-e2e
+test: validate test-unit test-stories test-e2e test-widget
 
 clean:
 	rm -rf models build var/results
+
+# The chat widget in a real browser: Debian's Chromium (installed when missing), Playwright, axe.
+.PHONY: test-widget
+test-widget: train
+	@[ -x /usr/bin/chromium ] || { echo "[setup] Chromium installeren (Debian-pakket chromium)..."; \
+	  apt-get update && apt-get install -y chromium; }
+	$(PY) -m pytest -q tests/widget

@@ -208,7 +208,9 @@ class ActionRoleAdvice(Action):
             dispatcher.utter_message(text=KNOWLEDGE.difference_answer("algemeen"))
             dispatcher.utter_message(
                 text="Vertel me wat de functie moet inhouden (bijvoorbeeld agenda's beheren, "
-                     "notuleren, leidinggeven of het budget beheren), dan zeg ik welke rol past.")
+                     "notuleren, leidinggeven of het budget beheren), dan zeg ik welke rol past.",
+                buttons=[{"title": "Doe de korte test (5 vragen)", "payload": "/career_quiz"}]
+                if latest_intent(tracker) == "career_advice" else [])
             return [SlotSet("comparing", True), SlotSet("aspect", "definitie")]
         name = KNOWLEDGE.roles[best].name
         reasons = "\n".join(f"• {item}" for item in fit[best][:4])
@@ -241,6 +243,11 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     """Search the knowledge file; answer a strong match, else ask to rephrase gibberish or
     say honestly that it is not known."""
     text = latest_text(tracker)
+    dimension = KNOWLEDGE.dimension_in_text(text)
+    if dimension and tracker.get_slot("comparing") and not roles_asked(tracker):
+        # "en wat betreft strategisch denken?" right after a comparison
+        log(tracker, f"context: vergelijking op '{dimension}'", "zoekantwoord")
+        return answer_difference(dispatcher, tracker, dimension)
     remembered = KNOWLEDGE.role_key(tracker.get_slot("role"))
     roles = roles_asked(tracker) or ([remembered] if remembered else None)
     hit = SEARCH.best_answer(text, roles)

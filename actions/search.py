@@ -28,7 +28,7 @@ FILLER = {"zorgen", "doen", "hebben", "zijn", "worden", "gaan", "komen", "houden
           "krijgen", "willen", "moeten", "kunnen", "mogen", "zitten", "staan", "vinden", "weten",
           "zeggen", "vertellen", "iemand", "ding", "dingen", "eigenlijk", "precies", "graag",
           "vraag", "vragen", "nodig", "allemaal", "zoal", "beetje", "soort", "qua", "denken",
-          "jaar", "dag", "week"}
+          "jaar", "dag", "week", "betreffen", "betreft", "gebied", "vlak", "punt"}
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,10 @@ def main(argv=None) -> int:
 
     commands.add_parser("eval", help="NLU-scores op de achtergehouden vragen, ons tegen stock Rasa")
 
+    leads_cmd = commands.add_parser("leads", help="opgeslagen vacatureaanvragen als CSV")
+    leads_cmd.add_argument("--since", help="alleen vanaf deze datum (JJJJ-MM-DD)")
+    leads_cmd.add_argument("--db", type=Path, default=None, help="standaard var/leads.db")
+
     answers = commands.add_parser("answers", help="antwoordkwaliteit end-to-end tegen een draaiende bot")
     answers.add_argument("--url", default="http://localhost:5005")
 
@@ -45,6 +49,18 @@ def main(argv=None) -> int:
         from bot import evaluate
 
         return evaluate.main()
+    if args.command == "leads":
+        from datetime import date
+
+        from actions import leads
+
+        if args.since:
+            try:
+                date.fromisoformat(args.since)
+            except ValueError:
+                parser.error(f"--since verwacht een datum als 2027-03-01, niet {args.since!r}")
+        sys.stdout.write(leads.export_csv(args.since, args.db))
+        return 0
     if args.command == "answers":
         from bot import answer_eval
 

@@ -37,6 +37,7 @@ def base_env(action_port: int = 5055, var_dir: Path = PROJECT / "var") -> dict:
         "ACTION_PORT": str(action_port),
         "TRACKER_DB": str(var_dir / "tracker.db"),
         "UNANSWERED_DB": str(var_dir / "unanswered.db"),
+        "LEADS_DB": str(var_dir / "leads.db"),
         "WIDGET_VAR_DIR": str(var_dir),  # the chat widget's token secret lives here
     })
     return env

@@ -1,0 +1,349 @@
+"""The vacancy intake (employers) and the career quiz (candidates): two Rasa forms.
+
+The validation actions parse every answer with actions/vacancy.py. A question asked in the
+middle ("wat doet een office manager eigenlijk?") is answered and the same question is asked
+again; "stop" or "laat maar" ends the form; three invalid answers to one question end it with
+the contact details instead.
+"""
+import re
+import uuid
+from abc import abstractmethod
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import leads
+from actions import vacancy as parse
+from actions.actions import (KNOWLEDGE, SEARCH, ActionAnswerAgency, ActionAnswerDifference,
+                             ActionAnswerRole, ActionRoleAdvice, latest_intent, latest_text)
+from actions.knowledge import fold
+
+INTAKE_SLOTS = ["vacancy_role", "contract", "hours", "start_date", "organisation", "contact_name",
+                "contact", "description", "consent"]
+QUIZ_SLOTS = ["quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education"]
+FIELD_TITLES = {"vacancy_role": "Functie", "contract": "Vast of tijdelijk", "hours": "Uren per week",
+                "start_date": "Startdatum", "organisation": "Organisatie", "contact_name": "Naam",
+                "contact": "Bereikbaar via", "description": "Omschrijving"}
+MAX_MISSES = 3
+
+# Questions that may interrupt a form: answered by the same actions as outside the form.
+QUESTION_ACTIONS = {
+    **{intent: ActionAnswerRole for intent in (
+        "ask_definition", "ask_tasks", "ask_responsibilities", "ask_autonomy", "ask_education",
+        "ask_contacts", "ask_competencies", "ask_environment")},
+    "ask_difference": ActionAnswerDifference,
+    "ask_agency": ActionAnswerAgency,
+    "ask_contact": ActionAnswerAgency,
+    "hire_advice": ActionRoleAdvice,
+}
+QUESTION_WORDS = ("wat", "welke", "welk", "hoe", "wie", "waar", "wanneer", "waarom", "is", "kan",
+                  "kun", "mag", "moet", "heeft", "hebben", "doet", "maakt", "zijn", "wordt")
+CANCEL = re.compile(r"^(stop|stoppen|laat maar( zitten)?|nee laat maar|annuleer|annuleren|cancel|"
+                    r"hou (maar )?op|ik wil stoppen|toch niet|vergeet het( maar)?|afbreken)\b")
+
+
+def is_cancel(tracker: Tracker) -> bool:
+    return latest_intent(tracker) == "stop" or bool(CANCEL.match(fold(latest_text(tracker))))
+
+
+def is_question(tracker: Tracker) -> bool:
+    """A real question, not an answer that the NLU happened to read as one."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    text = fold(latest_text(tracker))
+    words = text.split()
+    return (intent.get("name") in QUESTION_ACTIONS and (intent.get("confidence") or 0) >= 0.6
+            and (text.endswith("?") or (bool(words) and words[0] in QUESTION_WORDS)))
+
+
+class FormWithInterruptions(FormValidationAction):
+    """Shared behaviour: answer questions in between, cancel, count invalid answers."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """Abstract, so that the action server does not register this base class."""
+
+    def interrupt(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> Optional[Dict[Text, Any]]:
+        if is_cancel(tracker):
+            return {slot: None, "intake_status": "cancelled"}
+        if is_question(tracker):
+            action = QUESTION_ACTIONS[latest_intent(tracker)]()
+            action.run(dispatcher, tracker, domain)  # its context slots don't matter mid-form
+            dispatcher.utter_message(text="Dan ga ik verder met de vraag waar we waren:")
+            return {slot: None}
+        return None
+
+    def checked(self, slot: str, value: Any, parser: Callable[[str], Any], dispatcher: CollectingDispatcher,
+                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:  # cleared by the start or a correction, not answered
+            return {slot: None}
+        interrupted = self.interrupt(slot, dispatcher, tracker, domain)
+        if interrupted is not None:
+            return interrupted
+        try:
+            return {slot: parser(str(value))}
+        except parse.Invalid as problem:
+            misses = dict(tracker.get_slot("intake_misses") or {})
+            misses[slot] = misses.get(slot, 0) + 1
+            if misses[slot] >= MAX_MISSES:
+                return {slot: None, "intake_misses": misses, "intake_status": "gave_up"}
+            dispatcher.utter_message(text=str(problem))
+            return {slot: None, "intake_misses": misses}
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("intake_status") in ("cancelled", "gave_up"):
+            return []  # ends the form; the summary or result action says why
+        return domain_slots
+
+
+class ActionStartIntake(Action):
+    def name(self) -> Text:
+        return "action_start_intake"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text="Fijn dat je iemand zoekt! Ik stel je een paar korte vragen "
+                                      "voor je aanvraag. Typ 'stop' als je wilt stoppen.")
+        events = [SlotSet(s, None) for s in INTAKE_SLOTS + ["email", "phone", "intake_misses"]]
+        events += [SlotSet("intake_status", None), SlotSet("intake_id", uuid.uuid4().hex)]
+        roles = KNOWLEDGE.roles_in_text(latest_text(tracker)) or [
+            KNOWLEDGE.role_key(str(e.get("value"))) for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "role" and KNOWLEDGE.role_key(str(e.get("value")))]
+        if roles:
+            events.append(SlotSet("vacancy_role", KNOWLEDGE.roles[roles[0]].name))
+        return events
+
+
+class ValidateVacancyForm(FormWithInterruptions):
+    def name(self) -> Text:
+        return "validate_vacancy_form"
+
+    def validate_vacancy_role(self, value, dispatcher, tracker, domain):
+        return self.checked("vacancy_role", value, lambda v: parse.parse_role(v, KNOWLEDGE),
+                            dispatcher, tracker, domain)
+
+    def validate_contract(self, value, dispatcher, tracker, domain):
+        return self.checked("contract", value, parse.parse_contract, dispatcher, tracker, domain)
+
+    def validate_hours(self, value, dispatcher, tracker, domain):
+        return self.checked("hours", value, parse.parse_hours, dispatcher, tracker, domain)
+
+    def validate_start_date(self, value, dispatcher, tracker, domain):
+        return self.checked("start_date", value, parse.parse_start_date, dispatcher, tracker, domain)
+
+    def validate_organisation(self, value, dispatcher, tracker, domain):
+        return self.checked("organisation", value, lambda v: parse.parse_text(v, "organisatienaam"),
+                            dispatcher, tracker, domain)
+
+    def validate_contact_name(self, value, dispatcher, tracker, domain):
+        return self.checked("contact_name", value, lambda v: parse.parse_text(v, "naam", maximum=80),
+                            dispatcher, tracker, domain)
+
+    def validate_contact(self, value, dispatcher, tracker, domain):
+        result = self.checked("contact", value, parse.parse_contact, dispatcher, tracker, domain)
+        found = result.get("contact")
+        if isinstance(found, dict):
+            shown = " en ".join(v for v in (found.get("email"), found.get("phone")) if v)
+            return {"contact": shown, "email": found.get("email"), "phone": found.get("phone")}
+        return result
+
+    def validate_description(self, value, dispatcher, tracker, domain):
+        return self.checked("description", value, parse.parse_description, dispatcher, tracker, domain)
+
+    def validate_consent(self, value, dispatcher, tracker, domain):
+        return self.checked("consent", value, parse.parse_consent, dispatcher, tracker, domain)
+
+
+def intake_request(tracker: Tracker) -> Dict[str, Any]:
+    return {"role": tracker.get_slot("vacancy_role"), "contract": tracker.get_slot("contract"),
+            "hours": tracker.get_slot("hours"), "start_date": tracker.get_slot("start_date"),
+            "organisation": tracker.get_slot("organisation"),
+            "contact_name": tracker.get_slot("contact_name"), "email": tracker.get_slot("email"),
+            "phone": tracker.get_slot("phone"), "description": tracker.get_slot("description") or ""}
+
+
+def reset_intake() -> List[Dict[Text, Any]]:
+    return [SlotSet(s, None) for s in INTAKE_SLOTS + ["email", "phone", "intake_misses",
+                                                      "intake_status", "intake_id"]]
+
+
+class ActionVacancySummary(Action):
+    """After the form: the summary to confirm, or why the intake ended early."""
+
+    def name(self) -> Text:
+        return "action_vacancy_summary"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        status = tracker.get_slot("intake_status")
+        contact = KNOWLEDGE.agency_answer("contact")
+        if status == "cancelled":
+            dispatcher.utter_message(text="Geen probleem, ik ben gestopt met je aanvraag. Er is niets opgeslagen.")
+            return reset_intake()
+        if status == "gave_up":
+            dispatcher.utter_message(text="Het lukt me niet om dat antwoord goed te verwerken. "
+                                          "Neem gerust direct contact met ons op, dan helpen we je persoonlijk.")
+            dispatcher.utter_message(text=contact)
+            return reset_intake()
+        if tracker.get_slot("consent") is not True:
+            dispatcher.utter_message(text="Dat begrijp ik. Zonder je toestemming bewaar ik je gegevens "
+                                          "niet, dus er is niets opgeslagen.")
+            dispatcher.utter_message(text=contact)
+            return reset_intake()
+        request = intake_request(tracker)
+        lines = [f"• {FIELD_TITLES[slot]}: {display(slot, tracker.get_slot(slot))}"
+                 for slot in FIELD_TITLES]
+        dispatcher.utter_message(
+            text="Dit is je aanvraag:\n" + "\n".join(lines) + "\nKlopt alles?",
+            buttons=[{"title": "Ja, verstuur de aanvraag", "payload": "/affirm"},
+                     {"title": "Iets aanpassen", "payload": "/correct_vacancy"}])
+        return [SlotSet("intake_status", "confirming")] if request["role"] else []
+
+
+MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+               "september", "oktober", "november", "december"]
+
+
+def display(slot: str, value: Any) -> str:
+    if slot == "hours":
+        return f"{value} uur"
+    if slot == "start_date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+        year, month, day = (int(part) for part in str(value).split("-"))
+        return f"{day} {MONTH_NAMES[month - 1]} {year}"
+    if slot == "description":
+        return value or "(geen)"
+    return str(value)
+
+
+class ActionStoreVacancy(Action):
+    """Stores the confirmed request, and only then says so."""
+
+    def name(self) -> Text:
+        return "action_store_vacancy"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("intake_status") != "confirming" or tracker.get_slot("consent") is not True:
+            dispatcher.utter_message(text="Er staat geen aanvraag klaar om te versturen. "
+                                          "Zeg bijvoorbeeld 'ik zoek een office manager' om te beginnen.")
+            return []
+        number = leads.store(intake_request(tracker), tracker.get_slot("intake_id") or uuid.uuid4().hex,
+                             tracker.sender_id)
+        dispatcher.utter_message(
+            text=f"Dank je! Je aanvraag is opgeslagen onder nummer {number}. "
+                 "Een collega van 2ASSISTU neemt zo snel mogelijk contact met je op.")
+        return reset_intake()
+
+
+class ActionCorrectVacancy(Action):
+    """Change one answer: ask which one, then clear it and let the form ask it again."""
+
+    def name(self) -> Text:
+        return "action_correct_vacancy"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("intake_status") != "confirming":
+            dispatcher.utter_message(text="Er is nu geen aanvraag om aan te passen.")
+            return []
+        field = next((e.get("value") for e in tracker.latest_message.get("entities") or []
+                      if e.get("entity") == "field" and e.get("value") in FIELD_TITLES), None)
+        if not field:
+            dispatcher.utter_message(
+                text="Wat wil je aanpassen?",
+                buttons=[{"title": title, "payload": f'/correct_vacancy{{"field": "{slot}"}}'}
+                         for slot, title in FIELD_TITLES.items()])
+            return []
+        cleared = [SlotSet(field, None)] + ([SlotSet("email", None), SlotSet("phone", None)]
+                                            if field == "contact" else [])
+        return cleared + [SlotSet("intake_status", None), FollowupAction("vacancy_form")]
+
+
+# ---- career quiz ---------------------------------------------------------------------------
+
+class ActionStartQuiz(Action):
+    def name(self) -> Text:
+        return "action_start_quiz"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text="Leuk! Vijf korte vragen, dan zeg ik welke functie het best "
+                                      "bij je past. Typ 'stop' om te stoppen.")
+        return [SlotSet(s, None) for s in QUIZ_SLOTS] + [SlotSet("intake_status", None),
+                                                         SlotSet("intake_misses", None)]
+
+
+def parse_yes_no(value: str) -> bool:
+    try:
+        return parse.parse_consent(value)
+    except parse.Invalid:
+        raise parse.Invalid("Antwoord met 'ja' of 'nee'.") from None
+
+
+class ValidateCareerQuizForm(FormWithInterruptions):
+    def name(self) -> Text:
+        return "validate_career_quiz_form"
+
+    def _yes_no(self, slot, value, dispatcher, tracker, domain):
+        return self.checked(slot, value, parse_yes_no, dispatcher, tracker, domain)
+
+    def validate_quiz_lead(self, value, dispatcher, tracker, domain):
+        return self._yes_no("quiz_lead", value, dispatcher, tracker, domain)
+
+    def validate_quiz_planning(self, value, dispatcher, tracker, domain):
+        return self._yes_no("quiz_planning", value, dispatcher, tracker, domain)
+
+    def validate_quiz_writing(self, value, dispatcher, tracker, domain):
+        return self._yes_no("quiz_writing", value, dispatcher, tracker, domain)
+
+    def validate_quiz_strategy(self, value, dispatcher, tracker, domain):
+        return self._yes_no("quiz_strategy", value, dispatcher, tracker, domain)
+
+    def validate_quiz_education(self, value, dispatcher, tracker, domain):
+        return self._yes_no("quiz_education", value, dispatcher, tracker, domain)
+
+
+# What each "ja" says about a fit, with the knowledge entry that gives the reason.
+QUIZ_POINTS = {
+    "quiz_lead": ("office_manager", "leiderschap"),
+    "quiz_strategy": ("office_manager", "strategisch_denken"),
+    "quiz_education": ("office_manager", "opleiding"),
+    "quiz_planning": ("secretaresse", "organisatie"),
+    "quiz_writing": ("secretaresse", "taken"),
+}
+
+
+class ActionQuizResult(Action):
+    def name(self) -> Text:
+        return "action_quiz_result"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        status = tracker.get_slot("intake_status")
+        reset = [SlotSet(s, None) for s in QUIZ_SLOTS] + [SlotSet("intake_status", None),
+                                                        SlotSet("intake_misses", None)]
+        if status in ("cancelled", "gave_up"):
+            dispatcher.utter_message(text="Prima, dan stoppen we met de vragen. Vraag gerust iets anders.")
+            return reset
+        score = {"office_manager": 0, "secretaresse": 0}
+        reasons = {"office_manager": [], "secretaresse": []}
+        for slot, (role, dimension) in QUIZ_POINTS.items():
+            if tracker.get_slot(slot):
+                score[role] += 1
+                reasons[role].append(getattr(KNOWLEDGE.differences[dimension], role))
+        best = max(score, key=score.get)
+        other = "secretaresse" if best == "office_manager" else "office_manager"
+        if score[best] == score[other]:
+            dispatcher.utter_message(text="Je scoort op beide functies even hoog. " +
+                                     KNOWLEDGE.difference_answer("algemeen"))
+        else:
+            name = KNOWLEDGE.roles[best].name
+            because = "\n".join(f"• {r}" for r in reasons[best])
+            dispatcher.utter_message(text=f"De functie {name} past het best bij je. Waarom:\n{because}")
+            dispatcher.utter_message(text=KNOWLEDGE.role_answer(best, "opleiding"))
+        dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
+        return reset + [SlotSet("role", KNOWLEDGE.roles[best].name)]

@@ -1,0 +1,109 @@
+"""Intake and quiz actions on trackers built in code."""
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import leads
+from actions.intake import (ActionCorrectVacancy, ActionQuizResult, ActionStartIntake, ActionStoreVacancy,
+                            ActionVacancySummary, ValidateVacancyForm)
+
+
+def tracker(text, intent="inform", confidence=0.9, entities=(), **slots):
+    return Tracker(sender_id="t", slots=slots, latest_message={
+        "text": text, "intent": {"name": intent, "confidence": confidence}, "entities": list(entities)},
+        events=[], paused=False, followup_action=None, active_loop={"name": "vacancy_form"},
+        latest_action_name=None)
+
+
+FORM = ValidateVacancyForm()
+DONE = dict(vacancy_role="office manager", contract="vast", hours=32, start_date="2027-03-01",
+            organisation="Bakker BV", contact_name="Jan Jansen", contact="jan@bakker.nl",
+            email="jan@bakker.nl", phone=None, description="", consent=True,
+            intake_status="confirming", intake_id="abc")
+
+
+def test_contact_answer_fills_email_and_phone():
+    d = CollectingDispatcher()
+    result = FORM.validate_contact("jan@bakker.nl of 06 12345678", d, tracker("jan@bakker.nl of 06 12345678"), {})
+    assert result == {"contact": "jan@bakker.nl en +31612345678", "email": "jan@bakker.nl", "phone": "+31612345678"}
+
+
+def test_invalid_answer_is_explained_and_counted():
+    d = CollectingDispatcher()
+    result = FORM.validate_hours("veel", d, tracker("veel"), {})
+    assert result == {"hours": None, "intake_misses": {"hours": 1}}
+    assert "Een getal" in d.messages[0]["text"]
+
+
+def test_third_miss_gives_up():
+    result = FORM.validate_hours("veel", CollectingDispatcher(), tracker("veel", intake_misses={"hours": 2}), {})
+    assert result["intake_status"] == "gave_up"
+
+
+def test_question_in_between_is_answered_and_the_slot_stays_empty():
+    d = CollectingDispatcher()
+    t = tracker("wat doet een office manager eigenlijk?", "ask_definition", entities=[
+        {"entity": "role", "value": "office manager"}])
+    assert FORM.validate_contract("wat doet een office manager eigenlijk?", d, t, {}) == {"contract": None}
+    assert "kantoor" in d.messages[0]["text"]
+
+
+def test_an_answer_read_as_a_question_is_still_an_answer():
+    # "office manager" answers the role question even when the NLU calls it ask_definition
+    result = FORM.validate_vacancy_role("office manager", CollectingDispatcher(),
+                                        tracker("office manager", "ask_definition"), {})
+    assert result == {"vacancy_role": "office manager"}
+
+
+@pytest.mark.parametrize("text, intent", [("laat maar", "inform"), ("stop", "stop"), ("Annuleren!", "deny")])
+def test_cancel(text, intent):
+    result = FORM.validate_hours(text, CollectingDispatcher(), tracker(text, intent), {})
+    assert result["intake_status"] == "cancelled"
+
+
+@pytest.mark.asyncio
+async def test_cancelled_form_requires_nothing_more():
+    slots = await FORM.required_slots(["hours"], CollectingDispatcher(), tracker("x", intake_status="cancelled"), {})
+    assert slots == []
+
+
+def test_start_intake_takes_the_role_from_the_request():
+    events = ActionStartIntake().run(CollectingDispatcher(), tracker("wij zoeken een office manager", "hire_request"), {})
+    assert SlotSet("vacancy_role", "office manager") in events
+
+
+def test_summary_then_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADS_DB", str(tmp_path / "leads.db"))
+    d = CollectingDispatcher()
+    ActionVacancySummary().run(d, tracker("nee", **dict(DONE, intake_status=None)), {})
+    assert "Klopt alles?" in d.messages[0]["text"] and "32 uur" in d.messages[0]["text"]
+    d = CollectingDispatcher()
+    ActionStoreVacancy().run(d, tracker("ja", "affirm", **DONE), {})
+    assert "opgeslagen onder nummer 1" in d.messages[0]["text"]
+    ActionStoreVacancy().run(CollectingDispatcher(), tracker("ja", "affirm", **DONE), {})  # a retry
+    assert leads.export_csv(path=tmp_path / "leads.db").count("Bakker BV") == 1
+
+
+def test_nothing_stored_without_a_confirmed_summary(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADS_DB", str(tmp_path / "leads.db"))
+    d = CollectingDispatcher()
+    ActionStoreVacancy().run(d, tracker("ja", "affirm", **dict(DONE, intake_status=None)), {})
+    assert "geen aanvraag" in d.messages[0]["text"]
+    assert not (tmp_path / "leads.db").exists()
+
+
+def test_correct_one_field():
+    d = CollectingDispatcher()
+    assert ActionCorrectVacancy().run(d, tracker("iets aanpassen", "correct_vacancy", **DONE), {}) == []
+    assert len(d.messages[0]["buttons"]) == 8
+    events = ActionCorrectVacancy().run(CollectingDispatcher(), tracker(
+        "/correct_vacancy", "correct_vacancy", entities=[{"entity": "field", "value": "hours"}], **DONE), {})
+    assert SlotSet("hours", None) in events and FollowupAction("vacancy_form") in events
+
+
+def test_quiz_result_recommends_with_reasons():
+    d = CollectingDispatcher()
+    ActionQuizResult().run(d, tracker("nee", quiz_lead=False, quiz_planning=True, quiz_writing=True,
+                                      quiz_strategy=False, quiz_education=False), {})
+    assert d.messages[0]["text"].startswith("De functie secretaresse past het best bij je.")
