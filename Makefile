@@ -68,7 +68,7 @@ validate: setup
 	$(RASA) data validate --fail-on-warnings
 
 test-unit: setup
-	$(PY) -m pytest -q tests --ignore=tests/e2e
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/widget
 
 test-stories: train
 	$(RASA) test core --model models/role-advice.tar.gz --stories tests/test_stories.yml \
