@@ -85,13 +85,14 @@
   }
 
   /* ---- DOM in een shadow root: de stijlen van de pagina en van de widget raken elkaar niet ---- */
-  var host = el("div");
+  var host = el("rol-advies-chat");                        // eigen elementnaam: regels voor "div" raken hem niet
   host.id = "rol-advies-chat";
   var root = host.attachShadow({ mode: "open" });
   var css = el("link");
   css.rel = "stylesheet";
   css.href = BASE + "widget.css";
   var wrap = el("div", "chat");
+  wrap.lang = "nl";
   wrap.hidden = true;                                      // tot de stijlen er zijn
   css.addEventListener("load", function () { wrap.hidden = false; });
   css.addEventListener("error", function () { wrap.hidden = false; });
@@ -200,9 +201,13 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
-  function dropReplies() {
+  /* Snelle antwoorden: verborgen zolang een bericht onderweg is, weg als het aankwam,
+     terug als het niet aankwam. */
+  function replies(how) {
     var groups = log.querySelectorAll(".replies");
-    for (var i = 0; i < groups.length; i++) groups[i].remove();
+    for (var i = 0; i < groups.length; i++) {
+      if (how === "drop") groups[i].remove(); else groups[i].hidden = how === "hide";
+    }
   }
 
   function addMessage(message, withButtons) {
@@ -328,14 +333,22 @@
     return starting;
   }
 
+  /* Het bewaarde gesprek is er niet (meer): nu een nieuw als het paneel open is, anders bij openen. */
+  function restart(notice) {
+    setToken(null);
+    log.textContent = "";
+    if (state.open) startSession(notice).catch(function () {});
+    else state.expired = !!notice;
+  }
+
   function loadHistory() {
     state.started = true;
     return api("GET", "history").then(function (data) {
       renderTranscript(data.messages || []);
-      if (!state.started) setToken(null);                 // leeg gesprek: bij openen opnieuw beginnen
+      if (!state.started) restart(null);                   // leeg gesprek: opnieuw beginnen
     }).catch(function (err) {
       state.started = false;
-      if (err.status === 401) { setToken(null); state.expired = true; log.textContent = ""; return; }
+      if (err.status === 401) { restart(NL.expired); return; }
       showError(NL.historyFailed, NL.retryStart, loadHistory);
     });
   }
@@ -344,16 +357,18 @@
     state.busy = true;
     state.pending = null;
     clearError();
-    dropReplies();
+    replies("hide");
     var bubble = addMessage({ from: "user", text: message.display || message.text }, false);
     if (message.typed && input.value.trim() === message.text) input.value = "";
     setTyping(NL.typing);
     var body = { text: message.text, client_id: message.clientId };
     if (message.display) body.display = message.display;
     return api("POST", "message", body).then(function (data) {
+      replies("drop");
       addBotMessages(data.messages);
     }).catch(function (err) {
       bubble.remove();
+      replies("show");
       if (err.status === 401) {                           // token verlopen: nieuw gesprek, tekst blijft
         if (message.typed && !input.value) input.value = message.text;
         return startSession(NL.expired).catch(function () {});
@@ -378,8 +393,8 @@
   }
 
   function submit(message) {
-    if (state.busy || starting) return;
-    var ready = state.token ? Promise.resolve() : startSession();
+    if (state.busy) return;
+    var ready = starting || (state.token ? Promise.resolve() : startSession());
     ready.then(function () { send(message); }, function () {});
   }
 
@@ -428,8 +443,8 @@
 
   function mount() {
     document.body.appendChild(host);
-    var restore = state.token ? loadHistory() : Promise.resolve();
-    if (storage.get("sessionStorage", STORE_KEY + ":open")) restore.then(function () { open(true); });
+    if (state.token) loadHistory();
+    if (storage.get("sessionStorage", STORE_KEY + ":open")) open(true);   // open gebleven bij herladen
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();

@@ -138,6 +138,9 @@ def api(assistant):
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)  # the machine is shared with training runs
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} ontbreekt: `make test-widget` installeert het "
                     "(apt-get install -y chromium)")
@@ -196,7 +199,9 @@ class Visitor:
     def open(self):
         from playwright.sync_api import expect
 
-        if self.launcher.count() and self.launcher.get_attribute("aria-expanded") != "true":
+        launcher = self.page.locator("#rol-advies-chat .launcher")
+        launcher.wait_for(state="attached")
+        if launcher.get_attribute("aria-expanded") != "true":
             self.launcher.click()
         # (on a small screen the open panel covers the page and hides the launcher)
         expect(self.log).to_be_visible()

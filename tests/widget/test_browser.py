@@ -165,6 +165,7 @@ def test_offline_keeps_the_text_and_retry_sends_it_once(visitor):
     expect(visitor.alert).to_contain_text("Geen verbinding")
     expect(visitor.input).to_have_value("wat doet een secretaresse?")
     expect(visitor.bubbles("user")).to_have_count(0)
+    expect(visitor.page.get_by_role("group", name="Snelle antwoorden")).to_be_visible()  # not lost
     retry = visitor.page.get_by_role("button", name="Opnieuw versturen")
     expect(retry).to_be_visible()
 
