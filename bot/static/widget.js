@@ -212,15 +212,19 @@
 
   function addMessage(message, withButtons) {
     var from = message.from === "user" ? "user" : "bot";
-    var row = el("div", "msg msg-" + from);
-    var bubble = el("div", "bubble");
-    bubble.appendChild(el("span", "sr", (from === "user" ? NL.you : NL.bot) + ": "));
-    appendText(bubble, String(message.text || ""));
-    row.appendChild(bubble);
-    log.appendChild(row);
+    var text = String(message.text || "");
+    var row = null, group = null;
+    if (text) {                                            // een bericht met alleen knoppen: geen lege ballon
+      row = el("div", "msg msg-" + from);
+      var bubble = el("div", "bubble");
+      bubble.appendChild(el("span", "sr", (from === "user" ? NL.you : NL.bot) + ": "));
+      appendText(bubble, text);
+      row.appendChild(bubble);
+      log.appendChild(row);
+    }
     var buttons = Array.isArray(message.buttons) ? message.buttons : [];
     if (withButtons && buttons.length) {
-      var group = el("div", "replies");
+      group = el("div", "replies");
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", NL.replies);
       buttons.forEach(function (b) {
@@ -235,7 +239,7 @@
       log.appendChild(group);
     }
     scrollDown();
-    return row;
+    return row || group;
   }
 
   function addBotMessages(messages) {
