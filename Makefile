@@ -21,7 +21,7 @@ FIND_PYTHON := for p in python3.10 python3.9 python3.8 \
 	  if "$$p" -c 'import sys; sys.exit(not ((3, 8) <= sys.version_info[:2] <= (3, 10)))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: help setup train run report leads eval test test-unit validate test-stories test-e2e clean
+.PHONY: help setup train run report leads eval bench test test-unit validate test-stories test-e2e clean
 
 help:
 	@echo "make run    start the assistant (sets up and trains when needed)"
@@ -29,6 +29,7 @@ help:
 	@echo "make train  train only when data, config or domain changed"
 	@echo "make leads  stored vacancy requests as CSV (SINCE=2027-01-01 for a date range)"
 	@echo "make report questions the assistant could not answer, most frequent first"
+	@echo "make bench  speed and memory: ours against stock Rasa, side by side"
 	@echo "make eval   NLU scores on the held-out questions, ours against Rasa's stock pipeline"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -63,6 +64,10 @@ report: setup
 
 eval: setup
 	$(PY) -m bot eval
+
+# Not part of `make test` (a smoke run is): trains both configurations from clean.
+bench: setup
+	$(PY) -m bot bench --out var/bench.txt
 
 validate: setup
 	$(RASA) data validate --fail-on-warnings

@@ -195,6 +195,8 @@ hi hello hey thanks thank bye goodbye please help bot human work works working
 
 def is_english(text: str) -> bool:
     """A rough test: most words are common English words and few are Dutch stop words."""
+    if text.startswith("/"):  # a button payload such as /ask_definition{"role": "office manager"}
+        return False
     words = re.findall(r"[a-z']+", text.lower().replace("’", "'"))
     if len(words) < 2:
         return False

@@ -19,12 +19,15 @@ def main(argv=None) -> int:
     run.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var",
                      help="map voor de gespreksdatabase en de logs")
     run.add_argument("--no-train", action="store_true", help="gebruik het bestaande model")
+    run.add_argument("--model", type=Path, default=launcher.MODEL_FILE,
+                     help="het model dat de server laadt (standaard models/role-advice.tar.gz)")
 
     train = commands.add_parser("train", help="train alleen als data, config of domain veranderd is")
     train.add_argument("--force", action="store_true")
 
     commands.add_parser("check", help="controleer het kennisbestand")
 
+    commands.add_parser("bench", help="benchmark: ons tegen stock Rasa (argumenten: --help)", add_help=False)
     commands.add_parser("eval", help="NLU-scores op de achtergehouden vragen, ons tegen stock Rasa")
 
     leads_cmd = commands.add_parser("leads", help="opgeslagen vacatureaanvragen als CSV")
@@ -37,6 +40,11 @@ def main(argv=None) -> int:
     report = commands.add_parser("report", help="onbeantwoorde vragen, meest gestelde eerst")
     report.add_argument("--db", type=Path, default=None, help="standaard var/unanswered.db")
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # the benchmark has its own options
+        from bot import bench
+
+        return bench.main(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "train":
         launcher.train_if_needed(force=args.force)
@@ -72,7 +80,8 @@ def main(argv=None) -> int:
         return 0
     if not args.no_train:
         launcher.train_if_needed()
-    return launcher.serve(args.rasa_port, args.action_port, args.var_dir.resolve(), args.host)
+    return launcher.serve(args.rasa_port, args.action_port, args.var_dir.resolve(), args.host,
+                          args.model.resolve())
 
 
 if __name__ == "__main__":

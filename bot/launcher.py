@@ -71,7 +71,7 @@ def train_if_needed(force: bool = False) -> None:
             and FINGERPRINT_FILE.read_text().strip() == fingerprint):
         say(f"Model is actueel ({MODEL_FILE.relative_to(PROJECT)}); training overgeslagen.")
         return
-    say("Trainingsdata, config of domain is veranderd: het model wordt getraind (ongeveer een minuut)...")
+    say("Trainingsdata, config of domain is veranderd: het model wordt getraind (enkele minuten)...")
     started = time.monotonic()
     command = [venv_bin("rasa"), "train", "--fixed-model-name", MODEL_NAME, "--out", str(MODELS),
                "--force"]
@@ -132,7 +132,7 @@ def stop(processes: List[subprocess.Popen]) -> None:
             process.wait()
 
 
-def serve(rasa_port: int, action_port: int, var_dir: Path, host: str) -> int:
+def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Path = MODEL_FILE) -> int:
     check_knowledge()
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -150,7 +150,7 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str) -> int:
                          "--port", str(action_port)], actions_env, logs / "actions.log")
         processes.append(actions)
         say(f"Rasa-server starten op poort {rasa_port} (log: {logs / 'rasa.log'})...")
-        rasa = start([venv_bin("rasa"), "run", "--model", str(MODEL_FILE),
+        rasa = start([venv_bin("rasa"), "run", "--model", str(model),
                       "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                       "--interface", host, "--port", str(rasa_port)], env, logs / "rasa.log")
         processes.append(rasa)

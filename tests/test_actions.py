@@ -226,3 +226,9 @@ def test_unsure_follow_up_after_a_comparison_compares_on_the_named_dimension(log
                                                            comparing=True, role="secretaresse"))
     assert texts(messages).startswith("Het verschil in strategisch denken") or "strategisch" in messages[0]["text"].lower()
     assert SlotSet("comparing", True) in events
+
+
+def test_button_payloads_are_not_taken_for_english():
+    messages, _ = run(ActionAnswerRole(), tracker('/ask_definition{"role": "office manager"}', "ask_definition",
+                                                  roles=["office manager"]))
+    assert not messages[0]["text"].startswith("(I answer in Dutch")

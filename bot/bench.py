@@ -1,0 +1,233 @@
+"""Benchmark: our configuration against Rasa's stock one, same data, same machine, same run.
+
+`python -m bot bench` (make bench) trains both from clean, starts each with the launcher on
+free ports and measures: cold start, per-turn latency and throughput at 1, 8 and 32
+concurrent users (each user its own sender and a five-turn conversation with follow-ups),
+turn 1 against turn 50 of one long conversation, peak memory of both servers, and whether
+every reply was the expected one. Progress goes to stderr; the table to stdout (and --out).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import aiohttp
+
+from bot import launcher
+
+STOCK_CONFIG = launcher.PROJECT / "tests" / "stock_full_config.yml"
+# One visitor's conversation: (message, any of these in the reply).
+CONVERSATION = [
+    ("wat doet een office manager", ("kantoor",)),
+    ("en een secretaresse?", ("telefoon",)),
+    ("welke opleiding is daarvoor nodig?", ("basale",)),
+    ("verschil in competenties", ("leiderschap",)),
+    ("bedankt!", ("graag gedaan", "geen dank")),
+]
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: List[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))] if ordered else float("nan")
+
+
+def train(config: Path, out: Path, name: str) -> Tuple[Path, float]:
+    progress(f"{name}: trainen vanaf nul met {config.name} (enkele minuten)...")
+    started = time.monotonic()
+    subprocess.run([launcher.venv_bin("rasa"), "train", "--config", str(config), "--out", str(out),
+                    "--fixed-model-name", name, "--force"], cwd=launcher.PROJECT,
+                   env=launcher.base_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return out / f"{name}.tar.gz", time.monotonic() - started
+
+
+def peak_rss_mb(port: int, pattern: str) -> float:
+    pids = subprocess.run(["pgrep", "-f", pattern.format(port=port)], capture_output=True, text=True).stdout.split()
+    peak = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        peak = max(peak, int(match.group(1)) if match else 0)
+    return peak / 1024
+
+
+class Server:
+    def __init__(self, model: Path, var_dir: Path):
+        self.model, self.var_dir = model, var_dir
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    def start(self) -> float:
+        """Launch both servers; seconds until the first answer."""
+        started = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--no-train", "--model", str(self.model),
+             "--rasa-port", str(self.rasa_port), "--action-port", str(self.action_port),
+             "--var-dir", str(self.var_dir)],
+            cwd=launcher.PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import requests
+
+        while time.monotonic() - started < 300:
+            if self.process.poll() is not None:
+                raise SystemExit(f"server stopte; zie {self.var_dir / 'logs'}")
+            try:
+                reply = requests.post(self.url, json={"sender": "cold-start", "message": "hallo"}, timeout=30)
+                if reply.status_code == 200 and reply.json():
+                    return time.monotonic() - started
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("server antwoordde niet binnen 300 s")
+
+    def memory(self) -> Dict[str, float]:
+        return {"rasa": peak_rss_mb(self.rasa_port, "rasa run .*--port {port}"),
+                "actions": peak_rss_mb(self.action_port, "rasa_sdk --actions actions --port {port}")}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+async def ask(session: aiohttp.ClientSession, url: str, sender: str, text: str,
+              expected: Tuple[str, ...]) -> Tuple[float, bool]:
+    started = time.perf_counter()
+    try:
+        async with session.post(url, json={"sender": sender, "message": text}) as response:
+            messages = await response.json() if response.status == 200 else []
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        messages = []
+    elapsed = (time.perf_counter() - started) * 1000
+    reply = " ".join(m.get("text") or "" for m in messages).lower()
+    return elapsed, bool(reply.strip()) and any(e in reply for e in expected)
+
+
+async def load(url: str, users: int, seconds: float) -> Dict[str, float]:
+    latencies: List[float] = []
+    errors = 0
+    deadline = time.monotonic() + seconds
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=users)) as session:
+        async def visitor() -> None:
+            nonlocal errors
+            while time.monotonic() < deadline:
+                sender = f"bench-{uuid.uuid4().hex[:10]}"
+                for text, expected in CONVERSATION:
+                    elapsed, ok = await ask(session, url, sender, text, expected)
+                    latencies.append(elapsed)
+                    errors += not ok
+
+        started = time.monotonic()
+        await asyncio.gather(*(visitor() for _ in range(users)))
+        wall = time.monotonic() - started
+    return {"p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
+            "p99": percentile(latencies, 0.99), "throughput": len(latencies) / wall,
+            "turns": len(latencies), "errors": errors}
+
+
+async def long_conversation(url: str, turns: int) -> Tuple[float, float, int]:
+    """Mean latency of the first and the last five turns of one long conversation."""
+    latencies, errors = [], 0
+    sender = f"bench-long-{uuid.uuid4().hex[:8]}"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        for i in range(turns):
+            text, expected = CONVERSATION[i % len(CONVERSATION)]
+            elapsed, ok = await ask(session, url, sender, text, expected)
+            latencies.append(elapsed)
+            errors += not ok
+    window = min(5, max(1, turns // 2))
+    return statistics.mean(latencies[:window]), statistics.mean(latencies[-window:]), errors
+
+
+def measure(name: str, model: Path, train_seconds: Optional[float], users: List[int], seconds: float,
+            long_turns: int, work: Path) -> Dict[str, float]:
+    server = Server(model, work / f"var-{name}")
+    progress(f"{name}: servers starten...")
+    figures: Dict[str, float] = {"training time s": train_seconds if train_seconds is not None else float("nan")}
+    figures["cold start s"] = server.start()
+    try:
+        asyncio.run(load(server.url, 2, min(2.0, seconds)))  # warm-up, not counted
+        errors = 0
+        for count in users:
+            progress(f"{name}: {count} gelijktijdige gebruiker(s), {seconds:.0f} s...")
+            result = asyncio.run(load(server.url, count, seconds))
+            errors += result["errors"]
+            for key in ("p50", "p95", "p99"):
+                figures[f"{key} ms @{count}"] = result[key]
+            figures[f"msg/s @{count}"] = result["throughput"]
+        progress(f"{name}: één lang gesprek van {long_turns} beurten...")
+        first, last, long_errors = asyncio.run(long_conversation(server.url, long_turns))
+        figures[f"turn 1 ms (long conv.)"] = first
+        figures[f"turn {long_turns} ms (long conv.)"] = last
+        memory = server.memory()
+        figures["peak RSS rasa MB"] = memory["rasa"]
+        figures["peak RSS actions MB"] = memory["actions"]
+        figures["wrong or empty replies"] = errors + long_errors
+    finally:
+        server.stop()
+    return figures
+
+
+def table(results: Dict[str, Dict[str, float]]) -> str:
+    names = list(results)
+    keys = list(results[names[0]])
+    lines = [f"{'':<26}" + "".join(f"{n:>12}" for n in names) + ("   ours/stock" if len(names) == 2 else "")]
+    for key in keys:
+        row = f"{key:<26}" + "".join(f"{results[n].get(key, float('nan')):>12.1f}" for n in names)
+        if len(names) == 2:
+            ours, stock = results[names[0]].get(key), results[names[1]].get(key)
+            ratio = ours / stock if stock and stock == stock and ours == ours else float("nan")
+            row += f"{ratio:>14.2f}"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot bench")
+    parser.add_argument("--users", default="1,8,32", help="gelijktijdige gebruikers, komma-gescheiden")
+    parser.add_argument("--seconds", type=float, default=20, help="duur van elke belastingsronde")
+    parser.add_argument("--long", type=int, default=50, help="beurten in het lange gesprek")
+    parser.add_argument("--out", type=Path, help="schrijf de tabel ook naar dit bestand")
+    parser.add_argument("--smoke", action="store_true",
+                        help="alleen ons bestaande model, zonder training: controleert dat alles werkt")
+    args = parser.parse_args(argv)
+    users = [int(u) for u in args.users.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        results = {}
+        if args.smoke:
+            results["ours"] = measure("ours", launcher.MODEL_FILE, None, users, args.seconds, args.long, work)
+        else:
+            models = work / "models"
+            for name, config in (("ours", launcher.PROJECT / "config.yml"), ("stock", STOCK_CONFIG)):
+                model, seconds = train(config, models, f"bench-{name}")
+                results[name] = measure(name, model, seconds, users, args.seconds, args.long, work)
+        text = table(results)
+        print(text)
+        if args.out:
+            args.out.write_text(text + "\n", encoding="utf-8")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
