@@ -17,8 +17,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import leads
 from actions import vacancy as parse
-from actions.actions import (KNOWLEDGE, SEARCH, ActionAnswerAgency, ActionAnswerDifference,
-                             ActionAnswerRole, ActionRoleAdvice, latest_intent, latest_text)
+from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference,
+                             ActionAnswerRole, ActionRoleAdvice, latest_intent, latest_text,
+                             roles_asked)
 from actions.knowledge import fold
 
 INTAKE_SLOTS = ["vacancy_role", "contract", "hours", "start_date", "organisation", "contact_name",
@@ -110,9 +111,7 @@ class ActionStartIntake(Action):
                                       "voor je aanvraag. Typ 'stop' als je wilt stoppen.")
         events = [SlotSet(s, None) for s in INTAKE_SLOTS + ["email", "phone", "intake_misses"]]
         events += [SlotSet("intake_status", None), SlotSet("intake_id", uuid.uuid4().hex)]
-        roles = KNOWLEDGE.roles_in_text(latest_text(tracker)) or [
-            KNOWLEDGE.role_key(str(e.get("value"))) for e in tracker.latest_message.get("entities") or []
-            if e.get("entity") == "role" and KNOWLEDGE.role_key(str(e.get("value")))]
+        roles = roles_asked(tracker)
         if roles:
             events.append(SlotSet("vacancy_role", KNOWLEDGE.roles[roles[0]].name))
         return events

@@ -179,7 +179,7 @@ def measure(name: str, model: Path, train_seconds: Optional[float], users: List[
             figures[f"msg/s @{count}"] = result["throughput"]
         progress(f"{name}: één lang gesprek van {long_turns} beurten...")
         first, last, long_errors = asyncio.run(long_conversation(server.url, long_turns))
-        figures[f"turn 1 ms (long conv.)"] = first
+        figures["turn 1 ms (long conv.)"] = first
         figures[f"turn {long_turns} ms (long conv.)"] = last
         memory = server.memory()
         figures["peak RSS rasa MB"] = memory["rasa"]

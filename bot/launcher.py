@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 PROJECT = Path(__file__).resolve().parent.parent
 MODELS = PROJECT / "models"

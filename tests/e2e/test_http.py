@@ -5,26 +5,12 @@ import subprocess
 import sys
 import uuid
 
-import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.knowledge import ASPECT_HEADINGS
 from bot import answer_eval
 from tests.e2e.assistant import PROJECT, Assistant, port_open
-
-
-@pytest.fixture(scope="module")
-def var_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("var")
-
-
-@pytest.fixture(scope="module")
-def assistant(var_dir):
-    running = Assistant(var_dir).start()
-    yield running
-    if running.process.poll() is None:
-        running.stop()
 
 
 def test_the_four_questions_of_the_foundation(assistant):

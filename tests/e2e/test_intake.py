@@ -8,22 +8,8 @@ import subprocess
 import sys
 import uuid
 
-import pytest
 
 from tests.e2e.assistant import PROJECT, Assistant
-
-
-@pytest.fixture(scope="module")
-def var_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("var-intake")
-
-
-@pytest.fixture(scope="module")
-def assistant(var_dir):
-    running = Assistant(var_dir).start()
-    yield running
-    if running.process.poll() is None:
-        running.stop()
 
 
 def leads_csv(var_dir, *args):
