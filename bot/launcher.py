@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -132,8 +133,17 @@ def stop(processes: List[subprocess.Popen]) -> None:
             process.wait()
 
 
+def port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Path = MODEL_FILE) -> int:
     check_knowledge()
+    for port in (rasa_port, action_port):
+        if port_in_use(port):  # else the health checks below would reach the other process
+            raise SystemExit(f"Poort {port} is al in gebruik. Draait de assistent al? "
+                             "Stop die eerst, of kies andere poorten met --rasa-port en --action-port.")
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = base_env(action_port, var_dir)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 import uuid
 
+import pytest
+import requests
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
@@ -86,3 +88,25 @@ def test_broken_knowledge_file_stops_start_up(tmp_path):
     assert result.returncode != 0
     assert str(broken) in result.stderr
     assert "roles.office_manager.aspects.taken" in result.stderr and "ontbreekt" in result.stderr
+
+
+@pytest.mark.parametrize("body, status, says", [
+    ({"sender": "bad-1", "message": "wat doet een office manager " * 4000}, 413, "te lang"),
+    ({"sender": "bad-2"}, 400, "'message'"),
+    ({"sender": "bad-3", "message": 123}, 400, "'message'"),
+    ({"sender": "x" * 10000, "message": "hallo"}, 400, "'sender'"),
+    (["geen", "object"], 400, "JSON-object"),
+])
+def test_bad_requests_get_a_clear_dutch_4xx(assistant, body, status, says):
+    response = requests.post(assistant.url, json=body, timeout=30)
+    assert response.status_code == status and says in response.json()["error"]
+
+
+@pytest.mark.parametrize("message, answer", [
+    ("", "andere woorden"), ("   ", "andere woorden"), ("😀👍", "andere woorden"),
+    ("wat\x00doet\x07een secretaresse", "Wat doet een secretaresse?"),
+    ("<script>alert(1)</script>", "niet"), ("'; DROP TABLE events; --", "niet"),
+])
+def test_odd_messages_get_a_polite_reply_and_the_server_stays_up(assistant, message, answer):
+    assert answer in assistant.ask(f"odd-{uuid.uuid4().hex[:6]}", message)
+    assert "HBO" in assistant.ask(f"odd-{uuid.uuid4().hex[:6]}", "welke opleiding heeft een office manager nodig")

@@ -1,0 +1,58 @@
+"""Rasa's REST channel with its input checked first, registered as `rest` in credentials.yml.
+
+Stock Rasa answers 200 with an empty list to a missing or non-text message, and spends many
+seconds (blocking every other visitor) on a 100 kB one. Here such requests get a clear 4xx
+with a Dutch explanation, and control characters are removed before the NLU sees the text.
+"""
+import re
+from typing import Any, Optional
+
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+MAX_TEXT = 1000     # characters in one message, as in the chat widget
+MAX_SENDER = 128
+SENDER = re.compile(r"^[\w.:@-]+$")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def problem(body: Any) -> Optional[str]:
+    """What is wrong with a webhook request body, in Dutch, or None."""
+    if not isinstance(body, dict):
+        return "Stuur een JSON-object met 'sender' en 'message'."
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER or not SENDER.match(sender):
+        return f"'sender' moet tekst zijn van 1 tot {MAX_SENDER} letters, cijfers of . : @ - _."
+    if not isinstance(message, str):
+        return "'message' ontbreekt of is geen tekst."
+    return None
+
+
+class CheckedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def check(request: Request):
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            try:
+                body = request.json
+            except Exception:  # Sanic's own error for broken JSON or bytes
+                return response.json({"error": "Ongeldige JSON."}, status=400)
+            wrong = problem(body)
+            if wrong:
+                return response.json({"error": wrong}, status=400)
+            if len(body["message"]) > MAX_TEXT:
+                return response.json(
+                    {"error": f"Je bericht is te lang: hoogstens {MAX_TEXT} tekens, stel je vraag korter."},
+                    status=413)
+            body["message"] = CONTROL.sub(" ", body["message"])
+            return None
+
+        return blueprint
