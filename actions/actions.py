@@ -3,6 +3,7 @@
 The file is loaded once, at import; a broken file stops the action server with the
 path and the key that is wrong (see actions/knowledge.py).
 """
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -198,6 +199,12 @@ class ActionRoleAdvice(Action):
             return [SlotSet("role", KNOWLEDGE.roles[target].name), SlotSet("aspect", "opleiding"),
                     SlotSet("comparing", False)]
 
+        if re.search(r"\b(vast|vaste|tijdelijk\w*)\b", kb.fold(latest_text(tracker))):
+            # "vast of tijdelijk?": the knowledge says what is on offer, not which to choose
+            dispatcher.utter_message(text=KNOWLEDGE.agency_answer("posities"))
+            dispatcher.utter_message(text="Welke van de twee past, hangt af van je situatie; "
+                                          "bespreek het gerust met ons. " + KNOWLEDGE.agency_answer("contact"))
+            return []
         dimension = KNOWLEDGE.dimension_in_text(latest_text(tracker))
         if dimension and dimension != "taken":  # "welk niveau vraag ik in de vacature?"
             return answer_difference(dispatcher, tracker, dimension)

@@ -81,6 +81,10 @@ class FormWithInterruptions(FormValidationAction):
                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if value is None:  # cleared by the start or a correction, not answered
             return {slot: None}
+        if tracker.get_slot("requested_slot") != slot:
+            # Re-validation of an earlier, already checked answer (Rasa re-validates every
+            # filled slot when the form starts again for a correction): keep it as it is.
+            return {slot: value}
         interrupted = self.interrupt(slot, dispatcher, tracker, domain)
         if interrupted is not None:
             return interrupted

@@ -96,11 +96,14 @@ def parse_start_date(text: str, today: Optional[date] = None) -> str:
         return (today + timedelta(weeks=n)).isoformat()
 
     found = None
-    numeric = re.search(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b", words)
+    iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", words)
+    numeric = None if iso else re.search(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b", words)
     named = re.search(r"\b(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?\b", words)
     month_only = re.search(r"\b(?:begin|per|in|vanaf|eind)?\s*([a-z]+)(?:\s+(\d{4}))?$", words)
     try:
-        if numeric:
+        if iso:
+            found = (int(iso.group(3)), int(iso.group(2)), int(iso.group(1)))
+        elif numeric:
             day, month, year = int(numeric.group(1)), int(numeric.group(2)), numeric.group(3)
             found = (day, month, int(year) + (2000 if len(year) == 2 else 0) if year else None)
         elif named and named.group(2) in MONTHS:

@@ -232,3 +232,9 @@ def test_button_payloads_are_not_taken_for_english():
     messages, _ = run(ActionAnswerRole(), tracker('/ask_definition{"role": "office manager"}', "ask_definition",
                                                   roles=["office manager"]))
     assert not messages[0]["text"].startswith("(I answer in Dutch")
+
+
+def test_permanent_or_temporary_advice_shows_what_is_on_offer():
+    messages, _ = run(ActionRoleAdvice(), tracker("moet ik iemand vast of tijdelijk aannemen?", "hire_advice"))
+    assert "vaste" in texts(messages).lower() and "tijdelijke" in texts(messages).lower()
+    assert "contact" in messages[-1]["text"].lower()

@@ -25,26 +25,28 @@ DONE = dict(vacancy_role="office manager", contract="vast", hours=32, start_date
 
 def test_contact_answer_fills_email_and_phone():
     d = CollectingDispatcher()
-    result = FORM.validate_contact("jan@bakker.nl of 06 12345678", d, tracker("jan@bakker.nl of 06 12345678"), {})
+    result = FORM.validate_contact("jan@bakker.nl of 06 12345678", d, tracker(
+        "jan@bakker.nl of 06 12345678", requested_slot="contact"), {})
     assert result == {"contact": "jan@bakker.nl en +31612345678", "email": "jan@bakker.nl", "phone": "+31612345678"}
 
 
 def test_invalid_answer_is_explained_and_counted():
     d = CollectingDispatcher()
-    result = FORM.validate_hours("veel", d, tracker("veel"), {})
+    result = FORM.validate_hours("veel", d, tracker("veel", requested_slot="hours"), {})
     assert result == {"hours": None, "intake_misses": {"hours": 1}}
     assert "Een getal" in d.messages[0]["text"]
 
 
 def test_third_miss_gives_up():
-    result = FORM.validate_hours("veel", CollectingDispatcher(), tracker("veel", intake_misses={"hours": 2}), {})
+    result = FORM.validate_hours("veel", CollectingDispatcher(), tracker(
+        "veel", intake_misses={"hours": 2}, requested_slot="hours"), {})
     assert result["intake_status"] == "gave_up"
 
 
 def test_question_in_between_is_answered_and_the_slot_stays_empty():
     d = CollectingDispatcher()
     t = tracker("wat doet een office manager eigenlijk?", "ask_definition", entities=[
-        {"entity": "role", "value": "office manager"}])
+        {"entity": "role", "value": "office manager"}], requested_slot="contract")
     assert FORM.validate_contract("wat doet een office manager eigenlijk?", d, t, {}) == {"contract": None}
     assert "kantoor" in d.messages[0]["text"]
 
@@ -52,14 +54,20 @@ def test_question_in_between_is_answered_and_the_slot_stays_empty():
 def test_an_answer_read_as_a_question_is_still_an_answer():
     # "office manager" answers the role question even when the NLU calls it ask_definition
     result = FORM.validate_vacancy_role("office manager", CollectingDispatcher(),
-                                        tracker("office manager", "ask_definition"), {})
+                                        tracker("office manager", "ask_definition", requested_slot="vacancy_role"), {})
     assert result == {"vacancy_role": "office manager"}
 
 
 @pytest.mark.parametrize("text, intent", [("laat maar", "inform"), ("stop", "stop"), ("Annuleren!", "deny")])
 def test_cancel(text, intent):
-    result = FORM.validate_hours(text, CollectingDispatcher(), tracker(text, intent), {})
+    result = FORM.validate_hours(text, CollectingDispatcher(), tracker(text, intent, requested_slot="hours"), {})
     assert result["intake_status"] == "cancelled"
+
+
+def test_earlier_answers_are_kept_when_the_form_starts_again_for_a_correction():
+    t = tracker('/correct_vacancy{"field": "hours"}', "correct_vacancy", requested_slot=None)
+    assert FORM.validate_consent(True, CollectingDispatcher(), t, {}) == {"consent": True}
+    assert FORM.validate_start_date("2026-12-01", CollectingDispatcher(), t, {}) == {"start_date": "2026-12-01"}
 
 
 @pytest.mark.asyncio

@@ -59,7 +59,7 @@ def test_hours_rejected(answer, message):
     ("1 maart", "2027-03-01"), ("1 maart 2027", "2027-03-01"), ("01-03-2027", "2027-03-01"),
     ("15/1", "2027-01-15"), ("28 november", "2026-11-28"), ("volgende maand", "2026-12-01"),
     ("begin februari", "2027-02-01"), ("zo snel mogelijk", "zo snel mogelijk"), ("per direct!", "zo snel mogelijk"),
-    ("ZSM", "zo snel mogelijk"), ("volgende week", "2026-11-30"), ("over 2 weken", "2026-12-11"),
+    ("ZSM", "zo snel mogelijk"), ("2027-03-01", "2027-03-01"), ("volgende week", "2026-11-30"), ("over 2 weken", "2026-12-11"),
 ])
 def test_start_date(answer, start):
     assert parse_start_date(answer, TODAY) == start

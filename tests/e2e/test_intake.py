@@ -96,3 +96,15 @@ def test_request_survives_killing_the_action_server_right_after_the_confirmation
         running.process.wait(timeout=60)  # the launcher stops everything when a child dies
     rows = leads_csv(tmp_path)
     assert [r["contact_name"] for r in rows] == ["Jan Jansen"]
+
+
+def test_one_answer_can_be_corrected_before_confirming(assistant, var_dir):
+    sender = f"intake-{uuid.uuid4().hex[:8]}"
+    summary = fill_intake(assistant, sender)
+    assert "32 uur" in summary
+    assert "Wat wil je aanpassen?" in assistant.ask(sender, "/correct_vacancy")
+    assert assistant.ask(sender, '/correct_vacancy{"field": "hours"}').strip() == "Hoeveel uur per week?"
+    corrected = assistant.ask(sender, "24 uur")
+    assert "24 uur" in corrected and "32 uur" not in corrected and "1 maart" in corrected
+    assert "opgeslagen onder nummer" in assistant.ask(sender, "ja")
+    assert any(r["hours"] == "24" for r in leads_csv(var_dir))
