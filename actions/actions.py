@@ -203,15 +203,16 @@ class ActionRoleAdvice(Action):
             # "vast of tijdelijk?": the knowledge says what is on offer, not which to choose
             dispatcher.utter_message(text=KNOWLEDGE.agency_answer("posities"))
             dispatcher.utter_message(text="Welke van de twee past, hangt af van je situatie; "
-                                          "bespreek het gerust met ons. " + KNOWLEDGE.agency_answer("contact"))
+                                          "bespreek het gerust met ons.")
+            dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
             return []
-        dimension = KNOWLEDGE.dimension_in_text(latest_text(tracker))
-        if dimension and dimension != "taken":  # "welk niveau vraag ik in de vacature?"
-            return answer_difference(dispatcher, tracker, dimension)
         fit = SEARCH.role_fit(latest_text(tracker))
         ranked = sorted(fit, key=lambda key: len(fit[key]), reverse=True)
         best, other = ranked[0], ranked[1]
         if not fit[best] or len(fit[best]) == len(fit[other]):
+            dimension = KNOWLEDGE.dimension_in_text(latest_text(tracker))
+            if dimension and dimension != "taken":  # "welk niveau vraag ik in de vacature?"
+                return answer_difference(dispatcher, tracker, dimension)
             dispatcher.utter_message(text=KNOWLEDGE.difference_answer("algemeen"))
             dispatcher.utter_message(
                 text="Vertel me wat de functie moet inhouden (bijvoorbeeld agenda's beheren, "
@@ -221,8 +222,9 @@ class ActionRoleAdvice(Action):
             return [SlotSet("comparing", True), SlotSet("aspect", "definitie")]
         name = KNOWLEDGE.roles[best].name
         reasons = "\n".join(f"• {item}" for item in fit[best][:4])
-        dispatcher.utter_message(
-            text=f"Dat klinkt als een {name}. Dit hoort bij die functie en past bij wat je zegt:\n{reasons}")
+        opening = (f"Dan past de functie {name} goed bij je." if latest_intent(tracker) == "career_advice"
+                   else f"Dat klinkt als een {name}.")
+        dispatcher.utter_message(text=f"{opening} Dit hoort bij die functie en past bij wat je zegt:\n{reasons}")
         if fit[other]:
             dispatcher.utter_message(
                 text=f"Een {KNOWLEDGE.roles[other].name} kan een deel hiervan ook, "

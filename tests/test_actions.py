@@ -238,3 +238,14 @@ def test_permanent_or_temporary_advice_shows_what_is_on_offer():
     messages, _ = run(ActionRoleAdvice(), tracker("moet ik iemand vast of tijdelijk aannemen?", "hire_advice"))
     assert "vaste" in texts(messages).lower() and "tijdelijke" in texts(messages).lower()
     assert "contact" in messages[-1]["text"].lower()
+
+
+def test_candidate_preferences_get_a_recommendation_not_a_comparison():
+    messages, _ = run(ActionRoleAdvice(), tracker(
+        "ik organiseer graag vergaderingen en schrijf graag brieven, welk beroep past bij mij?", "career_advice"))
+    assert messages[0]["text"].startswith("Dan past de functie secretaresse goed bij je.")
+
+
+def test_level_question_in_a_vacancy_gets_the_education_comparison():
+    messages, _ = run(ActionRoleAdvice(), tracker("welk opleidingsniveau moet ik in de vacature vragen?", "hire_advice"))
+    assert texts(messages).startswith("Het verschil in opleiding")

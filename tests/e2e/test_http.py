@@ -40,7 +40,7 @@ def test_out_of_scope_gets_the_honest_answer(assistant):
 
 HONEST = ("niet in mijn kennis", "geen informatie", "andere woorden")
 ROLE_FACT_HEADINGS = [h.format(name=n).split("{")[0] for h in ASPECT_HEADINGS.values()
-                      for n in ("office manager", "secretaresse")] + ["Het verschil", "Dat klinkt als"]
+                      for n in ("office manager", "secretaresse")] + ["Het verschil", "Dat klinkt als", "Dan past de functie"]
 
 
 def test_every_heldout_out_of_scope_question_gets_the_honest_answer(assistant):
