@@ -11,7 +11,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-MAX_TEXT = 1000     # characters in one message, as in the chat widget
+from bot.channel import MAX_TEXT  # one limit for both channels
+
 MAX_SENDER = 128
 SENDER = re.compile(r"^[\w.:@-]+$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
