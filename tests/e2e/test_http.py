@@ -61,14 +61,15 @@ def test_answer_quality_on_our_own_end_to_end_cases(assistant):
     assert share >= 0.90, "\n".join(failures)
 
 
-def test_stop_ends_both_servers_and_restart_keeps_the_conversation(assistant, var_dir):
+def test_stop_ends_both_servers_and_restart_keeps_the_conversation(tmp_path):
+    first = Assistant(tmp_path).start()  # its own servers: the module's stay up for other tests
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
-    assert "secretaresse" in assistant.ask(sender, "vertel me over de secretaresse").lower()
+    assert "secretaresse" in first.ask(sender, "vertel me over de secretaresse").lower()
 
-    assert assistant.stop() == 0
-    assert not port_open(assistant.rasa_port) and not port_open(assistant.action_port)
+    assert first.stop() == 0
+    assert not port_open(first.rasa_port) and not port_open(first.action_port)
 
-    restarted = Assistant(var_dir).start()
+    restarted = Assistant(tmp_path).start()
     try:
         # No role named: only the role remembered in the SQLite tracker store can answer this.
         reply = restarted.ask(sender, "welke opleiding is daarvoor nodig?")
