@@ -113,8 +113,7 @@ class ActionStartIntake(Action):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text="Fijn dat je iemand zoekt! Ik stel je een paar korte vragen "
                                       "voor je aanvraag. Typ 'stop' als je wilt stoppen.")
-        events = [SlotSet(s, None) for s in INTAKE_SLOTS + ["email", "phone", "intake_misses"]]
-        events += [SlotSet("intake_status", None), SlotSet("intake_id", uuid.uuid4().hex)]
+        events = reset_intake() + [SlotSet("intake_id", uuid.uuid4().hex)]
         roles = roles_asked(tracker)
         if roles:
             events.append(SlotSet("vacancy_role", KNOWLEDGE.roles[roles[0]].name))
@@ -276,8 +275,11 @@ class ActionStartQuiz(Action):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text="Leuk! Vijf korte vragen, dan zeg ik welke functie het best "
                                       "bij je past. Typ 'stop' om te stoppen.")
-        return [SlotSet(s, None) for s in QUIZ_SLOTS] + [SlotSet("intake_status", None),
-                                                         SlotSet("intake_misses", None)]
+        return reset_quiz()
+
+
+def reset_quiz() -> List[Dict[Text, Any]]:
+    return [SlotSet(s, None) for s in QUIZ_SLOTS + ["intake_status", "intake_misses"]]
 
 
 def parse_yes_no(value: str) -> bool:
@@ -327,8 +329,7 @@ class ActionQuizResult(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         status = tracker.get_slot("intake_status")
-        reset = [SlotSet(s, None) for s in QUIZ_SLOTS] + [SlotSet("intake_status", None),
-                                                        SlotSet("intake_misses", None)]
+        reset = reset_quiz()
         if status in ("cancelled", "gave_up"):
             dispatcher.utter_message(text="Prima, dan stoppen we met de vragen. Vraag gerust iets anders.")
             return reset

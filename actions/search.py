@@ -86,6 +86,7 @@ class KnowledgeSearch:
                            for alias in role.aliases + (fold(role.name),)
                            for w in re.findall(r"\w+", alias)}
         self.documents = self._documents()
+        self.vocabulary = {t for d in self.documents for t in d.terms}
         self.avg_len = sum(len(d.terms) for d in self.documents) / len(self.documents)
         df = Counter(t for d in self.documents for t in set(d.terms))
         n = len(self.documents)
@@ -140,7 +141,7 @@ class KnowledgeSearch:
         query = set(self._terms(text))
         if not query:
             return False
-        known = sum(1 for q in query if any(_same_word(q, t) for d in self.documents for t in d.terms))
+        known = sum(1 for q in query if any(_same_word(q, t) for t in self.vocabulary))
         return known / len(query) < 0.5
 
     def best_answer(self, text: str, roles: Optional[List[str]] = None,

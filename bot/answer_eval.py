@@ -6,7 +6,6 @@ Each case is one conversation with a fresh sender id. A turn passes when the who
 """
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -15,12 +14,9 @@ from typing import Dict, List, Tuple
 import requests
 import yaml
 
+from actions.knowledge import fold
+
 CASES = Path(__file__).resolve().parent.parent / "tests" / "answer_cases.yml"
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def reply_text(messages: List[dict]) -> str:

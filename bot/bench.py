@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import aiohttp
+import requests
 
 from bot import launcher
 
@@ -88,8 +89,6 @@ class Server:
              "--rasa-port", str(self.rasa_port), "--action-port", str(self.action_port),
              "--var-dir", str(self.var_dir)],
             cwd=launcher.PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import requests
-
         while time.monotonic() - started < 300:
             if self.process.poll() is not None:
                 raise SystemExit(f"server stopte; zie {self.var_dir / 'logs'}")

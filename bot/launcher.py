@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import signal
 import socket
@@ -60,9 +61,7 @@ def training_fingerprint() -> str:
     for path in files:
         digest.update(str(path.relative_to(PROJECT)).encode())
         digest.update(path.read_bytes())
-    import rasa  # the Rasa version is part of what the model depends on
-
-    digest.update(rasa.__version__.encode())
+    digest.update(importlib.metadata.version("rasa").encode())  # the model depends on it too
     return digest.hexdigest()
 
 

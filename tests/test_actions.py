@@ -224,7 +224,7 @@ def test_short_follow_ups_are_not_mistaken_for_off_topic(text, intent, start):
 def test_unsure_follow_up_after_a_comparison_compares_on_the_named_dimension(log_db):
     messages, events = run(ActionNotInKnowledge(), tracker("en wat betreft strategisch denken?", "nlu_fallback",
                                                            comparing=True, role="secretaresse"))
-    assert texts(messages).startswith("Het verschil in strategisch denken") or "strategisch" in messages[0]["text"].lower()
+    assert texts(messages).startswith("Het verschil in strategisch denken")
     assert SlotSet("comparing", True) in events
 
 
