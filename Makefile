@@ -21,7 +21,7 @@ FIND_PYTHON := for p in python3.10 python3.9 python3.8 \
 	  if "$$p" -c 'import sys; sys.exit(not ((3, 8) <= sys.version_info[:2] <= (3, 10)))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: help setup train run report leads eval bench test test-unit validate test-stories test-e2e clean
+.PHONY: help setup train run report leads eval bench soak test test-unit validate test-stories test-e2e clean
 
 help:
 	@echo "make run    start the assistant (sets up and trains when needed)"
@@ -30,7 +30,9 @@ help:
 	@echo "make leads  stored vacancy requests as CSV (SINCE=2027-01-01 for a date range)"
 	@echo "make report questions the assistant could not answer, most frequent first"
 	@echo "make bench  speed and memory: ours against stock Rasa, side by side"
+	@echo "make soak   16 users for 30 minutes: errors, empty replies, memory growth (USERS=, MINUTES=)"
 	@echo "make eval   NLU scores on the held-out questions, ours against Rasa's stock pipeline"
+	@echo "make audit  pinned dependencies against a vulnerability database (pip-audit; docs/security.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@python="$$($(FIND_PYTHON))"; \
@@ -69,11 +71,17 @@ eval: setup
 bench: setup
 	$(PY) -m bot bench --out var/bench.txt
 
+# Not part of `make test` either (tests/e2e/test_load.py runs a 60-second version): the model
+# of `make train` under 16 users for 30 minutes; fails on any error, empty or wrong reply, or
+# memory growth of 10 % or more. The report also goes to var/soak.txt.
+soak: train
+	$(PY) -m bot soak --out var/soak.txt $(if $(USERS),--users $(USERS)) $(if $(MINUTES),--minutes $(MINUTES))
+
 validate: setup
 	$(RASA) data validate --fail-on-warnings
 
 test-unit: setup
-	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/widget
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/widget --ignore=tests/scale
 
 test-stories: train
 	$(RASA) test core --model models/role-advice.tar.gz --stories tests/test_stories.yml \
@@ -82,7 +90,7 @@ test-stories: train
 test-e2e: train
 	$(PY) -m pytest -q tests/e2e
 
-test: validate test-unit test-stories test-e2e test-widget
+test: validate test-unit test-stories test-e2e test-widget test-scale
 
 clean:
 	rm -rf models build var/results
@@ -93,3 +101,23 @@ test-widget: train
 	@[ -x /usr/bin/chromium ] || { echo "[setup] Chromium installeren (Debian-pakket chromium)..."; \
 	  apt-get update && apt-get install -y chromium; }
 	$(PY) -m pytest -q tests/widget
+
+# Scale-out: PostgreSQL + Redis (Debian packages, installed by the test when missing), two
+# servers sharing them, one with SANIC_WORKERS=2 (tests/scale, endpoints.scale.yml).
+.PHONY: test-scale
+test-scale: train
+	$(PY) -m pytest -q tests/scale
+
+# Known vulnerabilities in the pinned dependencies (docs/security.md). pip-audit gets a virtual
+# environment of its own: it needs packaging>=22 and CacheControl>=0.13, Rasa 3.6 pins both lower.
+# Needs osv.dev or pypi.org's JSON API; fails with a clear message when neither answers.
+AUDIT_VENV := build/audit-venv
+.PHONY: audit
+audit: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/python bot/audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit
+
+$(AUDIT_VENV)/.installed: | $(VENV)/.installed
+	@echo "[audit] pip-audit installeren in $(AUDIT_VENV) (eigen omgeving, los van .venv)..."
+	$(PY) -m venv --clear $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --disable-pip-version-check -q "pip-audit==2.10.1"
+	@touch $@

@@ -28,6 +28,7 @@ def main(argv=None) -> int:
     commands.add_parser("check", help="controleer het kennisbestand")
 
     commands.add_parser("bench", help="benchmark: ons tegen stock Rasa (argumenten: --help)", add_help=False)
+    commands.add_parser("soak", help="duurtest: 16 gebruikers, 30 minuten (argumenten: --help)", add_help=False)
     commands.add_parser("eval", help="NLU-scores op de achtergehouden vragen, ons tegen stock Rasa")
 
     leads_cmd = commands.add_parser("leads", help="opgeslagen vacatureaanvragen als CSV")
@@ -45,6 +46,10 @@ def main(argv=None) -> int:
         from bot import bench
 
         return bench.main(argv[1:])
+    if argv[:1] == ["soak"]:  # so has the soak test
+        from bot import soak
+
+        return soak.main(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "train":
         launcher.train_if_needed(force=args.force)

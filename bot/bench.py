@@ -5,11 +5,15 @@ free ports and measures: cold start, per-turn latency and throughput at 1, 8 and
 concurrent users (each user its own sender and a five-turn conversation with follow-ups),
 turn 1 against turn 50 of one long conversation, peak memory of both servers, and whether
 every reply was the expected one. Progress goes to stderr; the table to stdout (and --out).
+"Stock" is stock Rasa: Rasa's default configuration (tests/stock_full_config.yml) and the Rasa
+server without our changes (RASA_SPEEDUPS=0, see bot/rasa_server.py); same channels and actions.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import os
 import re
 import shutil
 import socket
@@ -20,7 +24,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import aiohttp
 import requests
@@ -62,22 +66,39 @@ def train(config: Path, out: Path, name: str) -> Tuple[Path, float]:
     return out / f"{name}.tar.gz", time.monotonic() - started
 
 
-def peak_rss_mb(port: int, pattern: str) -> float:
-    pids = subprocess.run(["pgrep", "-f", pattern.format(port=port)], capture_output=True, text=True).stdout.split()
-    peak = 0
+# The command lines of the two servers that the launcher starts (bot/launcher.py).
+SERVER_PROCESSES = {"rasa": "rasa run .*--port {port}( |$)",
+                    "actions": "bot.action_server --actions actions --port {port}( |$)"}
+
+
+def server_pids(rasa_port: int, action_port: int) -> Dict[str, List[int]]:
+    """The process ids of the Rasa server and of the action server (several with Sanic workers)."""
+    ports = {"rasa": rasa_port, "actions": action_port}
+    return {name: [int(pid) for pid in subprocess.run(["pgrep", "-f", pattern.format(port=ports[name])],
+                                                      capture_output=True, text=True).stdout.split()]
+            for name, pattern in SERVER_PROCESSES.items()}
+
+
+def memory_mb(pids: List[int], field: str = "VmHWM", combine: Callable[..., int] = max) -> float:
+    """A memory figure of /proc/PID/status over `pids` in MB: VmHWM is the peak resident set,
+    VmRSS the current one; `combine` is max (the largest process) or sum (all of them)."""
+    values = [0]
     for pid in pids:
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
-        peak = max(peak, int(match.group(1)) if match else 0)
-    return peak / 1024
+        match = re.search(rf"{field}:\s+(\d+) kB", status)
+        values.append(int(match.group(1)) if match else 0)
+    return combine(values) / 1024
 
 
 class Server:
-    def __init__(self, model: Path, var_dir: Path):
-        self.model, self.var_dir = model, var_dir
+    def __init__(self, model: Path, var_dir: Path, rate_limited: bool = False, env: Optional[dict] = None):
+        """`rate_limited`: keep the REST channel's per-sender rate limit, as in production
+        (the soak); the benchmark turns it off. `env`: extra environment for the servers."""
+        self.model, self.var_dir, self.rate_limited = model, var_dir, rate_limited
+        self.env = dict(os.environ, **(env or {}))
         self.rasa_port, self.action_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
 
@@ -88,6 +109,8 @@ class Server:
             [sys.executable, "-m", "bot", "run", "--no-train", "--model", str(self.model),
              "--rasa-port", str(self.rasa_port), "--action-port", str(self.action_port),
              "--var-dir", str(self.var_dir)],
+            # speed, not the per-sender rate limit: the long conversation sends 50 turns in a row
+            env=self.env if self.rate_limited else dict(self.env, REST_RATE_LIMIT="0"),
             cwd=launcher.PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while time.monotonic() - started < 300:
             if self.process.poll() is not None:
@@ -102,8 +125,8 @@ class Server:
         raise SystemExit("server antwoordde niet binnen 300 s")
 
     def memory(self) -> Dict[str, float]:
-        return {"rasa": peak_rss_mb(self.rasa_port, "rasa run .*--port {port}"),
-                "actions": peak_rss_mb(self.action_port, "rasa_sdk --actions actions --port {port}")}
+        """Peak resident memory of each server in MB."""
+        return {name: memory_mb(pids) for name, pids in server_pids(self.rasa_port, self.action_port).items()}
 
     def stop(self) -> None:
         self.process.terminate()
@@ -111,39 +134,65 @@ class Server:
 
 
 async def ask(session: aiohttp.ClientSession, url: str, sender: str, text: str,
-              expected: Tuple[str, ...]) -> Tuple[float, bool]:
+              expected: Tuple[str, ...]) -> Tuple[float, str, str]:
+    """Milliseconds until the reply, the outcome and what went wrong. The outcome: "ok";
+    "wrong", an answer without any of the expected words (the detail is the answer); "empty",
+    a 200 without any text; "error", another status, a broken connection, a body that is not
+    JSON or a timeout (the detail says which)."""
     started = time.perf_counter()
     try:
         async with session.post(url, json={"sender": sender, "message": text}) as response:
-            messages = await response.json() if response.status == 200 else []
-    except (aiohttp.ClientError, asyncio.TimeoutError):
-        messages = []
+            messages = await response.json() if response.status == 200 else f"HTTP {response.status}"
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        messages = type(error).__name__
     elapsed = (time.perf_counter() - started) * 1000
-    reply = " ".join(m.get("text") or "" for m in messages).lower()
-    return elapsed, bool(reply.strip()) and any(e in reply for e in expected)
+    if not isinstance(messages, list):
+        return elapsed, "error", str(messages)
+    reply = " ".join(m.get("text") or "" for m in messages if isinstance(m, dict))
+    if not reply.strip():
+        return elapsed, "empty", ""
+    found = any(e in reply.lower() for e in expected)
+    return elapsed, "ok" if found else "wrong", "" if found else f"{text!r} -> {reply[:100]!r}"
 
 
-async def load(url: str, users: int, seconds: float) -> Dict[str, float]:
-    latencies: List[float] = []
-    errors = 0
+class Tally:
+    """What a load run saw, turn by turn; readable while the run goes on (python -m bot soak)."""
+
+    def __init__(self) -> None:
+        self.latencies: List[float] = []
+        self.outcomes: collections.Counter = collections.Counter()
+        self.problems: collections.Counter = collections.Counter()  # (outcome, detail) -> count
+
+    def add(self, elapsed: float, outcome: str, detail: str = "") -> None:
+        self.latencies.append(elapsed)
+        self.outcomes[outcome] += 1
+        if outcome != "ok" and (len(self.problems) < 50 or (outcome, detail) in self.problems):
+            self.problems[outcome, detail] += 1  # bounded: a soak runs for half an hour
+
+    @property
+    def failures(self) -> int:
+        return len(self.latencies) - self.outcomes["ok"]
+
+
+async def load(url: str, users: int, seconds: float, tally: Optional[Tally] = None) -> Dict[str, float]:
+    """`users` visitors at once for `seconds`, each repeating CONVERSATION with a new sender."""
+    tally = Tally() if tally is None else tally
     deadline = time.monotonic() + seconds
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=users)) as session:
         async def visitor() -> None:
-            nonlocal errors
             while time.monotonic() < deadline:
                 sender = f"bench-{uuid.uuid4().hex[:10]}"
                 for text, expected in CONVERSATION:
-                    elapsed, ok = await ask(session, url, sender, text, expected)
-                    latencies.append(elapsed)
-                    errors += not ok
+                    tally.add(*await ask(session, url, sender, text, expected))
 
         started = time.monotonic()
         await asyncio.gather(*(visitor() for _ in range(users)))
         wall = time.monotonic() - started
+    latencies = tally.latencies
     return {"p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
             "p99": percentile(latencies, 0.99), "throughput": len(latencies) / wall,
-            "turns": len(latencies), "errors": errors}
+            "turns": len(latencies), "errors": tally.failures}
 
 
 async def long_conversation(url: str, turns: int) -> Tuple[float, float, int]:
@@ -153,16 +202,17 @@ async def long_conversation(url: str, turns: int) -> Tuple[float, float, int]:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
         for i in range(turns):
             text, expected = CONVERSATION[i % len(CONVERSATION)]
-            elapsed, ok = await ask(session, url, sender, text, expected)
+            elapsed, outcome, _ = await ask(session, url, sender, text, expected)
             latencies.append(elapsed)
-            errors += not ok
+            errors += outcome != "ok"
     window = min(5, max(1, turns // 2))
     return statistics.mean(latencies[:window]), statistics.mean(latencies[-window:]), errors
 
 
 def measure(name: str, model: Path, train_seconds: Optional[float], users: List[int], seconds: float,
             long_turns: int, work: Path) -> Dict[str, float]:
-    server = Server(model, work / f"var-{name}")
+    # Stock Rasa also runs without our changes to the Rasa server (bot/rasa_server.py).
+    server = Server(model, work / f"var-{name}", env={"RASA_SPEEDUPS": "0"} if name == "stock" else None)
     progress(f"{name}: servers starten...")
     figures: Dict[str, float] = {"training time s": train_seconds if train_seconds is not None else float("nan")}
     figures["cold start s"] = server.start()

@@ -30,6 +30,9 @@ Settings (environment variables, all optional):
                             <WIDGET_VAR_DIR>/widget-secret, so tokens survive a restart.
     WIDGET_VAR_DIR          where that file lives; the launcher sets it to its --var-dir.
     WIDGET_TOKEN_TTL        token lifetime in seconds; default 30 days.
+    WIDGET_RATE_LIMIT       messages per session: "N/S" (N in S seconds), default "20/60";
+                            "0" switches it off. More gets 429 with a Dutch message
+                            (bot/ratelimit.py).
 """
 from __future__ import annotations
 
@@ -48,10 +51,14 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
 
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+
+from bot import ratelimit
+from bot.rasa_server import with_apology
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +237,7 @@ class WidgetInput(InputChannel):
         # (session, client id) -> the answer being computed, so a retry that arrives while the
         # first request is still running waits for it instead of running the bot again.
         self._in_flight: Dict[Tuple[Text, Text], "asyncio.Future[List[Dict[Text, Any]]]"] = {}
+        self.rate_limiter = ratelimit.from_env("WIDGET_RATE_LIMIT")  # None: no limit
 
     def url_prefix(self) -> Text:
         return "/chat"  # absolute: urljoin("/webhooks/", "/chat") == "/chat"
@@ -296,7 +304,14 @@ class WidgetInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_channel", __name__)
+        on_new_message = with_apology(on_new_message)
         channel = self.name()
+
+        @widget.exception(PayloadTooLarge)
+        async def too_large(request: Request, _exception: Exception) -> HTTPResponse:
+            # A body above SANIC_REQUEST_MAX_SIZE (set by the launcher), refused before it is
+            # read: the same answer as a message that is too long.
+            return self.error(413, "too_long", f"Een bericht is hoogstens {MAX_TEXT} tekens.")
 
         @widget.middleware("request")
         async def refuse_foreign_origins(request: Request) -> Optional[HTTPResponse]:
@@ -373,6 +388,11 @@ class WidgetInput(InputChannel):
             session_id = self.session_of(request)
             if not session_id:
                 return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
+            wait = self.rate_limiter.hit(session_id) if self.rate_limiter else 0.0
+            if wait:
+                refused = self.error(429, "rate_limit", ratelimit.TOO_MANY)
+                refused.headers["Retry-After"] = ratelimit.retry_after(wait)
+                return refused
             try:
                 body = json.loads(request.body or b"{}")
             except ValueError:

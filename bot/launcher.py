@@ -24,6 +24,7 @@ FINGERPRINT_FILE = MODELS / f"{MODEL_NAME}.fingerprint"
 SPACY_PIPELINE = PROJECT / "build" / "spacy_nl"
 # Everything that changes the trained model; anything else (actions, knowledge) does not.
 TRAINING_INPUTS = ["config.yml", "domain.yml", "data"]
+MAX_RESTARTS_PER_MINUTE = 3
 
 
 def say(message: str) -> None:
@@ -43,6 +44,54 @@ def base_env(action_port: int = 5055, var_dir: Path = PROJECT / "var") -> dict:
         "WIDGET_VAR_DIR": str(var_dir),  # the chat widget's token secret lives here
     })
     return env
+
+
+# ---- endpoints profile: SQLite (endpoints.yml) or PostgreSQL + Redis (endpoints.scale.yml) -----
+
+# Rasa refuses to start when a ${...} of the endpoints file is unset: every one gets a default.
+SCALE_DEFAULTS = {"DB_PORT": "5432", "DB_NAME": "rasa", "DB_USER": "rasa", "DB_PASSWORD": "",
+                  "REDIS_HOST": "localhost", "REDIS_PORT": "6379", "REDIS_DB": "1",
+                  "REDIS_PASSWORD": "", "REDIS_KEY_PREFIX": "roladvies"}
+
+
+def endpoints_profile(env: dict, check: bool = True) -> str:
+    """endpoints.scale.yml when DB_HOST is set (its defaults are filled into `env`, and
+    PostgreSQL and Redis are tried when `check`), else endpoints.yml (SQLite under the var dir)."""
+    if not env.get("DB_HOST"):
+        workers = env.get("SANIC_WORKERS", "1")
+        say("Endpoints: endpoints.yml (gesprekken in SQLite: " + env["TRACKER_DB"] + ")" +
+            ("" if workers in ("", "1") else f"; SANIC_WORKERS={workers} genegeerd: dat kan "
+             "alleen met PostgreSQL en Redis (zet DB_HOST)"))
+        return "endpoints.yml"
+    for name, default in SCALE_DEFAULTS.items():
+        env[name] = env.get(name) or default
+    say(f"Endpoints: endpoints.scale.yml (gesprekken in PostgreSQL {env['DB_HOST']}:{env['DB_PORT']}"
+        f"/{env['DB_NAME']}, locks in Redis {env['REDIS_HOST']}:{env['REDIS_PORT']}/{env['REDIS_DB']}"
+        f"); Sanic-workers: {env.get('SANIC_WORKERS') or 1}")
+    if check:
+        check_scale_services(env)
+    return "endpoints.scale.yml"
+
+
+def check_scale_services(env: dict) -> None:
+    """Stop with a clear message when PostgreSQL or Redis cannot be used: Rasa itself would
+    retry a missing database every 5 s without ever starting."""
+    import psycopg2
+    import redis
+
+    try:
+        psycopg2.connect(host=env["DB_HOST"], port=env["DB_PORT"], dbname=env["DB_NAME"],
+                         user=env["DB_USER"], password=env["DB_PASSWORD"], connect_timeout=5).close()
+    except psycopg2.Error as error:
+        raise SystemExit(f"Kan niet starten: PostgreSQL-database {env['DB_NAME']} op {env['DB_HOST']}:"
+                         f"{env['DB_PORT']} (gebruiker {env['DB_USER']}) is niet bruikbaar: "
+                         f"{str(error).strip()}") from None
+    try:
+        redis.Redis(host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]), db=int(env["REDIS_DB"]),
+                    password=env["REDIS_PASSWORD"] or None, socket_timeout=5).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise SystemExit(f"Kan niet starten: Redis op {env['REDIS_HOST']}:{env['REDIS_PORT']} "
+                         f"(database {env['REDIS_DB']}) is niet bruikbaar: {error}") from None
 
 
 def venv_bin(name: str) -> str:
@@ -115,8 +164,10 @@ def start(command: List[str], env: dict, log: Path) -> subprocess.Popen:
     handle = open(log, "ab")
     # A session of its own, so a Ctrl-C in the terminal reaches only the launcher, which
     # then stops the children in order.
-    return subprocess.Popen(command, cwd=PROJECT, env=env, stdout=handle,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=handle,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    process.restart = lambda: start(command, env, log)  # for the watch loop in serve()
+    return process
 
 
 def stop(processes: List[subprocess.Popen]) -> None:
@@ -130,6 +181,67 @@ def stop(processes: List[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def watch(processes: List[subprocess.Popen], names: List[str]) -> int:
+    """Restart a server that died (a crash, an out-of-memory kill): visitors get the apology
+    of bot/rasa_server.py meanwhile, and the conversations live on in the tracker store. A
+    server that keeps dying stops everything instead of looping."""
+    restarts: List[float] = []
+    while True:
+        time.sleep(0.5)
+        for index, process in enumerate(processes):
+            if process.poll() is None:
+                continue
+            now = time.monotonic()
+            restarts = [t for t in restarts if now - t < 60] + [now]
+            if len(restarts) > MAX_RESTARTS_PER_MINUTE:
+                say(f"De {names[index]} blijft stoppen (exitcode {process.returncode}); alles wordt gestopt.")
+                return 1
+            say(f"De {names[index]} is onverwacht gestopt (exitcode {process.returncode}); "
+                "hij wordt opnieuw gestart.")
+            try:  # its own children (Sanic workers) would keep the port
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            processes[index] = process.restart()
+
+
+# ---- security defaults (docs/security.md) ---------------------------------------------------
+
+MAX_BODY_BYTES = 64 * 1024  # a message is at most 1,000 characters; JSON around it stays far below
+
+
+def action_host(env: dict) -> str:
+    """Where the action server listens: ACTION_HOST, 127.0.0.1 unless configured otherwise.
+    The Rasa server reaches it at 127.0.0.1 (endpoints.yml), so only that or 0.0.0.0 (every
+    address, for a host whose firewall keeps the port closed) can work."""
+    host = (env.get("ACTION_HOST") or "127.0.0.1").strip()
+    if host == "localhost":
+        host = "127.0.0.1"
+    if host not in ("127.0.0.1", "0.0.0.0"):
+        raise SystemExit(f"ACTION_HOST={host} kan niet: de Rasa-server praat met de actieserver via "
+                         "127.0.0.1 (endpoints.yml). Kies 127.0.0.1 (standaard) of 0.0.0.0.")
+    return host
+
+
+def rasa_server_env(env: dict) -> dict:
+    """The Rasa server's environment: a request-body limit and no access log (a ?token= of
+    the HTTP API would end up in it), both unless set explicitly."""
+    rasa_env = dict(env)
+    rasa_env["SANIC_REQUEST_MAX_SIZE"] = rasa_env.get("SANIC_REQUEST_MAX_SIZE") or str(MAX_BODY_BYTES)
+    rasa_env["SANIC_ACCESS_LOG"] = rasa_env.get("SANIC_ACCESS_LOG") or "false"
+    return rasa_env
+
+
+def action_server_env(env: dict, host: str) -> dict:
+    """The action server's environment: its listen address, and none of the Rasa server's
+    secrets or body limit (it gets whole trackers from the Rasa server, on this machine)."""
+    actions_env = {k: v for k, v in env.items()
+                   if k not in ("RASA_API_TOKEN", "RASA_JWT_SECRET", "WIDGET_SECRET",
+                                "SANIC_REQUEST_MAX_SIZE")}
+    actions_env["SANIC_HOST"] = host  # rasa_sdk reads its listen address from SANIC_HOST
+    return actions_env
 
 
 def port_in_use(port: int) -> bool:
@@ -146,6 +258,7 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Pat
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = base_env(action_port, var_dir)
+    endpoints = endpoints_profile(env)
     processes: List[subprocess.Popen] = []
 
     def on_signal(signum, _frame):
@@ -153,15 +266,22 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Pat
 
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        say(f"Actieserver starten op poort {action_port} (log: {logs / 'actions.log'})...")
-        actions_env = dict(env, SANIC_HOST="127.0.0.1")  # only the Rasa server talks to it
-        actions = start([sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+        from bot.rasa_cli import api_args
+
+        api = api_args(env)  # stops here, not in the log, when a secret is unusable
+        say("HTTP-API van Rasa: " + ("aan, alleen met token of JWT" if api else
+                                     "uit (zet RASA_API_TOKEN of RASA_JWT_SECRET om hem aan te zetten)"))
+        host_of_actions = action_host(env)
+        say(f"Actieserver starten op {host_of_actions}:{action_port} (log: {logs / 'actions.log'})...")
+        actions_env = action_server_env(env, host_of_actions)
+        actions = start([sys.executable, "-m", "bot.action_server", "--actions", "actions",
                          "--port", str(action_port)], actions_env, logs / "actions.log")
         processes.append(actions)
         say(f"Rasa-server starten op poort {rasa_port} (log: {logs / 'rasa.log'})...")
-        rasa = start([venv_bin("rasa"), "run", "--model", str(model),
-                      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                      "--interface", host, "--port", str(rasa_port)], env, logs / "rasa.log")
+        # bot.rasa_cli adds the HTTP API's options from the environment (never on the command line)
+        rasa = start([sys.executable, "-m", "bot.rasa_cli", venv_bin("rasa"), "run", "--model", str(model),
+                      "--endpoints", endpoints, "--credentials", "credentials.yml",
+                      "--interface", host, "--port", str(rasa_port)], rasa_server_env(env), logs / "rasa.log")
         processes.append(rasa)
 
         wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, logs / "actions.log", 120)
@@ -171,12 +291,7 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Pat
         say(f"\nDe assistent draait. Chat in de browser: http://localhost:{rasa_port}/chat/")
         say(f"REST: stuur berichten naar http://localhost:{rasa_port}/webhooks/rest/webhook")
         say("Stoppen: Ctrl-C.")
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-        dead = next(p for p in processes if p.poll() is not None)
-        name = "actieserver" if dead is actions else "Rasa-server"
-        say(f"De {name} is onverwacht gestopt (exitcode {dead.returncode}); alles wordt gestopt.")
-        return 1
+        return watch(processes, names=["actieserver", "Rasa-server"])
     except KeyboardInterrupt:
         say("\nStoppen...")
         return 0

@@ -29,6 +29,7 @@
     historyFailed: "Het eerdere gesprek kon niet worden geladen.",
     expired: "Je vorige gesprek is verlopen. Er is een nieuw gesprek gestart.",
     tooLong: "Je bericht is te lang: hoogstens {n} tekens.",
+    tooMany: "Je stuurt veel berichten kort na elkaar. Wacht even en probeer het dan opnieuw.",
     retry: "Opnieuw versturen",
     retryStart: "Opnieuw proberen"
   };
@@ -384,6 +385,7 @@
       }
       state.pending = message;                             // zelfde client-id bij opnieuw versturen
       if (message.typed && !input.value) input.value = message.text;
+      if (err.status === 429) { showError(NL.tooMany, NL.retry, retry); return; }   // te veel berichten per minuut
       showError(err.status === 0 ? NL.offline : NL.server, NL.retry, retry);
     }).finally(function () {
       state.busy = false;

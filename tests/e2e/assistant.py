@@ -1,4 +1,5 @@
 """Start and stop the real assistant (`python -m bot run`) on free ports, for tests."""
+import os
 import signal
 import socket
 import subprocess
@@ -21,8 +22,9 @@ def free_port() -> int:
 class Assistant:
     """One `python -m bot run` process (which owns the action server and the Rasa server)."""
 
-    def __init__(self, var_dir: Path):
+    def __init__(self, var_dir: Path, env: dict = None):
         self.var_dir = var_dir
+        self.env = dict(os.environ, **(env or {}))  # e.g. DB_HOST for the scale profile
         self.rasa_port, self.action_port = free_port(), free_port()
         self.process = None
         self.output = var_dir / "launcher.log"
@@ -36,7 +38,7 @@ class Assistant:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--no-train", "--rasa-port", str(self.rasa_port),
              "--action-port", str(self.action_port), "--var-dir", str(self.var_dir)],
-            cwd=PROJECT, stdout=open(self.output, "ab"), stderr=subprocess.STDOUT)
+            cwd=PROJECT, env=self.env, stdout=open(self.output, "ab"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if b"De assistent draait" in self.output.read_bytes()[seen:]:

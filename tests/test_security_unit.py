@@ -1,0 +1,197 @@
+"""Security defaults without a server: the rate limiter, the HTTP API's options, the launcher's
+environments for both servers (tests/e2e/test_security.py runs them for real)."""
+import pytest
+
+from bot import launcher, ratelimit
+from bot.rasa_cli import api_args, cors_args
+
+TOKEN = "t" * 32
+SECRET = "s" * 32
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+# ---- the rate limiter --------------------------------------------------------------------------
+
+def test_the_limit_refuses_the_next_message_until_the_oldest_leaves_the_window():
+    clock = Clock()
+    limiter = ratelimit.RateLimiter(3, 60, clock=clock)
+    assert limiter and len(limiter) == 0                  # on, though nobody was seen yet
+    for _ in range(3):
+        assert limiter.hit("a") == 0.0
+        clock.now += 1
+    assert limiter.hit("a") == pytest.approx(57)          # the first was at 1000, now 1003
+    assert limiter.hit("b") == 0.0                        # another conversation is not affected
+    clock.now = 1060.0                                    # the first message left the window
+    assert limiter.hit("a") == 0.0
+    assert limiter.hit("a") > 0                           # 1001, 1002 and 1060 are in it
+
+
+def test_refused_messages_do_not_extend_the_wait():
+    clock = Clock()
+    limiter = ratelimit.RateLimiter(1, 10, clock=clock)
+    assert limiter.hit("a") == 0.0
+    for _ in range(50):
+        clock.now += 0.1
+        assert limiter.hit("a") > 0
+    clock.now = 1010.0
+    assert limiter.hit("a") == 0.0
+
+
+def test_memory_stays_bounded():
+    clock = Clock()
+    limiter = ratelimit.RateLimiter(5, 60, max_keys=100, clock=clock)
+    for i in range(10_000):
+        limiter.hit(f"session-{i}")
+    assert len(limiter) == 100
+    assert limiter.hit("session-9999") == 0.0             # the newest are kept
+    # idle conversations go once their window has passed, without waiting for the cap
+    clock.now += 61
+    for i in range(20):
+        limiter.hit(f"new-{i}")
+    assert len(limiter) < 100
+
+
+@pytest.mark.parametrize("value, parsed", [
+    (None, (20, 60.0)), ("", (20, 60.0)), ("20/60", (20, 60.0)), ("5", (5, 60.0)),
+    (" 3/1.5 ", (3, 1.5)), ("0", None), ("off", None), ("0/60", None),
+])
+def test_the_setting(value, parsed):
+    assert ratelimit.parse(value) == parsed
+
+
+@pytest.mark.parametrize("value", ["veel", "20/", "20/0", "-1/60", "20/x", "20/999999"])
+def test_a_wrong_setting_is_refused_in_dutch(value):
+    with pytest.raises(ValueError, match="verwacht|moet"):
+        ratelimit.parse(value, "WIDGET_RATE_LIMIT")
+
+
+def test_from_env(monkeypatch):
+    monkeypatch.setenv("WIDGET_RATE_LIMIT", "7/30")
+    limiter = ratelimit.from_env("WIDGET_RATE_LIMIT")
+    assert (limiter.limit, limiter.window) == (7, 30.0)
+    monkeypatch.setenv("WIDGET_RATE_LIMIT", "0")
+    assert ratelimit.from_env("WIDGET_RATE_LIMIT") is None
+    assert ratelimit.retry_after(0.2) == "1" and ratelimit.retry_after(29.1) == "30"
+
+
+# ---- the HTTP API's options --------------------------------------------------------------------
+
+def test_the_api_is_off_without_a_token_or_secret():
+    assert api_args({}) == []
+    assert api_args({"RASA_API_TOKEN": "", "RASA_JWT_SECRET": "  "}) == []
+
+
+def test_a_token_or_a_secret_switches_it_on_with_that_check():
+    assert api_args({"RASA_API_TOKEN": TOKEN}) == ["--enable-api", "--auth-token", TOKEN]
+    assert api_args({"RASA_JWT_SECRET": SECRET}) == ["--enable-api", "--jwt-secret", SECRET,
+                                                     "--jwt-method", "HS256"]
+    both = api_args({"RASA_API_TOKEN": TOKEN, "RASA_JWT_SECRET": SECRET, "RASA_JWT_METHOD": "hs512"})
+    assert both == ["--enable-api", "--auth-token", TOKEN, "--jwt-secret", SECRET, "--jwt-method", "HS512"]
+
+
+@pytest.mark.parametrize("env", [{"RASA_API_TOKEN": "kort"}, {"RASA_JWT_SECRET": "geheim"},
+                                 {"RASA_JWT_SECRET": SECRET, "RASA_JWT_METHOD": "none"}])
+def test_a_weak_token_or_an_unknown_method_stops_the_start(env):
+    with pytest.raises(SystemExit):
+        api_args(env)
+
+
+def test_cors_only_for_exact_origins():
+    assert cors_args({}) == []
+    assert cors_args({"RASA_CORS_ORIGINS": "*"}) == []
+    assert cors_args({"RASA_CORS_ORIGINS": "https://www.2assistu.nl, *, javascript:alert(1)"}) == [
+        "--cors", "https://www.2assistu.nl"]
+
+
+# ---- the launcher ------------------------------------------------------------------------------
+
+def test_the_action_server_listens_on_loopback_unless_configured():
+    assert launcher.action_host({}) == "127.0.0.1"
+    assert launcher.action_host({"ACTION_HOST": "localhost"}) == "127.0.0.1"
+    assert launcher.action_host({"ACTION_HOST": "0.0.0.0"}) == "0.0.0.0"
+    with pytest.raises(SystemExit, match="ACTION_HOST"):
+        launcher.action_host({"ACTION_HOST": "192.0.2.7"})  # Rasa would not find it there
+
+
+def test_each_server_gets_only_what_it_needs():
+    env = {"RASA_API_TOKEN": TOKEN, "RASA_JWT_SECRET": SECRET, "WIDGET_SECRET": SECRET, "PATH": "/bin"}
+    actions = launcher.action_server_env(dict(env, SANIC_REQUEST_MAX_SIZE="1000"), "127.0.0.1")
+    assert actions == {"PATH": "/bin", "SANIC_HOST": "127.0.0.1"}
+    rasa = launcher.rasa_server_env(env)
+    assert rasa["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024) and rasa["SANIC_ACCESS_LOG"] == "false"
+    assert rasa["RASA_API_TOKEN"] == TOKEN  # read by bot.rasa_cli inside the Rasa process
+    assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": "2048"})["SANIC_REQUEST_MAX_SIZE"] == "2048"
+    assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": ""})["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024)
+
+
+# ---- make audit (bot/audit.py) with a stand-in for pip-audit ---------------------------------------
+
+FAKE_PIP_AUDIT = """#!{python}
+import json, os, sys
+args = sys.argv[1:]
+mode = os.environ["FAKE_AUDIT"]
+if mode == "offline":
+    sys.stderr.write("requests.exceptions.ConnectionError: NameResolutionError('api.osv.dev')\\n")
+    sys.exit(1)
+names = [line.split("==")[0] for line in open(args[args.index("-r") + 1]) if line.strip()]
+deps = []
+for name in names:
+    dep = {{"name": name, "version": "1"}}
+    if mode == "skip-all" or (mode == "skip-one" and name == names[0]):
+        dep["skip_reason"] = "Dependency not found on PyPI and could not be audited"
+    else:
+        dep["vulns"] = []
+        if name.lower() == "aiohttp" and mode in ("known", "new"):
+            dep["vulns"].append({{"id": "GHSA-8495-4g3g-x7pr", "aliases": ["CVE-2024-52304"],
+                                  "fix_versions": ["3.10.11"]}})
+        if name.lower() == "requests" and mode == "new":
+            dep["vulns"].append({{"id": "PYSEC-2099-1", "aliases": [], "fix_versions": ["9.9"]}})
+    deps.append(dep)
+open(args[args.index("-o") + 1], "w").write(json.dumps({{"dependencies": deps, "fixes": []}}))
+sys.exit(1 if any(d.get("vulns") for d in deps) else 0)
+"""
+
+
+@pytest.fixture
+def fake_pip_audit(tmp_path, monkeypatch):
+    import sys
+
+    script = tmp_path / "pip-audit"
+    script.write_text(FAKE_PIP_AUDIT.format(python=sys.executable))
+    script.chmod(0o755)
+    monkeypatch.setenv("AUDIT_SERVICE", "osv,pypi")
+    return str(script)
+
+
+@pytest.mark.parametrize("mode, status, says", [
+    ("clean", 0, "[audit] OK"),
+    ("known", 0, "behandeld / handled"),                  # CVE-2024-52304 is in docs/security.md
+    ("new", 1, "NIEUW / NEW          requests"),
+    ("skip-one", 2, "NIET gecontroleerd / NOT audited"),
+    ("skip-all", 2, "geen kwetsbaarhedendatabase bereikbaar"),
+    ("offline", 2, "niet bereikbaar / unreachable"),
+])
+def test_make_audit_fails_unless_everything_was_audited_and_handled(fake_pip_audit, monkeypatch, capsys,
+                                                                    mode, status, says):
+    from bot import audit
+
+    monkeypatch.setenv("FAKE_AUDIT", mode)
+    assert audit.main(["--pip-audit", fake_pip_audit]) == status
+    assert says in capsys.readouterr().out
+
+
+def test_the_audit_reads_every_pin_once_and_the_handled_ids_from_the_doc():
+    from bot import audit
+
+    pinned = audit.pins()
+    assert pinned["rasa"] == ("rasa", "3.6.21") and pinned["pytest"][1]
+    assert "setuptools" in pinned  # from .venv: pip freeze leaves it out
+    handled = audit.accepted()
+    assert "CVE-2024-52304" in handled and all(k.startswith(("CVE-", "GHSA-", "PYSEC-")) for k in handled)
