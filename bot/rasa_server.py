@@ -12,7 +12,7 @@ the server process only. Each one is measured or tested:
   for two fsyncs. A crash of the process (kill -9) loses nothing; a power cut can lose the
   last turns, which the PostgreSQL profile (endpoints.scale.yml) is for.
 - Loading a tracker looks up each stored event's class by name; Rasa walks the whole Event
-  class tree for every event (a fifth of a turn's CPU time by turn 50). Here each name is
+  class tree for every event (9 % of the CPU time in a 100-turn conversation). Here each name is
   looked up once.
 
 RASA_SPEEDUPS=0 leaves out the last three, so that `make bench` can measure stock Rasa.

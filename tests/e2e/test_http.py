@@ -103,6 +103,18 @@ def test_bad_requests_get_a_clear_dutch_4xx(assistant, body, status, says):
     assert response.status_code == status and says in response.json()["error"]
 
 
+@pytest.mark.parametrize("raw, says", [
+    (b'{"sender": "bad-4", "message": "wat doet', "Ongeldige JSON"),            # cut-off JSON
+    (b'{"sender": "bad-5", "message": "\xff\xfe secretaresse"}', "Ongeldige JSON"),  # not UTF-8
+    (b'{"sender": 5, "message": "hallo"}', "'sender'"),                           # wrong type
+])
+def test_broken_bodies_get_a_clear_dutch_400(assistant, raw, says):
+    response = requests.post(assistant.url, data=raw, timeout=30,
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and says in response.json()["error"]
+    assert "HBO" in assistant.ask(f"odd-{uuid.uuid4().hex[:6]}", "welke opleiding heeft een office manager nodig")
+
+
 @pytest.mark.parametrize("message, answer", [
     ("", "andere woorden"), ("   ", "andere woorden"), ("😀👍", "andere woorden"),
     ("wat\x00doet\x07een secretaresse", "Wat doet een secretaresse?"),
