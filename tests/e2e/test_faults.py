@@ -11,23 +11,22 @@ import uuid
 
 import requests
 
+from bot.bench import server_pids  # the same process patterns as the benchmark
 from bot.rasa_server import ACTION_TIMEOUT, NO_REPLY
 from tests.e2e.assistant import PROJECT
 from tests.e2e.test_intake import fill_intake, leads_csv
 
 
-def pids(pattern: str) -> list:
-    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
-    assert found, f"no process matches {pattern!r}"
-    return [int(pid) for pid in found]
-
-
 def action_server(assistant) -> list:
-    return pids(f"bot.action_server --actions actions --port {assistant.action_port}")
+    pids = server_pids(assistant.rasa_port, assistant.action_port)["actions"]
+    assert pids, "action server not found"
+    return pids
 
 
 def rasa_server(assistant) -> list:
-    return pids(f"rasa run .*--port {assistant.rasa_port}")
+    pids = server_pids(assistant.rasa_port, assistant.action_port)["rasa"]
+    assert pids, "Rasa server not found"
+    return pids
 
 
 def wait_for(url: str, timeout: float = 240) -> None:
