@@ -12,28 +12,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge as kb
 from actions import unanswered
+from actions.direct import (FactFinder, Match, asks_less, fact_lines, label_of,
+                            question_form, section_of)
 from actions.search import KnowledgeSearch, is_english, looks_like_gibberish
 
 KNOWLEDGE = kb.load()
 SEARCH = KnowledgeSearch(KNOWLEDGE)
+FACTS = FactFinder(KNOWLEDGE)
 
-INTENT_TO_ASPECT = {
-    "ask_definition": "definitie",
-    "ask_tasks": "taken",
-    "ask_responsibilities": "verantwoordelijkheden",
-    "ask_autonomy": "zelfstandigheid",
-    "ask_education": "opleiding",
-    "ask_contacts": "contacten",
-    "ask_competencies": "competenties",
-    "ask_environment": "werkomgeving",
-}
-ASPECT_TO_INTENT = {aspect: intent for intent, aspect in INTENT_TO_ASPECT.items()}
-# The comparison a follow-up means after a comparison: "en qua zelfstandigheid?".
-ASPECT_TO_DIMENSION = {
-    "definitie": "algemeen", "taken": "taken", "verantwoordelijkheden": "verantwoordelijkheden",
-    "zelfstandigheid": "zelfstandigheid", "opleiding": "opleiding", "contacten": "interactie",
-    "competenties": "competenties", "werkomgeving": "algemeen",
-}
+INTENT_TO_ASPECT = KNOWLEDGE.intent_to_aspect
+ASPECT_INTENTS = tuple(INTENT_TO_ASPECT)
 
 WHICH_ROLE = "Over welke functie wil je het weten?"
 NOT_IN_KNOWLEDGE = ("Sorry, daar kan ik je helaas niet mee helpen: dat staat niet in mijn kennis. "
@@ -46,11 +34,9 @@ REPHRASE = ("Dat begrijp ik niet helemaal. Kun je je vraag in andere woorden ste
 SEARCH_LEAD = "Ik weet niet zeker of ik je goed begrijp, maar misschien helpt dit:"
 ENGLISH_NOTE = ("(I answer in Dutch: my knowledge comes from a Dutch article. "
                 "Feel free to keep asking in English.)")
-SUGGESTIONS = [
-    {"title": "Wat doet een office manager?", "payload": '/ask_definition{"role": "office manager"}'},
-    {"title": "Wat doet een secretaresse?", "payload": '/ask_definition{"role": "secretaresse"}'},
-    {"title": "Wat is het verschil?", "payload": "/ask_difference"},
-]
+SUGGESTIONS = [{"title": KNOWLEDGE.heading(role, "definitie"),
+                "payload": f'/{KNOWLEDGE.aspects["definitie"].intent}{{"role": "{KNOWLEDGE.roles[role].name}"}}'}
+               for role in KNOWLEDGE.roles] + [{"title": "Wat is het verschil?", "payload": "/ask_difference"}]
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -100,8 +86,18 @@ def add_english_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> None
         dispatcher.utter_message(text=ENGLISH_NOTE)
 
 
+def remembered_role(tracker: Tracker) -> Optional[str]:
+    return KNOWLEDGE.role_key(tracker.get_slot("role"))
+
+
+def focus_slots(role: Optional[str], aspect: str, comparing: bool = False) -> List[Dict[Text, Any]]:
+    events = [SlotSet("aspect", aspect), SlotSet("comparing", comparing)]
+    return events + ([SlotSet("role", KNOWLEDGE.roles[role].name)] if role else [])
+
+
 class ActionAnswerRole(Action):
-    """Answers "role × aspect" questions; a bare role ("en een secretaresse?") keeps the aspect;
+    """Answers "role × aspect" questions: a specific question with the facts that decide it,
+    a whole topic with its section; a bare role ("en een secretaresse?") keeps the aspect;
     a question without a role right after a comparison continues the comparison."""
 
     def name(self) -> Text:
@@ -117,13 +113,15 @@ class ActionAnswerRole(Action):
         if mention:
             return not_in_knowledge(dispatcher, tracker, UNKNOWN_ROLE.format(mention=mention),
                                     tried=f"onbekende functie '{mention}'")
+        direct = answer_directly(dispatcher, tracker, aspect)
+        if direct is not None:
+            return direct
         roles = roles_asked(tracker)
         if not roles and tracker.get_slot("comparing"):
-            dimension = KNOWLEDGE.dimension_in_text(latest_text(tracker)) or ASPECT_TO_DIMENSION[aspect]
+            dimension = (KNOWLEDGE.dimension_in_text(latest_text(tracker))
+                         or KNOWLEDGE.aspects[aspect].comparison)
             return answer_difference(dispatcher, tracker, dimension)
-        if not roles:
-            remembered = KNOWLEDGE.role_key(tracker.get_slot("role"))
-            roles = [remembered] if remembered else []
+        roles = roles or [r for r in [remembered_role(tracker)] if r]
         if not roles:
             ask_which_role(dispatcher, aspect)
             return [SlotSet("aspect", aspect)]
@@ -131,12 +129,11 @@ class ActionAnswerRole(Action):
         add_english_note(dispatcher, tracker)
         for role in roles:
             dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
-        return [SlotSet("aspect", aspect), SlotSet("role", KNOWLEDGE.roles[roles[-1]].name),
-                SlotSet("comparing", False)]
+        return focus_slots(roles[-1], aspect)
 
 
 def ask_which_role(dispatcher: CollectingDispatcher, aspect: str) -> None:
-    intent = ASPECT_TO_INTENT[aspect]
+    intent = KNOWLEDGE.aspects[aspect].intent
     buttons = [{"title": kb.capitalize(role.name),
                 "payload": f"/{intent}{{\"role\": \"{role.name}\"}}"}
                for role in KNOWLEDGE.roles.values()]
@@ -146,12 +143,108 @@ def ask_which_role(dispatcher: CollectingDispatcher, aspect: str) -> None:
 def answer_difference(dispatcher: CollectingDispatcher, tracker: Tracker,
                       dimension: str) -> List[Dict[Text, Any]]:
     add_english_note(dispatcher, tracker)
-    dispatcher.utter_message(text=KNOWLEDGE.difference_answer(dimension))
-    return [SlotSet("aspect", kb.DIMENSION_TO_ASPECT[dimension]), SlotSet("comparing", True)]
+    dispatcher.utter_message(text=KNOWLEDGE.difference_answer(dimension, roles_asked(tracker)))
+    return [SlotSet("aspect", KNOWLEDGE.comparisons[dimension].aspect), SlotSet("comparing", True)]
+
+
+# ---- direct answers: the first sentence answers the question ---------------------------------
+
+def answer_directly(dispatcher: CollectingDispatcher, tracker: Tracker, aspect: Optional[str],
+                    honest_unknown: bool = True) -> Optional[List[Dict[Text, Any]]]:
+    """A yes/no question, "which of the two" or "who does ..." gets the facts that decide it,
+    first. None when the question asks for a whole topic (or, with `honest_unknown` off, when
+    no fact decides it), so the caller answers as usual."""
+    text = latest_text(tracker)
+    form = question_form(text, FACTS.role_words)
+    roles = roles_asked(tracker)
+    if form == "which":
+        dimension = KNOWLEDGE.dimension_in_text(text) or (
+            KNOWLEDGE.aspects[aspect].comparison if aspect else None)
+        return answer_which(dispatcher, tracker, dimension) if dimension else None
+    if form == "who" and len(roles) != 1:
+        match = FACTS.best(text, roles or None)
+        if match:
+            name = KNOWLEDGE.roles[match.fact.role].name
+            return answer_fact(dispatcher, tracker, match, match.fact.role,
+                               KNOWLEDGE.phrase("who_does", name=name),
+                               KNOWLEDGE.phrase("which", name=name))
+        return None
+    if form != "yes_no":
+        return None
+    focus = roles or [r for r in [remembered_role(tracker)] if r]
+    if len(focus) != 1:
+        return None  # "moeten ze allebei ...?": the whole topic answers it
+    return answer_yes_no(dispatcher, tracker, focus[0], aspect, honest_unknown)
+
+
+def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
+                  aspect: Optional[str], honest_unknown: bool) -> Optional[List[Dict[Text, Any]]]:
+    text = latest_text(tracker)
+    name = KNOWLEDGE.roles[role].name
+    own = FACTS.best(text, [role])
+    if own:
+        if own.denied:
+            opener = KNOWLEDGE.phrase("no_sentence")
+            return answer_fact(dispatcher, tracker, own, role, opener, opener)
+        return answer_fact(dispatcher, tracker, own, role,
+                           KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
+                           KNOWLEDGE.phrase("yes_sentence"))
+    other = FACTS.best(text, KNOWLEDGE.other_roles(role))
+    if other and not other.denied:  # "zorgt een secretaresse voor het budget?"
+        other_name = KNOWLEDGE.roles[other.fact.role].name
+        return answer_fact(dispatcher, tracker, other, role,
+                           KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
+                           KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name))
+    if not honest_unknown:
+        return None
+    log(tracker, "ja/nee-vraag: geen feit gevonden", "niet in kennis")
+    add_english_note(dispatcher, tracker)
+    section = aspect or "definitie"
+    dispatcher.utter_message(text=KNOWLEDGE.phrase("unknown"),
+                             buttons=[KNOWLEDGE.more_button(role, section)])
+    return focus_slots(role, section)
+
+
+def answer_fact(dispatcher: CollectingDispatcher, tracker: Tracker, match: Match, focus: str,
+                opener_item: str, opener_sentence: str) -> List[Dict[Text, Any]]:
+    """The opener and the deciding fact, with the whole section one click away."""
+    add_english_note(dispatcher, tracker)
+    section = section_of(KNOWLEDGE, match.fact)
+    dispatcher.utter_message(text=fact_lines(match, opener_item, opener_sentence),
+                             buttons=[KNOWLEDGE.more_button(match.fact.role, section)])
+    return focus_slots(focus, section)
+
+
+def answer_which(dispatcher: CollectingDispatcher, tracker: Tracker,
+                 dimension: str) -> List[Dict[Text, Any]]:
+    """ "Wie van de twee ... meer?": the role that has the most (or least) of it, and why."""
+    comparison = KNOWLEDGE.comparisons[dimension]
+    text = latest_text(tracker)
+    winner = comparison.most
+    if winner and asks_less(text):
+        others = [r for r in comparison.lines if r != winner]
+        winner = others[0] if len(others) == 1 else ""
+    # "wie werkt er meer onder toezicht?": the words of one role's side decide
+    named = {m.fact.role for m in FACTS.matches(text, list(comparison.lines))
+             if m.fact.comparison == dimension and m.listed and not m.denied}
+    if len(named) == 1:
+        winner = named.pop()
+    add_english_note(dispatcher, tracker)
+    if not winner:
+        text = KNOWLEDGE.phrase("which_same") + "\n" + KNOWLEDGE.difference_answer(dimension)
+    else:
+        lines = [f"{KNOWLEDGE.phrase('which', name=KNOWLEDGE.roles[winner].name)} "
+                 f"{comparison.lines[winner].text}"]
+        lines += [f"• {kb.capitalize(KNOWLEDGE.roles[r].name)}: {line.text}"
+                  for r, line in comparison.lines.items() if r != winner]
+        text = "\n".join(lines)
+    dispatcher.utter_message(text=text, buttons=[KNOWLEDGE.comparison_button(dimension)])
+    return focus_slots(winner or None, comparison.aspect, comparing=True)
 
 
 class ActionAnswerDifference(Action):
-    """Compares the two roles, in general or on the dimension the visitor mentions."""
+    """Compares the roles, in general or on the dimension the visitor mentions; "which of
+    the two has more ..." names the role."""
 
     def name(self) -> Text:
         return "action_answer_difference"
@@ -161,76 +254,151 @@ class ActionAnswerDifference(Action):
         if off_topic(tracker):
             return fallback(dispatcher, tracker)
         asked = next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
-                      if e.get("entity") == "dimension" and e.get("value") in KNOWLEDGE.differences),
+                      if e.get("entity") == "dimension" and e.get("value") in KNOWLEDGE.comparisons),
                      None)
+        if not asked:
+            direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
+            if direct is not None:
+                return direct
         dimension = asked or KNOWLEDGE.dimension_in_text(latest_text(tracker)) or "algemeen"
         return answer_difference(dispatcher, tracker, dimension)
 
 
 class ActionAnswerAgency(Action):
-    """What the agency offers, or how to reach it."""
+    """What the agency offers, how to reach it, or (for candidates) open jobs: the topics of
+    each intent are in the knowledge file."""
 
     def name(self) -> Text:
         return "action_answer_agency"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        topics = (["contact"] if latest_intent(tracker) == "ask_contact"
-                  else ["kandidaten", "posities", "werkzaamheden"])
-        dispatcher.utter_message(text="\n\n".join(KNOWLEDGE.agency_answer(t) for t in topics))
+        topics = (KNOWLEDGE.agency_intents.get(latest_intent(tracker))
+                  or KNOWLEDGE.agency_intents["ask_agency"])
+        for topic in topics:
+            dispatcher.utter_message(text=KNOWLEDGE.agency_answer(topic))
         return []
 
 
+# ---- advice -----------------------------------------------------------------------------------
+
+GROWTH_WORDS = re.compile(r"\b(door\s?(te )?groei\w*|groei\w*|doorstro\w*|carriere\w*|volgende stap|"
+                          r"meer verantwoordelijkheid|promotie|hogerop|verder komen|omscholen|"
+                          r"overstap\w*|switch\w*|word ik|worden)\b")
+FROM_MARKERS = {"ben", "als", "van", "werk", "nu", "momenteel", "zelf"}
+TO_MARKERS = {"naar", "tot", "word", "worden"}
+
+
+def growth_path(text: str) -> Optional[kb.GrowthPath]:
+    """The growth path a candidate asks about: "ik ben nu secretaresse" names where they
+    come from, "naar office manager" / "office manager worden" where they want to go (or the
+    path from their role, when they only say they want to grow)."""
+    folded = kb.fold(text)
+    if not GROWTH_WORDS.search(folded):
+        return None
+    words = re.findall(r"[\w-]+", folded)
+    origin = goal = None
+    for index, size, role in KNOWLEDGE.role_positions(text):
+        before, after = set(words[max(0, index - 3):index]), words[index + size:index + size + 1]
+        if before & TO_MARKERS or set(after) & {"worden", "te"}:
+            goal = role
+        elif before & FROM_MARKERS:
+            origin = role
+    if not origin:  # "hoe word ik office manager?" asks what it takes, not about a step
+        return None
+    return next((p for p in KNOWLEDGE.growth
+                 if origin == p.from_role and goal in (None, p.to_role)), None)
+
+
+def answer_growth(dispatcher: CollectingDispatcher, path: kb.GrowthPath) -> List[Dict[Text, Any]]:
+    k = KNOWLEDGE
+    target = k.roles[path.to_role]
+    heading = k.phrase("growth_heading", from_name=k.roles[path.from_role].name, to_name=target.name)
+    changes = [k.comparisons[c].lines[path.to_role].text for c in path.changes]
+    dispatcher.utter_message(text=kb.bullets(f"{kb.capitalize(heading)}\n{path.text}\n"
+                                             f"{k.phrase('growth_changes')}", changes))
+    needs = [kb.bullets(target.aspects[a].text, target.aspects[a].items) for a in path.needs]
+    dispatcher.utter_message(text=k.phrase("growth_needs") + "\n" + "\n".join(needs),
+                             buttons=[{"title": k.phrase("quiz_offer"), "payload": "/career_quiz"},
+                                      k.more_button(path.to_role, "opleiding")])
+    return focus_slots(path.to_role, "opleiding")
+
+
+def request_offer(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(text=KNOWLEDGE.phrase("advice_offer"),
+                             buttons=[{"title": KNOWLEDGE.phrase("request_button"), "payload": "/hire_request"}])
+
+
 class ActionRoleAdvice(Action):
-    """Which role fits a described need (employer) or a person (candidate), with reasons."""
+    """Which role fits a described need (employer) or a person (candidate), with reasons;
+    the way from one role to the other; an employer gets an offer to leave a request, never
+    the request itself."""
 
     def name(self) -> Text:
         return "action_role_advice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text, intent = latest_text(tracker), latest_intent(tracker)
+        candidate = intent == "career_advice"
+        path = growth_path(text)
+        if path:
+            add_english_note(dispatcher, tracker)
+            return answer_growth(dispatcher, path)
+        direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
+        if direct is not None:  # "kan een office manager leiding geven aan een team?"
+            return direct
         add_english_note(dispatcher, tracker)
         roles = roles_asked(tracker)
-        if latest_intent(tracker) == "career_advice" and roles:
-            # "hoe word ik office manager?" / "van secretaresse naar office manager"
+        if candidate and roles and GROWTH_WORDS.search(kb.fold(text)):
+            # "hoe word ik office manager?": what it takes
             target = roles[-1]
             dispatcher.utter_message(text=KNOWLEDGE.role_answer(target, "opleiding"))
-            dispatcher.utter_message(text=KNOWLEDGE.role_answer(target, "competenties"))
-            return [SlotSet("role", KNOWLEDGE.roles[target].name), SlotSet("aspect", "opleiding"),
-                    SlotSet("comparing", False)]
+            dispatcher.utter_message(text=KNOWLEDGE.role_answer(target, "competenties"),
+                                     buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"),
+                                               "payload": "/career_quiz"}])
+            return focus_slots(target, "opleiding")
 
-        if re.search(r"\b(vast|vaste|tijdelijk\w*)\b", kb.fold(latest_text(tracker))):
+        if re.search(r"\b(vast|vaste|tijdelijk\w*)\b", kb.fold(text)):
             # "vast of tijdelijk?": the knowledge says what is on offer, not which to choose
             dispatcher.utter_message(text=KNOWLEDGE.agency_answer("posities"))
             dispatcher.utter_message(text="Welke van de twee past, hangt af van je situatie; "
                                           "bespreek het gerust met ons.")
             dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
             return []
-        fit = SEARCH.role_fit(latest_text(tracker))
+        fit = SEARCH.role_fit(text)
         ranked = sorted(fit, key=lambda key: len(fit[key]), reverse=True)
-        best, other = ranked[0], ranked[1]
-        if not fit[best] or len(fit[best]) == len(fit[other]):
-            dimension = KNOWLEDGE.dimension_in_text(latest_text(tracker))
+        best, runner_up = ranked[0], ranked[1]
+        if not fit[best] or len(fit[best]) == len(fit[runner_up]):
+            dimension = KNOWLEDGE.dimension_in_text(text)
             if dimension and dimension != "taken":  # "welk niveau vraag ik in de vacature?"
                 return answer_difference(dispatcher, tracker, dimension)
-            dispatcher.utter_message(text=KNOWLEDGE.difference_answer("algemeen"))
-            dispatcher.utter_message(
-                text="Vertel me wat de functie moet inhouden (bijvoorbeeld agenda's beheren, "
-                     "notuleren, leidinggeven of het budget beheren), dan zeg ik welke rol past.",
-                buttons=[{"title": "Doe de korte test (5 vragen)", "payload": "/career_quiz"}]
-                if latest_intent(tracker) == "career_advice" else [])
+            if candidate:
+                dispatcher.utter_message(text=KNOWLEDGE.difference_answer("algemeen"))
+                dispatcher.utter_message(
+                    text=KNOWLEDGE.phrase("advice_ask"),
+                    buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"), "payload": "/career_quiz"}])
+            else:
+                dispatcher.utter_message(text=kb.bullets(
+                    KNOWLEDGE.phrase("advice_intro"),
+                    [f"{kb.capitalize(r.name)}: {r.advice}" for r in KNOWLEDGE.roles.values()]))
+                dispatcher.utter_message(text=KNOWLEDGE.phrase("advice_ask"))
+                request_offer(dispatcher)
             return [SlotSet("comparing", True), SlotSet("aspect", "definitie")]
         name = KNOWLEDGE.roles[best].name
         reasons = "\n".join(f"• {item}" for item in fit[best][:4])
-        opening = (f"Dan past de functie {name} goed bij je." if latest_intent(tracker) == "career_advice"
+        opening = (f"Dan past de functie {name} goed bij je." if candidate
                    else f"Dat klinkt als een {name}.")
         dispatcher.utter_message(text=f"{opening} Dit hoort bij die functie en past bij wat je zegt:\n{reasons}")
-        if fit[other]:
+        if fit[runner_up]:
             dispatcher.utter_message(
-                text=f"Een {KNOWLEDGE.roles[other].name} kan een deel hiervan ook, "
+                text=f"Een {KNOWLEDGE.roles[runner_up].name} kan een deel hiervan ook, "
                      f"maar de {name} past het best bij deze combinatie.")
-        dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
-        return [SlotSet("role", name), SlotSet("aspect", "taken"), SlotSet("comparing", False)]
+        if candidate:
+            dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
+        else:
+            request_offer(dispatcher)
+        return focus_slots(best, "taken")
 
 
 class ActionNotInKnowledge(Action):
@@ -245,6 +413,10 @@ class ActionNotInKnowledge(Action):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         if latest_intent(tracker) == "nlu_fallback":
             return fallback(dispatcher, tracker)
+        if roles_asked(tracker):  # "doet een secretaresse ook de boekhouding?" taken as off-topic
+            direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
+            if direct is not None:
+                return direct
         return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried="buiten het onderwerp")
 
 
@@ -257,7 +429,11 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         # "en wat betreft strategisch denken?" right after a comparison
         log(tracker, f"context: vergelijking op '{dimension}'", "zoekantwoord")
         return answer_difference(dispatcher, tracker, dimension)
-    remembered = KNOWLEDGE.role_key(tracker.get_slot("role"))
+    if roles_asked(tracker):
+        direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
+        if direct is not None:
+            return direct
+    remembered = remembered_role(tracker)
     roles = roles_asked(tracker) or ([remembered] if remembered else None)
     hit = SEARCH.best_answer(text, roles)
     if hit:
@@ -285,11 +461,10 @@ def answer_search_hit(dispatcher: CollectingDispatcher, tracker: Tracker, hit) -
     if doc.kind == "role":
         role, aspect = doc.key
         dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
-        return [SlotSet("role", KNOWLEDGE.roles[role].name), SlotSet("aspect", aspect),
-                SlotSet("comparing", False)]
+        return focus_slots(role, aspect)
     if doc.kind == "difference":
         dispatcher.utter_message(text=KNOWLEDGE.difference_answer(doc.key[0]))
-        return [SlotSet("aspect", kb.DIMENSION_TO_ASPECT[doc.key[0]]), SlotSet("comparing", True)]
+        return [SlotSet("aspect", KNOWLEDGE.comparisons[doc.key[0]].aspect), SlotSet("comparing", True)]
     dispatcher.utter_message(text=KNOWLEDGE.agency_answer(doc.key[0]))
     return []
 

@@ -20,11 +20,10 @@ from actions import vacancy as parse
 from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference,
                              ActionAnswerRole, ActionRoleAdvice, latest_intent, latest_text,
                              roles_asked)
-from actions.knowledge import fold
+from actions.knowledge import QUIZ_SLOTS, fold
 
 INTAKE_SLOTS = ["vacancy_role", "contract", "hours", "start_date", "organisation", "contact_name",
                 "contact", "description", "consent"]
-QUIZ_SLOTS = ["quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education"]
 FIELD_TITLES = {"vacancy_role": "Functie", "contract": "Vast of tijdelijk", "hours": "Uren per week",
                 "start_date": "Startdatum", "organisation": "Organisatie", "contact_name": "Naam",
                 "contact": "Bereikbaar via", "description": "Omschrijving"}
@@ -32,14 +31,15 @@ MAX_MISSES = 3
 
 # Questions that may interrupt a form: answered by the same actions as outside the form.
 QUESTION_ACTIONS = {
-    **{intent: ActionAnswerRole for intent in (
-        "ask_definition", "ask_tasks", "ask_responsibilities", "ask_autonomy", "ask_education",
-        "ask_contacts", "ask_competencies", "ask_environment")},
+    **{intent: ActionAnswerRole for intent in KNOWLEDGE.intent_to_aspect},
+    "inform_role": ActionAnswerRole,
     "ask_difference": ActionAnswerDifference,
-    "ask_agency": ActionAnswerAgency,
-    "ask_contact": ActionAnswerAgency,
+    **{intent: ActionAnswerAgency for intent in KNOWLEDGE.agency_intents},
     "hire_advice": ActionRoleAdvice,
+    "career_advice": ActionRoleAdvice,
 }
+# An answer that does not fit the question is still taken for a question from this confidence on.
+QUESTION_CONFIDENCE = 0.5
 QUESTION_WORDS = ("wat", "welke", "welk", "hoe", "wie", "waar", "wanneer", "waarom", "is", "kan",
                   "kun", "mag", "moet", "heeft", "hebben", "doet", "maakt", "zijn", "wordt")
 CANCEL = re.compile(r"^(stop|stoppen|laat maar( zitten)?|nee laat maar|annuleer|annuleren|cancel|"
@@ -50,17 +50,22 @@ def is_cancel(tracker: Tracker) -> bool:
     return latest_intent(tracker) == "stop" or bool(CANCEL.match(fold(latest_text(tracker))))
 
 
+def question_intent(tracker: Tracker, minimum: float) -> bool:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name") in QUESTION_ACTIONS and (intent.get("confidence") or 0) >= minimum
+
+
 def is_question(tracker: Tracker) -> bool:
     """A real question, not an answer that the NLU happened to read as one."""
-    intent = (tracker.latest_message or {}).get("intent") or {}
     text = fold(latest_text(tracker))
     words = text.split()
-    return (intent.get("name") in QUESTION_ACTIONS and (intent.get("confidence") or 0) >= 0.6
-            and (text.endswith("?") or (bool(words) and words[0] in QUESTION_WORDS)))
+    return question_intent(tracker, 0.6) and (text.endswith("?") or (bool(words) and words[0] in QUESTION_WORDS))
 
 
 class FormWithInterruptions(FormValidationAction):
     """Shared behaviour: answer questions in between, cancel, count invalid answers."""
+
+    explain_once = False  # True: the explanation of an invalid answer is shown the first time only
 
     @abstractmethod
     def name(self) -> Text:
@@ -71,11 +76,17 @@ class FormWithInterruptions(FormValidationAction):
         if is_cancel(tracker):
             return {slot: None, "intake_status": "cancelled"}
         if is_question(tracker):
-            action = QUESTION_ACTIONS[latest_intent(tracker)]()
-            action.run(dispatcher, tracker, domain)  # its context slots don't matter mid-form
-            dispatcher.utter_message(text="Dan ga ik verder met de vraag waar we waren:")
-            return {slot: None}
+            return self.answer_question(slot, dispatcher, tracker, domain)
         return None
+
+    @staticmethod
+    def answer_question(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Dict[Text, Any]:
+        """Answer a question asked in the middle of the form; the form then asks `slot` again."""
+        action = QUESTION_ACTIONS[latest_intent(tracker)]()
+        action.run(dispatcher, tracker, domain)  # its context slots don't matter mid-form
+        dispatcher.utter_message(text="Dan ga ik verder met de vraag waar we waren:")
+        return {slot: None}
 
     def checked(self, slot: str, value: Any, parser: Callable[[str], Any], dispatcher: CollectingDispatcher,
                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -91,11 +102,15 @@ class FormWithInterruptions(FormValidationAction):
         try:
             return {slot: parser(str(value))}
         except parse.Invalid as problem:
+            if question_intent(tracker, QUESTION_CONFIDENCE):
+                # "verschil in zelfstandigheid" at "Voor welke functie zoek je iemand?"
+                return self.answer_question(slot, dispatcher, tracker, domain)
             misses = dict(tracker.get_slot("intake_misses") or {})
             misses[slot] = misses.get(slot, 0) + 1
             if misses[slot] >= MAX_MISSES:
                 return {slot: None, "intake_misses": misses, "intake_status": "gave_up"}
-            dispatcher.utter_message(text=str(problem))
+            if misses[slot] == 1 or not self.explain_once:
+                dispatcher.utter_message(text=str(problem))
             return {slot: None, "intake_misses": misses}
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
@@ -279,17 +294,35 @@ class ActionStartQuiz(Action):
 
 
 def reset_quiz() -> List[Dict[Text, Any]]:
-    return [SlotSet(s, None) for s in QUIZ_SLOTS + ["intake_status", "intake_misses"]]
+    return [SlotSet(s, None) for s in list(QUIZ_SLOTS) + ["intake_status", "intake_misses"]]
 
 
 def parse_yes_no(value: str) -> bool:
+    """'ja'/'nee', or a free answer read as one: "ik wil juist graag mensen aansturen" is a
+    yes, "dat vind ik niks" a no."""
     try:
         return parse.parse_consent(value)
     except parse.Invalid:
-        raise parse.Invalid("Antwoord met 'ja' of 'nee'.") from None
+        pass
+    words = set(re.findall(r"[\w']+", fold(value)))
+    if words & QUIZ_NO:
+        return False
+    if words & QUIZ_YES:
+        return True
+    raise parse.Invalid(QUIZ_EXPLANATION)
+
+
+QUIZ_NO = {"nee", "niet", "geen", "nooit", "niks", "niets", "hekel", "nope", "no", "saai", "liever"}
+QUIZ_YES = {"ja", "jawel", "jazeker", "graag", "zeker", "juist", "leuk", "fijn", "prima", "natuurlijk",
+            "absoluut", "heerlijk", "wel", "tuurlijk", "yes", "zeer", "dol", "houd", "hou", "vaak",
+            "altijd", "best", "enorm"}
+QUIZ_EXPLANATION = ("Ik kan je antwoord niet goed als ja of nee lezen. Kies 'Ja' of 'Nee', of zeg het "
+                    "in je eigen woorden, bijvoorbeeld 'ja, dat doe ik graag' of 'nee, liever niet'.")
 
 
 class ValidateCareerQuizForm(FormWithInterruptions):
+    explain_once = True
+
     def name(self) -> Text:
         return "validate_career_quiz_form"
 
@@ -312,16 +345,6 @@ class ValidateCareerQuizForm(FormWithInterruptions):
         return self._yes_no("quiz_education", value, dispatcher, tracker, domain)
 
 
-# What each "ja" says about a fit, with the knowledge entry that gives the reason.
-QUIZ_POINTS = {
-    "quiz_lead": ("office_manager", "leiderschap"),
-    "quiz_strategy": ("office_manager", "strategisch_denken"),
-    "quiz_education": ("office_manager", "opleiding"),
-    "quiz_planning": ("secretaresse", "organisatie"),
-    "quiz_writing": ("secretaresse", "taken"),
-}
-
-
 class ActionQuizResult(Action):
     def name(self) -> Text:
         return "action_quiz_result"
@@ -333,15 +356,14 @@ class ActionQuizResult(Action):
         if status in ("cancelled", "gave_up"):
             dispatcher.utter_message(text="Prima, dan stoppen we met de vragen. Vraag gerust iets anders.")
             return reset
-        score = {"office_manager": 0, "secretaresse": 0}
-        reasons = {"office_manager": [], "secretaresse": []}
-        for slot, (role, dimension) in QUIZ_POINTS.items():
+        # What each "ja" says about a fit, with the comparison that gives the reason.
+        reasons = {role: [] for role in KNOWLEDGE.roles}
+        for slot, (role, comparison) in KNOWLEDGE.quiz.items():
             if tracker.get_slot(slot):
-                score[role] += 1
-                reasons[role].append(getattr(KNOWLEDGE.differences[dimension], role))
-        best = max(score, key=score.get)
-        other = "secretaresse" if best == "office_manager" else "office_manager"
-        if score[best] == score[other]:
+                reasons[role].append(KNOWLEDGE.comparisons[comparison].lines[role].text)
+        ranked = sorted(reasons, key=lambda role: len(reasons[role]), reverse=True)
+        best = ranked[0]
+        if len(reasons[best]) == len(reasons[ranked[1]]):
             dispatcher.utter_message(text="Je scoort op beide functies even hoog. " +
                                      KNOWLEDGE.difference_answer("algemeen"))
         else:

@@ -1,78 +1,31 @@
 """The knowledge file: loading, strict validation, and composing answers from it.
 
-`knowledge/knowledge.yml` is the single source of every factual answer. It is loaded and
-validated once; a broken file raises `KnowledgeError` naming the file and the key path, so
-the action server (and the launcher, which checks first) refuses to start with bad facts.
+`knowledge/knowledge.yml` is the single source of every factual answer, and it describes
+itself: the roles (any number), the aspects (heading, intent, comparison, label), the
+comparisons as a map per role, the facts with their ids and visitors' words, the growth paths,
+the quiz and the phrases that open a short answer. Every table the actions use (intent →
+aspect, headings, buttons, aliases) is derived here. The file is loaded and validated once; a
+broken file raises `KnowledgeError` naming the file and the key path, so the action server
+(and the launcher, which checks first) refuses to start with bad facts.
 """
 from __future__ import annotations
 
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge.yml"
-SCHEMA_VERSION = 1
-
-ROLES = ("office_manager", "secretaresse")
-ASPECTS = (
-    "definitie",
-    "taken",
-    "verantwoordelijkheden",
-    "zelfstandigheid",
-    "opleiding",
-    "contacten",
-    "competenties",
-    "werkomgeving",
-)
-DIMENSIONS = (
-    "algemeen",
-    "taken",
-    "verantwoordelijkheden",
-    "zelfstandigheid",
-    "opleiding",
-    "interactie",
-    "leiderschap",
-    "strategisch_denken",
-    "communicatie",
-    "organisatie",
-    "besluitvorming",
-    "competenties",
-)
-AGENCY_TOPICS = ("kandidaten", "posities", "werkzaamheden", "contact")
-
-# The role aspect that a comparison is about, so that a follow-up such as
-# "en een secretaresse?" after "verschil in opleiding" answers that role's opleiding.
-DIMENSION_TO_ASPECT = {
-    "algemeen": "definitie",
-    "taken": "taken",
-    "verantwoordelijkheden": "verantwoordelijkheden",
-    "zelfstandigheid": "zelfstandigheid",
-    "opleiding": "opleiding",
-    "interactie": "contacten",
-    "leiderschap": "competenties",
-    "strategisch_denken": "competenties",
-    "communicatie": "competenties",
-    "organisatie": "competenties",
-    "besluitvorming": "competenties",
-    "competenties": "competenties",
-}
-
-# Headings shown above a role answer; "{name}" is the role's display name.
-ASPECT_HEADINGS = {
-    "definitie": "Wat doet een {name}?",
-    "taken": "De taken van een {name}",
-    "verantwoordelijkheden": "Waar een {name} verantwoordelijk voor is",
-    "zelfstandigheid": "Hoe zelfstandig werkt een {name}?",
-    "opleiding": "Opleiding en ervaring van een {name}",
-    "contacten": "Met wie heeft een {name} contact?",
-    "competenties": "Competenties van een {name}",
-    "werkomgeving": "Waar werkt een {name}?",
-}
+SCHEMA_VERSION = 2
+PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_role_sentence",
+           "unknown", "which", "which_same", "who_does", "more_comparison",
+           "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
+           "advice_ask", "advice_offer", "request_button")
+QUIZ_SLOTS = ("quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education")
 
 
 class KnowledgeError(ValueError):
@@ -85,10 +38,47 @@ class KnowledgeError(ValueError):
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One statement of the file. `words` are visitors' words that it confirms, `denies`
+    words of a question that it answers with "nee". A fact belongs to a role; `aspect` or
+    `comparison` says where it stands in the file."""
+    id: str
+    text: str
+    role: str = ""
+    aspect: str = ""
+    comparison: str = ""
+    words: Tuple[str, ...] = ()
+    denies: Tuple[str, ...] = ()
+
+    @property
+    def is_sentence(self) -> bool:
+        """A whole sentence ("Een secretaresse werkt ...") rather than a list item."""
+        return self.text.rstrip().endswith((".", "!", "?"))
+
+
+@dataclass(frozen=True)
 class Entry:
+    """An aspect of a role or a topic of the agency: an introduction and its listed facts.
+    `summary` is the introduction as a fact of its own, with the aspect's words."""
     source: str
     text: str
-    items: tuple = ()
+    facts: Tuple[Fact, ...] = ()
+    summary: Optional[Fact] = None
+
+    @property
+    def items(self) -> Tuple[str, ...]:
+        return tuple(f.text for f in self.facts)
+
+
+@dataclass(frozen=True)
+class Aspect:
+    key: str
+    heading: str
+    intent: str
+    comparison: str
+    label: str
+    more: str
+    advice: bool  # its facts are reasons in role advice ("iemand die mijn agenda beheert")
 
 
 @dataclass(frozen=True)
@@ -96,89 +86,161 @@ class Role:
     key: str
     name: str
     aliases: tuple
+    advice: str
     aspects: Dict[str, Entry]
 
 
 @dataclass(frozen=True)
-class Difference:
+class Comparison:
     key: str
     source: str
     title: str
     keywords: tuple
-    office_manager: str
-    secretaresse: str
+    lines: Dict[str, Fact]  # role key → that role's side of the comparison
+    aspect: str             # the aspect a follow-up means ("en een secretaresse?")
+    most: str = ""          # the role that has the most of it ("wie heeft meer ...?")
     both: str = ""
+
+
+@dataclass(frozen=True)
+class GrowthPath:
+    from_role: str
+    to_role: str
+    source: str
+    text: str
+    changes: Tuple[str, ...]
+    needs: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Knowledge:
     path: Path
+    aspects: Dict[str, Aspect]
     roles: Dict[str, Role]
-    differences: Dict[str, Difference]
+    comparisons: Dict[str, Comparison]
+    growth: Tuple[GrowthPath, ...]
+    quiz: Dict[str, Tuple[str, str]]  # quiz slot → (role, comparison)
     agency: Dict[str, Entry]
+    agency_intents: Dict[str, Tuple[str, ...]]
+    phrases: Dict[str, str]
+    intent_to_aspect: Dict[str, str] = field(init=False)
+    facts: Tuple[Fact, ...] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "intent_to_aspect",
+                           {a.intent: a.key for a in self.aspects.values()})
+        facts = []
+        for role in self.roles.values():
+            for entry in role.aspects.values():
+                facts += [entry.summary] + list(entry.facts)
+        for comparison in self.comparisons.values():
+            facts += list(comparison.lines.values())
+        object.__setattr__(self, "facts", tuple(facts))
 
     # ---- understanding the visitor's words -------------------------------------------------
 
     def role_key(self, mention: Optional[str]) -> Optional[str]:
-        """The role key for an entity value or alias ("OM", "secretaresses"), else None."""
+        """The role key for an entity value or alias ("OM", "secretaresses", "offfice manger"),
+        else None."""
         if not mention:
             return None
         folded = fold(mention)
         for role in self.roles.values():
-            if folded == fold(role.key) or folded == fold(role.name) or folded in role.aliases:
+            if folded in (fold(role.key), fold(role.name)) or folded in role.aliases:
                 return role.key
-        return None
+        return next((role.key for role in self.roles.values()
+                     for alias in role.aliases if is_typo_of(folded, alias)), None)
 
     def roles_in_text(self, text: str) -> List[str]:
-        """Role keys whose aliases occur as whole words in `text`, in order of appearance.
+        """Role keys named in `text`, in order of appearance."""
+        keys = []
+        for _, _, key in self.role_positions(text):
+            if key not in keys:
+                keys.append(key)
+        return keys
+
+    def role_positions(self, text: str) -> List[Tuple[int, int, str]]:
+        """(word index, number of words, role key) of every role named in `text`: aliases as
+        whole words, or with a typo or two ("offfice manger"), in order of appearance.
 
         Aliases of one or two letters ("om") are skipped: "om" is also an everyday Dutch
         word, so it only counts when the NLU tagged it as a role entity.
         """
-        folded = fold(text)
-        found = []
+        words = re.findall(r"[\w-]+", fold(text))
+        found = {}
         for role in self.roles.values():
-            positions = [m.start() for alias in role.aliases if len(alias) > 2
-                         for m in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", folded)]
-            if positions:
-                found.append((min(positions), role.key))
-        return [key for _, key in sorted(found)]
+            for alias in role.aliases:
+                size = len(alias.split())
+                if len(alias) <= 2:
+                    continue
+                for i in range(len(words) - size + 1):
+                    window = " ".join(words[i:i + size])
+                    if (window == alias or is_typo_of(window, alias)) and i not in found:
+                        found[i] = (i, size, role.key)
+        # A longer name wins over a shorter one inside it ("directie secretaresse").
+        taken, result = set(), []
+        for i, size, key in sorted(found.values(), key=lambda f: -f[1]):
+            if not taken & set(range(i, i + size)):
+                taken |= set(range(i, i + size))
+                result.append((i, size, key))
+        return sorted(result)
 
     def dimension_in_text(self, text: str) -> Optional[str]:
-        """The comparison dimension whose keywords the text mentions most, else None."""
+        """The comparison whose keywords the text mentions most, else None."""
         words = re.findall(r"\w+", fold(text))
         joined = " ".join(words)
         best, best_hits = None, 0
-        for diff in self.differences.values():
-            hits = sum(1 for kw in diff.keywords
+        for comparison in self.comparisons.values():
+            hits = sum(1 for kw in comparison.keywords
                        if (" " in kw and kw in joined) or any(w.startswith(kw) for w in words))
             if hits > best_hits:
-                best, best_hits = diff.key, hits
+                best, best_hits = comparison.key, hits
         return best
+
+    def other_roles(self, role: str) -> List[str]:
+        return [key for key in self.roles if key != role]
 
     # ---- composing answers -----------------------------------------------------------------
 
-    def role_answer(self, role_key: str, aspect: str) -> str:
-        role = self.roles[role_key]
-        entry = role.aspects[aspect]
-        heading = ASPECT_HEADINGS[aspect].format(name=role.name)
-        return _with_items(f"{heading}\n{entry.text}", entry.items)
+    def phrase(self, key: str, **values) -> str:
+        return self.phrases[key].format(**values)
 
-    def difference_answer(self, dimension: str) -> str:
-        diff = self.differences[dimension]
-        om, se = self.roles["office_manager"].name, self.roles["secretaresse"].name
-        lines = [diff.title, f"• {capitalize(om)}: {diff.office_manager}",
-                 f"• {capitalize(se)}: {diff.secretaresse}"]
-        if diff.both:
-            lines.append(diff.both)
+    def heading(self, role_key: str, aspect: str) -> str:
+        return self.aspects[aspect].heading.format(name=self.roles[role_key].name)
+
+    def role_answer(self, role_key: str, aspect: str) -> str:
+        entry = self.roles[role_key].aspects[aspect]
+        return bullets(f"{self.heading(role_key, aspect)}\n{entry.text}", entry.items)
+
+    def more_button(self, role_key: str, aspect: str) -> dict:
+        """The quick reply to a whole aspect of a role ("Alle taken van een office manager")."""
+        name = self.roles[role_key].name
+        return {"title": self.aspects[aspect].more.format(name=name),
+                "payload": f'/{self.aspects[aspect].intent}{{"role": "{name}"}}'}
+
+    def comparison_button(self, dimension: str) -> dict:
+        title = self.comparisons[dimension].title
+        return {"title": self.phrase("more_comparison", title=title[:1].lower() + title[1:]),
+                "payload": f'/ask_difference{{"dimension": "{dimension}"}}'}
+
+    def difference_answer(self, dimension: str, roles: Optional[List[str]] = None) -> str:
+        """The comparison on one dimension: a line per role (the roles asked about, or every
+        role the comparison covers)."""
+        comparison = self.comparisons[dimension]
+        keys = [r for r in (roles or []) if r in comparison.lines]
+        keys = keys if len(keys) >= 2 else list(comparison.lines)
+        lines = [comparison.title] + [f"• {capitalize(self.roles[k].name)}: {comparison.lines[k].text}"
+                                      for k in keys]
+        if comparison.both:
+            lines.append(comparison.both)
         return "\n".join(lines)
 
     def agency_answer(self, topic: str) -> str:
         entry = self.agency[topic]
-        return _with_items(entry.text, entry.items)
+        return bullets(entry.text, entry.items)
 
 
-def _with_items(text: str, items: tuple) -> str:
+def bullets(text: str, items) -> str:
     return "\n".join([text] + [f"• {item}" for item in items])
 
 
@@ -190,6 +252,30 @@ def fold(text: str) -> str:
     """Lower case without accents, so 'Coördinatie' and 'coordinatie' compare equal."""
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c)).strip()
+
+
+def is_typo_of(word: str, alias: str) -> bool:
+    """True when `word` is `alias` with a typo or two: one edit for names of 6 to 9 letters,
+    two from 10 letters on; the first letter must match (people rarely mistype it) and short
+    names must match exactly, so "sec" or "om" never stand for something else."""
+    if len(alias) < 6 or not word or word[0] != alias[0] or word == alias:
+        return False
+    allowed = 1 if len(alias) < 10 else 2
+    return abs(len(word) - len(alias)) <= allowed and edit_distance(word, alias) <= allowed
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (with swapped neighbours as one edit)."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 # ---- loading and validation ----------------------------------------------------------------
@@ -207,66 +293,161 @@ def load(path: Optional[Path] = None) -> Knowledge:
         mark = getattr(error, "problem_mark", None)
         where = f" (regel {mark.line + 1}, kolom {mark.column + 1})" if mark else ""
         raise KnowledgeError(path, "", f"geen geldige YAML{where}") from None
-
-    check = _Checker(path)
-    top = check.mapping(raw, "", {"schema_version", "roles", "differences", "agency"})
-    if top["schema_version"] != SCHEMA_VERSION:
-        raise KnowledgeError(path, "schema_version",
-                             f"verwacht {SCHEMA_VERSION}, gevonden {top['schema_version']!r}")
-
-    roles_raw = check.mapping(top["roles"], "roles", set(ROLES))
-    roles = {}
-    for key in ROLES:
-        where = f"roles.{key}"
-        role_raw = check.mapping(roles_raw[key], where, {"name", "aliases", "aspects"})
-        aspects_raw = check.mapping(role_raw["aspects"], f"{where}.aspects", set(ASPECTS))
-        roles[key] = Role(
-            key=key,
-            name=check.text(role_raw["name"], f"{where}.name"),
-            aliases=tuple(fold(a) for a in check.text_list(role_raw["aliases"], f"{where}.aliases")),
-            aspects={a: check.entry(aspects_raw[a], f"{where}.aspects.{a}") for a in ASPECTS},
-        )
-
-    diffs_raw = check.mapping(top["differences"], "differences", set(DIMENSIONS))
-    differences = {}
-    for key in DIMENSIONS:
-        where = f"differences.{key}"
-        d = check.mapping(diffs_raw[key], where,
-                          {"source", "title", "keywords", "office_manager", "secretaresse"},
-                          optional={"both"})
-        differences[key] = Difference(
-            key=key,
-            source=check.text(d["source"], f"{where}.source"),
-            title=check.text(d["title"], f"{where}.title"),
-            keywords=tuple(fold(k) for k in check.text_list(d["keywords"], f"{where}.keywords",
-                                                             allow_empty=True)),
-            office_manager=check.text(d["office_manager"], f"{where}.office_manager"),
-            secretaresse=check.text(d["secretaresse"], f"{where}.secretaresse"),
-            both=check.text(d["both"], f"{where}.both") if "both" in d else "",
-        )
-
-    agency_raw = check.mapping(top["agency"], "agency", set(AGENCY_TOPICS))
-    agency = {t: check.entry(agency_raw[t], f"agency.{t}") for t in AGENCY_TOPICS}
-    return Knowledge(path=path, roles=roles, differences=differences, agency=agency)
+    return _Loader(path).knowledge(raw)
 
 
-class _Checker:
-    """Type and key checks that report the dotted key path of the first problem."""
+class _Loader:
+    """Type, key and reference checks that report the dotted key path of the first problem."""
 
     def __init__(self, path: Path):
         self.path = path
+        self.fact_ids: Dict[str, str] = {}
 
     def fail(self, key: str, problem: str):
         raise KnowledgeError(self.path, key, problem)
 
-    def mapping(self, value, key: str, required: set, optional: frozenset = frozenset()) -> dict:
+    def knowledge(self, raw) -> Knowledge:
+        top = self.mapping(raw, "", {"schema_version", "aspects", "roles", "comparisons",
+                                     "agency", "phrases"}, optional={"growth", "quiz"})
+        if top["schema_version"] != SCHEMA_VERSION:
+            self.fail("schema_version", f"verwacht {SCHEMA_VERSION}, gevonden {top['schema_version']!r}")
+        comparisons_raw = self.mapping(top["comparisons"], "comparisons")
+        aspects = {key: self.aspect(key, value, comparisons_raw)
+                   for key, value in self.mapping(top["aspects"], "aspects").items()}
+        roles_raw = self.mapping(top["roles"], "roles")
+        if len(roles_raw) < 2:
+            self.fail("roles", "verwacht minstens twee functies")
+        roles = {key: self.role(key, value, aspects) for key, value in roles_raw.items()}
+        comparisons = {key: self.comparison(key, value, roles, aspects)
+                       for key, value in comparisons_raw.items()}
+        growth = tuple(self.growth_path(i, g, roles, comparisons, aspects)
+                       for i, g in enumerate(self.list(top.get("growth", []), "growth")))
+        quiz = self.quiz(top.get("quiz", {}), roles, comparisons)
+        agency_raw = self.mapping(top["agency"], "agency", {"topics", "intents"}, optional=())
+        agency = {t: self.entry(v, f"agency.topics.{t}", role="")
+                  for t, v in self.mapping(agency_raw["topics"], "agency.topics").items()}
+        agency_intents = {}
+        for intent, topics in self.mapping(agency_raw["intents"], "agency.intents").items():
+            where = f"agency.intents.{intent}"
+            agency_intents[intent] = tuple(self.one_of(t, f"{where}[{i}]", agency)
+                                           for i, t in enumerate(self.text_list(topics, where)))
+        phrases_raw = self.mapping(top["phrases"], "phrases", set(PHRASES), optional=())
+        phrases = {k: self.text(v, f"phrases.{k}") for k, v in phrases_raw.items()}
+        return Knowledge(path=self.path, aspects=aspects, roles=roles, comparisons=comparisons,
+                         growth=growth, quiz=quiz, agency=agency, agency_intents=agency_intents,
+                         phrases=phrases)
+
+    def aspect(self, key: str, raw, comparisons: dict) -> Aspect:
+        where = f"aspects.{key}"
+        a = self.mapping(raw, where, {"heading", "intent", "comparison", "label", "more"},
+                         optional={"advice"})
+        return Aspect(key=key, heading=self.text(a["heading"], f"{where}.heading"),
+                      intent=self.text(a["intent"], f"{where}.intent"),
+                      comparison=self.one_of(a["comparison"], f"{where}.comparison", comparisons),
+                      label=self.text(a["label"], f"{where}.label"),
+                      more=self.text(a["more"], f"{where}.more"),
+                      advice=a.get("advice") is True)
+
+    def role(self, key: str, raw, aspects: Dict[str, Aspect]) -> Role:
+        where = f"roles.{key}"
+        r = self.mapping(raw, where, {"name", "aliases", "advice", "aspects"}, optional=())
+        aspects_raw = self.mapping(r["aspects"], f"{where}.aspects", set(aspects), optional=())
+        return Role(key=key, name=self.text(r["name"], f"{where}.name"),
+                    aliases=tuple(fold(a) for a in self.text_list(r["aliases"], f"{where}.aliases")),
+                    advice=self.text(r["advice"], f"{where}.advice"),
+                    aspects={a: self.entry(aspects_raw[a], f"{where}.aspects.{a}", key, a)
+                             for a in aspects})
+
+    def comparison(self, key: str, raw, roles: Dict[str, Role], aspects: Dict[str, Aspect]) -> Comparison:
+        where = f"comparisons.{key}"
+        c = self.mapping(raw, where, {"source", "title", "keywords", "roles"},
+                         optional={"most", "both", "aspect"})
+        aspect = next((a.key for a in aspects.values() if a.comparison == key), None)
+        if "aspect" in c:
+            aspect = self.one_of(c["aspect"], f"{where}.aspect", aspects)
+        elif not aspect:
+            self.fail(f"{where}.aspect", "ontbreekt (geen onderwerp wijst naar deze vergelijking)")
+        lines_raw = self.mapping(c["roles"], f"{where}.roles")
+        if len(lines_raw) < 2:
+            self.fail(f"{where}.roles", "verwacht een zin voor minstens twee functies")
+        lines = {}
+        for role, value in lines_raw.items():
+            self.one_of(role, f"{where}.roles.{role}", roles)
+            value = value if isinstance(value, dict) else {"text": value}
+            lines[role] = self.fact(dict(value, id=f"{key}-{role}"), f"{where}.roles.{role}",
+                                    role=role, comparison=key)
+        return Comparison(
+            key=key, source=self.text(c["source"], f"{where}.source"),
+            title=self.text(c["title"], f"{where}.title"),
+            keywords=tuple(fold(k) for k in self.text_list(c["keywords"], f"{where}.keywords",
+                                                           allow_empty=True)),
+            lines=lines, aspect=aspect,
+            most=self.one_of(c["most"], f"{where}.most", lines) if "most" in c else "",
+            both=self.text(c["both"], f"{where}.both") if "both" in c else "")
+
+    def growth_path(self, i: int, raw, roles, comparisons, aspects) -> GrowthPath:
+        where = f"growth[{i}]"
+        g = self.mapping(raw, where, {"from", "to", "source", "text", "changes", "needs"}, optional=())
+        return GrowthPath(
+            from_role=self.one_of(g["from"], f"{where}.from", roles),
+            to_role=self.one_of(g["to"], f"{where}.to", roles),
+            source=self.text(g["source"], f"{where}.source"), text=self.text(g["text"], f"{where}.text"),
+            changes=tuple(self.one_of(c, f"{where}.changes", comparisons)
+                          for c in self.text_list(g["changes"], f"{where}.changes")),
+            needs=tuple(self.one_of(a, f"{where}.needs", aspects)
+                        for a in self.text_list(g["needs"], f"{where}.needs")))
+
+    def quiz(self, raw, roles, comparisons) -> Dict[str, Tuple[str, str]]:
+        quiz = {}
+        for slot, value in self.mapping(raw, "quiz", optional=set(QUIZ_SLOTS)).items():
+            q = self.mapping(value, f"quiz.{slot}", {"role", "comparison"}, optional=())
+            quiz[slot] = (self.one_of(q["role"], f"quiz.{slot}.role", roles),
+                          self.one_of(q["comparison"], f"quiz.{slot}.comparison", comparisons))
+        return quiz
+
+    def entry(self, raw, key: str, role: str, aspect: str = "") -> Entry:
+        e = self.mapping(raw, key, {"source", "text"}, optional={"facts", "words", "denies"})
+        facts = tuple(self.fact(f, f"{key}.facts[{i}]", role=role, aspect=aspect)
+                      for i, f in enumerate(self.list(e.get("facts", []), f"{key}.facts")))
+        text = self.text(e["text"], f"{key}.text")
+        summary = Fact(id=f"{role}-{aspect}" if role else "", text=text, role=role, aspect=aspect,
+                       words=self.words(e, "words", key), denies=self.words(e, "denies", key))
+        return Entry(source=self.text(e["source"], f"{key}.source"), text=text, facts=facts,
+                     summary=summary)
+
+    def fact(self, raw, key: str, role: str, aspect: str = "", comparison: str = "") -> Fact:
+        f = self.mapping(raw, key, {"id", "text"}, optional={"words", "denies"})
+        fact_id = self.text(f["id"], f"{key}.id")
+        if fact_id in self.fact_ids:
+            self.fail(f"{key}.id", f"id '{fact_id}' staat ook bij {self.fact_ids[fact_id]}")
+        self.fact_ids[fact_id] = key
+        return Fact(id=fact_id, text=self.text(f["text"], f"{key}.text"), role=role, aspect=aspect,
+                    comparison=comparison, words=self.words(f, "words", key),
+                    denies=self.words(f, "denies", key))
+
+    def words(self, raw: dict, name: str, key: str) -> Tuple[str, ...]:
+        return tuple(self.text_list(raw[name], f"{key}.{name}")) if name in raw else ()
+
+    def mapping(self, value, key: str, required: set = frozenset(), optional=None) -> dict:
+        """A mapping with the required keys; with `optional` given, no other keys."""
         if not isinstance(value, dict):
             self.fail(key, f"verwacht een mapping (sleutel: waarde), gevonden {_kind(value)}")
         prefix = f"{key}." if key else ""
-        for name in sorted(required - value.keys()):
+        for name in sorted(set(required) - value.keys()):
             self.fail(prefix + name, "ontbreekt")
-        for name in sorted(value.keys() - required - set(optional), key=str):
-            self.fail(prefix + str(name), "onbekende sleutel")
+        if optional is not None:
+            for name in sorted(value.keys() - set(required) - set(optional), key=str):
+                self.fail(prefix + str(name), "onbekende sleutel")
+        return value
+
+    def list(self, value, key: str) -> list:
+        if not isinstance(value, list):
+            self.fail(key, f"verwacht een lijst, gevonden {_kind(value)}")
+        return value
+
+    def one_of(self, value, key: str, known) -> str:
+        if value not in known:
+            self.fail(key, f"'{value}' bestaat niet; kies uit: {', '.join(map(str, known))}")
         return value
 
     def text(self, value, key: str) -> str:
@@ -278,12 +459,6 @@ class _Checker:
         if not isinstance(value, list) or (not value and not allow_empty):
             self.fail(key, f"verwacht een lijst met tekst, gevonden {_kind(value)}")
         return [self.text(item, f"{key}[{i}]") for i, item in enumerate(value)]
-
-    def entry(self, value, key: str) -> Entry:
-        raw = self.mapping(value, key, {"source", "text"}, optional={"items"})
-        items = self.text_list(raw["items"], f"{key}.items") if "items" in raw else []
-        return Entry(source=self.text(raw["source"], f"{key}.source"),
-                     text=self.text(raw["text"], f"{key}.text"), items=tuple(items))
 
 
 def _kind(value) -> str:
@@ -297,4 +472,6 @@ def _kind(value) -> str:
 
 if __name__ == "__main__":  # `python -m actions.knowledge` checks the file
     knowledge = load()
-    print(f"Kennisbestand in orde: {knowledge.path}")
+    print(f"Kennisbestand in orde: {knowledge.path} ({len(knowledge.roles)} functies, "
+          f"{len(knowledge.aspects)} onderwerpen, {len(knowledge.comparisons)} vergelijkingen, "
+          f"{len(knowledge.facts)} feiten)")

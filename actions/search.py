@@ -52,9 +52,13 @@ def lemmas(text: str) -> List[str]:
     return out
 
 
-def _same_word(a: str, b: str) -> bool:
-    """Equal, or sharing a long enough start: "archief"/"archivering", "opleiding"/"opleidingsniveau"."""
+def same_word(a: str, b: str) -> bool:
+    """Equal, one a short inflection of the other ("mens"/"mensen", "team"/"teams"), or sharing
+    a long enough start: "archief"/"archivering", "opleiding"/"opleidingsniveau"."""
     if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
         return True
     shared = 0
     for x, y in zip(a, b):
@@ -99,9 +103,10 @@ class KnowledgeSearch:
             for aspect, entry in role.aspects.items():
                 text = " ".join((aspect, entry.text) + entry.items)
                 docs.append(Document("role", (role.key, aspect), tuple(self._terms(text))))
-        for diff in k.differences.values():
-            text = " ".join((diff.title, diff.office_manager, diff.secretaresse, diff.both))
-            docs.append(Document("difference", (diff.key,), tuple(self._terms(text))))
+        for comparison in k.comparisons.values():
+            text = " ".join([comparison.title, comparison.both]
+                            + [line.text for line in comparison.lines.values()])
+            docs.append(Document("difference", (comparison.key,), tuple(self._terms(text))))
         for topic, entry in k.agency.items():
             text = " ".join((topic, entry.text) + entry.items)
             docs.append(Document("agency", (topic,), tuple(self._terms(text))))
@@ -113,11 +118,11 @@ class KnowledgeSearch:
     def _score(self, query: List[str], doc: Document) -> Tuple[float, float]:
         score, found = 0.0, 0
         for q in set(query):
-            tf = sum(1 for t in doc.terms if _same_word(q, t))
+            tf = sum(1 for t in doc.terms if same_word(q, t))
             if not tf:
                 continue
             found += 1
-            idf = max((self.idf[t] for t in doc.terms if _same_word(q, t)), default=0.0)
+            idf = max((self.idf[t] for t in doc.terms if same_word(q, t)), default=0.0)
             score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(doc.terms) / self.avg_len))
         return score, found / len(set(query))
 
@@ -141,7 +146,7 @@ class KnowledgeSearch:
         query = set(self._terms(text))
         if not query:
             return False
-        known = sum(1 for q in query if any(_same_word(q, t) for t in self.vocabulary))
+        known = sum(1 for q in query if any(same_word(q, t) for t in self.vocabulary))
         return known / len(query) < 0.5
 
     def best_answer(self, text: str, roles: Optional[List[str]] = None,
@@ -159,10 +164,10 @@ class KnowledgeSearch:
         reasons: Dict[str, List[str]] = {}
         for role in self.knowledge.roles.values():
             found = []
-            for aspect in ("taken", "definitie", "verantwoordelijkheden", "competenties"):
-                for item in role.aspects[aspect].items:
+            for aspect in (a for a in self.knowledge.aspects.values() if a.advice):
+                for item in role.aspects[aspect.key].items:
                     terms = self._terms(item)
-                    if any(_same_word(q, t) for q in query for t in terms) and item not in found:
+                    if any(same_word(q, t) for q in query for t in terms) and item not in found:
                         found.append(item)
             reasons[role.key] = found
         return reasons
@@ -194,13 +199,16 @@ hi hello hey thanks thank bye goodbye please help bot human work works working
 """.split())
 
 
+# Words both languages use for our roles: they say nothing about the language of a question.
+SHARED_WORDS = frozenset({"office", "manager", "managers", "officemanager", "hbo", "mbo", "ok"})
+
+
 def is_english(text: str) -> bool:
-    """A rough test: most words are common English words and few are Dutch stop words."""
+    """A rough test: most words are common English words and few are Dutch words."""
     if text.startswith("/"):  # a button payload such as /ask_definition{"role": "office manager"}
         return False
-    words = re.findall(r"[a-z']+", text.lower().replace("’", "'"))
-    if len(words) < 2:
-        return False
+    words = [w for w in re.findall(r"[a-z']+", text.lower().replace("’", "'"))
+             if w not in SHARED_WORDS]
     english = sum(1 for w in words if w in ENGLISH_WORDS or w.rstrip("'s") in ENGLISH_WORDS)
-    dutch = sum(1 for w in words if w in _nlp().Defaults.stop_words and w not in ENGLISH_WORDS)
+    dutch = sum(1 for w in words if w not in ENGLISH_WORDS and _is_known_word(w))
     return english >= 2 and english > 2 * dutch

@@ -72,7 +72,6 @@ def test_no_role_at_all_asks_which_with_buttons():
 
 @pytest.mark.parametrize("text, expected, aspect", [
     ("verschil in competenties", "leiderschap", "competenties"),
-    ("wie heeft meer autonomie?", "toezicht", "zelfstandigheid"),
     ("wat is het verschil tussen die twee", "Office manager:", "definitie"),
 ])
 def test_difference(text, expected, aspect):
@@ -195,9 +194,8 @@ def test_role_advice_recommends_with_reasons(need, role):
     assert SlotSet("role", role) in events
 
 
-def test_career_path_to_office_manager_gives_education_and_competencies():
-    messages, _ = run(ActionRoleAdvice(), tracker(
-        "kan ik doorgroeien van secretaresse naar office manager?", "career_advice"))
+def test_becoming_an_office_manager_gives_education_and_competencies():
+    messages, _ = run(ActionRoleAdvice(), tracker("hoe word ik office manager?", "career_advice"))
     assert "HBO" in texts(messages) and "Competenties van een office manager" in texts(messages)
 
 

@@ -1,0 +1,166 @@
+"""Direct answers: the first sentence answers the question that was asked.
+
+The NLU says what a question is about (an aspect, a comparison, advice); the form of the
+question says what kind of answer it wants, and Dutch shows that form in its first words:
+- a yes/no question starts with the verb ("stuurt een office manager ook mensen aan?");
+- "welke van de twee / wie ... meer, hoger" asks which role, on one comparison;
+- "wie doet ...?" asks whose fact it is;
+- everything else ("wat doet een office manager?") asks for a whole topic.
+
+`FactFinder` finds the facts of the knowledge file that decide a question: each fact is a
+small set of lemmas (its text and the visitors' `words` of the file) and a question's content
+words are weighed by how rare they are in the file, so a word the file never uses
+("parttime") keeps a question from being answered by a fact that happens to share a common
+word ("werken").
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Set
+
+from actions.knowledge import Fact, Knowledge, fold
+from actions.search import lemmas, same_word
+
+QUESTION_WORDS = {"wat", "welke", "welk", "wie", "hoe", "waar", "waarom", "wanneer", "hoeveel",
+                  "waarmee", "waarvoor", "waardoor", "waarin", "wiens"}
+# Words that may come before the question itself: "en", "oke, ...", "zeg, ...".
+LEAD_WORDS = {"en", "maar", "ok", "oke", "okay", "dus", "he", "hey", "hoi", "hallo", "zeg", "nou",
+              "vraagje", "trouwens", "eigenlijk", "ook", "nog", "even", "ja", "nee", "top", "goed",
+              "wacht", "dan"}
+# A sentence that starts with one of these is a statement, not a yes/no question.
+NOT_A_VERB = {"ik", "wij", "we", "jij", "je", "u", "hij", "zij", "ze", "het", "de", "een", "dit",
+              "dat", "die", "deze", "mijn", "ons", "onze", "jullie", "er", "hier", "daar", "als",
+              "omdat", "want", "voor", "bij", "met", "van", "in", "op", "over", "verschil", "qua",
+              "wat", "graag", "alle", "taken", "welke", "zo", "please"}
+YES_NO_VERBS = {"is", "zijn", "heeft", "hebben", "heb", "moet", "moeten", "kan", "kun", "kunnen",
+                "mag", "mogen", "doet", "doen", "wordt", "worden", "hoort", "horen", "zorgt", "maakt",
+                "regelt", "geeft", "stuurt", "denkt", "werkt", "neemt", "houdt", "beheert", "plant",
+                "gaat", "krijgt", "zit", "valt", "vraagt", "verwacht", "klopt", "beslist", "bepaalt",
+                "schrijft", "draagt", "spreekt", "ben", "hoeft", "hoeven", "zou", "organiseert",
+                "coordineert", "leidt", "notuleert", "beantwoordt", "verzorgt", "onderhoudt", "voert"}
+MORE = {"meer", "meest", "meeste", "hoger", "hoogst", "hoogste", "hogere", "zwaarder", "zwaarste",
+        "breder", "bredere", "vaker", "groter", "grootste", "zelfstandiger", "strategischer",
+        "belangrijker", "verantwoordelijker", "uitgebreider", "beter"}
+LESS = {"minder", "minst", "minste", "lager", "laagst", "laagste", "lagere", "eenvoudiger",
+        "makkelijker", "kleiner", "kleinste"}
+# Words of a question that say nothing about which fact decides it ("is X belangrijk voor een
+# secretaresse?", "hoort X bij het werk van ...").
+QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook", "eigenlijk",
+                   "moeten", "hoeven", "mogen", "kunnen", "verwachten", "vereisen", "vereist",
+                   "horen", "hoort", "bezig", "werk", "taak", "taken", "functie", "rol", "baan",
+                   "beroep", "iets", "wel", "meer", "meest", "meeste", "minder", "twee", "beide",
+                   "allebei", "welk", "vrij", "rondom", "erbij", "daarbij", "algemeen", "normaal",
+                   "gewoon", "zich", "zelf", "heel", "rekenen", "behoren", "onderdeel", "sterk",
+                   "handig", "kennis", "kunde", "ding", "dingen", "mens", "mensen"}
+MIN_COVERAGE = 0.6   # the deciding fact covers this share of the question's weight
+
+
+def words_of(text: str) -> List[str]:
+    return re.findall(r"[\w'-]+", fold(text))
+
+
+def question_form(text: str, role_words: Set[str] = frozenset()) -> str:
+    """'yes_no', 'which', 'who' or 'open' (see the module's docstring)."""
+    words = words_of(text)
+    while words and words[0] in LEAD_WORDS:
+        words = words[1:]
+    if not words or text.startswith("/"):
+        return "open"
+    first = words[0]
+    head = words[1] if first in {"voor", "bij", "met", "van", "in"} and len(words) > 1 else first
+    if head in {"wie", "welke", "welk"}:
+        comparing = (any(w in MORE or w in LESS for w in words)
+                     or re.search(r"\b(van (de|die) (twee|beide)|van beide|wie van)\b", " ".join(words)))
+        return "which" if comparing else ("who" if head == "wie" else "open")
+    if first in QUESTION_WORDS or first in NOT_A_VERB or first in role_words:
+        return "open"
+    if first in YES_NO_VERBS or text.rstrip().endswith("?"):
+        return "yes_no"
+    return "open"
+
+
+def asks_less(text: str) -> bool:
+    return any(w in LESS for w in words_of(text))
+
+
+@dataclass(frozen=True)
+class Match:
+    fact: Fact
+    coverage: float  # share of the question's weight that this fact covers
+    denied: bool     # a matched word is one the fact answers with "nee"
+    listed: int      # question words found among the fact's own `words` (not only its text)
+
+
+class FactFinder:
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self.role_words = {w for role in knowledge.roles.values()
+                           for alias in role.aliases + (fold(role.name),)
+                           for w in re.findall(r"\w+", alias)}
+        self.terms = {f.id: set(self._terms(" ".join((f.text,) + f.words))) for f in knowledge.facts}
+        self.word_terms = {f.id: set(self._terms(" ".join(f.words))) for f in knowledge.facts}
+        self.deny_terms = {f.id: set(self._terms(" ".join(f.denies))) for f in knowledge.facts}
+        df = Counter(t for f in knowledge.facts
+                     for t in self.terms[f.id] | self.deny_terms[f.id])
+        n = len(knowledge.facts)
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.unknown_weight = math.log(1 + n)  # a word the file never uses weighs most
+
+    def _terms(self, text: str) -> List[str]:
+        return [t for t in lemmas(text) if t not in self.role_words and t not in QUESTION_FILLER]
+
+    def query(self, text: str) -> List[str]:
+        return sorted(set(self._terms(text)))
+
+    def weight(self, term: str) -> float:
+        known = [self.idf[t] for t in self.idf if same_word(term, t)]
+        return max(known) if known else self.unknown_weight
+
+    def matches(self, text: str, roles: Optional[Sequence[str]] = None) -> List[Match]:
+        """Facts (of `roles`, or of every role) ranked by how much of the question they cover."""
+        query = self.query(text)
+        if not query:
+            return []
+        weights = {q: self.weight(q) for q in query}
+        total = sum(weights.values())
+        found = []
+        for fact in self.knowledge.facts:
+            if roles and fact.role not in roles:
+                continue
+            confirmed = {q for q in query if any(same_word(q, t) for t in self.terms[fact.id])}
+            denied = {q for q in query if any(same_word(q, t) for t in self.deny_terms[fact.id])}
+            covered = sum(weights[q] for q in confirmed | denied)
+            if covered:
+                listed = sum(1 for q in query if any(same_word(q, t) for t in self.word_terms[fact.id]))
+                found.append(Match(fact, covered / total, bool(denied), listed + len(denied)))
+        # Equal coverage: the fact whose own words name it; then the one listed first.
+        return sorted(found, key=lambda m: (-m.coverage, -m.listed))
+
+    def best(self, text: str, roles: Optional[Sequence[str]] = None,
+             minimum: float = MIN_COVERAGE) -> Optional[Match]:
+        ranked = self.matches(text, roles)
+        return ranked[0] if ranked and ranked[0].coverage >= minimum else None
+
+
+# ---- composing ------------------------------------------------------------------------------
+
+def fact_lines(match: Match, opener_item: str, opener_sentence: str) -> str:
+    """The opener, then the fact: a sentence follows the opener, a list item goes below it."""
+    if match.fact.is_sentence:
+        return f"{opener_sentence} {match.fact.text}"
+    return f"{opener_item}\n• {match.fact.text}"
+
+
+def label_of(knowledge: Knowledge, fact: Fact) -> str:
+    return knowledge.aspects[section_of(knowledge, fact)].label
+
+
+def section_of(knowledge: Knowledge, fact: Fact) -> str:
+    """The aspect a fact belongs to, for the quick reply to the whole section."""
+    if fact.aspect:
+        return fact.aspect
+    return next((a.key for a in knowledge.aspects.values() if a.comparison == fact.comparison),
+                "definitie")

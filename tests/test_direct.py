@@ -1,0 +1,170 @@
+"""Direct answers: the first sentence answers the question that was asked (no server needed)."""
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import (KNOWLEDGE, ActionAnswerDifference, ActionAnswerRole,
+                             ActionNotInKnowledge, ActionRoleAdvice)
+from actions.direct import question_form
+
+
+def run(action, text, intent, **slots):
+    tracker = Tracker(sender_id="test", slots=slots, latest_message={
+        "text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name=None)
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker, domain={})
+    return dispatcher.messages, events
+
+
+def first(messages):
+    return messages[0]["text"]
+
+
+def buttons(messages):
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+@pytest.fixture(autouse=True)
+def log_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("UNANSWERED_DB", str(tmp_path / "unanswered.db"))
+
+
+@pytest.mark.parametrize("text, form", [
+    ("stuurt een office manager ook mensen aan?", "yes_no"),
+    ("is office manager een hbo functie", "yes_no"),
+    ("en doet ze ook de notulen?", "yes_no"),
+    ("wie van de twee werkt het meest zelfstandig?", "which"),
+    ("voor welke functie moet je hoger opgeleid zijn?", "which"),
+    ("wie maakt de notulen?", "who"),
+    ("wat doet een office manager", "open"),
+    ("welke opleiding is daarvoor nodig?", "open"),
+    ("verschil in zelfstandigheid", "open"),
+    ("ik zoek iemand voor de telefoon", "open"),
+    ('/ask_definition{"role": "office manager"}', "open"),
+])
+def test_question_form(text, form):
+    assert question_form(text) == form
+
+
+@pytest.mark.parametrize("text, intent, opening, fact", [
+    ("stuurt een office manager ook mensen aan?", "ask_responsibilities", "Ja", "aansturen"),
+    ("denkt een office manager strategisch?", "ask_definition", "Ja", "strategisch"),
+    ("maakt de secretaresse de notulen?", "ask_tasks", "Ja", "notulen"),
+    ("houdt een office manager zich bezig met werving en selectie?", "ask_tasks", "Ja", "werving"),
+    ("is communicatie belangrijk voor een secretaresse?", "ask_competencies", "Ja", "communicatie"),
+    ("is office manager een hbo functie", "ask_education", "Ja", "HBO"),
+    ("werkt een secretaresse zelfstandig?", "ask_autonomy", "Nee", "toezicht"),
+    ("hoort strategisch plannen bij het werk van een secretaresse?", "ask_autonomy", "Nee", "operationele"),
+    ("moet een secretaresse hbo hebben?", "ask_education", "Nee", "basale"),
+])
+def test_yes_no_question_starts_with_ja_or_nee_and_the_fact(text, intent, opening, fact):
+    messages, _ = run(ActionAnswerRole(), text, intent)
+    assert first(messages).startswith(opening)
+    assert fact in first(messages)
+    assert len(messages) == 1  # not the whole section...
+    assert buttons(messages)[0].startswith(("Meer over", "Alle"))  # ...which is one click away
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("zorgt een secretaresse voor het budget van het kantoor?", "Budget en financieel beheer"),
+    ("doet een secretaresse ook de boekhouding?", "Budget en financieel beheer"),
+    ("geeft een secretaresse leiding aan een team?", "team"),
+])
+def test_a_task_of_the_other_role_says_whose_it_is(text, fact):
+    messages, events = run(ActionAnswerRole(), text, "ask_tasks")
+    assert first(messages).startswith("Nee, dat hoort niet bij een secretaresse, maar bij de office manager")
+    assert fact in first(messages)
+    assert SlotSet("role", "secretaresse") in events  # the role asked about stays in focus
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("kan een office manager parttime werken?", "ask_environment"),
+    ("verdient een secretaresse goed?", "ask_tasks"),
+])
+def test_what_the_article_does_not_say_is_said_first(text, intent):
+    messages, _ = run(ActionAnswerRole(), text, intent)
+    assert first(messages).startswith("Dat staat niet in mijn kennis")
+    assert len(buttons(messages)) == 1  # the section the question was about, one click away
+
+
+@pytest.mark.parametrize("text, role, reason", [
+    ("voor welke functie moet je hoger opgeleid zijn?", "office manager", "HBO"),
+    ("wie heeft de meeste verantwoordelijkheden van de twee?", "office manager", "verantwoordelijkheden"),
+    ("wie van de twee werkt het meest zelfstandig?", "office manager", "autonomie"),
+    ("wie werkt er meer onder toezicht?", "secretaresse", "toezicht"),
+    ("voor welke functie heb je minder opleiding nodig?", "secretaresse", "basale"),
+    ("welke van de twee heeft meer contact met klanten?", "office manager", "klanten"),
+])
+def test_which_of_the_two_names_the_role_and_the_reason(text, role, reason):
+    messages, events = run(ActionAnswerDifference(), text, "ask_difference")
+    sentence = first(messages).split("\n")[0]
+    assert sentence.startswith(f"Dat is de {role}.") and reason in sentence
+    assert SlotSet("comparing", True) in events
+
+
+def test_who_does_a_task_names_the_role():
+    messages, _ = run(ActionAnswerRole(), "wie maakt de notulen?", "ask_tasks")
+    assert first(messages).startswith("Dat doet de secretaresse")
+
+
+def test_a_fact_question_taken_for_advice_gets_the_fact():
+    messages, _ = run(ActionRoleAdvice(), "kan een office manager leiding geven aan een team?", "hire_advice")
+    assert first(messages).startswith("Ja")
+
+
+def test_a_fact_question_taken_for_off_topic_gets_the_fact():
+    messages, _ = run(ActionNotInKnowledge(), "doet een secretaresse ook de boekhouding?", "out_of_scope")
+    assert "office manager" in first(messages) and "Budget" in first(messages)
+
+
+@pytest.mark.parametrize("text", [
+    "ik ben nu secretaresse, hoe kan ik doorgroeien?",
+    "ik ben secretaresse en wil meer verantwoordelijkheid, wat raad je aan?",
+    "kan ik doorgroeien van secretaresse naar office manager?",
+])
+def test_growth_from_secretaresse_shows_the_way_to_office_manager(text):
+    messages, events = run(ActionRoleAdvice(), text, "career_advice")
+    answer = "\n".join(m["text"] for m in messages)
+    assert first(messages).startswith("Van secretaresse naar office manager")
+    assert "HBO" in answer and "leiding" in answer
+    assert "Doe de korte test (5 vragen)" in buttons(messages)
+    assert SlotSet("role", "office manager") in events
+
+
+def test_employer_asking_for_advice_gets_advice_and_an_offer_not_the_form():
+    messages, events = run(ActionRoleAdvice(), "we hebben hulp nodig op kantoor, welke functie adviseer je?",
+                           "hire_advice")
+    answer = "\n".join(m["text"] for m in messages)
+    assert "office manager" in answer.lower() and "secretaresse" in answer.lower()
+    assert [b["payload"] for m in messages for b in m.get("buttons") or []] == ["/hire_request"]
+    assert not any(getattr(e, "get", lambda _: None)("event") == "active_loop" for e in events)
+
+
+def test_advice_with_a_described_need_offers_a_request():
+    messages, _ = run(ActionRoleAdvice(), "iemand die mijn agenda beheert en de telefoon aanneemt", "hire_advice")
+    assert first(messages).startswith("Dat klinkt als een secretaresse.")
+    assert KNOWLEDGE.phrase("request_button") in buttons(messages)
+
+
+def test_candidate_asking_for_jobs_gets_an_honest_answer_and_the_contact():
+    from actions.actions import ActionAnswerAgency
+    messages, _ = run(ActionAnswerAgency(), "zijn er bij jullie banen als secretaresse vrij in Amsterdam?",
+                      "ask_vacancies")
+    assert "niet in mijn kennis" in first(messages)
+    assert "contact" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text, intent, heading", [
+    ("wat doet een offfice manger", "ask_definition", "Wat doet een office manager?"),
+    ("taken secr?", "ask_tasks", "De taken van een secretaresse"),
+])
+def test_misspelled_roles_are_our_roles(text, intent, heading):
+    messages, _ = run(ActionAnswerRole(), text, intent)
+    assert first(messages).startswith(heading)
+
+
+def test_dutch_with_english_looking_words_gets_no_english_note():
+    messages, _ = run(ActionAnswerRole(), "is office manager een hbo functie", "ask_education")
+    assert not any(m["text"].startswith("(I answer in Dutch") for m in messages)
