@@ -48,8 +48,19 @@ def latest_intent(tracker: Tracker) -> Optional[str]:
 
 
 def role_mentions(tracker: Tracker) -> List[str]:
+    text = latest_text(tracker)
     return [str(e.get("value", "")) for e in (tracker.latest_message or {}).get("entities") or []
-            if e.get("entity") == "role"]
+            if e.get("entity") == "role" and not is_the_word_om(text, e)]
+
+
+def is_the_word_om(text: str, entity: dict) -> bool:
+    """The NLU sometimes tags the everyday word "om" ("om secretaresse te worden") as the
+    abbreviation OM; lower case "om" only counts after an article ("een om")."""
+    start, end = entity.get("start"), entity.get("end")
+    if start is None or end is None or text[start:end] != "om":
+        return False
+    before = text[:start].split()
+    return not (before and before[-1].lower() in ("een", "de", "als", "naar", "tot", "die"))
 
 
 def roles_asked(tracker: Tracker) -> List[str]:
@@ -90,8 +101,11 @@ def remembered_role(tracker: Tracker) -> Optional[str]:
     return KNOWLEDGE.role_key(tracker.get_slot("role"))
 
 
-def focus_slots(role: Optional[str], aspect: str, comparing: bool = False) -> List[Dict[Text, Any]]:
-    events = [SlotSet("aspect", aspect), SlotSet("comparing", comparing)]
+def focus_slots(role: Optional[str], aspect: str, comparing: bool = False,
+                question: Optional[str] = None) -> List[Dict[Text, Any]]:
+    """The context for the next turn: role and aspect in focus, whether a comparison was
+    just made, and the yes/no question just answered ("en een secretaresse?" asks it again)."""
+    events = [SlotSet("aspect", aspect), SlotSet("comparing", comparing), SlotSet("question", question)]
     return events + ([SlotSet("role", KNOWLEDGE.roles[role].name)] if role else [])
 
 
@@ -113,10 +127,14 @@ class ActionAnswerRole(Action):
         if mention:
             return not_in_knowledge(dispatcher, tracker, UNKNOWN_ROLE.format(mention=mention),
                                     tried=f"onbekende functie '{mention}'")
+        roles = roles_asked(tracker)
+        asked_before = tracker.get_slot("question")
+        if latest_intent(tracker) == "inform_role" and len(roles) == 1 and asked_before:
+            # "stuurt een office manager mensen aan?" ... "en een secretaresse?"
+            return answer_yes_no(dispatcher, tracker, roles[0], aspect, asked_before)
         direct = answer_directly(dispatcher, tracker, aspect)
         if direct is not None:
             return direct
-        roles = roles_asked(tracker)
         if not roles and tracker.get_slot("comparing"):
             dimension = (KNOWLEDGE.dimension_in_text(latest_text(tracker))
                          or KNOWLEDGE.aspects[aspect].comparison)
@@ -150,17 +168,24 @@ def answer_difference(dispatcher: CollectingDispatcher, tracker: Tracker,
 # ---- direct answers: the first sentence answers the question ---------------------------------
 
 def answer_directly(dispatcher: CollectingDispatcher, tracker: Tracker, aspect: Optional[str],
-                    honest_unknown: bool = True) -> Optional[List[Dict[Text, Any]]]:
+                    honest_unknown: bool = True, yes_no_only: bool = False
+                    ) -> Optional[List[Dict[Text, Any]]]:
     """A yes/no question, "which of the two" or "who does ..." gets the facts that decide it,
     first. None when the question asks for a whole topic (or, with `honest_unknown` off, when
     no fact decides it), so the caller answers as usual."""
     text = latest_text(tracker)
+    if is_english(text):  # the facts' words are Dutch: an English question gets the topic
+        return None
     form = question_form(text, FACTS.role_words)
+    if yes_no_only and form != "yes_no":
+        return None
     roles = roles_asked(tracker)
     if form == "which":
         dimension = KNOWLEDGE.dimension_in_text(text) or (
             KNOWLEDGE.aspects[aspect].comparison if aspect else None)
-        return answer_which(dispatcher, tracker, dimension) if dimension else None
+        if dimension:
+            return answer_which(dispatcher, tracker, dimension)
+        form = "who"  # "welke van beide houdt het budget in de gaten?"
     if form == "who" and len(roles) != 1:
         match = FACTS.best(text, roles or None)
         if match:
@@ -174,27 +199,31 @@ def answer_directly(dispatcher: CollectingDispatcher, tracker: Tracker, aspect: 
     focus = roles or [r for r in [remembered_role(tracker)] if r]
     if len(focus) != 1:
         return None  # "moeten ze allebei ...?": the whole topic answers it
-    return answer_yes_no(dispatcher, tracker, focus[0], aspect, honest_unknown)
+    return answer_yes_no(dispatcher, tracker, focus[0], aspect, text, honest_unknown)
 
 
 def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
-                  aspect: Optional[str], honest_unknown: bool) -> Optional[List[Dict[Text, Any]]]:
-    text = latest_text(tracker)
+                  aspect: Optional[str], text: str, honest_unknown: bool = True
+                  ) -> Optional[List[Dict[Text, Any]]]:
+    """Ja or nee and the fact that decides it; the other role's fact when it is theirs;
+    or honestly that the file does not say. `text` is the question (this turn's, or the one
+    before for "en een secretaresse?")."""
     name = KNOWLEDGE.roles[role].name
     own = FACTS.best(text, [role])
     if own:
         if own.denied:
             opener = KNOWLEDGE.phrase("no_sentence")
-            return answer_fact(dispatcher, tracker, own, role, opener, opener)
+            return answer_fact(dispatcher, tracker, own, role, opener, opener, question=text)
         return answer_fact(dispatcher, tracker, own, role,
                            KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
-                           KNOWLEDGE.phrase("yes_sentence"))
+                           KNOWLEDGE.phrase("yes_sentence"), question=text)
     other = FACTS.best(text, KNOWLEDGE.other_roles(role))
     if other and not other.denied:  # "zorgt een secretaresse voor het budget?"
         other_name = KNOWLEDGE.roles[other.fact.role].name
         return answer_fact(dispatcher, tracker, other, role,
                            KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
-                           KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name))
+                           KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name),
+                           question=text)
     if not honest_unknown:
         return None
     log(tracker, "ja/nee-vraag: geen feit gevonden", "niet in kennis")
@@ -202,17 +231,18 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
     section = aspect or "definitie"
     dispatcher.utter_message(text=KNOWLEDGE.phrase("unknown"),
                              buttons=[KNOWLEDGE.more_button(role, section)])
-    return focus_slots(role, section)
+    return focus_slots(role, section, question=text)
 
 
 def answer_fact(dispatcher: CollectingDispatcher, tracker: Tracker, match: Match, focus: str,
-                opener_item: str, opener_sentence: str) -> List[Dict[Text, Any]]:
+                opener_item: str, opener_sentence: str, question: Optional[str] = None
+                ) -> List[Dict[Text, Any]]:
     """The opener and the deciding fact, with the whole section one click away."""
     add_english_note(dispatcher, tracker)
     section = section_of(KNOWLEDGE, match.fact)
     dispatcher.utter_message(text=fact_lines(match, opener_item, opener_sentence),
                              buttons=[KNOWLEDGE.more_button(match.fact.role, section)])
-    return focus_slots(focus, section)
+    return focus_slots(focus, section, question=question)
 
 
 def answer_which(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -345,7 +375,7 @@ class ActionRoleAdvice(Action):
         if path:
             add_english_note(dispatcher, tracker)
             return answer_growth(dispatcher, path)
-        direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
+        direct = answer_directly(dispatcher, tracker, None, honest_unknown=False, yes_no_only=True)
         if direct is not None:  # "kan een office manager leiding geven aan een team?"
             return direct
         add_english_note(dispatcher, tracker)

@@ -41,6 +41,11 @@ YES_NO_VERBS = {"is", "zijn", "heeft", "hebben", "heb", "moet", "moeten", "kan",
                 "gaat", "krijgt", "zit", "valt", "vraagt", "verwacht", "klopt", "beslist", "bepaalt",
                 "schrijft", "draagt", "spreekt", "ben", "hoeft", "hoeven", "zou", "organiseert",
                 "coordineert", "leidt", "notuleert", "beantwoordt", "verzorgt", "onderhoudt", "voert"}
+ROLE_NOUNS = {"functie", "rol", "baan", "beroep", "van"}
+# "welke functie raad je aan?" asks for advice, not for whose fact something is.
+ADVICE_WORDS = {"raad", "raden", "aanraden", "adviseer", "adviseren", "advies", "past", "passen",
+                "kiezen", "kies", "nodig", "aannemen", "zoek", "zoeken", "zoeken", "solliciteren",
+                "mij", "ik", "wij", "we", "ons"}
 MORE = {"meer", "meest", "meeste", "hoger", "hoogst", "hoogste", "hogere", "zwaarder", "zwaarste",
         "breder", "bredere", "vaker", "groter", "grootste", "zelfstandiger", "strategischer",
         "belangrijker", "verantwoordelijker", "uitgebreider", "beter"}
@@ -63,7 +68,15 @@ def words_of(text: str) -> List[str]:
 
 
 def question_form(text: str, role_words: Set[str] = frozenset()) -> str:
-    """'yes_no', 'which', 'who' or 'open' (see the module's docstring)."""
+    """'yes_no', 'which', 'who' or 'open' (see the module's docstring). A question after a
+    comma counts too: "office manager, is dat hbo werk?"."""
+    form = clause_form(text, role_words)
+    if form == "open" and "," in text:
+        form = clause_form(text.split(",", 1)[1], role_words)
+    return form
+
+
+def clause_form(text: str, role_words: Set[str]) -> str:
     words = words_of(text)
     while words and words[0] in LEAD_WORDS:
         words = words[1:]
@@ -74,7 +87,11 @@ def question_form(text: str, role_words: Set[str] = frozenset()) -> str:
     if head in {"wie", "welke", "welk"}:
         comparing = (any(w in MORE or w in LESS for w in words)
                      or re.search(r"\b(van (de|die) (twee|beide)|van beide|wie van)\b", " ".join(words)))
-        return "which" if comparing else ("who" if head == "wie" else "open")
+        if comparing:
+            return "which"
+        names_a_role = head == "wie" or (len(words) > words.index(head) + 1
+                                         and words[words.index(head) + 1] in ROLE_NOUNS)
+        return "who" if names_a_role and not set(words) & ADVICE_WORDS else "open"
     if first in QUESTION_WORDS or first in NOT_A_VERB or first in role_words:
         return "open"
     if first in YES_NO_VERBS or text.rstrip().endswith("?"):
@@ -160,7 +177,4 @@ def label_of(knowledge: Knowledge, fact: Fact) -> str:
 
 def section_of(knowledge: Knowledge, fact: Fact) -> str:
     """The aspect a fact belongs to, for the quick reply to the whole section."""
-    if fact.aspect:
-        return fact.aspect
-    return next((a.key for a in knowledge.aspects.values() if a.comparison == fact.comparison),
-                "definitie")
+    return fact.aspect or knowledge.comparisons[fact.comparison].aspect

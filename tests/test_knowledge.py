@@ -1,6 +1,8 @@
 """The knowledge file: the real one loads, broken ones fail clearly, answers hold the facts."""
 import copy
 import itertools
+import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -184,3 +186,32 @@ def test_roles_in_text_reads_typos_and_abbreviations(text, roles):
 ])
 def test_dimension_in_text(text, dimension):
     assert REAL.dimension_in_text(text) == dimension
+
+
+# ---- the training data and the knowledge file agree --------------------------------------
+
+def training_files():
+    return sorted((Path(kb.DEFAULT_PATH).parent.parent / "data").rglob("*.yml"))
+
+
+def test_role_names_in_the_training_data_are_aliases_in_the_knowledge_file():
+    """Aliases live in the knowledge file; the NLU's synonyms, lookup table and annotated
+    role entities must name the same roles, or the NLU and the actions disagree."""
+    problems = []
+    for path in training_files():
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            examples = [e[2:].strip() for e in str(block.get("examples", "")).splitlines() if e.strip()]
+            if "synonym" in block:
+                role = REAL.role_key(block["synonym"])
+                problems += [f"{path.name}: synonym {block['synonym']!r} is no role"] if not role else []
+                problems += [f"{path.name}: {e!r} is not an alias of {role}" for e in examples
+                             if role and REAL.role_key(e) != role]
+            if block.get("lookup") == "role":
+                problems += [f"{path.name}: lookup {e!r} is no alias" for e in examples
+                             if not REAL.role_key(e)]
+            for example in examples:
+                values = re.findall(r'"entity": "role", "value": "([^"]+)"', example)
+                values += re.findall(r"\[([^\]]+)\]\(role\)", example)
+                problems += [f"{path.name}: role entity {v!r} in {example!r} is no role"
+                             for v in values if not REAL.role_key(v)]
+    assert not problems, "\n".join(problems)
