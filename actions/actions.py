@@ -187,7 +187,7 @@ def answer_directly(dispatcher: CollectingDispatcher, tracker: Tracker, aspect: 
             return answer_which(dispatcher, tracker, dimension)
         form = "who"  # "welke van beide houdt het budget in de gaten?"
     if form == "who" and len(roles) != 1:
-        match = FACTS.best(text, roles or None)
+        match = FACTS.best(text, roles or None, aspect)
         if match:
             name = KNOWLEDGE.roles[match.fact.role].name
             return answer_fact(dispatcher, tracker, match, match.fact.role,
@@ -209,7 +209,7 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
     or honestly that the file does not say. `text` is the question (this turn's, or the one
     before for "en een secretaresse?")."""
     name = KNOWLEDGE.roles[role].name
-    own = FACTS.best(text, [role])
+    own = FACTS.best(text, [role], aspect)
     if own:
         if own.denied:
             opener = KNOWLEDGE.phrase("no_sentence")
@@ -217,7 +217,7 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
         return answer_fact(dispatcher, tracker, own, role,
                            KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
                            KNOWLEDGE.phrase("yes_sentence"), question=text)
-    other = FACTS.best(text, KNOWLEDGE.other_roles(role))
+    other = FACTS.best(text, KNOWLEDGE.other_roles(role), aspect)
     if other and not other.denied:  # "zorgt een secretaresse voor het budget?"
         other_name = KNOWLEDGE.roles[other.fact.role].name
         return answer_fact(dispatcher, tracker, other, role,

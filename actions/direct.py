@@ -19,10 +19,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Set
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from actions.knowledge import Fact, Knowledge, fold
-from actions.search import lemmas, same_word
+from actions.search import lemma_of as lemmas_of, lemmas, same_word
 
 QUESTION_WORDS = {"wat", "welke", "welk", "wie", "hoe", "waar", "waarom", "wanneer", "hoeveel",
                   "waarmee", "waarvoor", "waardoor", "waarin", "wiens"}
@@ -35,6 +35,7 @@ NOT_A_VERB = {"ik", "wij", "we", "jij", "je", "u", "hij", "zij", "ze", "het", "d
               "dat", "die", "deze", "mijn", "ons", "onze", "jullie", "er", "hier", "daar", "als",
               "omdat", "want", "voor", "bij", "met", "van", "in", "op", "over", "verschil", "qua",
               "wat", "graag", "alle", "taken", "welke", "zo", "please"}
+ASKING_VERBS = {"kun", "kunt", "kan", "wil", "wilt", "weet", "zou", "mag"}
 YES_NO_VERBS = {"is", "zijn", "heeft", "hebben", "heb", "moet", "moeten", "kan", "kun", "kunnen",
                 "mag", "mogen", "doet", "doen", "wordt", "worden", "hoort", "horen", "zorgt", "maakt",
                 "regelt", "geeft", "stuurt", "denkt", "werkt", "neemt", "houdt", "beheert", "plant",
@@ -46,9 +47,10 @@ ROLE_NOUNS = {"functie", "rol", "baan", "beroep", "van"}
 ADVICE_WORDS = {"raad", "raden", "aanraden", "adviseer", "adviseren", "advies", "past", "passen",
                 "kiezen", "kies", "nodig", "aannemen", "zoek", "zoeken", "zoeken", "solliciteren",
                 "mij", "ik", "wij", "we", "ons"}
-MORE = {"meer", "meest", "meeste", "hoger", "hoogst", "hoogste", "hogere", "zwaarder", "zwaarste",
-        "breder", "bredere", "vaker", "groter", "grootste", "zelfstandiger", "strategischer",
-        "belangrijker", "verantwoordelijker", "uitgebreider", "beter"}
+MORE = {"meer", "meest", "meeste", "hoger", "hoogst", "hoogste", "hogere", "zwaarder", "zwaardere",
+        "zwaarste", "breder", "bredere", "vaker", "groter", "grotere", "grootste", "zelfstandiger",
+        "strategischer", "belangrijker", "belangrijkere", "verantwoordelijker", "uitgebreider",
+        "beter", "moeilijker", "moeilijkere", "complexer", "complexere", "hoofdrol"}
 LESS = {"minder", "minst", "minste", "lager", "laagst", "laagste", "lagere", "eenvoudiger",
         "makkelijker", "kleiner", "kleinste"}
 # Words of a question that say nothing about which fact decides it ("is X belangrijk voor een
@@ -59,8 +61,12 @@ QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook",
                    "beroep", "iets", "wel", "meer", "meest", "meeste", "minder", "twee", "beide",
                    "allebei", "welk", "vrij", "rondom", "erbij", "daarbij", "algemeen", "normaal",
                    "gewoon", "zich", "zelf", "heel", "rekenen", "behoren", "onderdeel", "sterk",
-                   "handig", "kennis", "kunde", "ding", "dingen", "mens", "mensen"}
-MIN_COVERAGE = 0.6   # the deciding fact covers this share of the question's weight
+                   "handig", "kennis", "kunde", "ding", "dingen", "slag", "gat", "gaten", "oog", "soort",
+                   "manier", "altijd", "meestal", "soms", "staat", "staan", "zit", "zitten", "ligt",
+                   "komt", "gaat", "werkt", "werken", "doet", "maakt", "iemand"}
+MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
+VERB_WEIGHT = 1.0    # the opening verb weighs this much (a rare word about 4.5)
+NEAR = 0.15          # coverage this close to the best still counts as a tie
 
 
 def words_of(text: str) -> List[str]:
@@ -94,9 +100,18 @@ def clause_form(text: str, role_words: Set[str]) -> str:
         return "who" if names_a_role and not set(words) & ADVICE_WORDS else "open"
     if first in QUESTION_WORDS or first in NOT_A_VERB or first in role_words:
         return "open"
-    if first in YES_NO_VERBS or text.rstrip().endswith("?"):
+    if first in ASKING_VERBS and set(words[1:]) & QUESTION_WORDS:
+        return "open"  # "kun je me vertellen wat een secretaresse doet?"
+    if first in YES_NO_VERBS or (text.rstrip().endswith("?") and is_inflected_verb(first)):
         return "yes_no"
     return "open"
+
+
+def is_inflected_verb(word: str) -> bool:
+    """A finite verb such as "notuleert" or "regelt": the lemma table turns it into an
+    infinitive ("notuleren")."""
+    lemma = fold(lemmas_of(word))
+    return lemma != word and lemma.endswith("en")
 
 
 def asks_less(text: str) -> bool:
@@ -105,10 +120,16 @@ def asks_less(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Match:
-    fact: Fact
-    coverage: float  # share of the question's weight that this fact covers
-    denied: bool     # a matched word is one the fact answers with "nee"
-    listed: int      # question words found among the fact's own `words` (not only its text)
+    """The facts that decide a question: one fact, or up to three of one role's topic when
+    each covers a part ("in een ziekenhuis of op een school?")."""
+    facts: Tuple[Fact, ...]
+    coverage: float  # share of the question's weight that the facts cover
+    denied: bool     # a matched word is one the facts answer with "nee"
+    listed: int      # question words found among the facts' own `words`/`denies`
+
+    @property
+    def fact(self) -> Fact:
+        return self.facts[0]
 
 
 class FactFinder:
@@ -125,50 +146,88 @@ class FactFinder:
         n = len(knowledge.facts)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.unknown_weight = math.log(1 + n)  # a word the file never uses weighs most
+        self.order = {f.id: i for i, f in enumerate(knowledge.facts)}
 
     def _terms(self, text: str) -> List[str]:
         return [t for t in lemmas(text) if t not in self.role_words and t not in QUESTION_FILLER]
 
-    def query(self, text: str) -> List[str]:
-        return sorted(set(self._terms(text)))
-
-    def weight(self, term: str) -> float:
-        known = [self.idf[t] for t in self.idf if same_word(term, t)]
-        return max(known) if known else self.unknown_weight
+    def weights(self, text: str) -> Dict[str, float]:
+        """The question's content words and their weights. The verb that opens a yes/no
+        question weighs little ("houdt ... zich bezig met het budget?"): it is the question's
+        form more than its subject."""
+        query = set(self._terms(text))
+        opening = self._terms(" ".join(words_of(text)[:1]))
+        weights = {}
+        for term in query:
+            known = [self.idf[t] for t in self.idf if same_word(term, t)]
+            weights[term] = max(known) if known else self.unknown_weight
+            if term in opening:
+                weights[term] = VERB_WEIGHT
+        return weights
 
     def matches(self, text: str, roles: Optional[Sequence[str]] = None) -> List[Match]:
-        """Facts (of `roles`, or of every role) ranked by how much of the question they cover."""
-        query = self.query(text)
-        if not query:
-            return []
-        weights = {q: self.weight(q) for q in query}
+        """Single facts (of `roles`, or of every role) ranked by how much of the question they cover."""
+        weights = self.weights(text)
         total = sum(weights.values())
         found = []
         for fact in self.knowledge.facts:
-            if roles and fact.role not in roles:
-                continue
-            confirmed = {q for q in query if any(same_word(q, t) for t in self.terms[fact.id])}
-            denied = {q for q in query if any(same_word(q, t) for t in self.deny_terms[fact.id])}
-            covered = sum(weights[q] for q in confirmed | denied)
-            if covered:
-                listed = sum(1 for q in query if any(same_word(q, t) for t in self.word_terms[fact.id]))
-                found.append(Match(fact, covered / total, bool(denied), listed + len(denied)))
-        # Equal coverage: the fact whose own words name it; then the one listed first.
-        return sorted(found, key=lambda m: (-m.coverage, -m.listed))
+            if (roles and fact.role not in roles) or fact.text.endswith(":"):
+                continue  # an introduction to a list ("Dit zijn de taken:") decides nothing
+            confirmed, denied, listed = self._covers(fact, weights)
+            if confirmed | denied:
+                found.append(Match((fact,), sum(weights[q] for q in confirmed | denied) / total,
+                                   bool(denied), listed))
+        return sorted(found, key=lambda m: (-m.coverage, -m.listed, self.order[m.fact.id]))
 
-    def best(self, text: str, roles: Optional[Sequence[str]] = None,
+    def _covers(self, fact: Fact, weights: Dict[str, float]):
+        confirmed = {q for q in weights if any(same_word(q, t) for t in self.terms[fact.id])}
+        denied = {q for q in weights if any(same_word(q, t) for t in self.deny_terms[fact.id])}
+        listed = sum(1 for q in weights if any(same_word(q, t) for t in self.word_terms[fact.id]))
+        return confirmed, denied, listed + len(denied)
+
+    def best(self, text: str, roles: Optional[Sequence[str]] = None, aspect: Optional[str] = None,
              minimum: float = MIN_COVERAGE) -> Optional[Match]:
-        ranked = self.matches(text, roles)
-        return ranked[0] if ranked and ranked[0].coverage >= minimum else None
+        """The facts of one role's topic that cover most of the question, if enough. Equal
+        coverage goes to the topic asked about (`aspect`), then to the comparison the words
+        name, then to facts whose own words name it, then to the fact listed first."""
+        weights = self.weights(text)
+        if not weights:
+            return None
+        total = sum(weights.values())
+        dimension = self.knowledge.dimension_in_text(text)
+        groups: Dict[tuple, List[Match]] = {}
+        for match in self.matches(text, roles):
+            groups.setdefault((match.fact.role, section_of(self.knowledge, match.fact)), []).append(match)
+        candidates = []
+        for (_, section), singles in groups.items():
+            chosen, covered, denied, listed = [], set(), False, 0
+            for single in singles:  # best first; keep a fact only for the content it adds
+                confirmed, denies, names = self._covers(single.fact, weights)
+                adds = sum(weights[q] for q in (confirmed | denies) - covered)
+                if (not chosen or adds > VERB_WEIGHT) and len(chosen) < 3:
+                    chosen.append(single.fact)
+                    covered |= confirmed | denies
+                    denied, listed = denied or bool(denies), listed + names
+            match = Match(tuple(chosen), sum(weights[q] for q in covered) / total, denied, listed)
+            candidates.append((match.coverage, section == aspect, match.fact.comparison == dimension,
+                               listed, -self.order[match.fact.id], match))
+        if not candidates:
+            return None
+        top = max(c[0] for c in candidates)
+        # Nearly as good and about the topic asked, or the comparison named: that one.
+        near = [c for c in candidates if c[0] >= top - NEAR]
+        best = max(near, key=lambda c: (c[1], c[2], c[0], c[3], c[4]))[5]
+        return best if best.coverage >= minimum else None
 
 
 # ---- composing ------------------------------------------------------------------------------
 
 def fact_lines(match: Match, opener_item: str, opener_sentence: str) -> str:
-    """The opener, then the fact: a sentence follows the opener, a list item goes below it."""
-    if match.fact.is_sentence:
-        return f"{opener_sentence} {match.fact.text}"
-    return f"{opener_item}\n• {match.fact.text}"
+    """The opener, then the facts: sentences follow the opener, list items go below it."""
+    sentences = [f.text for f in match.facts if f.is_sentence]
+    items = [f"• {f.text}" for f in match.facts if not f.is_sentence]
+    head = f"{opener_sentence} {' '.join(sentences)}" if sentences else opener_item
+    return "\n".join([head] + items)
 
 
 def label_of(knowledge: Knowledge, fact: Fact) -> str:

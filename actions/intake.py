@@ -59,7 +59,8 @@ def is_question(tracker: Tracker) -> bool:
     """A real question, not an answer that the NLU happened to read as one."""
     text = fold(latest_text(tracker))
     words = text.split()
-    return question_intent(tracker, 0.6) and (text.endswith("?") or (bool(words) and words[0] in QUESTION_WORDS))
+    return question_intent(tracker, QUESTION_CONFIDENCE) and (
+        text.endswith("?") or (bool(words) and words[0] in QUESTION_WORDS))
 
 
 class FormWithInterruptions(FormValidationAction):
@@ -313,9 +314,10 @@ def parse_yes_no(value: str) -> bool:
 
 
 QUIZ_NO = {"nee", "niet", "geen", "nooit", "niks", "niets", "hekel", "nope", "no", "saai", "liever"}
+# A statement without a negation is a yes: "ik heb een hbo-diploma", "klopt".
 QUIZ_YES = {"ja", "jawel", "jazeker", "graag", "zeker", "juist", "leuk", "fijn", "prima", "natuurlijk",
             "absoluut", "heerlijk", "wel", "tuurlijk", "yes", "zeer", "dol", "houd", "hou", "vaak",
-            "altijd", "best", "enorm"}
+            "altijd", "best", "enorm", "klopt", "heb", "ben", "doe", "kan", "wil", "werk"}
 QUIZ_EXPLANATION = ("Ik kan je antwoord niet goed als ja of nee lezen. Kies 'Ja' of 'Nee', of zeg het "
                     "in je eigen woorden, bijvoorbeeld 'ja, dat doe ik graag' of 'nee, liever niet'.")
 

@@ -38,6 +38,12 @@ def _nlp():
     return spacy.blank("nl")  # tokens without lemmas: still searchable, a little less well
 
 
+def lemma_of(word: str) -> str:
+    """The lemma of one word, by the lookup table ("notuleert" → "notuleren")."""
+    doc = _nlp()(word.lower())
+    return doc[0].lemma_ or doc[0].text if len(doc) else word
+
+
 def lemmas(text: str) -> List[str]:
     """Content lemmas of a text: folded, without stop words, numbers and punctuation."""
     doc = _nlp()(text.lower())

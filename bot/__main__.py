@@ -37,6 +37,8 @@ def main(argv=None) -> int:
 
     answers = commands.add_parser("answers", help="antwoordkwaliteit end-to-end tegen een draaiende bot")
     answers.add_argument("--url", default="http://localhost:5005")
+    answers.add_argument("--cases", type=Path, default=None,
+                         help="standaard tests/answer_cases.yml (ook: tests/answer_cases_direct.yml)")
 
     report = commands.add_parser("report", help="onbeantwoorde vragen, meest gestelde eerst")
     report.add_argument("--db", type=Path, default=None, help="standaard var/unanswered.db")
@@ -77,7 +79,7 @@ def main(argv=None) -> int:
     if args.command == "answers":
         from bot import answer_eval
 
-        return answer_eval.main(args.url)
+        return answer_eval.main(args.url, args.cases or answer_eval.CASES)
     if args.command == "report":
         from actions import unanswered
 

@@ -60,8 +60,8 @@ def evaluate(url: str, cases_file: Path = CASES) -> Tuple[float, Dict[str, List[
     return passed / len(cases), dict(by_category), failures
 
 
-def main(url: str) -> int:
-    share, by_category, failures = evaluate(url)
+def main(url: str, cases_file: Path = CASES) -> int:
+    share, by_category, failures = evaluate(url, cases_file)
     for line in failures:
         print("FOUT", line)
     for category, (passed, total) in sorted(by_category.items()):
