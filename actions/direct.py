@@ -63,7 +63,9 @@ QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook",
                    "gewoon", "zich", "zelf", "heel", "rekenen", "behoren", "onderdeel", "sterk",
                    "handig", "kennis", "kunde", "ding", "dingen", "slag", "gat", "gaten", "oog", "soort",
                    "manier", "altijd", "meestal", "soms", "staat", "staan", "zit", "zitten", "ligt",
-                   "komt", "gaat", "werkt", "werken", "doet", "maakt", "iemand"}
+                   "komt", "gaat", "werkt", "werken", "doet", "maakt", "iemand", "houdt", "heeft",
+                   "krijgt", "neemt", "gedaan", "gehad", "geweest", "gekregen", "gevolgd",
+                   "gemaakt"}
 MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
 VERB_WEIGHT = 1.0    # the opening verb weighs this much (a rare word about 4.5)
 NEAR = 0.15          # coverage this close to the best still counts as a tie

@@ -5,6 +5,7 @@ middle ("wat doet een office manager eigenlijk?") is answered and the same quest
 again; "stop" or "laat maar" ends the form; three invalid answers to one question end it with
 the contact details instead.
 """
+import copy
 import re
 import uuid
 from abc import abstractmethod
@@ -50,17 +51,25 @@ def is_cancel(tracker: Tracker) -> bool:
     return latest_intent(tracker) == "stop" or bool(CANCEL.match(fold(latest_text(tracker))))
 
 
-def question_intent(tracker: Tracker, minimum: float) -> bool:
+def question_intent(tracker: Tracker, minimum: float) -> Optional[str]:
+    """The question intent of the latest message, if the NLU is sure enough of it."""
     intent = (tracker.latest_message or {}).get("intent") or {}
-    return intent.get("name") in QUESTION_ACTIONS and (intent.get("confidence") or 0) >= minimum
+    name = intent.get("name")
+    return name if name in QUESTION_ACTIONS and (intent.get("confidence") or 0) >= minimum else None
 
 
-def is_question(tracker: Tracker) -> bool:
-    """A real question, not an answer that the NLU happened to read as one."""
+def question_asked(tracker: Tracker) -> Optional[str]:
+    """The question intent of a message that is clearly a question ("waar is een secretaresse
+    mee bezig"), also when the NLU was unsure of it: then its best guess among the questions."""
     text = fold(latest_text(tracker))
     words = text.split()
-    return question_intent(tracker, QUESTION_CONFIDENCE) and (
-        text.endswith("?") or (bool(words) and words[0] in QUESTION_WORDS))
+    if not (text.endswith("?") or (words and words[0] in QUESTION_WORDS)):
+        return None
+    sure = question_intent(tracker, QUESTION_CONFIDENCE)
+    if sure or latest_intent(tracker) != "nlu_fallback":
+        return sure
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    return next((r["name"] for r in ranking if r.get("name") in QUESTION_ACTIONS), None)
 
 
 class FormWithInterruptions(FormValidationAction):
@@ -76,16 +85,20 @@ class FormWithInterruptions(FormValidationAction):
                   domain: DomainDict) -> Optional[Dict[Text, Any]]:
         if is_cancel(tracker):
             return {slot: None, "intake_status": "cancelled"}
-        if is_question(tracker):
-            return self.answer_question(slot, dispatcher, tracker, domain)
+        if slot == "description" and not latest_text(tracker).rstrip().endswith("?"):
+            return None  # a description may well read like a question ("wie we zoeken: ...")
+        question = question_asked(tracker)
+        if question:
+            return self.answer_question(question, slot, dispatcher, tracker, domain)
         return None
 
     @staticmethod
-    def answer_question(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+    def answer_question(intent: str, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: DomainDict) -> Dict[Text, Any]:
         """Answer a question asked in the middle of the form; the form then asks `slot` again."""
-        action = QUESTION_ACTIONS[latest_intent(tracker)]()
-        action.run(dispatcher, tracker, domain)  # its context slots don't matter mid-form
+        asked = copy.copy(tracker)  # with the question's intent, also when the NLU was unsure
+        asked.latest_message = dict(tracker.latest_message or {}, intent={"name": intent, "confidence": 1.0})
+        QUESTION_ACTIONS[intent]().run(dispatcher, asked, domain)  # its context slots don't matter mid-form
         dispatcher.utter_message(text="Dan ga ik verder met de vraag waar we waren:")
         return {slot: None}
 
@@ -103,9 +116,9 @@ class FormWithInterruptions(FormValidationAction):
         try:
             return {slot: parser(str(value))}
         except parse.Invalid as problem:
-            if question_intent(tracker, QUESTION_CONFIDENCE):
-                # "verschil in zelfstandigheid" at "Voor welke functie zoek je iemand?"
-                return self.answer_question(slot, dispatcher, tracker, domain)
+            question = question_intent(tracker, QUESTION_CONFIDENCE)
+            if question:  # "verschil in zelfstandigheid" at "Voor welke functie zoek je iemand?"
+                return self.answer_question(question, slot, dispatcher, tracker, domain)
             misses = dict(tracker.get_slot("intake_misses") or {})
             misses[slot] = misses.get(slot, 0) + 1
             if misses[slot] >= MAX_MISSES:

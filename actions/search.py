@@ -44,10 +44,14 @@ def lemma_of(word: str) -> str:
     return doc[0].lemma_ or doc[0].text if len(doc) else word
 
 
+# Stop words that carry meaning here: "zelf beslissen" is about autonomy.
+MEANINGFUL = {"zelf"}
+
+
 def lemmas(text: str) -> List[str]:
     """Content lemmas of a text: folded, without stop words, numbers and punctuation."""
     doc = _nlp()(text.lower())
-    stop = _nlp().Defaults.stop_words
+    stop = _nlp().Defaults.stop_words - MEANINGFUL
     out = []
     for token in doc:
         if token.is_punct or token.is_space or token.like_num or token.text in stop:

@@ -51,6 +51,31 @@ def test_question_in_between_is_answered_and_the_slot_stays_empty():
     assert "kantoor" in d.messages[0]["text"]
 
 
+def test_a_question_without_question_mark_that_is_no_answer_is_answered():
+    d = CollectingDispatcher()
+    t = tracker("verschil in zelfstandigheid", "ask_difference", requested_slot="vacancy_role")
+    assert FORM.validate_vacancy_role("verschil in zelfstandigheid", d, t, {}) == {"vacancy_role": None}
+    assert d.messages[0]["text"].startswith("Het verschil in zelfstandigheid")
+    assert d.messages[-1]["text"] == "Dan ga ik verder met de vraag waar we waren:"
+
+
+def test_a_question_the_nlu_was_unsure_of_is_answered_with_its_best_guess():
+    d = CollectingDispatcher()
+    t = tracker("waar is een secretaresse eigenlijk allemaal mee bezig", "nlu_fallback", 0.5,
+                requested_slot="contract")
+    t.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5},
+                                          {"name": "ask_tasks", "confidence": 0.41}]
+    assert FORM.validate_contract(t.latest_message["text"], d, t, {}) == {"contract": None}
+    assert d.messages[0]["text"].startswith("De taken van een secretaresse")
+
+
+def test_a_description_that_reads_like_a_question_is_kept():
+    text = "wie het kantoor regelt en de directie ondersteunt"
+    result = FORM.validate_description(text, CollectingDispatcher(),
+                                       tracker(text, "ask_definition", requested_slot="description"), {})
+    assert result == {"description": text}
+
+
 def test_an_answer_read_as_a_question_is_still_an_answer():
     # "office manager" answers the role question even when the NLU calls it ask_definition
     result = FORM.validate_vacancy_role("office manager", CollectingDispatcher(),
@@ -115,3 +140,29 @@ def test_quiz_result_recommends_with_reasons():
     ActionQuizResult().run(d, tracker("nee", quiz_lead=False, quiz_planning=True, quiz_writing=True,
                                       quiz_strategy=False, quiz_education=False), {})
     assert d.messages[0]["text"].startswith("De functie secretaresse past het best bij je.")
+
+
+# ---- the quiz reads free answers ----------------------------------------------------------
+
+from actions.intake import ValidateCareerQuizForm  # noqa: E402
+
+QUIZ = ValidateCareerQuizForm()
+
+
+@pytest.mark.parametrize("answer, value", [
+    ("ja", True), ("nee", False), ("ik wil juist graag mensen aansturen", True),
+    ("dat vind ik niks", False), ("klopt, ik heb een hbo diploma", True), ("liever niet", False),
+    ("nee, dat doe ik niet graag", False),
+])
+def test_quiz_reads_a_free_answer_as_yes_or_no(answer, value):
+    t = tracker(answer, "inform", requested_slot="quiz_lead")
+    assert QUIZ.validate_quiz_lead(answer, CollectingDispatcher(), t, {}) == {"quiz_lead": value}
+
+
+def test_quiz_explains_once_when_it_cannot_read_the_answer():
+    first, second = CollectingDispatcher(), CollectingDispatcher()
+    QUIZ.validate_quiz_lead("tja", first, tracker("tja", requested_slot="quiz_lead"), {})
+    QUIZ.validate_quiz_lead("hmm", second, tracker("hmm", requested_slot="quiz_lead",
+                                                    intake_misses={"quiz_lead": 1}), {})
+    assert "ja of nee" in first.messages[0]["text"]
+    assert second.messages == []  # the question itself comes again, without the lecture
