@@ -60,12 +60,14 @@ QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook",
                    "horen", "hoort", "bezig", "werk", "taak", "taken", "functie", "rol", "baan",
                    "beroep", "iets", "wel", "meer", "meest", "meeste", "minder", "twee", "beide",
                    "allebei", "welk", "vrij", "rondom", "erbij", "daarbij", "algemeen", "normaal",
-                   "gewoon", "zich", "zelf", "heel", "rekenen", "behoren", "onderdeel", "sterk",
+                   "gewoon", "zich", "heel", "rekenen", "behoren", "onderdeel", "sterk",
                    "handig", "kennis", "kunde", "ding", "dingen", "slag", "gat", "gaten", "oog", "soort",
                    "manier", "altijd", "meestal", "soms", "staat", "staan", "zit", "zitten", "ligt",
                    "komt", "gaat", "werkt", "werken", "doet", "maakt", "iemand", "houdt", "heeft",
                    "krijgt", "neemt", "gedaan", "gehad", "geweest", "gekregen", "gevolgd",
-                   "gemaakt"}
+                   "gemaakt", "mens", "mensen"}
+# The particle of a separable verb closes the question: "stuurt ... aan?" is "aansturen".
+PARTICLES = {"aan", "op", "af", "in", "uit", "mee", "door", "over", "bij", "toe", "na", "terug", "weg"}
 MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
 VERB_WEIGHT = 1.0    # the opening verb weighs this much (a rare word about 4.5)
 NEAR = 0.15          # coverage this close to the best still counts as a tie
@@ -157,8 +159,11 @@ class FactFinder:
         """The question's content words and their weights. The verb that opens a yes/no
         question weighs little ("houdt ... zich bezig met het budget?"): it is the question's
         form more than its subject."""
+        words = words_of(text)
         query = set(self._terms(text))
-        opening = self._terms(" ".join(words_of(text)[:1]))
+        opening = self._terms(" ".join(words[:1]))
+        if len(words) > 2 and words[-1] in PARTICLES and opening:
+            query |= set(self._terms(words[-1] + opening[0]))  # "stuurt ... aan" → aansturen
         weights = {}
         for term in query:
             known = [self.idf[t] for t in self.idf if same_word(term, t)]
@@ -189,9 +194,10 @@ class FactFinder:
 
     def best(self, text: str, roles: Optional[Sequence[str]] = None, aspect: Optional[str] = None,
              minimum: float = MIN_COVERAGE) -> Optional[Match]:
-        """The facts of one role's topic that cover most of the question, if enough. Equal
-        coverage goes to the topic asked about (`aspect`), then to the comparison the words
-        name, then to facts whose own words name it, then to the fact listed first."""
+        """The facts of one role's topic that cover most of the question, if enough. Nearly
+        equal coverage goes to the topic asked about (`aspect`); equal coverage to the
+        comparison the words name, then to facts whose own words name it, then to the fact
+        listed first."""
         weights = self.weights(text)
         if not weights:
             return None
@@ -216,9 +222,9 @@ class FactFinder:
         if not candidates:
             return None
         top = max(c[0] for c in candidates)
-        # Nearly as good and about the topic asked, or the comparison named: that one.
+        # Nearly as good and about the topic asked: that one; then the best covering.
         near = [c for c in candidates if c[0] >= top - NEAR]
-        best = max(near, key=lambda c: (c[1], c[2], c[0], c[3], c[4]))[5]
+        best = max(near, key=lambda c: (c[1], round(c[0], 2), c[2], c[3], c[4]))[5]
         return best if best.coverage >= minimum else None
 
 

@@ -202,3 +202,17 @@ def test_the_english_check_never_fires_on_dutch_questions():
                         wrong.append(text)
     assert checked > 1000 and not wrong, wrong
     assert is_english("does a secretary need a degree?")  # and English is still English
+
+
+@pytest.mark.parametrize("question, opening, fact", [
+    ("stuurt een office manager ook mensen aan?",
+     "Nee, dat hoort niet bij een secretaresse, maar bij de office manager", "aansturen"),
+    ("mag een office manager zelf beslissingen nemen?", "Nee, meestal niet.", "toezicht"),
+    ("moet een office manager strategisch kunnen denken?", "Nee, meestal niet.", "operationele"),
+])
+def test_a_role_named_after_a_yes_no_question_gets_the_same_question(question, opening, fact):
+    first_answer, events = run(ActionAnswerRole(), question, "ask_responsibilities")
+    assert first(first_answer).startswith("Ja") and SlotSet("question", question) in events
+    slots = {e["name"]: e["value"] for e in events}
+    messages, _ = run(ActionAnswerRole(), "en een secretaresse?", "inform_role", **slots)
+    assert first(messages).startswith(opening) and fact in first(messages)
