@@ -315,6 +315,7 @@ class ActionAnswerAgency(Action):
 GROWTH_WORDS = re.compile(r"\b(door\s?(te )?groei\w*|groei\w*|doorstro\w*|carriere\w*|volgende stap|"
                           r"meer verantwoordelijkheid|promotie|hogerop|verder komen|omscholen|"
                           r"overstap\w*|switch\w*|word ik|worden)\b")
+GROWING = re.compile(r"\b(door\s?(te )?groei\w*|carriere\w*|volgende stap|promotie|hogerop)\b")
 FROM_MARKERS = {"ben", "als", "van", "werk", "nu", "momenteel", "zelf"}
 TO_MARKERS = {"naar", "tot", "word", "worden"}
 
@@ -334,6 +335,8 @@ def growth_path(text: str) -> Optional[kb.GrowthPath]:
             goal = role
         elif before & FROM_MARKERS:
             origin = role
+    if not origin and not goal and len(KNOWLEDGE.growth) == 1 and GROWING.search(folded):
+        return KNOWLEDGE.growth[0]  # "ik wil doorgroeien": the one way up there is
     if not origin:  # "hoe word ik office manager?" asks what it takes, not about a step
         return None
     return next((p for p in KNOWLEDGE.growth

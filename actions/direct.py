@@ -161,7 +161,9 @@ class FactFinder:
         form more than its subject."""
         words = words_of(text)
         query = set(self._terms(text))
-        opening = self._terms(" ".join(words[:1]))
+        # the verb: the first word of a yes/no question, the one after "wie" / "welke functie"
+        asking = [w for w in words if w not in QUESTION_WORDS and w not in ROLE_NOUNS]
+        opening = self._terms(" ".join(asking[:1]))
         if len(words) > 2 and words[-1] in PARTICLES and opening:
             query |= set(self._terms(words[-1] + opening[0]))  # "stuurt ... aan" → aansturen
         weights = {}
