@@ -130,6 +130,7 @@ class Match:
     coverage: float  # share of the question's weight that the facts cover
     denied: bool     # a matched word is one the facts answer with "nee"
     listed: int      # question words found among the facts' own `words`/`denies`
+    texts: Tuple[str, ...] = ()  # what to show of each fact: the sentences that hold the words
 
     @property
     def fact(self) -> Fact:
@@ -194,6 +195,15 @@ class FactFinder:
         listed = sum(1 for q in weights if any(same_word(q, t) for t in self.word_terms[fact.id]))
         return confirmed, denied, listed + len(denied)
 
+    def excerpt(self, fact: Fact, terms: Set[str]) -> str:
+        """A long fact shortened to its sentences that hold the question's words: "Ja. Ze
+        neemt de telefoon op, ..." rather than the whole paragraph."""
+        sentences = re.split(r"(?<=[.!?])\s+", fact.text)
+        if len(sentences) < 2:
+            return fact.text
+        keep = [s for s in sentences if any(same_word(q, t) for q in terms for t in self._terms(s))]
+        return " ".join(keep) if keep else fact.text
+
     def best(self, text: str, roles: Optional[Sequence[str]] = None, aspect: Optional[str] = None,
              minimum: float = MIN_COVERAGE) -> Optional[Match]:
         """The facts of one role's topic that cover most of the question, if enough. Nearly
@@ -218,7 +228,8 @@ class FactFinder:
                     chosen.append(single.fact)
                     covered |= confirmed | denies
                     denied, listed = denied or bool(denies), listed + names
-            match = Match(tuple(chosen), sum(weights[q] for q in covered) / total, denied, listed)
+            match = Match(tuple(chosen), sum(weights[q] for q in covered) / total, denied, listed,
+                          tuple(self.excerpt(fact, covered) for fact in chosen))
             candidates.append((match.coverage, section == aspect, match.fact.comparison == dimension,
                                listed, -self.order[match.fact.id], match))
         if not candidates:
@@ -234,8 +245,9 @@ class FactFinder:
 
 def fact_lines(match: Match, opener_item: str, opener_sentence: str) -> str:
     """The opener, then the facts: sentences follow the opener, list items go below it."""
-    sentences = [f.text for f in match.facts if f.is_sentence]
-    items = [f"• {f.text}" for f in match.facts if not f.is_sentence]
+    texts = match.texts or tuple(f.text for f in match.facts)
+    sentences = [t for f, t in zip(match.facts, texts) if f.is_sentence]
+    items = [f"• {t}" for f, t in zip(match.facts, texts) if not f.is_sentence]
     head = f"{opener_sentence} {' '.join(sentences)}" if sentences else opener_item
     return "\n".join([head] + items)
 

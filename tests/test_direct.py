@@ -207,7 +207,7 @@ def test_the_english_check_never_fires_on_dutch_questions():
 @pytest.mark.parametrize("question, opening, fact", [
     ("stuurt een office manager ook mensen aan?",
      "Nee, dat hoort niet bij een secretaresse, maar bij de office manager", "aansturen"),
-    ("mag een office manager zelf beslissingen nemen?", "Nee, meestal niet.", "toezicht"),
+    ("mag een office manager zelf beslissingen nemen?", "Nee, meestal niet.", "instructies"),
     ("moet een office manager strategisch kunnen denken?", "Nee, meestal niet.", "operationele"),
 ])
 def test_a_role_named_after_a_yes_no_question_gets_the_same_question(question, opening, fact):
