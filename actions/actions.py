@@ -462,12 +462,21 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         # "en wat betreft strategisch denken?" right after a comparison
         log(tracker, f"context: vergelijking op '{dimension}'", "zoekantwoord")
         return answer_difference(dispatcher, tracker, dimension)
-    if roles_asked(tracker):
+    named = roles_asked(tracker)
+    if named:
         direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
         if direct is not None:
             return direct
+        guess = nlu_guess(tracker)
+        if guess in INTENT_TO_ASPECT:  # "wat houdt het werk van een secretaresse globaal in?"
+            log(tracker, f"onzeker: beste gok '{guess}'", "zoekantwoord")
+            add_english_note(dispatcher, tracker)
+            dispatcher.utter_message(text=SEARCH_LEAD)
+            for role in named:
+                dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, INTENT_TO_ASPECT[guess]))
+            return focus_slots(named[-1], INTENT_TO_ASPECT[guess])
     remembered = remembered_role(tracker)
-    roles = roles_asked(tracker) or ([remembered] if remembered else None)
+    roles = named or ([remembered] if remembered else None)
     hit = SEARCH.best_answer(text, roles)
     if hit:
         return answer_search_hit(dispatcher, tracker, hit)
@@ -475,6 +484,13 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         return not_in_knowledge(dispatcher, tracker, REPHRASE, tried="zoeken: geen woorden herkend",
                                 outcome="herformuleren", offer_contact=False)
     return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried=describe_search(text, roles))
+
+
+def nlu_guess(tracker: Tracker, minimum: float = 0.25) -> Optional[str]:
+    """The NLU's best intent after an unsure turn (nlu_fallback), if it is not a wild guess."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    guess = next((r for r in ranking if r.get("name") != "nlu_fallback"), {})
+    return guess.get("name") if (guess.get("confidence") or 0) >= minimum else None
 
 
 def describe_search(text: str, roles: Optional[List[str]]) -> str:

@@ -216,3 +216,16 @@ def test_a_role_named_after_a_yes_no_question_gets_the_same_question(question, o
     slots = {e["name"]: e["value"] for e in events}
     messages, _ = run(ActionAnswerRole(), "en een secretaresse?", "inform_role", **slots)
     assert first(messages).startswith(opening) and fact in first(messages)
+
+
+def test_an_unsure_nlu_with_a_role_named_answers_its_best_guess_and_says_so():
+    tracker = Tracker(sender_id="test", slots={}, latest_message={
+        "text": "Wat houdt het werk van een secretaresse globaal in? Ik ken die functie niet zo goed.",
+        "intent": {"name": "nlu_fallback", "confidence": 0.5}, "entities": [],
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5},
+                           {"name": "ask_definition", "confidence": 0.28}]},
+        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name=None)
+    dispatcher = CollectingDispatcher()
+    ActionNotInKnowledge().run(dispatcher, tracker, domain={})
+    assert dispatcher.messages[0]["text"].startswith("Ik weet niet zeker of ik je goed begrijp")
+    assert dispatcher.messages[1]["text"].startswith("Wat doet een secretaresse?")
