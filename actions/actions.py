@@ -21,7 +21,6 @@ SEARCH = KnowledgeSearch(KNOWLEDGE)
 FACTS = FactFinder(KNOWLEDGE)
 
 INTENT_TO_ASPECT = KNOWLEDGE.intent_to_aspect
-ASPECT_INTENTS = tuple(INTENT_TO_ASPECT)
 
 WHICH_ROLE = "Over welke functie wil je het weten?"
 NOT_IN_KNOWLEDGE = ("Sorry, daar kan ik je helaas niet mee helpen: dat staat niet in mijn kennis. "

@@ -10,7 +10,7 @@ import requests
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.knowledge import ASPECT_HEADINGS
+from actions import knowledge as kb
 from bot import answer_eval
 from tests.e2e.assistant import PROJECT, Assistant, port_open
 
@@ -39,8 +39,9 @@ def test_out_of_scope_gets_the_honest_answer(assistant):
 
 
 HONEST = ("niet in mijn kennis", "geen informatie", "andere woorden")
-ROLE_FACT_HEADINGS = [h.format(name=n).split("{")[0] for h in ASPECT_HEADINGS.values()
-                      for n in ("office manager", "secretaresse")] + ["Het verschil", "Dat klinkt als", "Dan past de functie"]
+KNOWLEDGE = kb.load(kb.DEFAULT_PATH)
+ROLE_FACT_HEADINGS = [KNOWLEDGE.heading(role, aspect) for role in KNOWLEDGE.roles for aspect in KNOWLEDGE.aspects] + [
+    "Het verschil", "Dat klinkt als", "Dan past de functie", "Ja,", "Ja.", "Nee, dat hoort", "Dat is de", "Dat doet de"]
 
 
 def test_every_heldout_out_of_scope_question_gets_the_honest_answer(assistant):
