@@ -94,6 +94,8 @@ def clause_form(text: str, role_words: Set[str]) -> str:
         return "open"
     first = words[0]
     head = words[1] if first in {"voor", "bij", "met", "van", "in"} and len(words) > 1 else first
+    if head == "wie" and head != first:
+        return "open"  # "met wie heeft die contact?" asks about the role in focus
     if head in {"wie", "welke", "welk"}:
         comparing = (any(w in MORE or w in LESS for w in words)
                      or re.search(r"\b(van (de|die) (twee|beide)|van beide|wie van)\b", " ".join(words)))

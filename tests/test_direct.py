@@ -45,6 +45,7 @@ def log_db(tmp_path, monkeypatch):
     ("wie van de twee werkt het meest zelfstandig?", "which"),
     ("voor welke functie moet je hoger opgeleid zijn?", "which"),
     ("wie maakt de notulen?", "who"),
+    ("met wie heeft die contact?", "open"),
     ("wat doet een office manager", "open"),
     ("welke opleiding is daarvoor nodig?", "open"),
     ("verschil in zelfstandigheid", "open"),
