@@ -383,14 +383,7 @@ class ActionRoleAdvice(Action):
         add_english_note(dispatcher, tracker)
         roles = roles_asked(tracker)
         if candidate and roles and GROWTH_WORDS.search(kb.fold(text)):
-            # "hoe word ik office manager?": what it takes
-            target = roles[-1]
-            dispatcher.utter_message(text=KNOWLEDGE.role_answer(target, "opleiding"))
-            dispatcher.utter_message(text=KNOWLEDGE.role_answer(target, "competenties"),
-                                     buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"),
-                                               "payload": "/career_quiz"}])
-            return focus_slots(target, "opleiding")
-
+            return what_it_takes(dispatcher, roles[-1])  # "hoe word ik office manager?"
         if re.search(r"\b(vast|vaste|tijdelijk\w*)\b", kb.fold(text)):
             # "vast of tijdelijk?": the knowledge says what is on offer, not which to choose
             dispatcher.utter_message(text=KNOWLEDGE.agency_answer("posities"))
@@ -400,37 +393,51 @@ class ActionRoleAdvice(Action):
             return []
         fit = SEARCH.role_fit(text)
         ranked = sorted(fit, key=lambda key: len(fit[key]), reverse=True)
-        best, runner_up = ranked[0], ranked[1]
-        if not fit[best] or len(fit[best]) == len(fit[runner_up]):
-            dimension = KNOWLEDGE.dimension_in_text(text)
-            if dimension and dimension != "taken":  # "welk niveau vraag ik in de vacature?"
-                return answer_difference(dispatcher, tracker, dimension)
-            if candidate:
-                dispatcher.utter_message(text=KNOWLEDGE.difference_answer("algemeen"))
-                dispatcher.utter_message(
-                    text=KNOWLEDGE.phrase("advice_ask"),
-                    buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"), "payload": "/career_quiz"}])
-            else:
-                dispatcher.utter_message(text=kb.bullets(
-                    KNOWLEDGE.phrase("advice_intro"),
-                    [f"{kb.capitalize(r.name)}: {r.advice}" for r in KNOWLEDGE.roles.values()]))
-                dispatcher.utter_message(text=KNOWLEDGE.phrase("advice_ask"))
-                request_offer(dispatcher)
-            return [SlotSet("comparing", True), SlotSet("aspect", "definitie")]
-        name = KNOWLEDGE.roles[best].name
-        reasons = "\n".join(f"• {item}" for item in fit[best][:4])
-        opening = (f"Dan past de functie {name} goed bij je." if candidate
-                   else f"Dat klinkt als een {name}.")
-        dispatcher.utter_message(text=f"{opening} Dit hoort bij die functie en past bij wat je zegt:\n{reasons}")
-        if fit[runner_up]:
-            dispatcher.utter_message(
-                text=f"Een {KNOWLEDGE.roles[runner_up].name} kan een deel hiervan ook, "
-                     f"maar de {name} past het best bij deze combinatie.")
-        if candidate:
-            dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
-        else:
-            request_offer(dispatcher)
-        return focus_slots(best, "taken")
+        if fit[ranked[0]] and len(fit[ranked[0]]) > len(fit[ranked[1]]):
+            return recommend(dispatcher, fit, ranked[0], ranked[1], candidate)
+        dimension = KNOWLEDGE.dimension_in_text(text)
+        if dimension and dimension != "taken":  # "welk niveau vraag ik in de vacature?"
+            return answer_difference(dispatcher, tracker, dimension)
+        return general_advice(dispatcher, candidate)
+
+
+def what_it_takes(dispatcher: CollectingDispatcher, role: str) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, "opleiding"))
+    dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, "competenties"),
+                             buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"), "payload": "/career_quiz"}])
+    return focus_slots(role, "opleiding")
+
+
+def recommend(dispatcher: CollectingDispatcher, fit: Dict[str, List[str]], best: str, runner_up: str,
+              candidate: bool) -> List[Dict[Text, Any]]:
+    """The role whose facts match the described need or person, with those facts as reasons."""
+    name = KNOWLEDGE.roles[best].name
+    reasons = "\n".join(f"• {item}" for item in fit[best][:4])
+    opening = f"Dan past de functie {name} goed bij je." if candidate else f"Dat klinkt als een {name}."
+    dispatcher.utter_message(text=f"{opening} Dit hoort bij die functie en past bij wat je zegt:\n{reasons}")
+    if fit[runner_up]:
+        dispatcher.utter_message(text=f"Een {KNOWLEDGE.roles[runner_up].name} kan een deel hiervan ook, "
+                                      f"maar de {name} past het best bij deze combinatie.")
+    if candidate:
+        dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
+    else:
+        request_offer(dispatcher)
+    return focus_slots(best, "taken")
+
+
+def general_advice(dispatcher: CollectingDispatcher, candidate: bool) -> List[Dict[Text, Any]]:
+    """No need described: when to choose which role (employer) or how they differ (candidate)."""
+    if candidate:
+        dispatcher.utter_message(text=KNOWLEDGE.difference_answer("algemeen"))
+        dispatcher.utter_message(text=KNOWLEDGE.phrase("advice_ask"),
+                                 buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"), "payload": "/career_quiz"}])
+    else:
+        dispatcher.utter_message(text=kb.bullets(
+            KNOWLEDGE.phrase("advice_intro"),
+            [f"{kb.capitalize(r.name)}: {r.advice}" for r in KNOWLEDGE.roles.values()]))
+        dispatcher.utter_message(text=KNOWLEDGE.phrase("advice_ask"))
+        request_offer(dispatcher)
+    return [SlotSet("comparing", True), SlotSet("aspect", "definitie")]
 
 
 class ActionNotInKnowledge(Action):
