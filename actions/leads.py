@@ -130,9 +130,9 @@ def store(request: dict, intake_id: str, sender: str, consent_text: str = "",
     now = utc_now()
     with closing(connect(path)) as connection, connection:  # one transaction
         cursor = connection.execute(
-            "INSERT OR IGNORE INTO vacancy_requests (created_at, intake_id, sender, "
+            "INSERT INTO vacancy_requests (created_at, intake_id, sender, "
             + ", ".join(FIELDS) + ", consent_at, consent_text, consent_version) VALUES (?, ?, ?, "
-            + ", ".join("?" for _ in FIELDS) + ", ?, ?, ?)",
+            + ", ".join("?" for _ in FIELDS) + ", ?, ?, ?) ON CONFLICT (intake_id) DO NOTHING",
             [now, intake_id, sender] + [request.get(f) for f in FIELDS]
             + [now, consent_text, consent_version(consent_text)])
         if cursor.rowcount:
