@@ -20,9 +20,10 @@ from tests.e2e.assistant import PROJECT
 DAY = 24 * 3600
 
 
-def conversations(tracker_db, talks):
-    """talks: {sender: [(days ago, text, {slot: value}), ...]}, saved through Rasa's store."""
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tracker_db))
+def conversations(tracker_db, talks, store=None):
+    """talks: {sender: [(days ago, text, {slot: value}), ...]}, saved through Rasa's store
+    (SQLite at `tracker_db`, or the given one)."""
+    store = store or SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tracker_db))
     for sender, turns in talks.items():
         events = []
         for days_ago, text, slots in turns:

@@ -56,6 +56,23 @@ def test_ask_a_question_on_the_demo_page(visitor):
     no_harm(visitor)
 
 
+def test_the_privacy_line_links_to_what_is_kept_how_long_and_why(visitor):
+    visitor.goto().open()
+    line = visitor.page.locator("#rol-advies-chat .privacy")
+    expect(line).to_be_visible()
+    expect(line).to_contain_text("We bewaren dit gesprek om je te kunnen helpen.")
+    link = line.get_by_role("link", name="Privacy en bewaartermijn")
+    expect(link).to_have_attribute("href", visitor.assistant.chat + "privacy")
+    with visitor.context.expect_page() as opened:
+        link.click()
+    statement = opened.value
+    expect(statement.locator("h1")).to_have_text("Privacy van de chatassistent")
+    expect(statement.locator("main")).to_contain_text("Gesprekken 90 dagen, onbeantwoorde vragen 90 dagen, "
+                                                      "aanvragen een jaar")
+    statement.close()
+    no_harm(visitor)
+
+
 def test_quick_replies_send_their_payload_and_show_their_title(visitor):
     visitor.goto().open()
     replies = visitor.page.get_by_role("group", name="Snelle antwoorden")
