@@ -13,13 +13,17 @@ sys.modules["tensorflow"] = None  # `import tensorflow` now raises ImportError
 
 import os  # noqa: E402
 
-from rasa_sdk.__main__ import main  # noqa: E402 - after the line above on purpose
+from rasa_sdk import utils  # noqa: E402 - after the line above on purpose
+from rasa_sdk.__main__ import main_from_args  # noqa: E402
+from rasa_sdk.endpoint import create_argument_parser  # noqa: E402
 
 from actions import privacy  # noqa: E402
 from bot import delivery, retention  # noqa: E402
 
 if __name__ == "__main__":
+    args = create_argument_parser().parse_args()
     privacy.retention_days()  # a wrong RETENTION_*_DAYS stops the start, with its name
+    utils.configure_colored_logging(args.loglevel)  # before the threads log their first line
     delivery.Worker().start()
     retention.start_daily(retention.Stores.from_env(os.environ))
-    main()
+    main_from_args(args)
