@@ -137,8 +137,8 @@ def mail_lines(request: Dict) -> List[tuple]:
 
 def compose_mail(request: Dict, settings: Settings) -> EmailMessage:
     number = request["id"]
-    consent = (f"Gegeven op {local_time(request['consent_at'])} (versie {request['consent_version']}), "
-               "op deze vraag:")
+    consent = (f"Toestemming gegeven op {local_time(request['consent_at'])} (versie "
+               f"{request['consent_version']}), op deze vraag:")
     note = ("Deze e-mail bevat persoonsgegevens. Bewaar hem niet langer dan nodig; de chatassistent "
             "wist de aanvraag zelf na de bewaartermijn.")
     message = EmailMessage()
@@ -154,7 +154,7 @@ def compose_mail(request: Dict, settings: Settings) -> EmailMessage:
     message["X-Aanvraagnummer"] = str(number)
     text = ["Nieuwe vacatureaanvraag via de chatassistent van 2ASSISTU.", ""]
     text += [f"{title}: {value}" for title, value in mail_lines(request)]
-    text += ["", f"Toestemming: {consent}", f"\"{request['consent_text'] or ''}\"", "", note]
+    text += ["", consent, f"\"{request['consent_text'] or ''}\"", "", note]
     message.set_content("\n".join(text) + "\n")
     rows = "".join(f'<tr><th align="left" valign="top">{html.escape(title)}</th>'
                    f"<td>{html.escape(value)}</td></tr>" for title, value in mail_lines(request))

@@ -80,7 +80,7 @@ def test_the_mail_and_the_webhook_carry_every_field_the_consent_and_the_number(o
                  "Omschrijving: Iemand die het kantoor regelt", privacy.consent_question(),
                  f"(versie {privacy.consent_version(privacy.consent_question())})"):
         assert line in text, line
-    assert delivery.local_time(stored["consent_at"]) in text and "Toestemming: Gegeven op" in text
+    assert delivery.local_time(stored["consent_at"]) in text and "Toestemming gegeven op" in text
     assert "Bakker &amp; Zonen &lt;BV&gt;" in page and "<BV>" not in page  # escaped in the HTML part
     assert "90 dagen" in page and "Vacatureaanvraag " + str(number) in page
 

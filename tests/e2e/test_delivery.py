@@ -55,8 +55,12 @@ def assistant(var_dir, mailbox, receiver):
 def intake(assistant, name, email):
     """A whole intake over HTTP; returns (request number, the consent question as shown)."""
     sender = f"lead-{uuid.uuid4().hex[:8]}"
-    for text in ("wij zoeken een office manager", "vast", "32 uur", "1 maart", "Bakker & Zonen BV", name, email):
-        assistant.ask(sender, text)
+    for text, next_question in [("wij zoeken een office manager", "vaste of een tijdelijke"), ("vast", "uur per week"),
+                                ("32 uur", "Vanaf wanneer"), ("1 maart", "naam van je organisatie"),
+                                ("Bakker & Zonen BV", "Wat is je naam"), (name, "e-mailadres"),
+                                (email, "kort iets over de functie")]:
+        reply = assistant.ask(sender, text)
+        assert next_question in reply, (text, reply)
     consent = assistant.ask(sender, "nee")  # no description; then the consent question
     assert "Klopt alles?" in assistant.ask(sender, "ja")
     stored = assistant.ask(sender, "ja")
@@ -104,13 +108,16 @@ def test_a_confirmed_request_reaches_the_agency_by_mail_and_webhook(assistant, m
 
 def test_smtp_down_while_three_requests_are_made_then_up_all_three_arrive_once(assistant, mailbox, var_dir):
     mailbox.stop()
-    numbers = [intake(assistant, name, f"{name.lower()}@werkgever.nl")[0] for name in ("Ann", "Bob", "Cas")]
-    time.sleep(2)
-    _, rows = leads_csv(var_dir)
-    for number in numbers:
-        assert rows[number]["delivery_state"] == "pending" and "refused" in rows[number]["last_error"].lower()
-        assert copies(mailbox, number) == []
-    mailbox.start()
+    try:
+        numbers = [intake(assistant, name, f"{name.split()[0].lower()}@werkgever.nl")[0]
+                   for name in ("Anna de Vries", "Bob Smit", "Cas Peters")]
+        time.sleep(2)
+        _, rows = leads_csv(var_dir)
+        for number in numbers:
+            assert rows[number]["delivery_state"] == "pending" and "refused" in rows[number]["last_error"].lower()
+            assert copies(mailbox, number) == []
+    finally:
+        mailbox.start()
     deadline = time.monotonic() + 60
     while not all(copies(mailbox, n) for n in numbers) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -126,7 +133,7 @@ def test_kill_9_of_the_action_server_mid_send_the_request_arrives_after_the_rest
     mailbox.entered.clear()
     mailbox.release.clear()  # the SMTP server holds the message: the send is in progress
     try:
-        number, _ = intake(assistant, "Dirk", "dirk@werkgever.nl")
+        number, _ = intake(assistant, "Dirk de Boer", "dirk@werkgever.nl")
         assert mailbox.entered.wait(30), "the worker did not start sending"
         for pid in server_pids(assistant.rasa_port, assistant.action_port)["actions"]:
             os.kill(pid, signal.SIGKILL)
@@ -147,7 +154,7 @@ def test_kill_9_of_the_action_server_mid_send_the_request_arrives_after_the_rest
 
 
 def test_forget_erases_one_person_from_the_live_stores(assistant, var_dir):
-    number, _ = intake(assistant, "Erik", "erik@werkgever.nl")
+    number, _ = intake(assistant, "Erik Visser", "erik@werkgever.nl")
     other = f"ander-{uuid.uuid4().hex[:8]}"
     assistant.ask(other, "wat doet een secretaresse")
     with sqlite3.connect(var_dir / "tracker.db") as db:
