@@ -92,18 +92,18 @@ def main(argv=None) -> int:
         sys.stdout.write(leads.export_csv(args.since, args.db))
         failed = [row["id"] for row in leads.export_rows(None, args.db) if row["delivery_state"] == "failed"]
         if failed:  # loud, on stderr, so that the CSV itself stays clean
-            sys.stderr.write(f"LET OP: {len(failed)} aanvraag/aanvragen zijn NIET bezorgd (nummers "
-                             f"{', '.join(map(str, failed))}); zie last_error. Na het oplossen: "
-                             "python -m bot leads --retry-failed\n")
+            sys.stderr.write(f"LET OP: {len(failed)} {'aanvraag is' if len(failed) == 1 else 'aanvragen zijn'} "
+                             f"NIET bezorgd (nummers {', '.join(map(str, failed))}); zie last_error. Na het "
+                             "oplossen: python -m bot leads --retry-failed\n")
         return 0
     if args.command in ("purge", "forget"):
         from bot import retention
 
         stores = retention.Stores.from_env(launcher.base_env(var_dir=args.var_dir.resolve()))
-        if args.command == "purge":
-            print(retention.purge_report(retention.purge(stores, args.dry_run), args.dry_run))
-            return 0
-        try:
+        try:  # a wrong RETENTION_*_DAYS, or no e-mail address or phone number
+            if args.command == "purge":
+                print(retention.purge_report(retention.purge(stores, args.dry_run), args.dry_run))
+                return 0
             found = retention.forget(stores, args.contact, args.dry_run)
         except ValueError as error:
             parser.error(str(error))

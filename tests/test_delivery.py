@@ -152,7 +152,7 @@ def test_after_the_retry_window_a_request_is_failed_loudly_and_can_be_retried(ou
 
     cli = [sys.executable, "-m", "bot", "leads", "--db", str(outbox)]
     shown = subprocess.run(cli, cwd=PROJECT, capture_output=True, text=True, check=True)
-    assert f"NIET bezorgd (nummers {number})" in shown.stderr
+    assert f"1 aanvraag is NIET bezorgd (nummers {number})" in shown.stderr
     assert list(csv.DictReader(io.StringIO(shown.stdout)))[0]["delivery_state"] == "failed"
 
     assert "1 mislukte" in subprocess.run(cli + ["--retry-failed"], cwd=PROJECT, capture_output=True,

@@ -119,7 +119,8 @@ def test_purge_removes_what_is_older_than_its_period_and_keeps_the_rest(tmp_path
 
     shorter = cli("purge", "--var-dir", str(tmp_path), env={"RETENTION_CONVERSATIONS_DAYS": "7"})
     assert "Verwijderd: 2 gebeurtenissen" in shorter.stdout and len(events(tracker_db)) == 2
-    assert cli("purge", "--var-dir", str(tmp_path), env={"RETENTION_REQUESTS_DAYS": "nooit"}).returncode != 0
+    wrong = cli("purge", "--var-dir", str(tmp_path), env={"RETENTION_REQUESTS_DAYS": "nooit"})
+    assert wrong.returncode == 2 and "RETENTION_REQUESTS_DAYS='nooit'" in wrong.stderr
 
 
 def test_forget_removes_exactly_one_persons_data(tmp_path):
