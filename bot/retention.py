@@ -116,7 +116,7 @@ def start_daily(stores: Stores) -> threading.Thread:
 # ---- erasure ---------------------------------------------------------------------------------
 
 def contact_of(value: str) -> Tuple[Optional[str], Optional[str]]:
-    """(e-mail, phone) as the intake stores them: e-mail in lower case, phone as +31..."""
+    """(e-mail, phone) as the intake reads them: the phone as +31..., the e-mail matched in any case."""
     from actions.vacancy import Invalid, parse_contact
 
     try:
