@@ -19,8 +19,8 @@ SMTP_USER, SMTP_PASSWORD = "bureau", "geheim-wachtwoord"
 
 class Mailbox:
     """An SMTP server that keeps every message it gets. `stop()` and `start()` take it down
-    and bring it back on the same port; `hold()` makes it wait before it answers DATA (a
-    send that is in progress)."""
+    and bring it back on the same port; clearing `release` makes it wait before it answers
+    DATA (a send that is in progress); a message whose sender is gone by then is not kept."""
 
     def __init__(self, port: int = 0):
         self.port = port or free_port()
@@ -37,6 +37,8 @@ class Mailbox:
                 mailbox.entered.set()
                 while not mailbox.release.is_set():  # without blocking aiosmtpd's event loop
                     await asyncio.sleep(0.05)
+                if server.transport is None or server.transport.is_closing():
+                    return "451 sender gone"  # it died mid-send and never learns of this copy
                 mailbox.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
                 return "250 Message accepted for delivery"
 

@@ -70,6 +70,8 @@ def test_the_mail_and_the_webhook_carry_every_field_the_consent_and_the_number(o
     assert mail["From"] == "chatassistent@2assistu.nl" and mail["To"] == "vacatures@2assistu.nl"
     assert mail["Reply-To"] == "Jan Jansen <jan@bakker.nl>"
     assert mail["Message-ID"].startswith(f"<vacatureaanvraag-{number}.") and mail["X-Aanvraagnummer"] == str(number)
+    again = delivery.compose_mail(leads.request(number), delivery.Settings.from_env())
+    assert again["Message-ID"] == mail["Message-ID"]  # a copy sent again after a crash has the same key
     assert mailbox.logins == [SMTP_USER]  # SMTP_USER and SMTP_PASSWORD were used
     text = mail.get_body(("plain",)).get_content()
     page = mail.get_body(("html",)).get_content()

@@ -137,14 +137,15 @@ def test_kill_9_of_the_action_server_mid_send_the_request_arrives_after_the_rest
         assert mailbox.entered.wait(30), "the worker did not start sending"
         for pid in server_pids(assistant.rasa_port, assistant.action_port)["actions"]:
             os.kill(pid, signal.SIGKILL)
+        time.sleep(1)  # the SMTP server sees the connection die
     finally:
-        mailbox.release.set()  # the killed sender never saw this copy accepted
+        mailbox.release.set()  # the cut-off copy is dropped (tests/receivers.py)
     wait_for(f"http://127.0.0.1:{assistant.action_port}/health")  # restarted by the launcher
     deadline = time.monotonic() + 60
-    while len(copies(mailbox, number)) < 2 and time.monotonic() < deadline:
+    while not copies(mailbox, number) and time.monotonic() < deadline:
         time.sleep(0.2)
-    mails = copies(mailbox, number)
-    assert len(mails) == 2 and mails[0]["Message-ID"] == mails[1]["Message-ID"]  # the receiver can tell
+    time.sleep(1)  # room for a double
+    assert len(copies(mailbox, number)) == 1  # sent again by the restarted action server
     _, rows = leads_csv(var_dir)
     assert rows[number]["delivery_state"] == "delivered"
     with sqlite3.connect(var_dir / "leads.db") as db:
