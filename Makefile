@@ -21,13 +21,14 @@ FIND_PYTHON := for p in python3.10 python3.9 python3.8 \
 	  if "$$p" -c 'import sys; sys.exit(not ((3, 8) <= sys.version_info[:2] <= (3, 10)))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: help setup train run report leads eval bench soak test test-unit validate test-stories test-e2e clean
+.PHONY: help setup train run report leads purge eval bench soak test test-unit validate test-stories test-e2e clean
 
 help:
 	@echo "make run    start the assistant (sets up and trains when needed)"
 	@echo "make test   run all tests (setup included)"
 	@echo "make train  train only when data, config or domain changed"
-	@echo "make leads  stored vacancy requests as CSV (SINCE=2027-01-01 for a date range)"
+	@echo "make leads  stored vacancy requests as CSV, with their delivery state (SINCE=2027-01-01 for a date range)"
+	@echo "make purge  remove data older than its retention period (VAR_DIR=, DRY_RUN=1 to only show it)"
 	@echo "make report questions the assistant could not answer, most frequent first"
 	@echo "make bench  speed and memory: ours against stock Rasa, side by side"
 	@echo "make soak   16 users for 30 minutes: errors, empty replies, memory growth (USERS=, MINUTES=)"
@@ -60,6 +61,11 @@ run: setup
 
 leads: setup
 	@$(PY) -m bot leads $(if $(SINCE),--since $(SINCE))
+
+# The running action server does this once a day too (bot/retention.py); one person's data:
+# .venv/bin/python -m bot forget <e-mail or phone> [--dry-run] [--var-dir DIR]
+purge: setup
+	@$(PY) -m bot purge $(if $(VAR_DIR),--var-dir $(VAR_DIR)) $(if $(DRY_RUN),--dry-run)
 
 report: setup
 	@$(PY) -m bot report

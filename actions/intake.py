@@ -16,7 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import leads
+from actions import leads, privacy
 from actions import vacancy as parse
 from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference,
                              ActionAnswerRole, ActionRoleAdvice, latest_intent, latest_text,
@@ -199,7 +199,22 @@ def intake_request(tracker: Tracker) -> Dict[str, Any]:
 
 def reset_intake() -> List[Dict[Text, Any]]:
     return [SlotSet(s, None) for s in INTAKE_SLOTS + ["email", "phone", "intake_misses",
-                                                      "intake_status", "intake_id"]]
+                                                      "intake_status", "intake_id", "consent_text"]]
+
+
+class ActionAskConsent(Action):
+    """The consent question: what is kept, how long and why (actions/privacy.py). The exact
+    text shown is kept in a slot and stored with the request."""
+
+    def name(self) -> Text:
+        return "action_ask_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = privacy.consent_question()
+        dispatcher.utter_message(text=text, buttons=[{"title": "Ja", "payload": "ja"},
+                                                     {"title": "Nee", "payload": "nee"}])
+        return [SlotSet("consent_text", text)]
 
 
 class ActionVacancySummary(Action):
@@ -235,18 +250,9 @@ class ActionVacancySummary(Action):
         return [SlotSet("intake_status", "confirming")] if request["role"] else []
 
 
-MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-               "september", "oktober", "november", "december"]
-
-
 def display(slot: str, value: Any) -> str:
-    if slot == "hours":
-        return f"{value} uur"
-    if slot == "start_date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
-        year, month, day = (int(part) for part in str(value).split("-"))
-        return f"{day} {MONTH_NAMES[month - 1]} {year}"
-    if slot == "description":
-        return value or "(geen)"
+    if slot in ("hours", "start_date", "description"):
+        return leads.shown(slot, value)
     return str(value)
 
 
@@ -263,7 +269,7 @@ class ActionStoreVacancy(Action):
                                           "Zeg bijvoorbeeld 'ik zoek een office manager' om te beginnen.")
             return []
         number = leads.store(intake_request(tracker), tracker.get_slot("intake_id") or uuid.uuid4().hex,
-                             tracker.sender_id)
+                             tracker.sender_id, tracker.get_slot("consent_text") or privacy.consent_question())
         dispatcher.utter_message(
             text=f"Dank je! Je aanvraag is opgeslagen onder nummer {number}. "
                  "Een collega van 2ASSISTU neemt zo snel mogelijk contact met je op.")

@@ -1,8 +1,10 @@
-"""Stored vacancy requests ("leads"): one SQLite table, written in one transaction.
+"""Stored vacancy requests ("leads") and their delivery jobs (the outbox), in one SQLite file.
 
-The row is committed before the bot tells the employer it is stored, so a crash after that
-message loses nothing and a crash before it leaves no half row. `python -m bot leads`
-prints them as CSV.
+A request and the jobs that send it to the agency are written in one transaction, before the
+bot tells the employer it is stored: a crash after that message loses nothing, a crash before
+it leaves no half row, and no request is ever stored without its jobs. The worker in
+bot/delivery.py sends the jobs and records every attempt here; `python -m bot leads` prints
+the requests as CSV with their delivery state.
 """
 from __future__ import annotations
 
@@ -10,21 +12,26 @@ import csv
 import io
 import os
 import sqlite3
+import threading
+import time
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Dict, List, Optional, Tuple
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "leads.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FIELDS = ["role", "contract", "hours", "start_date", "organisation", "contact_name", "email",
           "phone", "description"]
+TITLES = {"role": "Functie", "contract": "Vast of tijdelijk", "hours": "Uren per week",
+          "start_date": "Startdatum", "organisation": "Organisatie", "contact_name": "Naam",
+          "email": "E-mail", "phone": "Telefoon", "description": "Omschrijving"}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS vacancy_requests (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created_at TEXT NOT NULL,          -- UTC, ISO 8601
     intake_id TEXT NOT NULL UNIQUE,    -- one per intake: a retried action stores once
-    sender TEXT NOT NULL,
+    sender TEXT NOT NULL,              -- the conversation (tracker sender id)
     role TEXT NOT NULL,
     contract TEXT NOT NULL,
     hours INTEGER NOT NULL,
@@ -35,54 +42,275 @@ CREATE TABLE IF NOT EXISTS vacancy_requests (
     phone TEXT,
     description TEXT NOT NULL DEFAULT '',
     consent_at TEXT NOT NULL,
+    consent_text TEXT,                 -- the consent question exactly as the visitor saw it
+    consent_version TEXT,              -- its fingerprint (actions/privacy.py)
     CHECK (email IS NOT NULL OR phone IS NOT NULL)
 );
+-- The outbox: one job per request and channel ('email', 'webhook').
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id INTEGER NOT NULL REFERENCES vacancy_requests (id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',   -- pending, delivered, or failed (retries used up)
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,           -- unix time
+    first_attempt_at REAL,                   -- the retry window counts from here
+    last_error TEXT NOT NULL DEFAULT '',
+    delivered_at TEXT,
+    UNIQUE (request_id, channel)
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT,                            -- ok, error or interrupted (NULL while sending)
+    error TEXT NOT NULL DEFAULT ''
+);
 """
+MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+               "september", "oktober", "november", "december"]
+# Set after a request is stored, so that the worker in the same process sends it at once.
+NEW_REQUEST = threading.Event()
 
 
 def db_path() -> Path:
     return Path(os.environ.get("LEADS_DB") or DEFAULT_DB)
 
 
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def channels() -> List[str]:
+    """The channels a new request is sent through: always e-mail, and the webhook when set."""
+    return ["email"] + (["webhook"] if os.environ.get("LEADS_WEBHOOK_URL") else [])
+
+
 def connect(path: Optional[Path] = None) -> sqlite3.Connection:
     path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=10)
+    connection = sqlite3.connect(path, timeout=30)
     connection.execute("PRAGMA synchronous = FULL")
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(f"{path} heeft schemaversie {version}; deze code kent tot {SCHEMA_VERSION}")
-    with connection:
-        connection.execute(SCHEMA)
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    connection.execute("PRAGMA foreign_keys = ON")  # deleting a request deletes its jobs
+    if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        migrate(connection, path)
     return connection
 
 
-def store(request: dict, intake_id: str, sender: str, path: Optional[Path] = None) -> int:
-    """Store one request and return its number; storing the same intake twice returns the
-    first number."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+def migrate(connection: sqlite3.Connection, path: Path) -> None:
+    connection.isolation_level = None
+    connection.execute("BEGIN IMMEDIATE")  # one migration at a time; the others wait, then see it done
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{path} heeft schemaversie {version}; deze code kent tot {SCHEMA_VERSION}")
+        if version == 1:  # before delivery: requests without consent text or jobs
+            connection.execute("ALTER TABLE vacancy_requests ADD COLUMN consent_text TEXT")
+            connection.execute("ALTER TABLE vacancy_requests ADD COLUMN consent_version TEXT")
+        for statement in SCHEMA.split(";"):  # (no ";" in the comments above)
+            if statement.strip():
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.isolation_level = ""
+
+
+def store(request: dict, intake_id: str, sender: str, consent_text: str = "",
+          path: Optional[Path] = None) -> int:
+    """Store one request with its delivery jobs and return its number; storing the same
+    intake twice returns the first number."""
+    from actions.privacy import consent_version
+
+    now = utc_now()
     with closing(connect(path)) as connection, connection:  # one transaction
-        connection.execute(
-            "INSERT OR IGNORE INTO vacancy_requests (created_at, intake_id, sender, "
-            + ", ".join(FIELDS) + ", consent_at) VALUES (?, ?, ?, "
-            + ", ".join("?" for _ in FIELDS) + ", ?)",
-            [now, intake_id, sender] + [request.get(f) for f in FIELDS] + [now])
-        return connection.execute("SELECT id FROM vacancy_requests WHERE intake_id = ?",
-                                  (intake_id,)).fetchone()[0]
+        cursor = connection.execute(
+            "INSERT INTO vacancy_requests (created_at, intake_id, sender, "
+            + ", ".join(FIELDS) + ", consent_at, consent_text, consent_version) VALUES (?, ?, ?, "
+            + ", ".join("?" for _ in FIELDS) + ", ?, ?, ?) ON CONFLICT (intake_id) DO NOTHING",
+            [now, intake_id, sender] + [request.get(f) for f in FIELDS]
+            + [now, consent_text, consent_version(consent_text)])
+        if cursor.rowcount:
+            connection.executemany(
+                "INSERT INTO deliveries (request_id, channel, next_attempt_at) VALUES (?, ?, ?)",
+                [(cursor.lastrowid, channel, time.time()) for channel in channels()])
+        number = connection.execute("SELECT id FROM vacancy_requests WHERE intake_id = ?",
+                                    (intake_id,)).fetchone()[0]
+    NEW_REQUEST.set()
+    return number
+
+
+def shown(field: str, value) -> str:
+    """A field as people read it: '32 uur', '1 maart 2027', '(geen)'."""
+    if value is None or value == "":
+        return "(geen)"
+    if field == "hours":
+        return f"{value} uur"
+    if field == "start_date" and len(str(value)) == 10 and str(value)[4] == "-":
+        year, month, day = (int(part) for part in str(value).split("-"))
+        return f"{day} {MONTH_NAMES[month - 1]} {year}"
+    return str(value)
+
+
+def request(number: int, path: Optional[Path] = None) -> Optional[Dict]:
+    with closing(connect(path)) as connection:
+        connection.row_factory = sqlite3.Row
+        row = connection.execute("SELECT * FROM vacancy_requests WHERE id = ?", (number,)).fetchone()
+    return dict(row) if row else None
+
+
+# ---- the outbox, for the worker in bot/delivery.py -----------------------------------------------
+
+def due_jobs(now: float, channels: List[str], path: Optional[Path] = None) -> List[Tuple]:
+    """(job id, request number, channel, attempts, first attempt) of the jobs due now."""
+    if not channels:
+        return []
+    with closing(connect(path)) as connection:
+        return connection.execute(
+            "SELECT id, request_id, channel, attempts, first_attempt_at FROM deliveries WHERE state = "
+            f"'pending' AND next_attempt_at <= ? AND channel IN ({', '.join('?' for _ in channels)}) "
+            "ORDER BY next_attempt_at, id", [now, *channels]).fetchall()
+
+
+def next_due(channels: List[str], path: Optional[Path] = None) -> Optional[float]:
+    if not channels:
+        return None
+    with closing(connect(path)) as connection:
+        return connection.execute(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending' AND channel IN "
+            f"({', '.join('?' for _ in channels)})", channels).fetchone()[0]
+
+
+def begin_attempt(job: int, now: float, path: Optional[Path] = None) -> Optional[int]:
+    """Record that a send starts (committed before it starts, so that a crash mid-send shows
+    as an interrupted attempt); None when the job was removed meanwhile."""
+    with closing(connect(path)) as connection, connection:
+        updated = connection.execute(
+            "UPDATE deliveries SET attempts = attempts + 1, first_attempt_at = coalesce("
+            "first_attempt_at, ?) WHERE id = ? AND state = 'pending'", (now, job)).rowcount
+        if not updated:
+            return None
+        return connection.execute("INSERT INTO delivery_attempts (delivery_id, started_at) VALUES (?, ?)",
+                                  (job, utc_now())).lastrowid
+
+
+def end_attempt(job: int, attempt: int, error: str = "", retry_at: Optional[float] = None,
+                path: Optional[Path] = None) -> None:
+    """Record the outcome: delivered (no error), to be retried at `retry_at`, or failed."""
+    now = utc_now()
+    with closing(connect(path)) as connection, connection:
+        connection.execute("UPDATE delivery_attempts SET finished_at = ?, outcome = ?, error = ? WHERE id = ?",
+                           (now, "error" if error else "ok", error, attempt))
+        if not error:
+            connection.execute("UPDATE deliveries SET state = 'delivered', delivered_at = ? WHERE id = ?",
+                               (now, job))
+        elif retry_at is not None:
+            connection.execute("UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+                               (retry_at, error, job))
+        else:
+            connection.execute("UPDATE deliveries SET state = 'failed', last_error = ? WHERE id = ?",
+                               (error, job))
+
+
+def recover_interrupted(path: Optional[Path] = None) -> int:
+    """Attempts that never finished (the process died mid-send) are marked; their jobs are
+    still pending and go out again. Only the one worker of this file calls this."""
+    with closing(connect(path)) as connection, connection:
+        return connection.execute(
+            "UPDATE delivery_attempts SET outcome = 'interrupted', finished_at = ?, error = "
+            "'het proces stopte tijdens het versturen' WHERE outcome IS NULL", (utc_now(),)).rowcount
+
+
+def retry_failed(path: Optional[Path] = None) -> int:
+    """Give failed jobs a new retry window (after the cause was fixed)."""
+    with closing(connect(path)) as connection, connection:
+        return connection.execute(
+            "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, first_attempt_at = NULL "
+            "WHERE state = 'failed'", (time.time(),)).rowcount
+
+
+# ---- the export ------------------------------------------------------------------------------
+
+def overall_state(states: List[str]) -> str:
+    if not states:
+        return "none"  # stored before delivery existed
+    for state in ("failed", "pending"):
+        if state in states:
+            return state
+    return "delivered"
+
+
+def export_rows(since: Optional[str] = None, path: Optional[Path] = None) -> List[Dict]:
+    """All requests (created on or after `since`, a YYYY-MM-DD date) with their delivery state."""
+    path = path or db_path()
+    if not path.exists():
+        return []
+    with closing(connect(path)) as connection:
+        connection.row_factory = sqlite3.Row
+        requests = connection.execute(
+            f"SELECT id, created_at, {', '.join(FIELDS)}, consent_at, consent_version "
+            "FROM vacancy_requests WHERE created_at >= ? ORDER BY id", (since or "",)).fetchall()
+        jobs: Dict[int, List] = {}
+        for job in connection.execute("SELECT * FROM deliveries ORDER BY request_id, channel"):
+            jobs.setdefault(job["request_id"], []).append(job)
+    rows = []
+    for row in requests:
+        mine = jobs.get(row["id"], [])
+        state = overall_state([job["state"] for job in mine])
+        rows.append(dict(row, delivery_state=state, attempts=sum(job["attempts"] for job in mine),
+                         last_error="; ".join(f"{job['channel']}: {job['last_error']}"
+                                              for job in mine if job["last_error"]),
+                         delivered_at=max(job["delivered_at"] for job in mine) if state == "delivered" else ""))
+    return rows
 
 
 def export_csv(since: Optional[str] = None, path: Optional[Path] = None) -> str:
-    """All requests (created on or after `since`, a YYYY-MM-DD date) as CSV."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    columns = ["id", "created_at"] + FIELDS
-    writer.writerow(columns)
-    path = path or db_path()
-    if path.exists():
-        with closing(connect(path)) as connection:
-            rows = connection.execute(
-                f"SELECT {', '.join(columns)} FROM vacancy_requests WHERE created_at >= ? ORDER BY id",
-                (since or "",)).fetchall()
-        writer.writerows(rows)
+    columns = ["id", "created_at"] + FIELDS + ["consent_at", "consent_version", "delivery_state",
+                                               "attempts", "last_error", "delivered_at"]
+    writer = csv.DictWriter(out, columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(export_rows(since, path))
     return out.getvalue()
+
+
+# ---- retention and erasure (bot/retention.py) ------------------------------------------------
+
+def purge(cutoff: str, dry_run: bool = False, path: Optional[Path] = None) -> Tuple[int, int]:
+    """Remove requests created before `cutoff` (ISO UTC) with their jobs: (requests, jobs)."""
+    return _delete("created_at < ?", (cutoff,), dry_run, path)
+
+
+def find(email: Optional[str], phone: Optional[str], path: Optional[Path] = None) -> List[Tuple[int, str]]:
+    """(number, conversation) of the requests with this e-mail address or phone number."""
+    path = path or db_path()
+    if not path.exists():
+        return []
+    with closing(connect(path)) as connection:
+        return connection.execute(
+            "SELECT id, sender FROM vacancy_requests WHERE lower(email) = lower(?) OR phone = ? ORDER BY id",
+            (email or "", phone or "")).fetchall()
+
+
+def delete(numbers: List[int], dry_run: bool = False, path: Optional[Path] = None) -> Tuple[int, int]:
+    if not numbers:
+        return 0, 0
+    return _delete(f"id IN ({', '.join('?' for _ in numbers)})", numbers, dry_run, path)
+
+
+def _delete(where: str, params, dry_run: bool, path: Optional[Path]) -> Tuple[int, int]:
+    path = path or db_path()
+    if not path.exists():
+        return 0, 0
+    with closing(connect(path)) as connection, connection:
+        jobs = connection.execute(f"SELECT count(*) FROM deliveries WHERE request_id IN "
+                                  f"(SELECT id FROM vacancy_requests WHERE {where})", params).fetchone()[0]
+        if dry_run:
+            return connection.execute(f"SELECT count(*) FROM vacancy_requests WHERE {where}",
+                                      params).fetchone()[0], jobs
+        return connection.execute(f"DELETE FROM vacancy_requests WHERE {where}", params).rowcount, jobs

@@ -78,3 +78,29 @@ def report(path: Optional[Path] = None) -> str:
     for count, question, asked_at, outcome in rows:
         lines.append(f"{count:>6}  {asked_at:<25}  {outcome:<16}  {question}")
     return "\n".join(lines)
+
+
+# ---- retention and erasure (bot/retention.py) ------------------------------------------------
+
+def purge(cutoff: str, dry_run: bool = False, path: Optional[Path] = None) -> int:
+    """Remove the questions asked before `cutoff` (ISO UTC); returns how many."""
+    return _delete("asked_at < ?", [cutoff], dry_run, path)
+
+
+def forget(senders: List[str], patterns: List[str], dry_run: bool = False,
+           path: Optional[Path] = None) -> int:
+    """Remove the questions of these conversations, and those that contain one of the LIKE
+    `patterns` (an e-mail address or phone number typed as a question)."""
+    where = [f"sender IN ({', '.join('?' for _ in senders)})"] if senders else []
+    where += ["lower(question) LIKE ? ESCAPE '\\'" for _ in patterns]
+    return _delete(" OR ".join(where), list(senders) + list(patterns), dry_run, path) if where else 0
+
+
+def _delete(where: str, params: list, dry_run: bool, path: Optional[Path]) -> int:
+    path = path or db_path()
+    if not path.exists():
+        return 0
+    with closing(_connect(path)) as connection, connection:
+        if dry_run:
+            return connection.execute(f"SELECT count(*) FROM unanswered WHERE {where}", params).fetchone()[0]
+        return connection.execute(f"DELETE FROM unanswered WHERE {where}", params).rowcount

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | train | check`."""
+"""Command line: `python -m bot run | train | check | leads | purge | forget | ...`."""
 import argparse
 import os
 import sys
@@ -34,6 +34,17 @@ def main(argv=None) -> int:
     leads_cmd = commands.add_parser("leads", help="opgeslagen vacatureaanvragen als CSV")
     leads_cmd.add_argument("--since", help="alleen vanaf deze datum (JJJJ-MM-DD)")
     leads_cmd.add_argument("--db", type=Path, default=None, help="standaard var/leads.db")
+    leads_cmd.add_argument("--retry-failed", action="store_true",
+                           help="geef mislukte bezorgingen een nieuwe reeks pogingen (na het oplossen van de oorzaak)")
+
+    var_dir_help = "de map van `run --var-dir` (standaard var/); PostgreSQL als DB_HOST gezet is"
+    purge = commands.add_parser("purge", help="verwijder wat ouder is dan de bewaartermijn")
+    purge.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=var_dir_help)
+    purge.add_argument("--dry-run", action="store_true", help="laat alleen zien wat weg zou gaan")
+    forget = commands.add_parser("forget", help="wis de gegevens van één persoon (e-mailadres of telefoonnummer)")
+    forget.add_argument("contact", help="e-mailadres of telefoonnummer, bijvoorbeeld jan@bakker.nl of 0612345678")
+    forget.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=var_dir_help)
+    forget.add_argument("--dry-run", action="store_true", help="laat alleen zien wat weg zou gaan")
 
     answers = commands.add_parser("answers", help="antwoordkwaliteit end-to-end tegen een draaiende bot")
     answers.add_argument("--url", default="http://localhost:5005")
@@ -74,7 +85,29 @@ def main(argv=None) -> int:
                 date.fromisoformat(args.since)
             except ValueError:
                 parser.error(f"--since verwacht een datum als 2027-03-01, niet {args.since!r}")
+        if args.retry_failed:
+            print(f"{leads.retry_failed(args.db)} mislukte bezorging(en) staan weer klaar; de actieserver "
+                  "verstuurt ze.")
+            return 0
         sys.stdout.write(leads.export_csv(args.since, args.db))
+        failed = [row["id"] for row in leads.export_rows(None, args.db) if row["delivery_state"] == "failed"]
+        if failed:  # loud, on stderr, so that the CSV itself stays clean
+            sys.stderr.write(f"LET OP: {len(failed)} {'aanvraag is' if len(failed) == 1 else 'aanvragen zijn'} "
+                             f"NIET bezorgd (nummers {', '.join(map(str, failed))}); zie last_error. Na het "
+                             "oplossen: python -m bot leads --retry-failed\n")
+        return 0
+    if args.command in ("purge", "forget"):
+        from bot import retention
+
+        stores = retention.Stores.from_env(launcher.base_env(var_dir=args.var_dir.resolve()))
+        try:  # a wrong RETENTION_*_DAYS, or no e-mail address or phone number
+            if args.command == "purge":
+                print(retention.purge_report(retention.purge(stores, args.dry_run), args.dry_run))
+                return 0
+            found = retention.forget(stores, args.contact, args.dry_run)
+        except ValueError as error:
+            parser.error(str(error))
+        print(retention.forget_report(args.contact, found, args.dry_run))
         return 0
     if args.command == "answers":
         from bot import answer_eval

@@ -6,6 +6,8 @@ server's own port:
     GET  /chat/                 demo page (a page of the agency's site with the widget on it)
     GET  /chat/widget.js        the widget; one <script src=".../chat/widget.js"> embeds it
     GET  /chat/widget.css       its styles (loaded by widget.js inside its shadow root)
+    GET  /chat/privacy          the widget's privacy link: a redirect to PRIVACY_URL, or without
+                                it a short page on what is kept, how long and why
     POST /chat/api/session      new session: {session_id, token, expires_at, messages}
     GET  /chat/api/history      Authorization: Bearer <token> -> {session_id, token, messages}
     POST /chat/api/message      Authorization: Bearer <token>, {text, client_id, display?}
@@ -33,6 +35,7 @@ Settings (environment variables, all optional):
     WIDGET_RATE_LIMIT       messages per session: "N/S" (N in S seconds), default "20/60";
                             "0" switches it off. More gets 429 with a Dutch message
                             (bot/ratelimit.py).
+    PRIVACY_URL             the agency's privacy statement (https://...), see /chat/privacy.
 """
 from __future__ import annotations
 
@@ -57,6 +60,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
+from actions import privacy
 from bot import ratelimit
 from bot.rasa_server import with_apology
 
@@ -121,6 +125,31 @@ def load_secret(var_dir: Path) -> bytes:
     if len(secret) < 32:
         raise ValueError(f"{path} bevat geen bruikbaar geheim; verwijder het bestand")
     return secret.encode()
+
+
+def privacy_page() -> Text:
+    """What the chat keeps, how long and why: the page behind the widget's privacy link when
+    no PRIVACY_URL is set. The periods are the ones `python -m bot purge` applies."""
+    days = privacy.retention_days()
+    items = [
+        ("Wat we bewaren", "Je gesprek met de assistent. Als je een vacature doorgeeft en daarvoor "
+         "toestemming geeft, ook je aanvraag met je naam, e-mailadres of telefoonnummer en je toestemming. "
+         "Vragen die de assistent niet kon beantwoorden bewaren we om de assistent te verbeteren."),
+        ("Waarom", "Om je vragen te beantwoorden, en om een recruiter van 2ASSISTU je aanvraag te "
+         "laten behandelen en contact met je op te laten nemen."),
+        ("Hoe lang", f"Gesprekken {privacy.period(days['conversations'])}, onbeantwoorde vragen "
+         f"{privacy.period(days['unanswered'])}, aanvragen {privacy.period(days['requests'])}. "
+         "Daarna worden ze automatisch gewist."),
+        ("Wie het ziet", "Alleen medewerkers van 2ASSISTU die je vraag of aanvraag behandelen."),
+        ("Eerder laten wissen", "Vraag het ons met het e-mailadres of telefoonnummer dat je in de chat gaf; "
+         "dan wissen we je aanvraag en de gesprekken waarin je het gaf."),
+    ]
+    body = "".join(f"<h2>{title}</h2><p>{text}</p>" for title, text in items)
+    return ('<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>Privacy van de chatassistent | 2ASSISTU</title>"
+            '<link rel="stylesheet" href="/chat/demo.css"></head><body><main class="wrap">'
+            f"<h1>Privacy van de chatassistent</h1>{body}</main></body></html>")
 
 
 # ---- tokens ------------------------------------------------------------------------------------
@@ -349,6 +378,13 @@ class WidgetInput(InputChannel):
         @widget.route("/widget.css", methods=["GET"])
         async def widget_css(request: Request) -> HTTPResponse:
             return await static(request, "widget.css")
+
+        @widget.route("/privacy", methods=["GET"])
+        async def privacy_statement(request: Request) -> HTTPResponse:
+            url = privacy.privacy_url()
+            if url.startswith("https://") or url.startswith("http://"):
+                return response.redirect(url)
+            return response.html(privacy_page(), headers={"Content-Security-Policy": DEMO_PAGE_CSP})
 
         @widget.route("/demo.css", methods=["GET"])
         async def demo_css(request: Request) -> HTTPResponse:

@@ -225,10 +225,14 @@ def action_host(env: dict) -> str:
     return host
 
 
+# Secrets only the action server's delivery worker needs (bot/delivery.py).
+DELIVERY_SECRETS = ("SMTP_PASSWORD", "LEADS_WEBHOOK_SECRET")
+
+
 def rasa_server_env(env: dict) -> dict:
     """The Rasa server's environment: a request-body limit and no access log (a ?token= of
-    the HTTP API would end up in it), both unless set explicitly."""
-    rasa_env = dict(env)
+    the HTTP API would end up in it), both unless set explicitly; no delivery secrets."""
+    rasa_env = {k: v for k, v in env.items() if k not in DELIVERY_SECRETS}
     rasa_env["SANIC_REQUEST_MAX_SIZE"] = rasa_env.get("SANIC_REQUEST_MAX_SIZE") or str(MAX_BODY_BYTES)
     rasa_env["SANIC_ACCESS_LOG"] = rasa_env.get("SANIC_ACCESS_LOG") or "false"
     return rasa_env

@@ -124,7 +124,9 @@ def test_each_server_gets_only_what_it_needs():
     env = {"RASA_API_TOKEN": TOKEN, "RASA_JWT_SECRET": SECRET, "WIDGET_SECRET": SECRET, "PATH": "/bin"}
     actions = launcher.action_server_env(dict(env, SANIC_REQUEST_MAX_SIZE="1000"), "127.0.0.1")
     assert actions == {"PATH": "/bin", "SANIC_HOST": "127.0.0.1"}
-    rasa = launcher.rasa_server_env(env)
+    rasa = launcher.rasa_server_env(dict(env, SMTP_PASSWORD="smtp", LEADS_WEBHOOK_SECRET="hook"))
+    assert "SMTP_PASSWORD" not in rasa and "LEADS_WEBHOOK_SECRET" not in rasa  # the delivery worker's
+    assert launcher.action_server_env(dict(env, SMTP_PASSWORD="smtp"), "127.0.0.1")["SMTP_PASSWORD"] == "smtp"
     assert rasa["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024) and rasa["SANIC_ACCESS_LOG"] == "false"
     assert rasa["RASA_API_TOKEN"] == TOKEN  # read by bot.rasa_cli inside the Rasa process
     assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": "2048"})["SANIC_REQUEST_MAX_SIZE"] == "2048"

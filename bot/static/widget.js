@@ -31,7 +31,9 @@
     tooLong: "Je bericht is te lang: hoogstens {n} tekens.",
     tooMany: "Je stuurt veel berichten kort na elkaar. Wacht even en probeer het dan opnieuw.",
     retry: "Opnieuw versturen",
-    retryStart: "Opnieuw proberen"
+    retryStart: "Opnieuw proberen",
+    privacy: "We bewaren dit gesprek om je te kunnen helpen. ",
+    privacyLink: "Privacy en bewaartermijn"
   };
 
   var MAX_TEXT = 1000;
@@ -155,11 +157,20 @@
   form.appendChild(input);
   form.appendChild(sendBtn);
 
+  /* Wat we bewaren en waar dat staat: de server stuurt /chat/privacy door naar PRIVACY_URL. */
+  var privacy = el("p", "privacy", NL.privacy);
+  var privacyLink = el("a", null, NL.privacyLink);
+  privacyLink.href = BASE + "privacy";
+  privacyLink.target = "_blank";
+  privacyLink.rel = "noopener noreferrer";
+  privacy.appendChild(privacyLink);
+
   panel.appendChild(head);
   panel.appendChild(log);
   panel.appendChild(typing);
   panel.appendChild(alertBox);
   panel.appendChild(form);
+  panel.appendChild(privacy);
 
   var launcher = el("button", "launcher");
   launcher.type = "button";

@@ -42,7 +42,7 @@ def actions_url(tmp_path_factory):
     knowledge.write_text(yaml.safe_dump(with_third_role(), allow_unicode=True), encoding="utf-8")
     port = free_port()
     env = dict(os.environ, KNOWLEDGE_FILE=str(knowledge), UNANSWERED_DB=str(folder / "u.db"),
-               SANIC_HOST="127.0.0.1")
+               LEADS_DB=str(folder / "l.db"), TRACKER_DB=str(folder / "t.db"), SANIC_HOST="127.0.0.1")
     log = open(folder / "actions.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "bot.action_server", "--actions", "actions",
                                 "--port", str(port)], cwd=PROJECT, env=env, stdout=log,

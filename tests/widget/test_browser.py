@@ -56,6 +56,23 @@ def test_ask_a_question_on_the_demo_page(visitor):
     no_harm(visitor)
 
 
+def test_the_privacy_line_links_to_what_is_kept_how_long_and_why(visitor):
+    visitor.goto().open()
+    line = visitor.page.locator("#rol-advies-chat .privacy")
+    expect(line).to_be_visible()
+    expect(line).to_contain_text("We bewaren dit gesprek om je te kunnen helpen.")
+    link = line.get_by_role("link", name="Privacy en bewaartermijn")
+    expect(link).to_have_attribute("href", visitor.assistant.chat + "privacy")
+    with visitor.context.expect_page() as opened:
+        link.click()
+    statement = opened.value
+    expect(statement.locator("h1")).to_have_text("Privacy van de chatassistent")
+    expect(statement.locator("main")).to_contain_text("Gesprekken 90 dagen, onbeantwoorde vragen 90 dagen, "
+                                                      "aanvragen een jaar")
+    statement.close()
+    no_harm(visitor)
+
+
 def test_quick_replies_send_their_payload_and_show_their_title(visitor):
     visitor.goto().open()
     replies = visitor.page.get_by_role("group", name="Snelle antwoorden")
@@ -122,8 +139,9 @@ def test_html_in_user_and_bot_text_stays_text(visitor):
     assert hrefs == ["mailto:info@example.nl", "tel:+31201234567", "https://example.com/vacatures"]
     for i in range(3):
         assert links.nth(i).get_attribute("rel") == "noopener noreferrer"
-    assert visitor.page.locator("#rol-advies-chat a[href^='javascript'], #rol-advies-chat a[href^='data'],"
-                                " #rol-advies-chat a[href^='http:']").count() == 0
+    # (in the messages: the privacy line's own link is plain http on this test server)
+    assert visitor.page.locator("#rol-advies-chat .log a[href^='javascript'], #rol-advies-chat .log a[href^='data'],"
+                                " #rol-advies-chat .log a[href^='http:']").count() == 0
     # a javascript: "link" is plain text: clicking it does nothing
     bot.get_by_text("javascript:alert(4)").click()
     visitor.page.wait_for_timeout(300)
@@ -154,7 +172,8 @@ def test_html_in_the_history_stays_text(visitor):
     expect(visitor.page.get_by_role("button", name="<b>knop</b>")).to_be_visible()
     visitor.page.wait_for_timeout(300)
     no_harm(visitor)
-    assert visitor.page.locator("#rol-advies-chat a").count() == 0
+    assert visitor.page.locator("#rol-advies-chat .log a").count() == 0  # the privacy line's is the only link
+    assert visitor.page.locator("#rol-advies-chat a").count() == 1
 
 
 def test_offline_keeps_the_text_and_retry_sends_it_once(visitor):

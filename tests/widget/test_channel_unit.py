@@ -112,3 +112,13 @@ def test_a_handled_client_id_gets_its_stored_answer():
     assert [m["text"] for m in reply_to(EVENTS, "c1c1c1c1")] == ["Een secretaresse ...", "Nog iets?"]
     assert reply_to(EVENTS, "c2c2c2c2") == []
     assert reply_to(EVENTS, "nieuw123") is None
+
+
+def test_the_privacy_page_names_the_periods_that_purge_applies(monkeypatch):
+    from bot.channel import privacy_page
+
+    monkeypatch.setenv("RETENTION_CONVERSATIONS_DAYS", "30")
+    monkeypatch.delenv("RETENTION_REQUESTS_DAYS", raising=False)
+    page = privacy_page()
+    assert "Gesprekken 30 dagen" in page and "aanvragen een jaar" in page and 'lang="nl"' in page
+    assert "<script" not in page
