@@ -3,8 +3,10 @@ real conversations through the REST channel and the widget's API: login, rate li
 pages, marking handled, the CSV download, CSRF, keyboard use and axe. It shares the assistant
 and the browser of the widget tests (tests/widget/conftest.py)."""
 import csv
+import hashlib
 import io
 import re
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -169,6 +171,13 @@ def test_the_session_cookie_is_httponly_strict_secure_behind_https_and_ends_at_l
                            data={"csrf": token, "naam": NAME, "wachtwoord": PASSWORD})
     assert logged.status_code == 303
     assert re.search(r"admin_sessie=[\w-]+; Path=/admin; HttpOnly; SameSite=Strict; Secure", logged.headers["set-cookie"])
+    # 30 minutes without a request: the session has ended
+    with sqlite3.connect(admin.var_dir / "admin.db") as db:
+        assert db.execute("UPDATE sessions SET seen_at = seen_at - ? WHERE token_hash = ?",
+                          (admin_db.IDLE_SECONDS + 60, hashlib.sha256(cookie["value"].encode()).hexdigest())).rowcount == 1
+    page.reload()
+    expect(page.get_by_role("status")).to_have_text("Je sessie is verlopen of beëindigd. Log opnieuw in.")
+    log_in(page, admin)
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
     page.goto(admin.base + "aanvragen")
