@@ -165,9 +165,9 @@ def test_the_session_cookie_is_httponly_strict_secure_behind_https_and_ends_at_l
     form = requests.get(admin.base + "login", headers={"X-Forwarded-Proto": "https"}, timeout=10)
     assert "Secure" in form.headers["set-cookie"] and "HttpOnly" in form.headers["set-cookie"]
     token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
-    cookie = re.search(r"admin_login=([\w-]+)", form.headers["set-cookie"]).group(0)  # (a client keeps a
-    logged = requests.post(admin.base + "login", allow_redirects=False, timeout=10,  # Secure one for https)
-                           headers={"X-Forwarded-Proto": "https", "Cookie": cookie},
+    login_cookie = re.search(r"admin_login=([\w-]+)", form.headers["set-cookie"]).group(0)  # (a client
+    logged = requests.post(admin.base + "login", allow_redirects=False, timeout=10,  # keeps a Secure one for https)
+                           headers={"X-Forwarded-Proto": "https", "Cookie": login_cookie},
                            data={"csrf": token, "naam": NAME, "wachtwoord": PASSWORD})
     assert logged.status_code == 303
     assert re.search(r"admin_sessie=[\w-]+; Path=/admin; HttpOnly; SameSite=Strict; Secure", logged.headers["set-cookie"])
