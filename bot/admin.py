@@ -212,6 +212,21 @@ class AdminInput(InputChannel):
             # (with "no-referrer" a browser sends "Origin: null" on a form, and same_origin refuses it)
             resp.headers["Referrer-Policy"] = "same-origin"
 
+        def route(path: str, *methods: str) -> Callable:
+            """A route that answers a CORS preflight itself (204), so that the server-wide CORS
+            layer (RASA_CORS_ORIGINS) never speaks for the admin page; the response middleware
+            above removes whatever that layer adds."""
+            def register(handler: Callable) -> Callable:
+                async def handle(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+                    if request.method == "OPTIONS":
+                        return response.empty(status=204)
+                    return await handler(request, *args, **kwargs)
+
+                handle.__name__ = handler.__name__
+                return admin.route(path, methods=[*methods, "OPTIONS"])(handle)
+
+            return register
+
         def signed_in(handler: Callable) -> Callable:
             async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
                 session = await run(admin_db.session, request.cookies.get(SESSION_COOKIE), None, self.db)
@@ -232,7 +247,7 @@ class AdminInput(InputChannel):
 
         # ---- logging in and out ----
 
-        @admin.route("/login", methods=["GET", "POST"])
+        @route("/login", "GET", "POST")
         async def login(request: Request) -> HTTPResponse:
             target = local_path(request.args.get("volgende") or request.form.get("volgende"), "/admin/aanvragen")
             if request.method == "GET":
@@ -266,7 +281,7 @@ class AdminInput(InputChannel):
             self.cookie(request, resp, LOGIN_COOKIE, "", "/admin/login", max_age=0)
             return resp
 
-        @admin.route("/uitloggen", methods=["POST"])
+        @route("/uitloggen", "POST")
         @signed_in
         async def logout(request: Request, session: admin_db.Session) -> HTTPResponse:
             await run(admin_db.log_out, request.cookies.get(SESSION_COOKIE), self.db)
@@ -275,12 +290,12 @@ class AdminInput(InputChannel):
             self.cookie(request, resp, SESSION_COOKIE, "", "/admin", max_age=0)
             return resp
 
-        @admin.route("/", methods=["GET"])
+        @route("/", "GET")
         @signed_in
         async def start(request: Request, session: admin_db.Session) -> HTTPResponse:
             return response.redirect("/admin/aanvragen", status=303)
 
-        @admin.route("/admin.css", methods=["GET"])
+        @route("/admin.css", "GET")
         async def stylesheet(request: Request) -> HTTPResponse:
             body = STYLESHEET.read_bytes()
             return response.raw(body, content_type="text/css; charset=utf-8",
@@ -288,7 +303,7 @@ class AdminInput(InputChannel):
 
         # ---- Aanvragen ----
 
-        @admin.route("/aanvragen", methods=["GET"])
+        @route("/aanvragen", "GET")
         @signed_in
         async def requests_page(request: Request, session: admin_db.Session) -> HTTPResponse:
             since, until = day_of(request.args.get("vanaf")), day_of(request.args.get("tot"))
@@ -311,7 +326,7 @@ class AdminInput(InputChannel):
                              shown=leads.shown, here=here, notice=self.notice(request),
                              csv="/admin/aanvragen.csv" + (f"?vanaf={since.isoformat()}" if since else ""))
 
-        @admin.route("/aanvragen/<number:int>", methods=["POST"])
+        @route("/aanvragen/<number:int>", "POST")
         @signed_in
         async def mark_request(request: Request, session: admin_db.Session, number: int) -> HTTPResponse:
             handled = request.form.get("actie") == "afgehandeld"
@@ -321,7 +336,7 @@ class AdminInput(InputChannel):
                              f"aanvraag {number}: {'afgehandeld' if handled else 'weer te behandelen'}")
             return self.back(request, "/admin/aanvragen", "afgehandeld" if handled else "open", number)
 
-        @admin.route("/aanvragen.csv", methods=["GET"])
+        @route("/aanvragen.csv", "GET")
         @signed_in
         async def requests_csv(request: Request, session: admin_db.Session) -> HTTPResponse:
             since = day_of(request.args.get("vanaf"))
@@ -334,7 +349,7 @@ class AdminInput(InputChannel):
 
         # ---- Onbeantwoorde vragen ----
 
-        @admin.route("/vragen", methods=["GET", "POST"])
+        @route("/vragen", "GET", "POST")
         @signed_in
         async def questions_page(request: Request, session: admin_db.Session) -> HTTPResponse:
             if request.method == "POST":
@@ -355,7 +370,7 @@ class AdminInput(InputChannel):
 
         # ---- Gesprekken ----
 
-        @admin.route("/gesprekken", methods=["GET"])
+        @route("/gesprekken", "GET")
         @signed_in
         async def conversations_page(request: Request, session: admin_db.Session) -> HTTPResponse:
             days = self.period(request)
@@ -363,7 +378,7 @@ class AdminInput(InputChannel):
             return self.page(request, "gesprekken.html", title="Gesprekken", session=session, overview=found,
                              days=days, periods=PERIODS)
 
-        @admin.route("/grafiek/<name:str>", methods=["GET"])
+        @route("/grafiek/<name:str>", "GET")
         @signed_in
         async def chart(request: Request, session: admin_db.Session, name: str) -> HTTPResponse:
             found = await self.overview(self.period(request))
@@ -373,7 +388,7 @@ class AdminInput(InputChannel):
             return response.raw(charts.svg(wanted).encode(), content_type="image/svg+xml; charset=utf-8",
                                 headers={"Content-Security-Policy": CHART_CSP})
 
-        @admin.route("/gesprek", methods=["GET"])
+        @route("/gesprek", "GET")
         @signed_in
         async def conversation_page(request: Request, session: admin_db.Session) -> HTTPResponse:
             sender = request.args.get("id") or ""
