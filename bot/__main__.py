@@ -52,9 +52,10 @@ def main(argv=None) -> int:
     admin_user.add_argument("--password-stdin", action="store_true",
                             help="lees het wachtwoord van standaardinvoer (de eerste regel) in plaats van het te vragen")
     admin_user.add_argument("--remove", action="store_true", help="verwijder het account")
-    admin_user.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=var_dir_help)
+    admin_dir_help = "de map van `run --var-dir` (standaard var/); het account staat in admin.db daarin"
+    admin_user.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=admin_dir_help)
     admin_log = commands.add_parser("admin-log", help="de laatste handelingen op de beheerpagina: wie, wat, wanneer")
-    admin_log.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=var_dir_help)
+    admin_log.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=admin_dir_help)
     admin_log.add_argument("--limit", type=int, default=50)
 
     answers = commands.add_parser("answers", help="antwoordkwaliteit end-to-end tegen een draaiende bot")
@@ -169,7 +170,7 @@ def admin_command(args, parser) -> int:
         print(f"{error} Er is niets veranderd.", file=sys.stderr)
         return 1
     print(f"Account {args.name} {'aangemaakt' if new else 'heeft een nieuw wachtwoord; de sessies ervan zijn beëindigd'}"
-          f" ({path}). Inloggen: http://localhost:5005/admin/")
+          f" ({path}). Inloggen: http://localhost:{os.environ.get('RASA_PORT', 5005)}/admin/")
     return 0
 
 

@@ -293,3 +293,35 @@ def test_days_are_dutch_days():
     assert conversations.local(midnight_utc.timestamp()).date().isoformat() == "2026-07-02"
     assert conversations.local("2026-12-31T23:30:00+00:00").date().isoformat() == "2027-01-01"
     assert conversations.short_day((midnight_utc + timedelta(days=1)).date()) == "2 jul"
+
+
+def test_admin_user_asks_the_password_twice_on_the_terminal_without_showing_it(tmp_path):
+    import os
+    import pty
+    import select
+
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: the command on a real terminal
+        os.chdir(PROJECT)
+        os.execv(sys.executable, [sys.executable, "-m", "bot", "admin-user", "bert", "--var-dir", str(tmp_path)])
+    seen = b""
+
+    def until(text):
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while text not in seen and time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(terminal, 1024)
+                except OSError:
+                    break
+        assert text in seen, seen
+
+    until(b"(minstens 12 tekens): ")
+    os.write(terminal, (PASSWORD + "\n").encode())
+    until(b"Nog een keer: ")
+    os.write(terminal, (PASSWORD + "\n").encode())
+    until(b"Account bert aangemaakt")
+    assert os.waitpid(pid, 0)[1] == 0
+    assert PASSWORD.encode() not in seen  # not echoed
+    assert admin_db.log_in("bert", PASSWORD, "1.2.3.4", None, tmp_path / "admin.db") is not None
