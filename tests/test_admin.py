@@ -1,7 +1,7 @@
 """The admin page's parts without a server: accounts and sessions (admin_db), the handled state of
 requests and unanswered questions with their migrations, the grouping of questions, the figures
 read from a tracker store that Rasa's own SQLTrackerStore wrote, and the charts.
-The pages themselves, in Chromium against the running assistant: tests/widget/test_admin.py."""
+The pages themselves, in Chromium against the running assistant: tests/widget/test_admin_browser.py."""
 import asyncio
 import re
 import sqlite3
@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -208,7 +209,9 @@ def save(store, sender, turns):
         events.append(BotUttered(f"antwoord op {text}", {"buttons": [{"title": "Wat is het verschil?",
                                                                        "payload": "/ask_difference"}]},
                                  timestamp=moment + 0.2))
-    asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+    tracker = DialogueStateTracker.from_events(sender, events)
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own, also beside Playwright's in one pytest run
+        thread.submit(asyncio.run, store.save(tracker)).result()
 
 
 def talks(store, now):
