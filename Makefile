@@ -101,7 +101,8 @@ test: validate test-unit test-stories test-e2e test-widget test-scale
 clean:
 	rm -rf models build var/results
 
-# The chat widget in a real browser: Debian's Chromium (installed when missing), Playwright, axe.
+# The chat widget and the admin page in a real browser: Debian's Chromium (installed when
+# missing), Playwright, axe.
 .PHONY: test-widget
 test-widget: train
 	@[ -x /usr/bin/chromium ] || { echo "[setup] Chromium installeren (Debian-pakket chromium)..."; \

@@ -4,7 +4,8 @@ A request and the jobs that send it to the agency are written in one transaction
 bot tells the employer it is stored: a crash after that message loses nothing, a crash before
 it leaves no half row, and no request is ever stored without its jobs. The worker in
 bot/delivery.py sends the jobs and records every attempt here; `python -m bot leads` prints
-the requests as CSV with their delivery state.
+the requests as CSV with their delivery state, and the admin page (bot/admin.py) shows them
+and marks them handled.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "leads.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FIELDS = ["role", "contract", "hours", "start_date", "organisation", "contact_name", "email",
           "phone", "description"]
 TITLES = {"role": "Functie", "contract": "Vast of tijdelijk", "hours": "Uren per week",
@@ -44,6 +45,8 @@ CREATE TABLE IF NOT EXISTS vacancy_requests (
     consent_at TEXT NOT NULL,
     consent_text TEXT,                 -- the consent question exactly as the visitor saw it
     consent_version TEXT,              -- its fingerprint (actions/privacy.py)
+    handled_at TEXT,                   -- marked handled on the admin page (UTC), or NULL
+    handled_by TEXT,                   -- by which admin account
     CHECK (email IS NOT NULL OR phone IS NOT NULL)
 );
 -- The outbox: one job per request and channel ('email', 'webhook').
@@ -109,6 +112,9 @@ def migrate(connection: sqlite3.Connection, path: Path) -> None:
         if version == 1:  # before delivery: requests without consent text or jobs
             connection.execute("ALTER TABLE vacancy_requests ADD COLUMN consent_text TEXT")
             connection.execute("ALTER TABLE vacancy_requests ADD COLUMN consent_version TEXT")
+        if version in (1, 2):  # before the admin page: nothing marked handled
+            connection.execute("ALTER TABLE vacancy_requests ADD COLUMN handled_at TEXT")
+            connection.execute("ALTER TABLE vacancy_requests ADD COLUMN handled_by TEXT")
         for statement in SCHEMA.split(";"):  # (no ";" in the comments above)
             if statement.strip():
                 connection.execute(statement)
@@ -217,6 +223,15 @@ def end_attempt(job: int, attempt: int, error: str = "", retry_at: Optional[floa
                                (error, job))
 
 
+def mark_handled(number: int, by: Optional[str], path: Optional[Path] = None) -> bool:
+    """Mark a request handled by admin account `by`, or open again with `by=None`; False when
+    there is no such request."""
+    with closing(connect(path)) as connection, connection:
+        return bool(connection.execute(
+            "UPDATE vacancy_requests SET handled_at = ?, handled_by = ? WHERE id = ?",
+            (utc_now() if by else None, by, number)).rowcount)
+
+
 def recover_interrupted(path: Optional[Path] = None) -> int:
     """Attempts that never finished (the process died mid-send) are marked; their jobs are
     still pending and go out again. Only the one worker of this file calls this."""
@@ -253,8 +268,8 @@ def export_rows(since: Optional[str] = None, path: Optional[Path] = None) -> Lis
     with closing(connect(path)) as connection:
         connection.row_factory = sqlite3.Row
         requests = connection.execute(
-            f"SELECT id, created_at, {', '.join(FIELDS)}, consent_at, consent_version "
-            "FROM vacancy_requests WHERE created_at >= ? ORDER BY id", (since or "",)).fetchall()
+            f"SELECT id, created_at, sender, {', '.join(FIELDS)}, consent_at, consent_version, "
+            "handled_at, handled_by FROM vacancy_requests WHERE created_at >= ? ORDER BY id", (since or "",)).fetchall()
         jobs: Dict[int, List] = {}
         for job in connection.execute("SELECT * FROM deliveries ORDER BY request_id, channel"):
             jobs.setdefault(job["request_id"], []).append(job)
@@ -272,7 +287,8 @@ def export_rows(since: Optional[str] = None, path: Optional[Path] = None) -> Lis
 def export_csv(since: Optional[str] = None, path: Optional[Path] = None) -> str:
     out = io.StringIO()
     columns = ["id", "created_at"] + FIELDS + ["consent_at", "consent_version", "delivery_state",
-                                               "attempts", "last_error", "delivered_at"]
+                                               "attempts", "last_error", "delivered_at", "handled_at",
+                                               "handled_by"]
     writer = csv.DictWriter(out, columns, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(export_rows(since, path))

@@ -1,7 +1,9 @@
 """The log of questions the assistant could not answer from its knowledge.
 
 Every fallback is written to SQLite (`var/unanswered.db`, or UNANSWERED_DB), one row per
-question, so the content owner can see what visitors miss: `python -m bot report`.
+question, so the content owner can see what visitors miss: `python -m bot report`, and the
+admin page (bot/admin.py), where a group of questions is marked handled or "toegevoegd aan
+de kennis". Questions whose words are nearly the same count as one (`group`).
 """
 from __future__ import annotations
 
@@ -9,13 +11,16 @@ import os
 import re
 import sqlite3
 from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from difflib import SequenceMatcher
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Iterable, List, Optional, Tuple
 
 from actions.knowledge import fold
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "unanswered.db"
+SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS unanswered (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -25,9 +30,21 @@ CREATE TABLE IF NOT EXISTS unanswered (
     intent TEXT,                  -- what the NLU thought, with its confidence
     confidence REAL,
     tried TEXT NOT NULL,          -- what the bot tried before giving up (or how it answered)
-    outcome TEXT NOT NULL         -- 'niet in kennis', 'herformuleren' or 'zoekantwoord'
-);
+    outcome TEXT NOT NULL,        -- 'niet in kennis', 'herformuleren' or 'zoekantwoord'
+    status TEXT NOT NULL DEFAULT 'open',  -- open, handled, or added (to the knowledge file)
+    handled_at TEXT,              -- when and by which admin account it was marked
+    handled_by TEXT
+)
 """
+STATUSES = {"open": "open", "handled": "afgehandeld", "added": "toegevoegd aan de kennis"}
+# Words of a question that say little about what is asked; the rest decide whether two
+# questions are nearly the same.
+FUNCTION_WORDS = set("""
+aan al als bij dan dat de den der des deze die dit doet doen een en er het hoe hoeveel hun ik
+in is je jij jou jullie kan kun kunnen maar me met mij mijn moet naar niet nog of om ook op
+over te tot u uw van veel voor waar wat we welk welke wie wij wil wordt worden zijn zo zou
+eigenlijk graag even nou precies toch weet wel
+""".split())
 
 
 def db_path() -> Path:
@@ -37,8 +54,31 @@ def db_path() -> Path:
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=10)
-    connection.execute(SCHEMA)
+    if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        _migrate(connection, path)
     return connection
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    connection.isolation_level = None
+    connection.execute("BEGIN IMMEDIATE")  # one migration at a time
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{path} heeft schemaversie {version}; deze code kent tot {SCHEMA_VERSION}")
+        connection.execute(SCHEMA)
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(unanswered)")}
+        if "status" not in columns:  # version 0: a log from before the admin page
+            connection.execute("ALTER TABLE unanswered ADD COLUMN status TEXT NOT NULL DEFAULT 'open'")
+            connection.execute("ALTER TABLE unanswered ADD COLUMN handled_at TEXT")
+            connection.execute("ALTER TABLE unanswered ADD COLUMN handled_by TEXT")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.isolation_level = ""
 
 
 def record(sender: str, question: str, intent: Optional[str], confidence: Optional[float],
@@ -51,23 +91,105 @@ def record(sender: str, question: str, intent: Optional[str], confidence: Option
              intent, confidence, tried, outcome))
 
 
-def most_frequent(path: Optional[Path] = None) -> List[Tuple[int, str, str, str]]:
-    """(count, question, last asked, last outcome) per unanswered question, most frequent
-    first (questions the search could answer are left out).
-    Questions that differ only in case, accents, punctuation or spacing count as one."""
+@dataclass
+class Group:
+    """Questions whose words are nearly the same, with what the admin page shows of them."""
+    question: str                 # the most frequent wording (as asked last)
+    ids: List[int] = field(default_factory=list)
+    senders: List[Tuple[str, str]] = field(default_factory=list)  # (conversation, last asked there)
+    wordings: List[str] = field(default_factory=list)
+    first_asked: str = ""
+    last_asked: str = ""
+    outcome: str = ""
+    status: str = "open"
+    handled_at: Optional[str] = None
+    handled_by: Optional[str] = None
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def words(question: str) -> List[str]:
+    return re.findall(r"\w+", fold(question))
+
+
+def content_words(question: str) -> set:
+    found = words(question)
+    return {w for w in found if w not in FUNCTION_WORDS} or set(found)
+
+
+def nearly_the_same(a: set, b: set) -> bool:
+    """True when at least 4 in 5 of the content words match, a word with a typo (same first
+    letter, 80 % of the letters) counting as a match."""
+    def found(word: str, others: set) -> bool:
+        return word in others or (len(word) >= 5 and any(
+            other[:1] == word[:1] and SequenceMatcher(None, word, other).ratio() >= 0.8 for other in others))
+
+    matched = sum(found(word, b) for word in a)
+    return matched >= 0.8 * max(len(a), len(b))
+
+
+def group(rows: Iterable[Tuple]) -> List[Group]:
+    """(id, asked_at, sender, question, outcome, status, handled_at, handled_by) rows, oldest
+    first, as groups, most frequent first. Questions that differ only in case, accents,
+    punctuation or spacing are one group; so are questions with nearly the same words."""
+    exact = {}
+    for row in rows:
+        exact.setdefault(" ".join(words(row[3])), []).append(row)
+    groups: List[Tuple[set, Group]] = []
+    for members in sorted(exact.values(), key=lambda m: (-len(m), m[-1][3])):
+        key = content_words(members[0][3])
+        target = next((g for k, g in groups if nearly_the_same(key, k)), None)
+        if target is None:
+            target = Group(question=members[-1][3])
+            groups.append((key, target))
+        target.wordings.append(members[-1][3])
+        target.ids += [row[0] for row in members]
+        for number, asked_at, sender, question, outcome, status, handled_at, handled_by in members:
+            if asked_at >= target.last_asked:
+                target.last_asked, target.outcome = asked_at, outcome
+                target.status, target.handled_at, target.handled_by = status, handled_at, handled_by
+            target.first_asked = min(target.first_asked or asked_at, asked_at)
+            seen = dict(target.senders)
+            seen[sender] = max(seen.get(sender, ""), asked_at)
+            target.senders = sorted(seen.items(), key=lambda s: s[1], reverse=True)
+    return sorted((g for _, g in groups), key=lambda g: (-g.count, g.question))
+
+
+def groups(status: str = "open", path: Optional[Path] = None) -> List[Group]:
+    """The groups of questions with this status ("open", or "done": handled or added to the
+    knowledge), most frequent first; questions the search could answer are left out."""
     path = path or db_path()
     if not path.exists():
         return []
+    where = "status = 'open'" if status == "open" else "status != 'open'"
     with closing(_connect(path)) as connection:
         rows = connection.execute(
-            "SELECT question, asked_at, outcome FROM unanswered"
-            " WHERE outcome != 'zoekantwoord' ORDER BY asked_at").fetchall()
-    groups = {}
-    for question, asked_at, outcome in rows:
-        key = " ".join(re.findall(r"\w+", fold(question)))
-        count, _, _, _ = groups.get(key, (0, "", "", ""))
-        groups[key] = (count + 1, question, asked_at, outcome)
-    return sorted(groups.values(), key=lambda g: (-g[0], g[1]))
+            "SELECT id, asked_at, sender, question, outcome, status, handled_at, handled_by FROM unanswered"
+            f" WHERE outcome != 'zoekantwoord' AND {where} ORDER BY asked_at, id").fetchall()
+    return group(rows)
+
+
+def mark(ids: List[int], status: str, by: str, path: Optional[Path] = None) -> int:
+    """Give these questions a status (see STATUSES), marked by admin account `by`."""
+    if status not in STATUSES:
+        raise ValueError(f"onbekende status {status!r}")
+    if not ids:
+        return 0
+    done = status != "open"
+    with closing(_connect(path or db_path())) as connection, connection:
+        return connection.execute(
+            f"UPDATE unanswered SET status = ?, handled_at = ?, handled_by = ? WHERE id IN "
+            f"({', '.join('?' for _ in ids)})",
+            [status, datetime.now(timezone.utc).isoformat(timespec="seconds") if done else None,
+             by if done else None, *ids]).rowcount
+
+
+def most_frequent(path: Optional[Path] = None) -> List[Tuple[int, str, str, str]]:
+    """(count, question, last asked, last outcome) per group of open unanswered questions,
+    most frequent first (see `groups`)."""
+    return [(g.count, g.question, g.last_asked, g.outcome) for g in groups("open", path)]
 
 
 def report(path: Optional[Path] = None) -> str:

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | train | check | leads | purge | forget | ...`."""
+"""Command line: `python -m bot run | train | check | leads | purge | forget | admin-user | ...`."""
 import argparse
 import os
 import sys
@@ -45,6 +45,18 @@ def main(argv=None) -> int:
     forget.add_argument("contact", help="e-mailadres of telefoonnummer, bijvoorbeeld jan@bakker.nl of 0612345678")
     forget.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=var_dir_help)
     forget.add_argument("--dry-run", action="store_true", help="laat alleen zien wat weg zou gaan")
+
+    admin_user = commands.add_parser("admin-user", help="maak een account voor de beheerpagina /admin/, "
+                                     "of geef het een nieuw wachtwoord")
+    admin_user.add_argument("name", help="de naam waarmee je inlogt, bijvoorbeeld anna")
+    admin_user.add_argument("--password-stdin", action="store_true",
+                            help="lees het wachtwoord van standaardinvoer (de eerste regel) in plaats van het te vragen")
+    admin_user.add_argument("--remove", action="store_true", help="verwijder het account")
+    admin_dir_help = "de map van `run --var-dir` (standaard var/); het account staat in admin.db daarin"
+    admin_user.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=admin_dir_help)
+    admin_log = commands.add_parser("admin-log", help="de laatste handelingen op de beheerpagina: wie, wat, wanneer")
+    admin_log.add_argument("--var-dir", type=Path, default=launcher.PROJECT / "var", help=admin_dir_help)
+    admin_log.add_argument("--limit", type=int, default=50)
 
     answers = commands.add_parser("answers", help="antwoordkwaliteit end-to-end tegen een draaiende bot")
     answers.add_argument("--url", default="http://localhost:5005")
@@ -109,6 +121,8 @@ def main(argv=None) -> int:
             parser.error(str(error))
         print(retention.forget_report(args.contact, found, args.dry_run))
         return 0
+    if args.command in ("admin-user", "admin-log"):
+        return admin_command(args, parser)
     if args.command == "answers":
         from bot import answer_eval
 
@@ -122,6 +136,42 @@ def main(argv=None) -> int:
         launcher.train_if_needed()
     return launcher.serve(args.rasa_port, args.action_port, args.var_dir.resolve(), args.host,
                           args.model.resolve())
+
+
+def admin_command(args, parser) -> int:
+    import getpass
+
+    from bot import admin_db
+
+    path = args.var_dir.resolve() / "admin.db"
+    if args.command == "admin-log":
+        for at, name, address, action, detail in admin_db.recent(args.limit, path):
+            print(f"{at}  {name:<16} {address:<15} {action}" + (f": {detail}" if detail else ""))
+        return 0
+    wrong = admin_db.problem_with(args.name)
+    if wrong:
+        parser.error(wrong)
+    if args.remove:
+        if not admin_db.remove(args.name, path):
+            print(f"Er is geen account {args.name}.", file=sys.stderr)
+            return 1
+        print(f"Account {args.name} verwijderd; de sessies ervan zijn beëindigd.")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Wachtwoord voor {args.name} (minstens {admin_db.MIN_PASSWORD} tekens): ")
+        if password != getpass.getpass("Nog een keer: "):
+            print("De twee wachtwoorden zijn niet gelijk; er is niets veranderd.", file=sys.stderr)
+            return 1
+    try:
+        new = admin_db.set_password(args.name, password, path)
+    except ValueError as error:
+        print(f"{error} Er is niets veranderd.", file=sys.stderr)
+        return 1
+    print(f"Account {args.name} {'aangemaakt' if new else 'heeft een nieuw wachtwoord; de sessies ervan zijn beëindigd'}"
+          f" ({path}). Inloggen: http://localhost:{os.environ.get('RASA_PORT', 5005)}/admin/")
+    return 0
 
 
 if __name__ == "__main__":

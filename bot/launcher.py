@@ -42,6 +42,7 @@ def base_env(action_port: int = 5055, var_dir: Path = PROJECT / "var") -> dict:
         "UNANSWERED_DB": str(var_dir / "unanswered.db"),
         "LEADS_DB": str(var_dir / "leads.db"),
         "WIDGET_VAR_DIR": str(var_dir),  # the chat widget's token secret lives here
+        "ADMIN_DB": str(var_dir / "admin.db"),  # the admin page's accounts, sessions and log
     })
     return env
 

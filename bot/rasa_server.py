@@ -20,6 +20,7 @@ RASA_SPEEDUPS=0 leaves out the last three, so that `make bench` can measure stoc
 import functools
 import logging
 import os
+import sqlite3
 from typing import Any, Awaitable, Callable, Dict
 
 import rasa.core.actions.action
@@ -71,9 +72,14 @@ def validate_action_result(_action: RemoteAction, result: Dict[str, Any]) -> boo
 def sqlite_write_ahead_log(connection, _record) -> None:
     if type(connection).__module__.startswith("sqlite3"):
         cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError as error:
+            if "readonly" not in str(error):  # the admin page reads with mode=ro (bot/conversations.py)
+                raise
+        finally:
+            cursor.close()
 
 
 if os.environ.get("RASA_SPEEDUPS", "1") != "0":

@@ -150,6 +150,25 @@ def test_a_configured_origin_gets_cors_on_rasas_routes(secured):
     assert response.headers.get("access-control-allow-origin") == ALLOWED
 
 
+def test_the_admin_page_gets_no_cors_header_even_for_a_configured_origin(secured):
+    import subprocess
+    import sys
+
+    from tests.e2e.assistant import PROJECT
+
+    base = secured.base + "/admin/"
+    assert requests.get(base + "login", timeout=30).status_code == 404  # off: no account
+    subprocess.run([sys.executable, "-m", "bot", "admin-user", "beheer", "--password-stdin", "--var-dir",
+                    str(secured.var_dir)], input="een-lang-wachtwoord\n", text=True, cwd=PROJECT, check=True,
+                   capture_output=True)
+    for method, path in (("GET", "login"), ("OPTIONS", "login"), ("OPTIONS", "aanvragen/1"),
+                         ("POST", "aanvragen/1"), ("GET", "aanvragen.csv"), ("GET", "grafiek/onderwerpen.svg")):
+        response = requests.request(method, base + path, allow_redirects=False, timeout=30,
+                                    headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST"})
+        assert response.status_code in (200, 204, 303), (method, path, response.status_code)
+        assert cors_headers(response) == {}, (method, path)
+
+
 # ---- the request-body limit ----------------------------------------------------------------------
 
 def test_a_body_over_the_limit_gets_413_and_the_server_keeps_answering(plain):

@@ -1,0 +1,49 @@
+"""The admin page's figures and transcripts on PostgreSQL (the scale profile, DB_HOST set): the same
+SQL as on SQLite, on conversations that Rasa's own SQLTrackerStore wrote into a throwaway
+PostgreSQL cluster, read in read-only transactions."""
+from datetime import datetime
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+
+from bot import conversations
+from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER, Postgres, install_when_missing
+from tests.test_admin import talks
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    install_when_missing()
+    cluster = Postgres()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+def test_the_admin_page_reads_conversations_from_postgresql(postgres, tmp_path):
+    env = {"DB_HOST": "127.0.0.1", "DB_PORT": str(postgres.port), "DB_NAME": DB_NAME, "DB_USER": DB_USER,
+           "DB_PASSWORD": DB_PASSWORD}
+    reader = conversations.TrackerReader.from_env(env)
+    assert reader.url.drivername == "postgresql"
+    assert conversations.overview(reader, tmp_path / "leads.db", 7).conversations == 0  # no table yet
+    store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1", port=postgres.port,
+                            db=DB_NAME, username=DB_USER, password=DB_PASSWORD)
+    today = datetime.now(conversations.LOCAL).date()
+    noon = datetime(today.year, today.month, today.day, 12, tzinfo=conversations.LOCAL)
+    talks(store, noon.timestamp())
+    store.engine.dispose()
+
+    reader = conversations.TrackerReader.from_env(env)
+    found = conversations.overview(reader, tmp_path / "leads.db", 7, noon)
+    assert (found.conversations, found.messages, found.fallbacks) == (2, 5, 2)
+    assert found.chart("berichten-per-gesprek").values == [0, 1, 1, 0, 0, 0]
+    assert found.chart("terugval-per-dag").values[-1] == 50.0
+    assert conversations.overview(reader, tmp_path / "leads.db", 90, noon).conversations == 3
+    messages, channel = conversations.conversation(reader, "eerste")
+    assert channel == "widget" and ("user", "Taken van een secretaresse") in [(m.who, m.text) for m in messages]
+    with pytest.raises(Exception, match="read-only transaction"):
+        with reader.engine().begin() as connection:
+            connection.exec_driver_sql("DELETE FROM events")
+    reader.close()
