@@ -2,6 +2,7 @@
 on real stores: conversations written by Rasa's own SQLTrackerStore, the unanswered-question
 log and the leads database, all SQLite files in a var dir of their own."""
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import sqlite3
 import subprocess
 import sys
@@ -30,7 +31,9 @@ def conversations(tracker_db, talks, store=None):
             moment = time.time() - days_ago * DAY
             events += [UserUttered(text, timestamp=moment), BotUttered("Oké.", timestamp=moment + 1)]
             events += [SlotSet(name, value, timestamp=moment + 2) for name, value in slots.items()]
-        asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+        # In a thread of its own: a browser test in the same session may own this thread's loop.
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, store.save(DialogueStateTracker.from_events(sender, events))).result()
     store.engine.dispose()
 
 
