@@ -127,6 +127,7 @@ class Knowledge:
     facts: Tuple[Fact, ...] = field(init=False)
 
     def __post_init__(self):
+        object.__setattr__(self, "_positions", {})  # text → role positions, see role_positions
         object.__setattr__(self, "intent_to_aspect",
                            {a.intent: a.key for a in self.aspects.values()})
         facts = []
@@ -166,6 +167,10 @@ class Knowledge:
         Aliases of one or two letters ("om") are skipped: "om" is also an everyday Dutch
         word, so it only counts when the NLU tagged it as a role entity.
         """
+        if text in self._positions:  # asked several times per message; the typo scan is not free
+            return self._positions[text]
+        if len(self._positions) > 256:
+            self._positions.clear()
         words = re.findall(r"[\w-]+", fold(text))
         found = {}
         for role in self.roles.values():
@@ -183,7 +188,8 @@ class Knowledge:
             if not taken & set(range(i, i + size)):
                 taken |= set(range(i, i + size))
                 result.append((i, size, key))
-        return sorted(result)
+        self._positions[text] = sorted(result)
+        return self._positions[text]
 
     def dimension_in_text(self, text: str) -> Optional[str]:
         """The comparison whose keywords the text mentions most, else None."""

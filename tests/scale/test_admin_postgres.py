@@ -8,23 +8,12 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 
 from bot import conversations
-from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER, Postgres, install_when_missing
+from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER
 from tests.test_admin import talks
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    install_when_missing()
-    cluster = Postgres()
-    try:
-        yield cluster.start()
-    finally:
-        cluster.stop()
-
-
-def test_the_admin_page_reads_conversations_from_postgresql(postgres, tmp_path):
-    env = {"DB_HOST": "127.0.0.1", "DB_PORT": str(postgres.port), "DB_NAME": DB_NAME, "DB_USER": DB_USER,
-           "DB_PASSWORD": DB_PASSWORD}
+def test_the_admin_page_reads_conversations_from_postgresql(postgres, postgres_env, tmp_path):
+    env = postgres_env
     reader = conversations.TrackerReader.from_env(env)
     assert reader.url.drivername == "postgresql"
     assert conversations.overview(reader, tmp_path / "leads.db", 7).conversations == 0  # no table yet

@@ -4,27 +4,15 @@ SQLTrackerStore wrote into a throwaway PostgreSQL cluster."""
 import time
 
 import psycopg2
-import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 
-from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER, Postgres, install_when_missing
+from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER
 from tests.test_retention import DAY, cli, conversations, request
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    install_when_missing()
-    cluster = Postgres()
-    try:
-        yield cluster.start()
-    finally:
-        cluster.stop()
-
-
-def test_purge_and_forget_on_postgresql(postgres, tmp_path):
-    env = {"DB_HOST": "127.0.0.1", "DB_PORT": str(postgres.port), "DB_NAME": DB_NAME, "DB_USER": DB_USER,
-           "DB_PASSWORD": DB_PASSWORD}
+def test_purge_and_forget_on_postgresql(postgres, postgres_env, tmp_path):
+    env = postgres_env
     store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1", port=postgres.port,
                             db=DB_NAME, username=DB_USER, password=DB_PASSWORD)
     conversations(None, {"oud": [(120, "hallo", {})], "lopend": [(100, "hoi", {}), (3, "en nu?", {})],
