@@ -4,7 +4,7 @@ The file is loaded once, at import; a broken file stops the action server with t
 path and the key that is wrong (see actions/knowledge.py).
 """
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -456,6 +456,15 @@ class ActionNotInKnowledge(Action):
             direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
             if direct is not None:
                 return direct
+        follow_up = follow_up_topic(tracker)
+        if follow_up:  # "welke opleiding is daarvoor nodig?" taken as off-topic
+            role, aspect = follow_up
+            log(tracker, f"vervolgvraag over '{role}': '{aspect}'", "zoekantwoord")
+            direct = answer_directly(dispatcher, tracker, aspect, honest_unknown=False)
+            if direct is not None:
+                return direct
+            dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
+            return focus_slots(role, aspect)
         return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried="buiten het onderwerp")
 
 
@@ -490,6 +499,24 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         return not_in_knowledge(dispatcher, tracker, REPHRASE, tried="zoeken: geen woorden herkend",
                                 outcome="herformuleren", offer_contact=False)
     return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried=describe_search(text, roles))
+
+
+# Words that point back at the role in focus: a question with one of them is about that role,
+# never about another job ("welke opleiding is daarvoor nodig?", "werkt zo iemand zelfstandig?").
+REFERS_BACK = re.compile(r"\b(daar|hier|er)(voor|bij|in|mee|van)\b|\b(die|deze|zo'?n|dat|dit) "
+                         r"(functie|rol|baan|beroep|werk|positie)\b|\bzo iemand\b|"
+                         r"\b(ze|zij|hij|haar|hem)\b")
+
+
+def follow_up_topic(tracker: Tracker) -> Optional[Tuple[str, str]]:
+    """(role, aspect) when a question without a role points back at the role in focus and its
+    words name one of the knowledge file's topics; None otherwise (a salary stays unknown)."""
+    text = latest_text(tracker)
+    role = remembered_role(tracker)
+    if not role or role_mentions(tracker) or not REFERS_BACK.search(text.lower()):
+        return None
+    dimension = KNOWLEDGE.dimension_in_text(text)
+    return (role, KNOWLEDGE.comparisons[dimension].aspect) if dimension else None
 
 
 def nlu_guess(tracker: Tracker, minimum: float = 0.25) -> Optional[str]:

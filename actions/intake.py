@@ -40,7 +40,7 @@ QUESTION_ACTIONS = {
     "career_advice": ActionRoleAdvice,
 }
 # An answer that does not fit the question is still taken for a question from this confidence on.
-QUESTION_CONFIDENCE = 0.5
+QUESTION_CONFIDENCE = 0.4  # the FallbackClassifier threshold in config.yml
 QUESTION_WORDS = ("wat", "welke", "welk", "hoe", "wie", "waar", "wanneer", "waarom", "is", "kan",
                   "kun", "mag", "moet", "heeft", "hebben", "doet", "maakt", "zijn", "wordt")
 CANCEL = re.compile(r"^(stop|stoppen|laat maar( zitten)?|nee laat maar|annuleer|annuleren|cancel|"

@@ -27,7 +27,9 @@ def score(model: Path, name: str, heldout: Path = HELDOUT) -> Dict[str, float]:
                     str(heldout), "--out", str(out)], cwd=launcher.PROJECT, env=launcher.base_env(),
                    check=True, stdout=subprocess.DEVNULL)
     intents = json.loads((out / "intent_report.json").read_text())
-    entities = json.loads((out / "DIETClassifier_report.json").read_text())
+    # One report per entity extractor (DIETClassifier_report.json, CRFEntityExtractor_report.json)
+    report = next(p for p in sorted(out.glob("*_report.json")) if p.name != "intent_report.json")
+    entities = json.loads(report.read_text())
     errors = json.loads((out / "intent_errors.json").read_text())
     return {
         "intent accuracy": intents["accuracy"],

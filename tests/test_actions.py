@@ -156,6 +156,22 @@ def test_unsure_nlu_without_a_match_is_honest_and_logged(log_db, question):
     assert (count, logged, outcome) == (1, question, "niet in kennis")
 
 
+@pytest.mark.parametrize("text, role, start", [
+    ("welke opleiding is daarvoor nodig?", "secretaresse", "Opleiding en ervaring van een secretaresse"),
+    ("welke vaardigheden vraagt die functie", "office manager", "Competenties van een office manager"),
+])
+def test_off_topic_guess_for_a_follow_up_about_the_role_in_focus_is_answered(log_db, text, role, start):
+    messages, events = run(ActionNotInKnowledge(), tracker(text, "out_of_scope", role=role))
+    assert texts(messages).startswith(start)
+    assert SlotSet("role", role) in events
+
+
+@pytest.mark.parametrize("text", ["en wat verdienen ze?", "welke opleiding heeft een piloot nodig"])
+def test_off_topic_question_with_a_role_in_focus_stays_honest(log_db, text):
+    messages, _ = run(ActionNotInKnowledge(), tracker(text, "out_of_scope", role="secretaresse"))
+    assert "niet in mijn kennis" in messages[0]["text"]
+
+
 def test_gibberish_asks_to_rephrase(log_db):
     messages, _ = run(ActionNotInKnowledge(), tracker("sdfkj qwpoeiru zxcmvn", "nlu_fallback"))
     assert "andere woorden" in messages[0]["text"]
