@@ -456,15 +456,9 @@ class ActionNotInKnowledge(Action):
             direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
             if direct is not None:
                 return direct
-        follow_up = follow_up_topic(tracker)
-        if follow_up:  # "welke opleiding is daarvoor nodig?" taken as off-topic
-            role, aspect = follow_up
-            log(tracker, f"vervolgvraag over '{role}': '{aspect}'", "zoekantwoord")
-            direct = answer_directly(dispatcher, tracker, aspect, honest_unknown=False)
-            if direct is not None:
-                return direct
-            dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
-            return focus_slots(role, aspect)
+        follow_up = answer_follow_up(dispatcher, tracker)  # "welke opleiding is daarvoor nodig?"
+        if follow_up is not None:
+            return follow_up
         return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried="buiten het onderwerp")
 
 
@@ -477,6 +471,9 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         # "en wat betreft strategisch denken?" right after a comparison
         log(tracker, f"context: vergelijking op '{dimension}'", "zoekantwoord")
         return answer_difference(dispatcher, tracker, dimension)
+    follow_up = answer_follow_up(dispatcher, tracker)  # "welke competenties horen daar dan bij?"
+    if follow_up is not None:
+        return follow_up
     named = roles_asked(tracker)
     if named:
         direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
@@ -490,6 +487,9 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
             for role in named:
                 dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, INTENT_TO_ASPECT[guess]))
             return focus_slots(named[-1], INTENT_TO_ASPECT[guess])
+        if len(named) > 1:  # "officemanager vs secretaresse??": both roles, side by side
+            log(tracker, "onzeker, twee functies: vergelijking", "zoekantwoord")
+            return answer_difference(dispatcher, tracker, KNOWLEDGE.dimension_in_text(text) or "algemeen")
     remembered = remembered_role(tracker)
     roles = named or ([remembered] if remembered else None)
     hit = SEARCH.best_answer(text, roles)
@@ -503,26 +503,39 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
 
 # Words that point back at the role in focus: a question with one of them is about that role,
 # never about another job ("welke opleiding is daarvoor nodig?", "werkt zo iemand zelfstandig?").
-REFERS_BACK = re.compile(r"\b(daar|hier|er)(voor|bij|in|mee|van)\b|\b(die|deze|zo'?n|dat|dit) "
+REFERS_BACK = re.compile(r"\b(daar|hier)\w*|\ber(voor|bij|in|mee|van)\b|\b(die|deze|zo'?n|dat|dit) "
                          r"(functie|rol|baan|beroep|werk|positie)\b|\bzo iemand\b|"
                          r"\b(ze|zij|hij|haar|hem)\b")
 
 
-def follow_up_topic(tracker: Tracker) -> Optional[Tuple[str, str]]:
-    """(role, aspect) when a question without a role points back at the role in focus and its
-    words name one of the knowledge file's topics; None otherwise (a salary stays unknown)."""
+def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker
+                     ) -> Optional[List[Dict[Text, Any]]]:
+    """An unsure or off-topic turn that points back at the role in focus and names one of its
+    topics (in the knowledge file's words, or as the NLU's best guess) is answered about that
+    role; None otherwise (a salary stays unknown)."""
     text = latest_text(tracker)
     role = remembered_role(tracker)
-    if not role or role_mentions(tracker) or not REFERS_BACK.search(text.lower()):
+    if (not role or role_mentions(tracker) or roles_asked(tracker)
+            or not REFERS_BACK.search(text.lower())):
         return None
     dimension = KNOWLEDGE.dimension_in_text(text)
-    return (role, KNOWLEDGE.comparisons[dimension].aspect) if dimension else None
+    aspect = KNOWLEDGE.comparisons[dimension].aspect if dimension else INTENT_TO_ASPECT.get(
+        nlu_guess(tracker, skip=("nlu_fallback", "out_of_scope")))
+    if not aspect:
+        return None
+    log(tracker, f"vervolgvraag over '{role}': '{aspect}'", "zoekantwoord")
+    direct = answer_directly(dispatcher, tracker, aspect, honest_unknown=False)
+    if direct is not None:
+        return direct
+    dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
+    return focus_slots(role, aspect)
 
 
-def nlu_guess(tracker: Tracker, minimum: float = 0.25) -> Optional[str]:
+def nlu_guess(tracker: Tracker, minimum: float = 0.25, skip: Tuple[str, ...] = ("nlu_fallback",)
+              ) -> Optional[str]:
     """The NLU's best intent after an unsure turn (nlu_fallback), if it is not a wild guess."""
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    guess = next((r for r in ranking if r.get("name") != "nlu_fallback"), {})
+    guess = next((r for r in ranking if r.get("name") not in skip), {})
     return guess.get("name") if (guess.get("confidence") or 0) >= minimum else None
 
 

@@ -159,6 +159,7 @@ def test_unsure_nlu_without_a_match_is_honest_and_logged(log_db, question):
 @pytest.mark.parametrize("text, role, start", [
     ("welke opleiding is daarvoor nodig?", "secretaresse", "Opleiding en ervaring van een secretaresse"),
     ("welke vaardigheden vraagt die functie", "office manager", "Competenties van een office manager"),
+    ("welke competenties horen daar dan bij?", "secretaresse", "Competenties van een secretaresse"),
 ])
 def test_off_topic_guess_for_a_follow_up_about_the_role_in_focus_is_answered(log_db, text, role, start):
     messages, events = run(ActionNotInKnowledge(), tracker(text, "out_of_scope", role=role))
@@ -170,6 +171,13 @@ def test_off_topic_guess_for_a_follow_up_about_the_role_in_focus_is_answered(log
 def test_off_topic_question_with_a_role_in_focus_stays_honest(log_db, text):
     messages, _ = run(ActionNotInKnowledge(), tracker(text, "out_of_scope", role="secretaresse"))
     assert "niet in mijn kennis" in messages[0]["text"]
+
+
+def test_unsure_nlu_with_two_roles_named_compares_them(log_db):
+    messages, events = run(ActionNotInKnowledge(), tracker("officemanager vs secretaresse??", "nlu_fallback",
+                                                           roles=["office manager", "secretaresse"]))
+    assert texts(messages).startswith("Het verschil tussen een office manager en een secretaresse")
+    assert SlotSet("comparing", True) in events
 
 
 def test_gibberish_asks_to_rephrase(log_db):

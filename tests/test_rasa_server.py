@@ -34,3 +34,32 @@ def test_event_classes_are_still_found_by_name():
     assert Event.resolve_by_type("action") is ActionExecuted
     with pytest.raises(ValueError):
         Event.resolve_by_type("geen_event")
+
+
+def test_an_empty_message_gets_no_intent_instead_of_an_error(tmp_path):
+    import numpy as np
+    import scipy.sparse
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    def message(text, row, intent=None):
+        m = Message(data={"text": text, **({"intent": intent} if intent else {})})
+        if row is not None:
+            m.add_features(Features(scipy.sparse.coo_matrix(np.array([row], dtype=float)),
+                                    "sentence", "text", "test"))
+        return m
+
+    classifier = LogisticRegressionClassifier.create(
+        LogisticRegressionClassifier.get_default_config(), LocalModelStorage(tmp_path),
+        Resource("lr"), ExecutionContext(GraphSchema({}), "test"))
+    classifier.train(TrainingData([message("hallo", [1, 0], "greet"), message("dag", [0, 1], "goodbye"),
+                                   message("hoi", [1, 0], "greet"), message("doei", [0, 1], "goodbye")]))
+    empty, greeting = message("", None), message("hallo daar", [1, 0])
+    assert classifier.process([empty, greeting]) == [greeting, empty]
+    assert empty.get("intent") == {"name": None, "confidence": 0.0}
+    assert greeting.get("intent")["name"] == "greet"
