@@ -15,6 +15,10 @@ the server process only. Each one is measured or tested:
   class tree for every event (9 % of the CPU time in a 100-turn conversation). Here each name is
   looked up once.
 
+- Loading the LogisticRegressionClassifier imports skops, which imports all of scikit-learn,
+  which imports numpy.distutils, which sets the root logger to WARNING: the server's log lost
+  its INFO lines from then on ("Rasa server is up and running", tests/scale). skops is
+  imported here, and the level put back.
 - An empty message ("", "   ") has no features, and LogisticRegressionClassifier raises on a
   row without columns, so the visitor got the apology. Here it gets no intent, the
   FallbackClassifier makes it nlu_fallback and the visitor is asked to rephrase
@@ -41,6 +45,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 logger = logging.getLogger(__name__)
+
+_level = logging.getLogger().level
+import skops.io  # noqa: E402,F401  (see above: it changes the root logger's level)
+logging.getLogger().setLevel(_level)
 
 # Our actions answer in well under a second, but the clock runs while the server's one event
 # loop serves other visitors: at 32 users on a busy two-core machine 5 s gave false apologies.

@@ -63,3 +63,15 @@ def test_an_empty_message_gets_no_intent_instead_of_an_error(tmp_path):
     assert classifier.process([empty, greeting]) == [greeting, empty]
     assert empty.get("intent") == {"name": None, "confidence": 0.0}
     assert greeting.get("intent")["name"] == "greet"
+
+
+def test_loading_scikit_learn_models_keeps_the_log_level():
+    import subprocess
+    import sys
+
+    check = ("import logging; logging.basicConfig(level=logging.INFO); {first}"
+             "import skops.io; print(logging.getLevelName(logging.getLogger().level))")
+    for first, level in (("", "WARNING"), ("import bot.rasa_server; ", "INFO")):  # without, then with
+        result = subprocess.run([sys.executable, "-W", "ignore", "-c", check.format(first=first)],
+                                capture_output=True, text=True, check=True)
+        assert result.stdout.split()[-1] == level
