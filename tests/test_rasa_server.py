@@ -64,14 +64,30 @@ def test_an_empty_message_gets_no_intent_instead_of_an_error(tmp_path):
     assert empty.get("intent") == {"name": None, "confidence": 0.0}
     assert greeting.get("intent")["name"] == "greet"
 
+    # Loaded again with skops' shorter allowlist, the classifier is the trained one (an
+    # untrusted type would make Rasa silently start an untrained classifier instead).
+    loaded = LogisticRegressionClassifier.load(
+        LogisticRegressionClassifier.get_default_config(), LocalModelStorage(tmp_path),
+        Resource("lr"), ExecutionContext(GraphSchema({}), "test"))
+    assert list(loaded.clf.classes_) == ["goodbye", "greet"]
 
-def test_loading_scikit_learn_models_keeps_the_log_level():
+
+def test_skops_is_imported_without_all_of_scikit_learn_and_keeps_the_log_level():
     import subprocess
     import sys
 
-    check = ("import logging; logging.basicConfig(level=logging.INFO); {first}"
-             "import skops.io; print(logging.getLevelName(logging.getLogger().level))")
-    for first, level in (("", "WARNING"), ("import bot.rasa_server; ", "INFO")):  # without, then with
+    check = ("import logging, sys; logging.basicConfig(level=logging.INFO); {first}"
+             "import skops.io; print(logging.getLevelName(logging.getLogger().level), "
+             "'numpy.distutils' in sys.modules)")
+    for first, after in (("", "WARNING True"), ("import bot.rasa_server; ", "INFO False")):  # without, with
         result = subprocess.run([sys.executable, "-W", "ignore", "-c", check.format(first=first)],
                                 capture_output=True, text=True, check=True)
-        assert result.stdout.split()[-1] == level
+        assert result.stdout.strip().splitlines()[-1] == after
+
+
+def test_the_spacy_pipeline_is_loaded_once():
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    first = SpacyNLP.load_model("build/spacy_nl")
+    assert SpacyNLP.load_model("build/spacy_nl") is first
+    assert [t.lemma_ for t in first.model("de secretaresses plannen")][1] == "secretaresse"
