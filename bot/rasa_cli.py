@@ -62,6 +62,9 @@ def cors_args(env: Mapping[str, str]) -> List[str]:
 def main(argv: List[str]) -> None:
     if len(argv) < 2:
         raise SystemExit("gebruik: python -m bot.rasa_cli /pad/naar/rasa run [opties]")
+    from bot.skops_import import import_skops_trusting_linear_models
+
+    import_skops_trusting_linear_models()  # before anything imports Rasa: see bot/skops_import.py
     sys.argv = [argv[0], *argv[1:], *api_args(os.environ), *cors_args(os.environ)]
     from rasa.__main__ import main as rasa_main
 

@@ -15,12 +15,10 @@ the server process only. Each one is measured or tested:
   class tree for every event (9 % of the CPU time in a 100-turn conversation). Here each name is
   looked up once.
 
-- Loading the LogisticRegressionClassifier imports skops, which builds its allowlist of
-  trusted types from `sklearn.utils.all_estimators()`: that imports every module of
-  scikit-learn (7 s of a 15 s start) and, through numpy.distutils, sets the root logger to
-  WARNING, so the server's log lost its INFO lines ("Rasa server is up and running",
-  tests/scale). Here skops is imported with the estimators of `sklearn.linear_model` as that
-  list: the types our classifier needs, and a shorter allowlist, never a longer one.
+- Loading the LogisticRegressionClassifier imports skops, whose import cost 7 s of a 15 s
+  start and set the root logger to WARNING, so the server's log lost its INFO lines ("Rasa
+  server is up and running", tests/scale). `bot/skops_import.py` says why and imports it
+  first, from `bot/rasa_cli.py`, before Rasa.
 - An empty message ("", "   ") has no features, and LogisticRegressionClassifier raises on a
   row without columns, so the visitor got the apology. Here it gets no intent, the
   FallbackClassifier makes it nlu_fallback and the visitor is asked to rephrase
@@ -33,11 +31,10 @@ RASA_SPEEDUPS=0 leaves out the four speedups (validator, WAL, event lookup, spaC
 that `make bench` can measure stock Rasa.
 """
 import functools
-import inspect
 import logging
 import os
 import sqlite3
-from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from typing import Any, Awaitable, Callable, Dict, List
 
 import rasa.core.actions.action
 import sqlalchemy
@@ -51,33 +48,13 @@ from rasa.shared.core.events import Event
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.skops_import import import_skops_trusting_linear_models
+
 logger = logging.getLogger(__name__)
 
 
 
-def estimators_in(*modules) -> List[Tuple[str, type]]:
-    """What `sklearn.utils.all_estimators()` returns, for these modules only."""
-    from sklearn.base import BaseEstimator
-
-    found = {(name, cls) for module in modules for name, cls in inspect.getmembers(module, inspect.isclass)
-             if issubclass(cls, BaseEstimator) and not name.startswith("_") and name != "BaseEstimator"
-             and not getattr(cls, "__abstractmethods__", None)}
-    return sorted(found, key=lambda item: item[0])
-
-
-def import_skops_trusting_linear_models() -> None:
-    import sklearn.linear_model
-    import sklearn.utils
-
-    every_estimator = sklearn.utils.all_estimators
-    sklearn.utils.all_estimators = lambda type_filter=None: estimators_in(sklearn.linear_model)
-    try:
-        import skops.io  # noqa: F401  (its allowlist is made now, once)
-    finally:
-        sklearn.utils.all_estimators = every_estimator
-
-
-import_skops_trusting_linear_models()
+import_skops_trusting_linear_models()  # a no-op when bot.rasa_cli did it first
 
 # Our actions answer in well under a second, but the clock runs while the server's one event
 # loop serves other visitors: at 32 users on a busy two-core machine 5 s gave false apologies.
