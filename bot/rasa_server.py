@@ -23,7 +23,6 @@ the server process only. Each one is measured or tested:
   row without columns, so the visitor got the apology. Here it gets no intent, the
   FallbackClassifier makes it nlu_fallback and the visitor is asked to rephrase
   (tests/e2e/test_http.py).
-
 - The spaCy pipeline is loaded once per process: Rasa loaded it twice while loading the
   model (2.5 s each of a 15 s start).
 
@@ -52,9 +51,7 @@ from bot.skops_import import import_skops_trusting_linear_models
 
 logger = logging.getLogger(__name__)
 
-
-
-import_skops_trusting_linear_models()  # a no-op when bot.rasa_cli did it first
+import_skops_trusting_linear_models()  # already done (and then a no-op) when bot.rasa_cli started us
 
 # Our actions answer in well under a second, but the clock runs while the server's one event
 # loop serves other visitors: at 32 users on a busy two-core machine 5 s gave false apologies.
