@@ -503,7 +503,7 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
 
 # Words that point back at the role in focus: a question with one of them is about that role,
 # never about another job ("welke opleiding is daarvoor nodig?", "werkt zo iemand zelfstandig?").
-REFERS_BACK = re.compile(r"\b(daar|hier)\w*|\ber(voor|bij|in|mee|van)\b|\b(die|deze|zo'?n|dat|dit) "
+REFERS_BACK = re.compile(r"\b(daar|hier|er)(voor|bij|in|mee|van|over)\b|\b(daar|hier)\b|\b(die|deze|zo'?n|dat|dit) "
                          r"(functie|rol|baan|beroep|werk|positie)\b|\bzo iemand\b|"
                          r"\b(ze|zij|hij|haar|hem)\b")
 
