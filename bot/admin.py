@@ -45,8 +45,8 @@ from rasa.core.channels.channel import InputChannel
 
 from actions import leads, unanswered
 from bot import admin_db, charts
-from bot.channel import DEMO_PAGE_CSP
 from bot.conversations import TrackerReader, conversation, local, overview, short_day
+from bot.web import DEMO_PAGE_CSP, drop_cors_headers, security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -203,14 +203,12 @@ class AdminInput(InputChannel):
 
         @admin.middleware("response")
         async def headers(request: Request, resp: HTTPResponse) -> None:
-            for header in [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]:
-                del resp.headers[header]  # never readable from another site
+            drop_cors_headers(resp.headers)  # never readable from another site
             resp.headers.setdefault("Content-Security-Policy", ADMIN_CSP)
             resp.headers.setdefault("Cache-Control", "no-store")  # personal data stays off disks
-            resp.headers["X-Content-Type-Options"] = "nosniff"
             resp.headers["X-Frame-Options"] = "DENY"
             # (with "no-referrer" a browser sends "Origin: null" on a form, and same_origin refuses it)
-            resp.headers["Referrer-Policy"] = "same-origin"
+            security_headers(resp.headers, referrer_policy="same-origin")
 
         def route(path: str, *methods: str) -> Callable:
             """A route that answers a CORS preflight itself (204), so that the server-wide CORS

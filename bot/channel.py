@@ -62,20 +62,18 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 
 from actions import privacy
 from bot import ratelimit
-from bot.rasa_server import with_apology
+from bot.web import DEMO_PAGE_CSP, MAX_TEXT, drop_cors_headers, parse_origins, security_headers, with_apology
 
 logger = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
 
-MAX_TEXT = 1000        # characters in one message
 MAX_DISPLAY = 200      # characters of a quick reply's title
 DEFAULT_TTL = 30 * 24 * 3600
 OPENING_PAYLOAD = "/greet"
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
 
 # The files the channel serves, and nothing else (no path from the request reaches the disk).
 STATIC_FILES = {
@@ -84,26 +82,9 @@ STATIC_FILES = {
     "widget.css": ("widget.css", "text/css; charset=utf-8"),
     "demo.css": ("demo.css", "text/css; charset=utf-8"),
 }
-# The demo page runs only its own files: no inline script or style, no other origin.
-DEMO_PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                 "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
 # ---- settings ----------------------------------------------------------------------------------
-
-def parse_origins(value: Optional[Text]) -> Tuple[Text, ...]:
-    """Exact origins ("scheme://host[:port]"); "*" and anything malformed are refused."""
-    origins = []
-    for item in re.split(r"[,\s]+", value or ""):
-        item = item.strip().rstrip("/")
-        if not item:
-            continue
-        if item == "*" or not ORIGIN.match(item):
-            logger.warning("WIDGET_ALLOWED_ORIGINS: %r is geen geldige origin en wordt genegeerd", item)
-            continue
-        origins.append(item.lower())
-    return tuple(dict.fromkeys(origins))
-
 
 def load_secret(var_dir: Path) -> bytes:
     """WIDGET_SECRET, or a random secret created once under the var dir (mode 600)."""
@@ -283,8 +264,7 @@ class WidgetInput(InputChannel):
         return origin.split("://", 1)[-1] == host  # same origin (scheme may differ behind a proxy)
 
     def apply_cors(self, request: Request, resp: HTTPResponse) -> None:
-        for header in [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]:
-            del resp.headers[header]  # whatever a server-wide CORS layer added, "*" included
+        drop_cors_headers(resp.headers)
         origin = (request.headers.get("origin") or "").lower()
         if origin and origin in self.allowed_origins:
             resp.headers["Access-Control-Allow-Origin"] = origin
@@ -333,9 +313,12 @@ class WidgetInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_channel", __name__)
-        on_new_message = with_apology(on_new_message)
-        channel = self.name()
+        self.add_guards(widget)
+        self.add_pages(widget)
+        self.add_api(widget, with_apology(on_new_message))
+        return widget
 
+    def add_guards(self, widget: Blueprint) -> None:
         @widget.exception(PayloadTooLarge)
         async def too_large(request: Request, _exception: Exception) -> HTTPResponse:
             # A body above SANIC_REQUEST_MAX_SIZE (set by the launcher), refused before it is
@@ -351,33 +334,15 @@ class WidgetInput(InputChannel):
         @widget.middleware("response")
         async def headers(request: Request, resp: HTTPResponse) -> None:
             self.apply_cors(request, resp)
-            resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-            resp.headers.setdefault("Referrer-Policy", "no-referrer")
+            security_headers(resp.headers, referrer_policy="no-referrer")
             if resp.content_type and resp.content_type.startswith("application/json"):
                 resp.headers["Cache-Control"] = "no-store"
 
-        async def static(request: Request, name: Text) -> HTTPResponse:
-            filename, content_type = STATIC_FILES[name]
-            body = (STATIC / filename).read_bytes()
-            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-            headers = {"ETag": etag, "Cache-Control": "no-cache"}
-            if name == "":
-                headers["Content-Security-Policy"] = DEMO_PAGE_CSP
-            if request.headers.get("if-none-match") == etag:
-                return response.empty(status=304, headers=headers)
-            return response.raw(body, content_type=content_type, headers=headers)
-
-        @widget.route("/", methods=["GET"])
-        async def demo_page(request: Request) -> HTTPResponse:
-            return await static(request, "")
-
-        @widget.route("/widget.js", methods=["GET"])
-        async def widget_js(request: Request) -> HTTPResponse:
-            return await static(request, "widget.js")
-
-        @widget.route("/widget.css", methods=["GET"])
-        async def widget_css(request: Request) -> HTTPResponse:
-            return await static(request, "widget.css")
+    def add_pages(self, widget: Blueprint) -> None:
+        """The demo page, the widget's files and the privacy page."""
+        for name in STATIC_FILES:
+            widget.add_route(self.static_file(name), f"/{name}", methods=["GET"],
+                             name=f"static_{name.replace('.', '_') or 'demo_page'}")
 
         @widget.route("/privacy", methods=["GET"])
         async def privacy_statement(request: Request) -> HTTPResponse:
@@ -386,10 +351,22 @@ class WidgetInput(InputChannel):
                 return response.redirect(url)
             return response.html(privacy_page(), headers={"Content-Security-Policy": DEMO_PAGE_CSP})
 
-        @widget.route("/demo.css", methods=["GET"])
-        async def demo_css(request: Request) -> HTTPResponse:
-            return await static(request, "demo.css")
+    @staticmethod
+    def static_file(name: Text) -> Callable[[Request], Awaitable[HTTPResponse]]:
+        filename, content_type = STATIC_FILES[name]
 
+        async def serve(request: Request) -> HTTPResponse:
+            body = (STATIC / filename).read_bytes()
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            headers = {"ETag": etag, "Cache-Control": "no-cache"}
+            if name == "":
+                headers["Content-Security-Policy"] = DEMO_PAGE_CSP
+            if request.headers.get("if-none-match") == etag:
+                return response.empty(status=304, headers=headers)
+            return response.raw(body, content_type=content_type, headers=headers)
+        return serve
+
+    def add_api(self, widget: Blueprint, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         @widget.route("/api/session", methods=["POST", "OPTIONS"])
         async def new_session(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
@@ -399,7 +376,7 @@ class WidgetInput(InputChannel):
             session_id = uuid.uuid4().hex  # the server chooses the sender id, never the browser
             try:
                 messages = await self.run_bot(on_new_message, OPENING_PAYLOAD, session_id,
-                                              {"opening": True}, channel)
+                                              {"opening": True}, self.name())
             except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
                 logger.exception("widget: opening message failed")
                 return self.error(500, "server", "De assistent kon het gesprek niet starten.")
@@ -421,56 +398,67 @@ class WidgetInput(InputChannel):
         async def message(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return response.empty()
-            session_id = self.session_of(request)
-            if not session_id:
-                return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
-            wait = self.rate_limiter.hit(session_id) if self.rate_limiter else 0.0
-            if wait:
-                refused = self.error(429, "rate_limit", ratelimit.TOO_MANY)
-                refused.headers["Retry-After"] = ratelimit.retry_after(wait)
-                return refused
-            try:
-                body = json.loads(request.body or b"{}")
-            except ValueError:
-                body = None
-            if not isinstance(body, dict):
-                return self.error(400, "body", "Verwacht een JSON-object.")
-            text, client_id, display = body.get("text"), body.get("client_id"), body.get("display")
-            if not isinstance(text, str) or not text.strip():
-                return self.error(400, "text", "Het bericht is leeg.")
-            if len(text) > MAX_TEXT:
-                return self.error(413, "too_long", f"Een bericht is hoogstens {MAX_TEXT} tekens.")
-            if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-                return self.error(400, "client_id", "client_id ontbreekt of is ongeldig.")
-            meta: Dict[Text, Any] = {"client_id": client_id}
-            # A quick reply sends its payload and shows its title; typed text shows itself.
-            if isinstance(display, str) and display.strip() and text.startswith("/"):
-                meta["display"] = display.strip()[:MAX_DISPLAY]
-            if not self.agent_ready(request):
-                return self.error(503, "not_ready", "De assistent start nog op.")
+            return await self.handle_message(request, on_new_message)
 
-            key = (session_id, client_id)
-            running = self._in_flight.get(key)
-            if running is not None:  # the same message is being answered right now
-                try:
-                    messages = await asyncio.shield(running)
-                except Exception:  # noqa: BLE001 - logged by the first request
-                    return self.error(500, "server", "De assistent kon je bericht niet verwerken.")
-                return response.json(dict(self.token_fields(session_id), messages=messages))
-            future: "asyncio.Future[List[Dict[Text, Any]]]" = asyncio.get_running_loop().create_future()
-            self._in_flight[key] = future
+    def refusal(self, request: Request, session_id: Optional[Text]) -> Optional[HTTPResponse]:
+        """Why a message request is not handled (401, 429, 400, 413, 503), or None."""
+        if not session_id:
+            return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
+        wait = self.rate_limiter.hit(session_id) if self.rate_limiter else 0.0
+        if wait:
+            refused = self.error(429, "rate_limit", ratelimit.TOO_MANY)
+            refused.headers["Retry-After"] = ratelimit.retry_after(wait)
+            return refused
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return self.error(400, "body", "Verwacht een JSON-object.")
+        text, client_id = body.get("text"), body.get("client_id")
+        if not isinstance(text, str) or not text.strip():
+            return self.error(400, "text", "Het bericht is leeg.")
+        if len(text) > MAX_TEXT:
+            return self.error(413, "too_long", f"Een bericht is hoogstens {MAX_TEXT} tekens.")
+        if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+            return self.error(400, "client_id", "client_id ontbreekt of is ongeldig.")
+        if not self.agent_ready(request):
+            return self.error(503, "not_ready", "De assistent start nog op.")
+        return None
+
+    async def handle_message(self, request: Request,
+                             on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        session_id = self.session_of(request)
+        refused = self.refusal(request, session_id)
+        if refused:
+            return refused
+        body = json.loads(request.body)
+        text, client_id, display = body["text"], body["client_id"], body.get("display")
+        meta: Dict[Text, Any] = {"client_id": client_id}
+        # A quick reply sends its payload and shows its title; typed text shows itself.
+        if isinstance(display, str) and display.strip() and text.startswith("/"):
+            meta["display"] = display.strip()[:MAX_DISPLAY]
+
+        key = (session_id, client_id)
+        running = self._in_flight.get(key)
+        if running is not None:  # the same message is being answered right now
             try:
-                answered = reply_to(await self.events_of(request, session_id), client_id)
-                if answered is None:
-                    answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, channel)
-                future.set_result(answered)
-            except Exception as exc:  # noqa: BLE001
-                logger.exception("widget: handling a message failed")
-                future.set_exception(exc)
-                future.exception()  # retrieved: no "never retrieved" warning
+                messages = await asyncio.shield(running)
+            except Exception:  # noqa: BLE001 - logged by the first request
                 return self.error(500, "server", "De assistent kon je bericht niet verwerken.")
-            finally:
-                self._in_flight.pop(key, None)
-            return response.json(dict(self.token_fields(session_id), messages=answered))
-
-        return widget
+            return response.json(dict(self.token_fields(session_id), messages=messages))
+        future: "asyncio.Future[List[Dict[Text, Any]]]" = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            answered = reply_to(await self.events_of(request, session_id), client_id)
+            if answered is None:
+                answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, self.name())
+            future.set_result(answered)
+        except Exception as exc:  # noqa: BLE001
+            logger.exception("widget: handling a message failed")
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning
+            return self.error(500, "server", "De assistent kon je bericht niet verwerken.")
+        finally:
+            self._in_flight.pop(key, None)
+        return response.json(dict(self.token_fields(session_id), messages=answered))

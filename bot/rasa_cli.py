@@ -53,18 +53,18 @@ def api_args(env: Mapping[str, str]) -> List[str]:
 
 def cors_args(env: Mapping[str, str]) -> List[str]:
     """--cors with the configured exact origins, or nothing."""
-    from bot.channel import parse_origins  # the widget's rules: exact origins, never "*"
+    from bot.web import parse_origins  # the widget's rules: exact origins, never "*"
 
-    origins = parse_origins(env.get("RASA_CORS_ORIGINS"))
+    origins = parse_origins(env.get("RASA_CORS_ORIGINS"), "RASA_CORS_ORIGINS")
     return ["--cors", *origins] if origins else []
 
 
 def main(argv: List[str]) -> None:
     if len(argv) < 2:
         raise SystemExit("gebruik: python -m bot.rasa_cli /pad/naar/rasa run [opties]")
-    from bot.skops_import import import_skops_trusting_linear_models
+    from bot import rasa_changes
 
-    import_skops_trusting_linear_models()  # before anything imports Rasa: see bot/skops_import.py
+    rasa_changes.apply(os.environ)  # our changes to Rasa, before Rasa is imported elsewhere
     sys.argv = [argv[0], *argv[1:], *api_args(os.environ), *cors_args(os.environ)]
     from rasa.__main__ import main as rasa_main
 

@@ -14,10 +14,12 @@ import time
 from collections import OrderedDict, deque
 from typing import Callable, Deque, Optional, Tuple
 
+from bot.texts import response_text
+
 DEFAULT = "20/60"
 MAX_KEYS = 10_000
 # What the visitor reads (the widget shows it; the REST channel returns it).
-TOO_MANY = "Je stuurt veel berichten kort na elkaar. Wacht even en probeer het dan opnieuw."
+TOO_MANY = response_text("utter_too_many_messages")
 
 
 def parse(value: Optional[str], name: str = "rate limit") -> Optional[Tuple[int, float]]:

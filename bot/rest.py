@@ -17,8 +17,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 
 from bot import ratelimit
-from bot.channel import MAX_TEXT  # one limit for both channels
-from bot.rasa_server import with_apology
+from bot.web import MAX_TEXT, with_apology
 
 MAX_SENDER = 128
 SENDER = re.compile(r"^[\w.:@-]+$")

@@ -6,8 +6,8 @@ sets the root logger to WARNING) and the module of each numpy ufunc (pickle's `w
 a scan of all of `sys.modules` per ufunc: after Rasa and TensorFlow are imported, 6.8 s).
 Imported before Rasa, with the estimators of `sklearn.linear_model` as the list (the types
 our classifier needs: a shorter allowlist, never a longer one), it takes about a second and
-leaves the log level alone. `bot/rasa_cli.py` calls this first; `bot/rasa_server.py` again,
-for a server started another way (slower there, but with the same allowlist and log level).
+leaves the log level alone. `bot/rasa_changes.py` does it first when `bot/rasa_cli.py` starts
+the Rasa server (change "skops-linear-models").
 """
 import inspect
 from typing import List, Tuple

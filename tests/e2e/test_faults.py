@@ -12,7 +12,8 @@ import uuid
 import requests
 
 from bot.bench import server_pids  # the same process patterns as the benchmark
-from bot.rasa_server import ACTION_TIMEOUT, NO_REPLY
+from bot.rasa_changes import ACTION_TIMEOUT
+from bot.texts import response_text
 from tests.e2e.assistant import PROJECT
 from tests.e2e.test_intake import fill_intake, leads_csv
 
@@ -54,7 +55,7 @@ def test_killed_action_server_gets_an_apology_then_the_conversation_carries_on(a
     for pid in action_server(assistant):
         os.kill(pid, signal.SIGKILL)
     reply, seconds = timed_ask(assistant, sender, "welke opleiding heb je daarvoor nodig?")
-    assert reply == NO_REPLY and seconds < 3
+    assert reply == response_text("utter_no_reply") and seconds < 3
 
     wait_for(f"http://127.0.0.1:{assistant.action_port}/health")  # restarted by the launcher
     assert "opnieuw gestart" in assistant.output.read_text()
@@ -75,7 +76,7 @@ def test_frozen_action_server_gets_an_apology_within_the_timeout(assistant):
     finally:
         for pid in frozen:
             os.kill(pid, signal.SIGCONT)
-    assert reply == NO_REPLY
+    assert reply == response_text("utter_no_reply")
     assert ACTION_TIMEOUT - 0.5 < seconds < 2 * ACTION_TIMEOUT + 3, seconds
     assert assistant.ask(sender, "en qua competenties?").startswith("Competenties van een secretaresse")
 

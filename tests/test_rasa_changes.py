@@ -1,16 +1,52 @@
-"""The Rasa-server changes in bot/rasa_server.py keep Rasa's behaviour."""
+"""Our changes to Rasa (bot/rasa_changes.py): each one is installed, finds its target in this
+Rasa, and keeps Rasa's behaviour."""
+import subprocess
+import sys
+
 import pytest
 from jsonschema import ValidationError
-from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_server import validate_action_result
+from bot import rasa_changes
+from bot.rasa_changes import CHANGES, Change, RasaChangeError
+
+
+@pytest.fixture(scope="module", autouse=True)
+def changes_applied():
+    return rasa_changes.apply({})
+
+
+def run_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True,
+                            text=True, check=True)
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_every_change_finds_its_target_and_is_active(changes_applied):
+    assert changes_applied == [change.name for change in CHANGES]
+    assert rasa_changes.apply({}) == changes_applied  # once only
+    stock = [change.name for change in rasa_changes.chosen({"RASA_SPEEDUPS": "0"})]
+    assert stock == ["skops-linear-models", "action-timeout", "empty-message-unsure", "health-route"]
+
+
+def test_a_change_whose_target_is_gone_stops_the_start_with_its_name_before_rasa_is_changed():
+    with pytest.raises(RasaChangeError, match="'moved'.*rasa.core.run:no_such_function"):
+        rasa_changes.check(Change("moved", "rasa.core.run:no_such_function", "", lambda: None))
+    code = ("from bot import rasa_changes as rc\n"
+            "from rasa.core.actions.action import RemoteAction\n"
+            "original = RemoteAction._validate_action_result\n"
+            "rc.CHANGES.append(rc.Change('moved', 'rasa.core.run:no_such_function', '', lambda: None))\n"
+            "try:\n    rc.apply({})\nexcept rc.RasaChangeError as error:\n"
+            "    print(RemoteAction._validate_action_result is original, rc.active())")
+    assert run_python(code) == "True ['skops-linear-models']"  # only what comes before Rasa
 
 
 def test_the_action_result_check_still_accepts_good_and_rejects_bad_replies():
+    from rasa.core.actions.action import RemoteAction
+
     action = RemoteAction("action_answer_role", None)
     good = {"events": [{"event": "slot", "name": "role", "value": "secretaresse"}],
             "responses": [{"text": "Wat doet een secretaresse?", "buttons": []}]}
-    assert RemoteAction._validate_action_result is validate_action_result
+    assert RemoteAction._validate_action_result.__module__ == "bot.rasa_changes"
     assert action._validate_action_result(good)
     for bad in ({"events": "geen lijst"}, {"events": [{"name": "role"}]}, {"responses": [1]}):
         with pytest.raises(ValidationError):
@@ -26,10 +62,13 @@ def test_sqlite_connections_write_ahead(tmp_path):
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
-def test_event_classes_are_still_found_by_name():
+def test_event_classes_are_still_found_by_name_and_looked_up_once():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
+    hits = Event.resolve_by_type.cache_info().hits
     assert Event.resolve_by_type("slot") is SlotSet
+    assert Event.resolve_by_type("slot") is SlotSet
+    assert Event.resolve_by_type.cache_info().hits > hits
     assert Event.resolve_by_type("user") is UserUttered
     assert Event.resolve_by_type("action") is ActionExecuted
     with pytest.raises(ValueError):
@@ -73,16 +112,12 @@ def test_an_empty_message_gets_no_intent_instead_of_an_error(tmp_path):
 
 
 def test_skops_is_imported_without_all_of_scikit_learn_and_keeps_the_log_level():
-    import subprocess
-    import sys
-
     check = ("import logging, sys; logging.basicConfig(level=logging.INFO); {first}"
              "import skops.io; print(logging.getLevelName(logging.getLogger().level), "
              "'numpy.distutils' in sys.modules)")
-    for first, after in (("", "WARNING True"), ("import bot.rasa_server; ", "INFO False")):  # without, with
-        result = subprocess.run([sys.executable, "-W", "ignore", "-c", check.format(first=first)],
-                                capture_output=True, text=True, check=True)
-        assert result.stdout.strip().splitlines()[-1] == after
+    for first, after in (("", "WARNING True"),  # without, with:
+                         ("import bot.rasa_changes as rc; rc.trust_only_linear_models(); ", "INFO False")):
+        assert run_python(check.format(first=first)) == after
 
 
 def test_the_spacy_pipeline_is_loaded_once():
@@ -95,14 +130,9 @@ def test_the_spacy_pipeline_is_loaded_once():
 
 def test_the_rasa_server_process_imports_skops_before_rasa_and_tensorflow():
     """skops' import scans sys.modules once per numpy ufunc: after TensorFlow it took 6 s."""
-    import subprocess
-    import sys
-
     check = ("import sys, bot.rasa_cli as cli\n"
              "sys.modules['rasa.__main__'] = None  # stop where Rasa itself would start\n"
              "try:\n    cli.main(['rasa', 'run'])\nexcept ImportError:\n    pass\n"
              "names = list(sys.modules)  # in the order of import\n"
              "print(names.index('skops.io') < names.index('rasa') < names.index('tensorflow'))")
-    result = subprocess.run([sys.executable, "-W", "ignore", "-c", check], capture_output=True,
-                            text=True, check=True)
-    assert result.stdout.split()[-1] == "True"
+    assert run_python(check) == "True"

@@ -1,0 +1,228 @@
+"""Our changes to Rasa 3.6.21's internals: the list, and `apply()`, which `bot/rasa_cli.py`
+calls once when the Rasa server starts (before Rasa is imported).
+
+Each change names the Rasa attribute it replaces. `apply()` first checks that every target
+exists and stops the start with the change's name when one does not (a Rasa upgrade that moved
+it), then installs them. The running server lists the active ones at GET /health
+(tests/e2e/test_rasa_changes.py asks it); the README lists them under "Changes to Rasa".
+
+RASA_SPEEDUPS=0 leaves out the speedups (`speedup=True`), so that `make bench` can measure
+stock Rasa; the changes that fix behaviour stay.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Mapping, Tuple
+
+logger = logging.getLogger(__name__)
+
+# Our actions answer in well under a second, but the clock runs while the server's one event
+# loop serves other visitors: at 32 users on a busy two-core machine 5 s gave false apologies.
+ACTION_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT", "8"))
+
+
+class RasaChangeError(RuntimeError):
+    """A change's target is not in this Rasa: the server must not start half-changed."""
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    target: str        # "module:attribute.attribute", what the change replaces
+    why: str
+    install: Callable[[], None]
+    speedup: bool = False
+    before_rasa: bool = False  # installed (and checked) before Rasa is imported
+
+
+def resolve(target: str) -> Tuple[Any, str]:
+    """The object that owns the target's last attribute, and that attribute's name."""
+    module_name, _, path = target.partition(":")
+    owner: Any = importlib.import_module(module_name)
+    *parents, attribute = path.split(".")
+    for name in parents:
+        owner = getattr(owner, name)
+    if not hasattr(owner, attribute):
+        raise AttributeError(attribute)
+    return owner, attribute
+
+
+def replace(target: str, make: Callable[[Any], Any]) -> None:
+    """Set the target to `make(current value)`."""
+    owner, attribute = resolve(target)
+    setattr(owner, attribute, make(getattr(owner, attribute)))
+
+
+# ---- the changes -------------------------------------------------------------------------------
+
+def trust_only_linear_models() -> None:
+    """skops, which loads the LogisticRegressionClassifier, imported first with a short allowlist
+    (bot/skops_import.py says why: 7 s of the start, and the root logger set to WARNING)."""
+    from bot.skops_import import import_skops_trusting_linear_models
+
+    import_skops_trusting_linear_models()
+
+
+def shorter_action_timeout() -> None:
+    replace("rasa.core.actions.action:DEFAULT_REQUEST_TIMEOUT", lambda _old: ACTION_TIMEOUT)
+
+
+def classify_empty_messages_as_unsure() -> None:
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+
+    def wrap(classify):
+        @functools.wraps(classify)
+        def process(classifier, messages):
+            empty = [m for m in messages
+                     if m.get_sparse_features(TEXT)[1] is None and m.get_dense_features(TEXT)[1] is None]
+            for message in empty:  # no intent, confidence 0: the FallbackClassifier makes it nlu_fallback
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+            featured = [m for m in messages if not any(m is e for e in empty)]
+            return (classify(classifier, featured) if featured else []) + empty
+        return process
+
+    replace(LOGISTIC_REGRESSION_PROCESS, wrap)
+
+
+def health_route() -> None:
+    from sanic import response
+
+    async def health(_request):
+        return response.json({"status": "ok", "rasa": rasa_version(), "changes": active()})
+
+    def wrap(configure_app):
+        @functools.wraps(configure_app)
+        def configure_app_with_health(*args, **kwargs):
+            app = configure_app(*args, **kwargs)
+            app.add_route(health, "/health", methods=["GET"], name="health")
+            return app
+        return configure_app_with_health
+
+    replace("rasa.core.run:configure_app", wrap)
+
+
+def validate_action_results_with_one_validator() -> None:
+    from jsonschema.exceptions import best_match
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator = validator_for(schema)(schema)
+    validator.check_schema(schema)  # once, instead of every turn
+
+    def validate_action_result(_action, result: Dict[str, Any]) -> bool:
+        error = best_match(validator.iter_errors(result))
+        if error is not None:
+            raise error
+        return True
+
+    replace("rasa.core.actions.action:RemoteAction._validate_action_result", lambda _old: validate_action_result)
+
+
+def sqlite_write_ahead_log(connection, _record) -> None:
+    if type(connection).__module__.startswith("sqlite3"):
+        cursor = connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError as error:
+            if "readonly" not in str(error):  # the admin page reads with mode=ro (bot/conversations.py)
+                raise
+        finally:
+            cursor.close()
+
+
+def sqlite_tracker_store_writes_ahead() -> None:
+    import sqlalchemy
+
+    resolve("rasa.core.tracker_store:SQLTrackerStore.get_db_url")  # the store this is for
+    if not sqlalchemy.event.contains(sqlalchemy.engine.Engine, "connect", sqlite_write_ahead_log):
+        sqlalchemy.event.listen(sqlalchemy.engine.Engine, "connect", sqlite_write_ahead_log)
+
+
+def cached(target: str) -> Callable[[], None]:
+    def install() -> None:
+        replace(target, lambda old: staticmethod(functools.lru_cache(maxsize=None)(old)))
+    return install
+
+
+LOGISTIC_REGRESSION_PROCESS = ("rasa.nlu.classifiers.logistic_regression_classifier:"
+                               "LogisticRegressionClassifier.process")
+
+CHANGES: List[Change] = [
+    Change("skops-linear-models", "sklearn.utils:all_estimators",
+           "skops imported before Rasa, trusting scikit-learn's linear models only: 1 s instead of "
+           "7 s of the start, and Rasa's INFO log kept", trust_only_linear_models, before_rasa=True),
+    Change("action-timeout", "rasa.core.actions.action:DEFAULT_REQUEST_TIMEOUT",
+           f"wait {ACTION_TIMEOUT:g} s (ACTION_TIMEOUT) for an action instead of 5 minutes; the "
+           "channels then send the apology", shorter_action_timeout),
+    Change("empty-message-unsure", LOGISTIC_REGRESSION_PROCESS,
+           "an empty message gets no intent (then nlu_fallback: 'andere woorden') instead of an "
+           "exception and the apology", classify_empty_messages_as_unsure),
+    Change("health-route", "rasa.core.run:configure_app",
+           "GET /health: status, Rasa version and these changes, whichever channels are on",
+           health_route),
+    Change("action-result-validator-once", "rasa.core.actions.action:RemoteAction._validate_action_result",
+           "the action server's reply checked with a validator built once (Rasa checked the schema "
+           "itself every turn: ~40 % of the CPU under load)",
+           validate_action_results_with_one_validator, speedup=True),
+    Change("sqlite-write-ahead-log", "rasa.core.tracker_store:SQLTrackerStore",
+           "SQLite tracker store with WAL and synchronous=NORMAL: a commit waits for no fsync "
+           "(kill -9 loses nothing; a power cut can lose the last turns)",
+           sqlite_tracker_store_writes_ahead, speedup=True),
+    Change("event-lookup-cache", "rasa.shared.core.events:Event.resolve_by_type",
+           "each stored event's class looked up by name once, not by walking the class tree "
+           "(9 % of the CPU in a 100-turn conversation)",
+           cached("rasa.shared.core.events:Event.resolve_by_type"), speedup=True),
+    Change("spacy-once", "rasa.nlu.utils.spacy_utils:SpacyNLP.load_model",
+           "the spaCy pipeline loaded once per process (Rasa loaded it twice: 2.5 s each)",
+           cached("rasa.nlu.utils.spacy_utils:SpacyNLP.load_model"), speedup=True),
+]
+
+_active: List[str] = []
+
+
+def active() -> List[str]:
+    return list(_active)
+
+
+def rasa_version() -> str:
+    import rasa
+
+    return rasa.__version__
+
+
+def chosen(env: Mapping[str, str]) -> List[Change]:
+    speedups = env.get("RASA_SPEEDUPS", "1") != "0"
+    return [change for change in CHANGES if speedups or not change.speedup]
+
+
+def check(change: Change) -> None:
+    try:
+        resolve(change.target)
+    except (ImportError, AttributeError) as error:
+        raise RasaChangeError(
+            f"Rasa-aanpassing '{change.name}' kan niet: {change.target} bestaat niet in deze "
+            f"Rasa-versie ({error!r}). Pas bot/rasa_changes.py aan de versie aan.") from None
+
+
+def apply(env: Mapping[str, str] = os.environ) -> List[str]:
+    """Install the chosen changes once. Each group's targets are all checked before any of
+    them is installed: first what must come before Rasa is imported, then the rest."""
+    if _active:
+        return active()
+    changes = chosen(env)
+    for group in ([c for c in changes if c.before_rasa], [c for c in changes if not c.before_rasa]):
+        for change in group:
+            check(change)
+        for change in group:
+            change.install()
+            _active.append(change.name)
+    logger.info("Rasa-aanpassingen actief: %s", ", ".join(_active))
+    return active()
