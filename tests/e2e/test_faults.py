@@ -11,7 +11,7 @@ import uuid
 
 import requests
 
-from bot.bench import server_pids  # the same process patterns as the benchmark
+from bot.instance import server_pids
 from bot.rasa_server import ACTION_TIMEOUT, NO_REPLY
 from tests.e2e.assistant import PROJECT
 from tests.e2e.test_intake import fill_intake, leads_csv
