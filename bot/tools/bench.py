@@ -5,8 +5,9 @@ free ports and measures: cold start, per-turn latency and throughput at 1, 8 and
 concurrent users (each user its own sender and a five-turn conversation with follow-ups),
 turn 1 against turn 50 of one long conversation, peak memory of both servers, and whether
 every reply was the expected one. Progress goes to stderr; the table to stdout (and --out).
-"Stock" is stock Rasa: Rasa's default configuration (bot/tools/data/stock_full_config.yml) and the Rasa
-server without our changes (RASA_SPEEDUPS=0, see bot/rasa_server.py); same channels and actions.
+"Stock" is stock Rasa: Rasa's default configuration (bot/tools/data/stock_full_config.yml)
+and the Rasa server without our changes (RASA_SPEEDUPS=0, see bot/rasa_server.py); same
+channels and actions. Both start through bot/instance.py, as the tests' assistant does.
 """
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
 `python -m bot soak` (make soak; not part of `make test`, which runs a 60-second version in
 tests/e2e/test_load.py) starts both servers with the launcher on free ports and a temporary
-var dir, lets --users visitors (16) talk at once for --minutes (30), each repeating the
-five-turn conversation of bot/tools/bench.py with a new sender for every conversation, and reports
+var dir (bot/instance.py), lets --users visitors (16) talk at once for --minutes (30), each
+repeating the five-turn conversation of bot/tools/bench.py with a new sender for every
+conversation, and reports
 messages, errors, empty and wrong replies, latency, and the resident memory (RSS) of the Rasa
 server and the action server over time. Progress every 30 s on stderr; the report on stdout
 (and --out). The exit code is 1 when anything went wrong: an error (not 200, a broken
