@@ -47,9 +47,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	  -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
-$(SPACY_PIPELINE): $(VENV)/.installed bot/build_spacy.py
+$(SPACY_PIPELINE): $(VENV)/.installed bot/tools/build_spacy.py
 	@echo "[setup] Nederlandse spaCy-pijplijn bouwen (blank nl + lemma-tabellen)..."
-	$(PY) bot/build_spacy.py
+	$(PY) bot/tools/build_spacy.py
 
 setup: $(VENV)/.installed $(SPACY_PIPELINE)
 
@@ -121,7 +121,7 @@ test-scale: train
 AUDIT_VENV := build/audit-venv
 .PHONY: audit
 audit: $(AUDIT_VENV)/.installed
-	$(AUDIT_VENV)/bin/python bot/audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit
+	$(AUDIT_VENV)/bin/python bot/tools/audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit
 
 $(AUDIT_VENV)/.installed: | $(VENV)/.installed
 	@echo "[audit] pip-audit installeren in $(AUDIT_VENV) (eigen omgeving, los van .venv)..."

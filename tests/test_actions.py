@@ -1,20 +1,12 @@
 """Custom actions on trackers built in code: no server needed."""
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import unanswered
 from actions.actions import (ActionAnswerAgency, ActionAnswerDifference, ActionAnswerRole,
                              ActionNotInKnowledge, ActionRoleAdvice)
-
-
-def tracker(text, intent, roles=(), **slots):
-    entities = [{"entity": "role", "value": r} for r in roles]
-    return Tracker(
-        sender_id="test", slots=slots, latest_message={
-            "text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities},
-        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name=None)
+from tests.helpers import tracker
 
 
 def run(action, t):

@@ -21,7 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions import leads, unanswered
 from bot import admin_db, charts, conversations
-from tests.e2e.assistant import PROJECT
+from bot.launcher import PROJECT
 from tests.test_retention import request
 
 PASSWORD = "een-lang-wachtwoord"

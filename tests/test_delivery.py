@@ -16,7 +16,7 @@ import pytest
 
 from actions import leads, privacy
 from bot import delivery
-from tests.e2e.assistant import PROJECT
+from bot.launcher import PROJECT
 from tests.receivers import SMTP_USER, Mailbox, WebhookReceiver
 
 SECRET = "webhook-geheim-" + uuid.uuid4().hex

@@ -1,19 +1,17 @@
 """Intake and quiz actions on trackers built in code."""
+import functools
+
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import leads
 from actions.intake import (ActionCorrectVacancy, ActionQuizResult, ActionStartIntake, ActionStoreVacancy,
                             ActionVacancySummary, ValidateVacancyForm)
+from tests import helpers
 
 
-def tracker(text, intent="inform", confidence=0.9, entities=(), **slots):
-    return Tracker(sender_id="t", slots=slots, latest_message={
-        "text": text, "intent": {"name": intent, "confidence": confidence}, "entities": list(entities)},
-        events=[], paused=False, followup_action=None, active_loop={"name": "vacancy_form"},
-        latest_action_name=None)
+tracker = functools.partial(helpers.tracker, active_loop="vacancy_form")
 
 
 FORM = ValidateVacancyForm()

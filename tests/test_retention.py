@@ -16,7 +16,7 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions import leads, unanswered
-from tests.e2e.assistant import PROJECT
+from bot.launcher import PROJECT
 
 DAY = 24 * 3600
 

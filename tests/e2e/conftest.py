@@ -13,5 +13,5 @@ def var_dir(tmp_path_factory):
 def assistant(var_dir):
     running = Assistant(var_dir).start()
     yield running
-    if running.process.poll() is None:
+    if running.running():
         running.stop()

@@ -11,7 +11,7 @@ import uuid
 
 import requests
 
-from bot.bench import server_pids  # the same process patterns as the benchmark
+from bot.instance import server_pids
 from bot.rasa_changes import ACTION_TIMEOUT
 from bot.texts import response_text
 from tests.e2e.assistant import PROJECT

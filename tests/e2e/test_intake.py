@@ -87,8 +87,7 @@ def test_request_survives_killing_the_action_server_right_after_the_confirmation
         sender = f"crash-{uuid.uuid4().hex[:8]}"
         fill_intake(running, sender)
         assert "opgeslagen onder nummer" in running.ask(sender, "ja")
-        actions = subprocess.run(["pgrep", "-f", f"bot.action_server --actions actions --port {running.action_port}"],
-                                 capture_output=True, text=True).stdout.split()
+        actions = running.pids()["actions"]
         assert actions, "action server not found"
         for pid in actions:
             os.kill(int(pid), signal.SIGKILL)

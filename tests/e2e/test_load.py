@@ -2,17 +2,20 @@
 
 Speed is not asserted anywhere here: the machine has two cores shared with other work, so
 only errors, empty and wrong replies, order and memory growth are checked. The 30-minute
-soak is `make soak` (bot/soak.py); the 60-second version below uses the same code.
+soak is `make soak` (bot/tools/soak.py); the 60-second version below runs the same command
+against this module's servers (its verdict's unit tests: tests/tools/test_soak.py).
 """
 import asyncio
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 import uuid
 
 import aiohttp
 
-from bot import bench, soak
+from tests.e2e.assistant import PROJECT
 
 # Each answer depends on the message before it (the role in focus, the last aspect), so a
 # message handled out of turn gets another heading: a swap of any two neighbours shows.
@@ -85,69 +88,29 @@ def test_one_sender_five_messages_at_once_get_five_answers_in_order(assistant, v
     assert received == sorted(received), f"replies arrived out of order: {received}"
 
 
-def test_32_users_at_once_for_a_minute_get_no_errors_and_no_empty_or_wrong_replies(assistant):
-    result = soak.run(assistant, users=32, seconds=60)
-    print(result.report())
-    assert result.messages >= 32 * len(bench.CONVERSATION)  # everyone finished a conversation
-    assert (result.count("error"), result.count("empty"), result.count("wrong")) == (0, 0, 0), result.report()
+def soak(assistant, users, tmp_path):
+    """`python -m bot soak` for one minute against the module's running servers: its exit code
+    and its report as {row: value}, with the verdict line under "verdict"."""
+    out = tmp_path / f"soak-{users}.txt"
+    result = subprocess.run([sys.executable, "-m", "bot", "soak", "--users", str(users), "--minutes", "1",
+                             "--rasa-port", str(assistant.rasa_port), "--action-port", str(assistant.action_port),
+                             "--out", str(out)], cwd=PROJECT, capture_output=True, text=True, timeout=600)
+    assert out.exists(), result.stderr[-3000:]
+    report = out.read_text()
+    print(report)
+    rows = {line[:30].strip(): line[30:].strip() for line in report.split("\n\n")[0].splitlines()}
+    rows["verdict"] = next(line for line in report.splitlines() if line.startswith("verdict: "))
+    return result.returncode, report, rows
 
 
-def test_soak_for_a_minute_16_users_no_errors_and_memory_growth_under_10_percent(assistant):
+def test_32_users_at_once_for_a_minute_get_no_errors_and_no_empty_or_wrong_replies(assistant, tmp_path):
+    _, report, rows = soak(assistant, 32, tmp_path)
+    assert int(rows["messages"]) >= 32 * 5  # everyone finished a five-turn conversation
+    assert (rows["errors"], rows["empty replies"], rows["wrong replies"]) == ("0", "0", "0"), report
+
+
+def test_soak_for_a_minute_16_users_no_errors_and_memory_growth_under_10_percent(assistant, tmp_path):
     """The 60-second version of `make soak`, on the servers already warmed by the test above."""
-    result = soak.run(assistant, users=16, seconds=60)
-    print(result.report())
-    assert result.problems() == [], result.report()
-    assert len(result.samples) >= 10  # memory sampled along the way, not just twice
-
-
-# ---- the soak's verdict and exit code, without servers -------------------------------------
-
-def made_up(rasa_end=1000.0, outcomes=(("ok", ""),) * 10, restart=False):
-    """A soak result of 100 s: warm-up ends at 10 s with 1000 MB for the Rasa server."""
-    result = soak.Result(users=2, seconds=100, wall=100)
-    for outcome, detail in outcomes:
-        result.tally.add(100.0, outcome, detail)
-    pids = {"rasa": (1,), "actions": (2,)}
-    for at in range(0, 101, 5):
-        rasa = 900.0 if at < 10 else 1000.0 if at < 100 else rasa_end
-        moved = {"rasa": (3,), "actions": (2,)} if restart and at >= 50 else pids
-        result.samples.append(soak.Sample(float(at), {"rasa": rasa, "actions": 500.0}, moved))
-    return result
-
-
-def test_soak_verdict_compares_memory_after_the_warm_up_with_the_end():
-    assert made_up(rasa_end=1099.0).problems() == []  # +9.9 %; the growth during warm-up does not count
-    assert made_up(rasa_end=1100.0).problems() == ["RSS rasa grew 10.0% (limit 10%)"]
-    assert made_up(rasa_end=1099.0).warm_sample().at == 10
-
-
-def test_soak_verdict_fails_on_errors_empty_and_wrong_replies_and_restarts():
-    result = made_up(outcomes=[("ok", ""), ("error", "HTTP 500"), ("empty", ""), ("wrong", "'hoi' -> 'Sorry'"),
-                               ("wrong", "'hoi' -> 'Sorry'")], restart=True)
-    assert result.problems() == ["1 errors", "1 empty replies", "2 wrong replies", "1 server restart(s)"]
-    report = result.report()
-    assert "verdict: FAILED" in report and "2  wrong: 'hoi' -> 'Sorry'" in report
-
-
-def test_soak_command_exits_non_zero_on_a_problem_and_writes_the_report(monkeypatch, tmp_path):
-    class FakeServer:
-        def __init__(self, *args, **kwargs):
-            self.stopped = False
-
-        def start(self):
-            return 1.0
-
-        def stop(self):
-            self.stopped = True
-
-    monkeypatch.setattr(bench, "Server", FakeServer)
-    monkeypatch.setattr(soak.tempfile, "mkdtemp", lambda prefix: str(tmp_path / "work"))  # kept on failure
-    for end, code in ((1000.0, 0), (1200.0, 1)):
-        seen = {}
-        monkeypatch.setattr(soak, "run", lambda server, users, seconds: seen.update(
-            users=users, seconds=seconds, server=server) or made_up(rasa_end=end))
-        out = tmp_path / "soak.txt"
-        assert soak.main(["--users", "3", "--minutes", "0.5", "--out", str(out)]) == code
-        assert (seen["users"], seen["seconds"]) == (3, 30) and seen["server"].stopped
-        verdict = "verdict: OK" if code == 0 else "verdict: FAILED: RSS rasa grew 20.0% (limit 10%)"
-        assert verdict in out.read_text().splitlines()
+    code, report, rows = soak(assistant, 16, tmp_path)
+    assert code == 0 and rows["verdict"] == "verdict: OK", report  # no problem found
+    assert int(rows["memory samples"]) >= 10  # memory sampled along the way, not just twice

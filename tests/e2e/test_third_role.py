@@ -15,7 +15,8 @@ import requests
 import yaml
 
 from actions.knowledge import DEFAULT_PATH
-from tests.e2e.assistant import PROJECT, free_port
+from bot.instance import free_port
+from tests.e2e.assistant import PROJECT
 
 NAME = "personal assistant"
 DEFINITION = "Een personal assistant ondersteunt één drukke leidinggevende persoonlijk (testfeit)."

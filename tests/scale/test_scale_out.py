@@ -27,8 +27,9 @@ import pytest
 import redis
 import requests
 
+from bot.instance import free_port
 from bot.redis_lock import AtomicRedisLockStore
-from tests.e2e.assistant import PROJECT, Assistant, free_port
+from tests.e2e.assistant import PROJECT, Assistant
 
 DB_NAME, DB_USER, DB_PASSWORD = "roladvies_scale", "roladvies", "pg-" + uuid.uuid4().hex
 REDIS_PASSWORD = "redis-" + uuid.uuid4().hex

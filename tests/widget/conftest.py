@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.assistant import Assistant, free_port
+from bot.instance import free_port
+from tests.e2e.assistant import Assistant
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"

@@ -1,6 +1,6 @@
 """`make audit`: the pinned dependencies against a vulnerability database, with pip-audit.
 
-    python bot/audit.py --pip-audit build/audit-venv/bin/pip-audit
+    python bot/tools/audit.py --pip-audit build/audit-venv/bin/pip-audit
 
 Audits every pin of requirements.txt, requirements-dev.txt and constraints.txt (plus pip,
 setuptools and wheel as installed in .venv, which a `pip freeze` leaves out), without
@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 PIN_FILES = ["requirements.txt", "requirements-dev.txt", "constraints.txt"]
 SECURITY_DOC = PROJECT / "docs" / "security.md"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)")

@@ -1,11 +1,12 @@
-"""End-to-end answer check against a running assistant: tests/answer_cases.yml.
+"""End-to-end answer check against a running assistant: bot/tools/data/answer_cases*.yml.
 
 Each case is one conversation with a fresh sender id. A turn passes when the whole reply
 (texts and button titles, lower case, accents folded) holds at least one substring of every
-`must` group and nothing of `must_not`. `python -m bot answers [--url ...]`.
+`must` group and nothing of `must_not`. `python -m bot answers [--url ...] [--cases ...]`.
 """
 from __future__ import annotations
 
+import argparse
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -15,8 +16,9 @@ import requests
 import yaml
 
 from actions.knowledge import fold
+from bot.tools import DATA
 
-CASES = Path(__file__).resolve().parent.parent / "tests" / "answer_cases.yml"
+CASES = DATA / "answer_cases.yml"
 
 
 def reply_text(messages: List[dict]) -> str:
@@ -60,11 +62,15 @@ def evaluate(url: str, cases_file: Path = CASES) -> Tuple[float, Dict[str, List[
     return passed / len(cases), dict(by_category), failures
 
 
-def main(url: str, cases_file: Path = CASES) -> int:
-    share, by_category, failures = evaluate(url, cases_file)
+def main(args: argparse.Namespace) -> int:
+    """`python -m bot answers`: exit code 1 when the share of cases passed is below --floor."""
+    share, by_category, failures = evaluate(args.url, args.cases)
     for line in failures:
         print("FOUT", line)
     for category, (passed, total) in sorted(by_category.items()):
         print(f"{category:<22} {passed:>3}/{total:<3} {passed / total:6.1%}")
     print(f"totaal {share:.1%}")
+    if share < args.floor:
+        print(f"ONDER DE ONDERGRENS: {share:.1%} < {args.floor:.1%}")
+        return 1
     return 0

@@ -1,20 +1,23 @@
-"""NLU quality on the held-out questions (tests/nlu_heldout.yml), ours against stock Rasa.
+"""NLU quality on the held-out questions (bot/tools/data/nlu_heldout*.yml), ours against stock Rasa.
 
 `python -m bot eval` (make eval) trains what is missing, runs `rasa test nlu` on both models
-and prints intent accuracy, macro F1 and entity F1 side by side.
+and prints intent accuracy, macro F1 and entity F1 side by side; with --ours-only only our
+model's figures (no stock model to train: the tests' NLU floors use this).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Optional
 
 from bot import launcher
+from bot.tools import DATA
 
-HELDOUT = launcher.PROJECT / "tests" / "nlu_heldout.yml"
-HELDOUT_2 = launcher.PROJECT / "tests" / "nlu_heldout_2.yml"  # written later, never used for tuning
-STOCK_CONFIG = launcher.PROJECT / "tests" / "stock_config.yml"
+HELDOUT = DATA / "nlu_heldout.yml"
+HELDOUT_2 = DATA / "nlu_heldout_2.yml"  # written later, never used for tuning
+STOCK_CONFIG = DATA / "stock_config.yml"
 STOCK_MODEL = launcher.MODELS / "stock-nlu.tar.gz"
 RESULTS = launcher.PROJECT / "var" / "results"
 
@@ -50,21 +53,29 @@ def train_stock() -> None:
                    cwd=launcher.PROJECT, env=launcher.base_env(), check=True)
 
 
-def table(title: str, ours: Dict[str, float], stock: Dict[str, float]) -> str:
-    lines = [f"{title + ' (' + str(int(ours['examples'])) + ' vragen)':<34} {'ons':>8} {'stock':>8} {'verschil':>9}"]
-    for key in ("intent accuracy", "intent macro F1", "entity F1 (role)"):
-        lines.append(f"{key:<34} {ours[key]:>8.3f} {stock[key]:>8.3f} {ours[key] - stock[key]:>+9.3f}")
+FIGURES = ("intent accuracy", "intent macro F1", "entity F1 (role)")
+
+
+def table(title: str, ours: Dict[str, float], stock: Optional[Dict[str, float]] = None) -> str:
+    """One held-out file's figures: ours, and stock Rasa's with the difference when given."""
+    head = f"{title + ' (' + str(int(ours['examples'])) + ' vragen)':<34} {'ons':>8}"
+    lines = [head + (f" {'stock':>8} {'verschil':>9}" if stock else "")]
+    for key in FIGURES:
+        line = f"{key:<34} {ours[key]:>8.3f}"
+        lines.append(line + (f" {stock[key]:>8.3f} {ours[key] - stock[key]:>+9.3f}" if stock else ""))
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(args: argparse.Namespace) -> int:
+    """`python -m bot eval [--ours-only]`."""
     launcher.train_if_needed()
-    train_stock()
+    if not args.ours_only:
+        train_stock()
     tables, errors = [], []
     for heldout in (HELDOUT, HELDOUT_2):
         name = heldout.stem
         ours = score(launcher.MODEL_FILE, f"{name}-ons", heldout)
-        stock = score(STOCK_MODEL, f"{name}-stock", heldout)
+        stock = None if args.ours_only else score(STOCK_MODEL, f"{name}-stock", heldout)
         tables.append(table(name, ours, stock))
         errors += [(name, e) for e in ours["errors"]]
     for name, error in errors:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import spacy
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_TARGET = PROJECT / "build" / "spacy_nl"
 
 

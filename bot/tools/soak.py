@@ -2,13 +2,15 @@
 
 `python -m bot soak` (make soak; not part of `make test`, which runs a 60-second version in
 tests/e2e/test_load.py) starts both servers with the launcher on free ports and a temporary
-var dir, lets --users visitors (16) talk at once for --minutes (30), each repeating the
-five-turn conversation of bot/bench.py with a new sender for every conversation, and reports
+var dir (bot/instance.py), lets --users visitors (16) talk at once for --minutes (30), each
+repeating the five-turn conversation of bot/tools/bench.py with a new sender for every
+conversation, and reports
 messages, errors, empty and wrong replies, latency, and the resident memory (RSS) of the Rasa
 server and the action server over time. Progress every 30 s on stderr; the report on stdout
 (and --out). The exit code is 1 when anything went wrong: an error (not 200, a broken
 connection, a timeout), an empty or a wrong reply, a server that was restarted, or memory
-growth of 10 % or more after the warm-up.
+growth of 10 % or more after the warm-up. With --rasa-port and --action-port it soaks an
+assistant that already runs on those ports instead (the tests do, on their warmed servers).
 """
 from __future__ import annotations
 
@@ -20,9 +22,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
-from bot import bench, launcher
+from bot.instance import Instance, StartError, memory_mb
+from bot.tools import bench
 
 SAMPLE_SECONDS = 5.0
 PROGRESS_SECONDS = 30.0
@@ -110,7 +113,7 @@ class Result:
                 ("errors", f"{self.count('error')}"), ("empty replies", f"{self.count('empty')}"),
                 ("wrong replies", f"{self.count('wrong')}"), ("server restarts", f"{self.restarts}"),
                 ("p50 ms", f"{self.latency(0.50):.1f}"), ("p95 ms", f"{self.latency(0.95):.1f}"),
-                ("p99 ms", f"{self.latency(0.99):.1f}")]
+                ("p99 ms", f"{self.latency(0.99):.1f}"), ("memory samples", f"{len(self.samples)}")]
         rows += [("warm-up ends at s", f"{warm.at:.0f}"), ("run ends at s", f"{end.at:.0f}")]
         for name in SERVERS:
             rows += [(f"RSS {name} MB after warm-up", f"{warm.rss[name]:.1f}"),
@@ -134,15 +137,15 @@ class Result:
         return sorted(chosen.values(), key=lambda s: s.at)
 
 
-def sample(server, started: float) -> Sample:
-    pids = bench.server_pids(server.rasa_port, server.action_port)
+def sample(server: Instance, started: float) -> Sample:
+    pids = server.pids()
     # All of a server's processes together (Sanic workers share the conversations).
     return Sample(time.monotonic() - started,
-                  {name: bench.memory_mb(pids[name], "VmRSS", sum) for name in SERVERS},
+                  {name: memory_mb(pids[name], "VmRSS", sum) for name in SERVERS},
                   {name: tuple(sorted(pids[name])) for name in SERVERS})
 
 
-async def watch(server, result: Result, started: float, done: asyncio.Event) -> None:
+async def watch(server: Instance, result: Result, started: float, done: asyncio.Event) -> None:
     seen, next_progress = 0, PROGRESS_SECONDS
     while not done.is_set():
         result.samples.append(sample(server, started))
@@ -163,7 +166,7 @@ async def watch(server, result: Result, started: float, done: asyncio.Event) -> 
             pass
 
 
-async def drive(server, users: int, seconds: float) -> Result:
+async def drive(server: Instance, users: int, seconds: float) -> Result:
     result = Result(users, seconds)
     done = asyncio.Event()
     started = time.monotonic()
@@ -178,35 +181,35 @@ async def drive(server, users: int, seconds: float) -> Result:
     return result
 
 
-def run(server, users: int = 16, seconds: float = 1800) -> Result:
-    """Soak a running assistant: anything with .url, .rasa_port and .action_port (bench.Server,
-    or the tests' Assistant)."""
+def run(server: Instance, users: int = 16, seconds: float = 1800) -> Result:
+    """Soak a running assistant."""
     progress(f"{users} gebruikers, {clock(seconds)} minuten; geheugen vergeleken na "
              f"{warm_up(seconds):.0f} s opwarmen en aan het eind")
     return asyncio.run(drive(server, users, seconds))
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot soak", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=16, help="gelijktijdige gebruikers (16)")
-    parser.add_argument("--minutes", type=float, default=30, help="duur in minuten (30)")
-    parser.add_argument("--out", type=Path, help="schrijf het verslag ook naar dit bestand")
-    args = parser.parse_args(argv)
-    if args.users < 1 or not args.minutes > 0:
-        parser.error("--users moet minstens 1 zijn en --minutes groter dan 0")
+def main(args: argparse.Namespace) -> int:
+    """`python -m bot soak` (options: bot/tools/cli.py)."""
     work = Path(tempfile.mkdtemp(prefix="soak-"))
     # The per-sender rate limit stays on, as in production: its memory is soaked too.
-    server = bench.Server(launcher.MODEL_FILE, work / "var", rate_limited=True)
-    progress(f"servers starten (var: {work / 'var'})...")
+    server = Instance(work / "var", rasa_port=args.rasa_port, action_port=args.action_port)
     failed = True
     try:
-        progress(f"klaar na {server.start():.0f} s")
+        if args.rasa_port is None:
+            progress(f"servers starten (var: {work / 'var'})...")
+            started = time.monotonic()
+            try:
+                server.start()
+            except StartError as error:
+                raise SystemExit(str(error)) from None
+            progress(f"klaar na {time.monotonic() - started:.0f} s")
         result = run(server, args.users, args.minutes * 60)
         text = result.report()
         failed = bool(result.problems())
     finally:
-        server.stop()
-        if failed:  # the logs tell why
+        if server.running():
+            server.stop()
+        if failed and server.process:  # the logs tell why
             progress(f"logs bewaard in {work / 'var' / 'logs'}")
         else:
             shutil.rmtree(work, ignore_errors=True)

@@ -5,18 +5,16 @@ free ports and measures: cold start, per-turn latency and throughput at 1, 8 and
 concurrent users (each user its own sender and a five-turn conversation with follow-ups),
 turn 1 against turn 50 of one long conversation, peak memory of both servers, and whether
 every reply was the expected one. Progress goes to stderr; the table to stdout (and --out).
-"Stock" is stock Rasa: Rasa's default configuration (tests/stock_full_config.yml) and the Rasa
-server without our changes (RASA_SPEEDUPS=0, see bot/rasa_server.py); same channels and actions.
+"Stock" is stock Rasa: Rasa's default configuration (bot/tools/data/stock_full_config.yml)
+and the Rasa server without our changes (RASA_SPEEDUPS=0, see bot/rasa_server.py); same
+channels and actions. Both start through bot/instance.py, as the tests' assistant does.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import collections
-import os
-import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,14 +22,16 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import aiohttp
 import requests
 
 from bot import launcher
+from bot.instance import Instance, StartError
+from bot.tools import DATA
 
-STOCK_CONFIG = launcher.PROJECT / "tests" / "stock_full_config.yml"
+STOCK_CONFIG = DATA / "stock_full_config.yml"
 # One visitor's conversation: (message, any of these in the reply).
 CONVERSATION = [
     ("wat doet een office manager", ("kantoor",)),
@@ -44,12 +44,6 @@ CONVERSATION = [
 
 def progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: List[float], share: float) -> float:
@@ -66,71 +60,18 @@ def train(config: Path, out: Path, name: str) -> Tuple[Path, float]:
     return out / f"{name}.tar.gz", time.monotonic() - started
 
 
-# The command lines of the two servers that the launcher starts (bot/launcher.py).
-SERVER_PROCESSES = {"rasa": "rasa run .*--port {port}( |$)",
-                    "actions": "bot.action_server --actions actions --port {port}( |$)"}
-
-
-def server_pids(rasa_port: int, action_port: int) -> Dict[str, List[int]]:
-    """The process ids of the Rasa server and of the action server (several with Sanic workers)."""
-    ports = {"rasa": rasa_port, "actions": action_port}
-    return {name: [int(pid) for pid in subprocess.run(["pgrep", "-f", pattern.format(port=ports[name])],
-                                                      capture_output=True, text=True).stdout.split()]
-            for name, pattern in SERVER_PROCESSES.items()}
-
-
-def memory_mb(pids: List[int], field: str = "VmHWM", combine: Callable[..., int] = max) -> float:
-    """A memory figure of /proc/PID/status over `pids` in MB: VmHWM is the peak resident set,
-    VmRSS the current one; `combine` is max (the largest process) or sum (all of them)."""
-    values = [0]
-    for pid in pids:
+def first_answer(url: str, timeout: float = 60) -> None:
+    """The first reply of a freshly started assistant (which may still be warming up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(rf"{field}:\s+(\d+) kB", status)
-        values.append(int(match.group(1)) if match else 0)
-    return combine(values) / 1024
-
-
-class Server:
-    def __init__(self, model: Path, var_dir: Path, rate_limited: bool = False, env: Optional[dict] = None):
-        """`rate_limited`: keep the REST channel's per-sender rate limit, as in production
-        (the soak); the benchmark turns it off. `env`: extra environment for the servers."""
-        self.model, self.var_dir, self.rate_limited = model, var_dir, rate_limited
-        self.env = dict(os.environ, **(env or {}))
-        self.rasa_port, self.action_port = free_port(), free_port()
-        self.url = f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
-
-    def start(self) -> float:
-        """Launch both servers; seconds until the first answer."""
-        started = time.monotonic()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--no-train", "--model", str(self.model),
-             "--rasa-port", str(self.rasa_port), "--action-port", str(self.action_port),
-             "--var-dir", str(self.var_dir)],
-            # speed, not the per-sender rate limit: the long conversation sends 50 turns in a row
-            env=self.env if self.rate_limited else dict(self.env, REST_RATE_LIMIT="0"),
-            cwd=launcher.PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while time.monotonic() - started < 300:
-            if self.process.poll() is not None:
-                raise SystemExit(f"server stopte; zie {self.var_dir / 'logs'}")
-            try:
-                reply = requests.post(self.url, json={"sender": "cold-start", "message": "hallo"}, timeout=30)
-                if reply.status_code == 200 and reply.json():
-                    return time.monotonic() - started
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("server antwoordde niet binnen 300 s")
-
-    def memory(self) -> Dict[str, float]:
-        """Peak resident memory of each server in MB."""
-        return {name: memory_mb(pids) for name, pids in server_pids(self.rasa_port, self.action_port).items()}
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
+            reply = requests.post(url, json={"sender": "cold-start", "message": "hallo"}, timeout=30)
+            if reply.status_code == 200 and reply.json():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"de assistent antwoordde niet binnen {timeout:.0f} s")
 
 
 async def ask(session: aiohttp.ClientSession, url: str, sender: str, text: str,
@@ -211,12 +152,21 @@ async def long_conversation(url: str, turns: int) -> Tuple[float, float, int]:
 
 def measure(name: str, model: Path, train_seconds: Optional[float], users: List[int], seconds: float,
             long_turns: int, work: Path) -> Dict[str, float]:
-    # Stock Rasa also runs without our changes to the Rasa server (bot/rasa_server.py).
-    server = Server(model, work / f"var-{name}", env={"RASA_SPEEDUPS": "0"} if name == "stock" else None)
+    # Speed, not the per-sender rate limit: the long conversation sends 50 turns in a row.
+    env = {"REST_RATE_LIMIT": "0"}
+    if name == "stock":  # stock Rasa also runs without our changes to the Rasa server (bot/rasa_server.py)
+        env["RASA_SPEEDUPS"] = "0"
+    server = Instance(work / f"var-{name}", env, model)
     progress(f"{name}: servers starten...")
     figures: Dict[str, float] = {"training time s": train_seconds if train_seconds is not None else float("nan")}
-    figures["cold start s"] = server.start()
+    started = time.monotonic()
     try:
+        server.start()
+    except StartError as error:
+        raise SystemExit(f"{name}: {error}") from None
+    try:
+        first_answer(server.url)
+        figures["cold start s"] = time.monotonic() - started
         asyncio.run(load(server.url, 2, min(2.0, seconds)))  # warm-up, not counted
         errors = 0
         for count in users:
@@ -253,15 +203,8 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot bench")
-    parser.add_argument("--users", default="1,8,32", help="gelijktijdige gebruikers, komma-gescheiden")
-    parser.add_argument("--seconds", type=float, default=20, help="duur van elke belastingsronde")
-    parser.add_argument("--long", type=int, default=50, help="beurten in het lange gesprek")
-    parser.add_argument("--out", type=Path, help="schrijf de tabel ook naar dit bestand")
-    parser.add_argument("--smoke", action="store_true",
-                        help="alleen ons bestaande model, zonder training: controleert dat alles werkt")
-    args = parser.parse_args(argv)
+def main(args: argparse.Namespace) -> int:
+    """`python -m bot bench` (options: bot/tools/cli.py)."""
     users = [int(u) for u in args.users.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
