@@ -186,7 +186,7 @@ def stop(processes: List[subprocess.Popen]) -> None:
 
 def watch(processes: List[subprocess.Popen], names: List[str]) -> int:
     """Restart a server that died (a crash, an out-of-memory kill): visitors get the apology
-    of bot/rasa_server.py meanwhile, and the conversations live on in the tracker store. A
+    of bot/rasa_changes.py meanwhile, and the conversations live on in the tracker store. A
     server that keeps dying stops everything instead of looping."""
     restarts: List[float] = []
     while True:
@@ -291,7 +291,7 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Pat
 
         wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, logs / "actions.log", 120)
         say("Actieserver is klaar.")
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", rasa, logs / "rasa.log", 300)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/health", rasa, logs / "rasa.log", 300)
         say("Rasa-server is klaar; het model is geladen.")
         say(f"\nDe assistent draait. Chat in de browser: http://localhost:{rasa_port}/chat/")
         say(f"REST: stuur berichten naar http://localhost:{rasa_port}/webhooks/rest/webhook")

@@ -93,8 +93,11 @@ def classify_empty_messages_as_unsure() -> None:
 def health_route() -> None:
     from sanic import response
 
-    async def health(_request):
-        return response.json({"status": "ok", "rasa": rasa_version(), "changes": active()})
+    async def health(request):
+        agent = getattr(request.app.ctx, "agent", None)
+        ready = bool(agent and agent.is_ready())  # the model is loaded
+        return response.json({"status": "ok" if ready else "loading", "rasa": rasa_version(),
+                              "changes": active()}, status=200 if ready else 503)
 
     def wrap(configure_app):
         @functools.wraps(configure_app)
@@ -166,7 +169,8 @@ CHANGES: List[Change] = [
            "an empty message gets no intent (then nlu_fallback: 'andere woorden') instead of an "
            "exception and the apology", classify_empty_messages_as_unsure),
     Change("health-route", "rasa.core.run:configure_app",
-           "GET /health: status, Rasa version and these changes, whichever channels are on",
+           "GET /health: 200 once the model is loaded (else 503), the Rasa version and these "
+           "changes, whichever channels are on",
            health_route),
     Change("action-result-validator-once", "rasa.core.actions.action:RemoteAction._validate_action_result",
            "the action server's reply checked with a validator built once (Rasa checked the schema "

@@ -6,7 +6,7 @@ concurrent users (each user its own sender and a five-turn conversation with fol
 turn 1 against turn 50 of one long conversation, peak memory of both servers, and whether
 every reply was the expected one. Progress goes to stderr; the table to stdout (and --out).
 "Stock" is stock Rasa: Rasa's default configuration (bot/tools/data/stock_full_config.yml)
-and the Rasa server without our changes (RASA_SPEEDUPS=0, see bot/rasa_server.py); same
+and the Rasa server without our changes (RASA_SPEEDUPS=0, see bot/rasa_changes.py); same
 channels and actions. Both start through bot/instance.py, as the tests' assistant does.
 """
 from __future__ import annotations
@@ -154,7 +154,7 @@ def measure(name: str, model: Path, train_seconds: Optional[float], users: List[
             long_turns: int, work: Path) -> Dict[str, float]:
     # Speed, not the per-sender rate limit: the long conversation sends 50 turns in a row.
     env = {"REST_RATE_LIMIT": "0"}
-    if name == "stock":  # stock Rasa also runs without our changes to the Rasa server (bot/rasa_server.py)
+    if name == "stock":  # stock Rasa also runs without our changes to the Rasa server (bot/rasa_changes.py)
         env["RASA_SPEEDUPS"] = "0"
     server = Instance(work / f"var-{name}", env, model)
     progress(f"{name}: servers starten...")
