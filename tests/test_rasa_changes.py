@@ -136,3 +136,58 @@ def test_the_rasa_server_process_imports_skops_before_rasa_and_tensorflow():
              "names = list(sys.modules)  # in the order of import\n"
              "print(names.index('skops.io') < names.index('rasa') < names.index('tensorflow'))")
     assert run_python(check) == "True"
+
+
+SQL_STORE_SCRIPT = """
+import asyncio, json, sqlite3, sys
+from bot import rasa_changes
+if sys.argv[1] == "ours":
+    rasa_changes.apply({})
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+async def main(db, write):
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=db)
+    if write:
+        tracker = DialogueStateTracker("bezoeker", [])
+        for step, event in enumerate([
+                ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+                UserUttered("wat doet een secretaresse", {"name": "ask_definition", "confidence": 0.9}),
+                SlotSet("role", "secretaresse"), BotUttered("Een secretaresse ...", {"buttons": []}),
+                ActionExecuted("action_listen")]):
+            event.timestamp = 1000.0 + step
+            tracker.update(event)
+            await store.save(tracker)  # turn by turn, as the server does
+        for step, event in enumerate([SessionStarted(), UserUttered("hallo", {"name": "greet"})]):
+            event.timestamp = 2000.0 + step
+            tracker.update(event)
+        await store.save(tracker)
+    latest, full = await store.retrieve("bezoeker"), await store.retrieve_full_tracker("bezoeker")
+    rows = sqlite3.connect(db).execute(
+        "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id").fetchall()
+    print(json.dumps({"latest": [e.as_dict() for e in latest.events],
+                      "full": [e.as_dict() for e in full.events], "rows": rows}))
+
+asyncio.run(main(sys.argv[2], sys.argv[3] == "write"))
+"""
+
+
+def test_the_sql_tracker_store_stores_and_reads_exactly_what_rasa_does(tmp_path):
+    import json
+
+    def run(store: str, db, mode: str) -> dict:
+        return json.loads(run_python_args(SQL_STORE_SCRIPT, store, str(db), mode))
+
+    stock, ours = run("stock", tmp_path / "stock.db", "write"), run("ours", tmp_path / "ours.db", "write")
+    assert ours == stock
+    assert len(stock["latest"]) == 2 and len(stock["full"]) == len(stock["rows"]) >= 9
+    assert run("ours", tmp_path / "stock.db", "read") == stock  # reads what stock Rasa wrote
+    assert run("stock", tmp_path / "ours.db", "read") == stock  # and the other way round
+
+
+def run_python_args(code: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args], capture_output=True,
+                            text=True, check=True)
+    return result.stdout.strip().splitlines()[-1]
