@@ -16,12 +16,12 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import knowledge as kb
 from actions import leads, privacy
 from actions import vacancy as parse
 from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference,
                              ActionAnswerRole, ActionRoleAdvice, latest_intent, latest_text,
                              roles_asked)
-from actions import knowledge as kb
 from actions.knowledge import QUIZ_SLOTS, fold
 
 INTAKE_SLOTS = [field.slot for field in parse.INTAKE]
@@ -184,8 +184,11 @@ def intake_request(tracker: Tracker) -> Dict[str, Any]:
     return request
 
 
-def role_name(key: Optional[str]) -> Optional[str]:
-    return KNOWLEDGE.roles[key].name if key in KNOWLEDGE.roles else None
+def role_name(value: Optional[str]) -> Optional[str]:
+    """The display name of a role's key (or of a name, kept by a conversation from before
+    vacancy_role held keys)."""
+    key = KNOWLEDGE.role_key(value)
+    return KNOWLEDGE.roles[key].name if key else None
 
 
 def reset_intake() -> List[Dict[Text, Any]]:

@@ -133,6 +133,12 @@ def test_summary_then_store(tmp_path, monkeypatch):
     assert leads.request(1, path=tmp_path / "leads.db")["role"] == "office manager"  # recruiters read the name
 
 
+def test_a_conversation_from_before_the_key_still_shows_the_role():
+    d = CollectingDispatcher()
+    ActionVacancySummary().run(d, tracker("nee", **dict(DONE, vacancy_role="office manager", intake_status=None)), {})
+    assert "• Functie: office manager" in rendered(d.messages)[0]["text"]
+
+
 def test_nothing_stored_without_a_confirmed_summary(tmp_path, monkeypatch):
     monkeypatch.setenv("LEADS_DB", str(tmp_path / "leads.db"))
     d = CollectingDispatcher()
