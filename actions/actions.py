@@ -22,20 +22,11 @@ FACTS = FactFinder(KNOWLEDGE)
 
 INTENT_TO_ASPECT = KNOWLEDGE.intent_to_aspect
 
-WHICH_ROLE = "Over welke functie wil je het weten?"
-NOT_IN_KNOWLEDGE = ("Sorry, daar kan ik je helaas niet mee helpen: dat staat niet in mijn kennis. "
-                    "Ik weet alleen iets over de functies office manager en secretaresse en over "
-                    "2ASSISTU. Dit kun je me bijvoorbeeld vragen:")
-UNKNOWN_ROLE = ("Over de functie '{mention}' heb ik helaas geen informatie: ik weet alleen iets over "
-                "de office manager en de secretaresse. Dit kun je me bijvoorbeeld vragen:")
-REPHRASE = ("Dat begrijp ik niet helemaal. Kun je je vraag in andere woorden stellen? "
-            "Je kunt ook een van deze vragen kiezen:")
-SEARCH_LEAD = "Ik weet niet zeker of ik je goed begrijp, maar misschien helpt dit:"
-ENGLISH_NOTE = ("(I answer in Dutch: my knowledge comes from a Dutch article. "
-                "Feel free to keep asking in English.)")
+# The quick replies under "I don't know that": what each role does, and the difference.
 SUGGESTIONS = [{"title": KNOWLEDGE.heading(role, "definitie"),
-                "payload": f'/{KNOWLEDGE.aspects["definitie"].intent}{{"role": "{KNOWLEDGE.roles[role].name}"}}'}
-               for role in KNOWLEDGE.roles] + [{"title": "Wat is het verschil?", "payload": "/ask_difference"}]
+                "payload": f'/{KNOWLEDGE.aspects["definitie"].intent}{{"role": "{role}"}}'}
+               for role in KNOWLEDGE.roles] + [{"title": KNOWLEDGE.phrase("difference_button"),
+                                                "payload": "/ask_difference"}]
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -93,7 +84,7 @@ def off_topic(tracker: Tracker) -> bool:
 
 def add_english_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if is_english(latest_text(tracker)):
-        dispatcher.utter_message(text=ENGLISH_NOTE)
+        dispatcher.utter_message(response="utter_english_note")
 
 
 def remembered_role(tracker: Tracker) -> Optional[str]:
@@ -105,7 +96,7 @@ def focus_slots(role: Optional[str], aspect: str, comparing: bool = False,
     """The context for the next turn: role and aspect in focus, whether a comparison was
     just made, and the yes/no question just answered ("en een secretaresse?" asks it again)."""
     events = [SlotSet("aspect", aspect), SlotSet("comparing", comparing), SlotSet("question", question)]
-    return events + ([SlotSet("role", KNOWLEDGE.roles[role].name)] if role else [])
+    return events + ([SlotSet("role", role)] if role else [])
 
 
 class ActionAnswerRole(Action):
@@ -124,8 +115,8 @@ class ActionAnswerRole(Action):
                   or "definitie")
         mention = unknown_role_mention(tracker)
         if mention:
-            return not_in_knowledge(dispatcher, tracker, UNKNOWN_ROLE.format(mention=mention),
-                                    tried=f"onbekende functie '{mention}'")
+            return not_in_knowledge(dispatcher, tracker, "utter_unknown_role",
+                                    tried=f"onbekende functie '{mention}'", mention=mention)
         roles = roles_asked(tracker)
         asked_before = tracker.get_slot("question")
         if latest_intent(tracker) == "inform_role" and len(roles) == 1 and asked_before:
@@ -152,9 +143,9 @@ class ActionAnswerRole(Action):
 def ask_which_role(dispatcher: CollectingDispatcher, aspect: str) -> None:
     intent = KNOWLEDGE.aspects[aspect].intent
     buttons = [{"title": kb.capitalize(role.name),
-                "payload": f"/{intent}{{\"role\": \"{role.name}\"}}"}
+                "payload": f"/{intent}{{\"role\": \"{role.key}\"}}"}
                for role in KNOWLEDGE.roles.values()]
-    dispatcher.utter_message(text=WHICH_ROLE, buttons=buttons)
+    dispatcher.utter_message(response="utter_which_role", buttons=buttons)
 
 
 def answer_difference(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -387,8 +378,7 @@ class ActionRoleAdvice(Action):
         if re.search(r"\b(vast|vaste|tijdelijk\w*)\b", kb.fold(text)):
             # "vast of tijdelijk?": the knowledge says what is on offer, not which to choose
             dispatcher.utter_message(text=KNOWLEDGE.agency_answer("posities"))
-            dispatcher.utter_message(text="Welke van de twee past, hangt af van je situatie; "
-                                          "bespreek het gerust met ons.")
+            dispatcher.utter_message(response="utter_contract_depends")
             dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
             return []
         fit = SEARCH.role_fit(text)
@@ -412,12 +402,11 @@ def recommend(dispatcher: CollectingDispatcher, fit: Dict[str, List[str]], best:
               candidate: bool) -> List[Dict[Text, Any]]:
     """The role whose facts match the described need or person, with those facts as reasons."""
     name = KNOWLEDGE.roles[best].name
-    reasons = "\n".join(f"• {item}" for item in fit[best][:4])
-    opening = f"Dan past de functie {name} goed bij je." if candidate else f"Dat klinkt als een {name}."
-    dispatcher.utter_message(text=f"{opening} Dit hoort bij die functie en past bij wat je zegt:\n{reasons}")
+    opening = KNOWLEDGE.phrase("fit_candidate" if candidate else "fit_employer", name=name)
+    dispatcher.utter_message(text=kb.bullets(f"{opening} {KNOWLEDGE.phrase('fit_reasons')}", fit[best][:4]))
     if fit[runner_up]:
-        dispatcher.utter_message(text=f"Een {KNOWLEDGE.roles[runner_up].name} kan een deel hiervan ook, "
-                                      f"maar de {name} past het best bij deze combinatie.")
+        dispatcher.utter_message(response="utter_runner_up", best=name,
+                                 runner_up=KNOWLEDGE.roles[runner_up].name)
     if candidate:
         dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
     else:
@@ -459,7 +448,7 @@ class ActionNotInKnowledge(Action):
         follow_up = answer_follow_up(dispatcher, tracker)  # "welke opleiding is daarvoor nodig?"
         if follow_up is not None:
             return follow_up
-        return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried="buiten het onderwerp")
+        return not_in_knowledge(dispatcher, tracker, "utter_not_in_knowledge", tried="buiten het onderwerp")
 
 
 def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -483,7 +472,7 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         if guess in INTENT_TO_ASPECT:  # "wat houdt het werk van een secretaresse globaal in?"
             log(tracker, f"onzeker: beste gok '{guess}'", "zoekantwoord")
             add_english_note(dispatcher, tracker)
-            dispatcher.utter_message(text=SEARCH_LEAD)
+            dispatcher.utter_message(response="utter_search_lead")
             for role in named:
                 dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, INTENT_TO_ASPECT[guess]))
             return focus_slots(named[-1], INTENT_TO_ASPECT[guess])
@@ -496,9 +485,9 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if hit:
         return answer_search_hit(dispatcher, tracker, hit)
     if looks_like_gibberish(text) and not SEARCH.search(text):
-        return not_in_knowledge(dispatcher, tracker, REPHRASE, tried="zoeken: geen woorden herkend",
+        return not_in_knowledge(dispatcher, tracker, "utter_rephrase", tried="zoeken: geen woorden herkend",
                                 outcome="herformuleren", offer_contact=False)
-    return not_in_knowledge(dispatcher, tracker, NOT_IN_KNOWLEDGE, tried=describe_search(text, roles))
+    return not_in_knowledge(dispatcher, tracker, "utter_not_in_knowledge", tried=describe_search(text, roles))
 
 
 # Words that point back at the role in focus: a question with one of them is about that role,
@@ -552,7 +541,7 @@ def answer_search_hit(dispatcher: CollectingDispatcher, tracker: Tracker, hit) -
     doc = hit.document
     log(tracker, f"zoeken: '{'.'.join(doc.key)}' score {hit.score:.2f}, dekking {hit.coverage:.0%}",
         "zoekantwoord")
-    dispatcher.utter_message(text=SEARCH_LEAD)
+    dispatcher.utter_message(response="utter_search_lead")
     if doc.kind == "role":
         role, aspect = doc.key
         dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
@@ -564,11 +553,13 @@ def answer_search_hit(dispatcher: CollectingDispatcher, tracker: Tracker, hit) -
     return []
 
 
-def not_in_knowledge(dispatcher: CollectingDispatcher, tracker: Tracker, message: str, tried: str,
-                     outcome: str = "niet in kennis", offer_contact: bool = True) -> List[Dict[Text, Any]]:
+def not_in_knowledge(dispatcher: CollectingDispatcher, tracker: Tracker, response: str, tried: str,
+                     outcome: str = "niet in kennis", offer_contact: bool = True,
+                     **values: Any) -> List[Dict[Text, Any]]:
+    """The domain response `response` (filled with `values`) with the suggestions below it."""
     log(tracker, tried, outcome)
     add_english_note(dispatcher, tracker)
-    dispatcher.utter_message(text=message, buttons=SUGGESTIONS)
+    dispatcher.utter_message(response=response, buttons=SUGGESTIONS, **values)
     if offer_contact:
         dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
     return []

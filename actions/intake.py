@@ -16,6 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import knowledge as kb
 from actions import leads, privacy
 from actions import vacancy as parse
 from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference,
@@ -23,11 +24,9 @@ from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifferen
                              roles_asked)
 from actions.knowledge import QUIZ_SLOTS, fold
 
-INTAKE_SLOTS = ["vacancy_role", "contract", "hours", "start_date", "organisation", "contact_name",
-                "contact", "description", "consent"]
-FIELD_TITLES = {"vacancy_role": "Functie", "contract": "Vast of tijdelijk", "hours": "Uren per week",
-                "start_date": "Startdatum", "organisation": "Organisatie", "contact_name": "Naam",
-                "contact": "Bereikbaar via", "description": "Omschrijving"}
+INTAKE_SLOTS = [field.slot for field in parse.INTAKE]
+# The answers shown in the summary, which the employer can correct one by one.
+SHOWN_FIELDS = {field.slot: field for field in parse.INTAKE if field.stored}
 MAX_MISSES = 3
 
 # Questions that may interrupt a form: answered by the same actions as outside the form.
@@ -99,7 +98,7 @@ class FormWithInterruptions(FormValidationAction):
         asked = copy.copy(tracker)  # with the question's intent, also when the NLU was unsure
         asked.latest_message = dict(tracker.latest_message or {}, intent={"name": intent, "confidence": 1.0})
         QUESTION_ACTIONS[intent]().run(dispatcher, asked, domain)  # its context slots don't matter mid-form
-        dispatcher.utter_message(text="Dan ga ik verder met de vraag waar we waren:")
+        dispatcher.utter_message(response="utter_resume_form")
         return {slot: None}
 
     def checked(self, slot: str, value: Any, parser: Callable[[str], Any], dispatcher: CollectingDispatcher,
@@ -124,7 +123,7 @@ class FormWithInterruptions(FormValidationAction):
             if misses[slot] >= MAX_MISSES:
                 return {slot: None, "intake_misses": misses, "intake_status": "gave_up"}
             if misses[slot] == 1 or not self.explain_once:
-                dispatcher.utter_message(text=str(problem))
+                dispatcher.utter_message(response=problem.response)
             return {slot: None, "intake_misses": misses}
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
@@ -140,61 +139,56 @@ class ActionStartIntake(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text="Fijn dat je iemand zoekt! Ik stel je een paar korte vragen "
-                                      "voor je aanvraag. Typ 'stop' als je wilt stoppen.")
+        dispatcher.utter_message(response="utter_intake_start")
         events = reset_intake() + [SlotSet("intake_id", uuid.uuid4().hex)]
         roles = roles_asked(tracker)
         if roles:
-            events.append(SlotSet("vacancy_role", KNOWLEDGE.roles[roles[0]].name))
+            events.append(SlotSet("vacancy_role", roles[0]))
         return events
 
 
 class ValidateVacancyForm(FormWithInterruptions):
+    """Validates each answer with its field's parser (actions/vacancy.py INTAKE); the
+    `validate_<slot>` methods that Rasa calls are added below the class."""
+
     def name(self) -> Text:
         return "validate_vacancy_form"
 
-    def validate_vacancy_role(self, value, dispatcher, tracker, domain):
-        return self.checked("vacancy_role", value, lambda v: parse.parse_role(v, KNOWLEDGE),
-                            dispatcher, tracker, domain)
-
-    def validate_contract(self, value, dispatcher, tracker, domain):
-        return self.checked("contract", value, parse.parse_contract, dispatcher, tracker, domain)
-
-    def validate_hours(self, value, dispatcher, tracker, domain):
-        return self.checked("hours", value, parse.parse_hours, dispatcher, tracker, domain)
-
-    def validate_start_date(self, value, dispatcher, tracker, domain):
-        return self.checked("start_date", value, parse.parse_start_date, dispatcher, tracker, domain)
-
-    def validate_organisation(self, value, dispatcher, tracker, domain):
-        return self.checked("organisation", value, lambda v: parse.parse_text(v, "organisatienaam"),
-                            dispatcher, tracker, domain)
-
-    def validate_contact_name(self, value, dispatcher, tracker, domain):
-        return self.checked("contact_name", value, lambda v: parse.parse_text(v, "naam", maximum=80),
-                            dispatcher, tracker, domain)
-
-    def validate_contact(self, value, dispatcher, tracker, domain):
-        result = self.checked("contact", value, parse.parse_contact, dispatcher, tracker, domain)
-        found = result.get("contact")
-        if isinstance(found, dict):
+    def validate_field(self, field: parse.Field, value: Any, dispatcher: CollectingDispatcher,
+                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        result = self.checked(field.slot, value, lambda text: field.parse(text, KNOWLEDGE),
+                              dispatcher, tracker, domain)
+        found = result.get(field.slot)
+        if isinstance(found, dict):  # the contact: e-mail and/or phone, each in a slot of its own
             shown = " en ".join(v for v in (found.get("email"), found.get("phone")) if v)
-            return {"contact": shown, "email": found.get("email"), "phone": found.get("phone")}
+            return {field.slot: shown, "email": found.get("email"), "phone": found.get("phone")}
         return result
 
-    def validate_description(self, value, dispatcher, tracker, domain):
-        return self.checked("description", value, parse.parse_description, dispatcher, tracker, domain)
 
-    def validate_consent(self, value, dispatcher, tracker, domain):
-        return self.checked("consent", value, parse.parse_consent, dispatcher, tracker, domain)
+def validator(field: parse.Field):
+    def validate(self, value, dispatcher, tracker, domain):
+        return self.validate_field(field, value, dispatcher, tracker, domain)
+    return validate
+
+
+for _field in parse.INTAKE:
+    setattr(ValidateVacancyForm, f"validate_{_field.slot}", validator(_field))
 
 
 def intake_request(tracker: Tracker) -> Dict[str, Any]:
-    return {"role": tracker.get_slot("vacancy_role"), "contract": tracker.get_slot("contract"),
-            "hours": tracker.get_slot("hours"), "start_date": tracker.get_slot("start_date"),
-            "organisation": tracker.get_slot("organisation"),
-            "contact_name": tracker.get_slot("contact_name"), "email": tracker.get_slot("email"),
-            "phone": tracker.get_slot("phone"), "description": tracker.get_slot("description") or ""}
+    """The request as stored (leads.FIELDS): each column is the slot of that name, except the
+    role, stored by its display name, and the description, empty when skipped."""
+    request = {column: tracker.get_slot(column) for column in leads.FIELDS}
+    request["role"] = role_name(tracker.get_slot("vacancy_role"))
+    request["description"] = request["description"] or ""
+    return request
+
+
+def role_name(value: Optional[str]) -> Optional[str]:
+    """The display name of a role's key (or of a name, kept by a conversation from before
+    vacancy_role held keys)."""
+    key = KNOWLEDGE.role_key(value)
+    return KNOWLEDGE.roles[key].name if key else None
 
 
 def reset_intake() -> List[Dict[Text, Any]]:
@@ -212,8 +206,7 @@ class ActionAskConsent(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = privacy.consent_question()
-        dispatcher.utter_message(text=text, buttons=[{"title": "Ja", "payload": "ja"},
-                                                     {"title": "Nee", "payload": "nee"}])
+        dispatcher.utter_message(response="utter_consent_question", consent_question=text)
         return [SlotSet("consent_text", text)]
 
 
@@ -228,32 +221,26 @@ class ActionVacancySummary(Action):
         status = tracker.get_slot("intake_status")
         contact = KNOWLEDGE.agency_answer("contact")
         if status == "cancelled":
-            dispatcher.utter_message(text="Geen probleem, ik ben gestopt met je aanvraag. Er is niets opgeslagen.")
+            dispatcher.utter_message(response="utter_intake_cancelled")
             return reset_intake()
         if status == "gave_up":
-            dispatcher.utter_message(text="Het lukt me niet om dat antwoord goed te verwerken. "
-                                          "Neem gerust direct contact met ons op, dan helpen we je persoonlijk.")
+            dispatcher.utter_message(response="utter_intake_gave_up")
             dispatcher.utter_message(text=contact)
             return reset_intake()
         if tracker.get_slot("consent") is not True:
-            dispatcher.utter_message(text="Dat begrijp ik. Zonder je toestemming bewaar ik je gegevens "
-                                          "niet, dus er is niets opgeslagen.")
+            dispatcher.utter_message(response="utter_intake_no_consent")
             dispatcher.utter_message(text=contact)
             return reset_intake()
-        request = intake_request(tracker)
-        lines = [f"• {FIELD_TITLES[slot]}: {display(slot, tracker.get_slot(slot))}"
-                 for slot in FIELD_TITLES]
-        dispatcher.utter_message(
-            text="Dit is je aanvraag:\n" + "\n".join(lines) + "\nKlopt alles?",
-            buttons=[{"title": "Ja, verstuur de aanvraag", "payload": "/affirm"},
-                     {"title": "Iets aanpassen", "payload": "/correct_vacancy"}])
-        return [SlotSet("intake_status", "confirming")] if request["role"] else []
+        lines = [f"• {field.label}: {display(slot, tracker.get_slot(slot))}"
+                 for slot, field in SHOWN_FIELDS.items()]
+        dispatcher.utter_message(response="utter_vacancy_summary", answers="\n".join(lines))
+        return [SlotSet("intake_status", "confirming")] if intake_request(tracker)["role"] else []
 
 
 def display(slot: str, value: Any) -> str:
-    if slot in ("hours", "start_date", "description"):
-        return leads.shown(slot, value)
-    return str(value)
+    if slot == "vacancy_role":
+        return str(role_name(value))
+    return leads.shown(slot, value)
 
 
 class ActionStoreVacancy(Action):
@@ -265,14 +252,11 @@ class ActionStoreVacancy(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         if tracker.get_slot("intake_status") != "confirming" or tracker.get_slot("consent") is not True:
-            dispatcher.utter_message(text="Er staat geen aanvraag klaar om te versturen. "
-                                          "Zeg bijvoorbeeld 'ik zoek een office manager' om te beginnen.")
+            dispatcher.utter_message(response="utter_nothing_to_send")
             return []
         number = leads.store(intake_request(tracker), tracker.get_slot("intake_id") or uuid.uuid4().hex,
                              tracker.sender_id, tracker.get_slot("consent_text") or privacy.consent_question())
-        dispatcher.utter_message(
-            text=f"Dank je! Je aanvraag is opgeslagen onder nummer {number}. "
-                 "Een collega van 2ASSISTU neemt zo snel mogelijk contact met je op.")
+        dispatcher.utter_message(response="utter_vacancy_stored", number=number)
         return reset_intake()
 
 
@@ -285,15 +269,15 @@ class ActionCorrectVacancy(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         if tracker.get_slot("intake_status") != "confirming":
-            dispatcher.utter_message(text="Er is nu geen aanvraag om aan te passen.")
+            dispatcher.utter_message(response="utter_nothing_to_correct")
             return []
         field = next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                      if e.get("entity") == "field" and e.get("value") in FIELD_TITLES), None)
+                      if e.get("entity") == "field" and e.get("value") in SHOWN_FIELDS), None)
         if not field:
             dispatcher.utter_message(
-                text="Wat wil je aanpassen?",
-                buttons=[{"title": title, "payload": f'/correct_vacancy{{"field": "{slot}"}}'}
-                         for slot, title in FIELD_TITLES.items()])
+                response="utter_which_answer",
+                buttons=[{"title": f.label, "payload": f'/correct_vacancy{{"field": "{slot}"}}'}
+                         for slot, f in SHOWN_FIELDS.items()])
             return []
         cleared = [SlotSet(field, None)] + ([SlotSet("email", None), SlotSet("phone", None)]
                                             if field == "contact" else [])
@@ -308,8 +292,7 @@ class ActionStartQuiz(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text="Leuk! Vijf korte vragen, dan zeg ik welke functie het best "
-                                      "bij je past. Typ 'stop' om te stoppen.")
+        dispatcher.utter_message(response="utter_quiz_start")
         return reset_quiz()
 
 
@@ -329,7 +312,7 @@ def parse_yes_no(value: str) -> bool:
         return False
     if words & QUIZ_YES:
         return True
-    raise parse.Invalid(QUIZ_EXPLANATION)
+    raise parse.Invalid("utter_invalid_yes_no")
 
 
 QUIZ_NO = {"nee", "niet", "geen", "nooit", "niks", "niets", "hekel", "nope", "no", "saai", "liever"}
@@ -337,8 +320,6 @@ QUIZ_NO = {"nee", "niet", "geen", "nooit", "niks", "niets", "hekel", "nope", "no
 QUIZ_YES = {"ja", "jawel", "jazeker", "graag", "zeker", "juist", "leuk", "fijn", "prima", "natuurlijk",
             "absoluut", "heerlijk", "wel", "tuurlijk", "yes", "zeer", "dol", "houd", "hou", "vaak",
             "altijd", "best", "enorm", "klopt", "heb", "ben", "doe", "kan", "wil", "werk"}
-QUIZ_EXPLANATION = ("Ik kan je antwoord niet goed als ja of nee lezen. Kies 'Ja' of 'Nee', of zeg het "
-                    "in je eigen woorden, bijvoorbeeld 'ja, dat doe ik graag' of 'nee, liever niet'.")
 
 
 class ValidateCareerQuizForm(FormWithInterruptions):
@@ -375,7 +356,7 @@ class ActionQuizResult(Action):
         status = tracker.get_slot("intake_status")
         reset = reset_quiz()
         if status in ("cancelled", "gave_up"):
-            dispatcher.utter_message(text="Prima, dan stoppen we met de vragen. Vraag gerust iets anders.")
+            dispatcher.utter_message(response="utter_quiz_stopped")
             return reset
         # What each "ja" says about a fit, with the comparison that gives the reason.
         reasons = {role: [] for role in KNOWLEDGE.roles}
@@ -385,12 +366,11 @@ class ActionQuizResult(Action):
         ranked = sorted(reasons, key=lambda role: len(reasons[role]), reverse=True)
         best = ranked[0]
         if len(reasons[best]) == len(reasons[ranked[1]]):
-            dispatcher.utter_message(text="Je scoort op beide functies even hoog. " +
+            dispatcher.utter_message(text=KNOWLEDGE.phrase("quiz_tie") + " " +
                                      KNOWLEDGE.difference_answer("algemeen"))
         else:
-            name = KNOWLEDGE.roles[best].name
-            because = "\n".join(f"• {r}" for r in reasons[best])
-            dispatcher.utter_message(text=f"De functie {name} past het best bij je. Waarom:\n{because}")
+            dispatcher.utter_message(text=kb.bullets(
+                KNOWLEDGE.phrase("quiz_best", name=KNOWLEDGE.roles[best].name), reasons[best]))
             dispatcher.utter_message(text=KNOWLEDGE.role_answer(best, "opleiding"))
         dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
-        return reset + [SlotSet("role", KNOWLEDGE.roles[best].name)]
+        return reset + [SlotSet("role", best)]

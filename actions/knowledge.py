@@ -21,10 +21,12 @@ import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge.yml"
 SCHEMA_VERSION = 2
+# The wording of answers composed from facts (fixed texts are responses in domain.yml).
 PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_role_sentence",
            "unknown", "which", "which_same", "who_does", "more_comparison",
            "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
-           "advice_ask", "advice_offer", "request_button")
+           "advice_ask", "advice_offer", "request_button", "fit_employer", "fit_candidate",
+           "fit_reasons", "quiz_best", "quiz_tie", "difference_button")
 QUIZ_SLOTS = ("quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education")
 
 
@@ -220,9 +222,8 @@ class Knowledge:
 
     def more_button(self, role_key: str, aspect: str) -> dict:
         """The quick reply to a whole aspect of a role ("Alle taken van een office manager")."""
-        name = self.roles[role_key].name
-        return {"title": self.aspects[aspect].more.format(name=name),
-                "payload": f'/{self.aspects[aspect].intent}{{"role": "{name}"}}'}
+        return {"title": self.aspects[aspect].more.format(name=self.roles[role_key].name),
+                "payload": f'/{self.aspects[aspect].intent}{{"role": "{role_key}"}}'}
 
     def comparison_button(self, dimension: str) -> dict:
         title = self.comparisons[dimension].title

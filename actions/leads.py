@@ -20,13 +20,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from actions.schema import migrate
+from actions.vacancy import INTAKE
+
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "leads.db"
 SCHEMA_VERSION = 3
-FIELDS = ["role", "contract", "hours", "start_date", "organisation", "contact_name", "email",
-          "phone", "description"]
-TITLES = {"role": "Functie", "contract": "Vast of tijdelijk", "hours": "Uren per week",
-          "start_date": "Startdatum", "organisation": "Organisatie", "contact_name": "Naam",
-          "email": "E-mail", "phone": "Telefoon", "description": "Omschrijving"}
+# The stored columns of a request and their labels, from the intake's one definition.
+TITLES = {column: label for f in INTAKE for column, label in f.stored.items()}
+FIELDS = list(TITLES)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS vacancy_requests (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -97,34 +98,21 @@ def connect(path: Optional[Path] = None) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=30)
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")  # deleting a request deletes its jobs
-    if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-        migrate(connection, path)
+    migrate(connection, path, SCHEMA_VERSION, upgrade)
     return connection
 
 
-def migrate(connection: sqlite3.Connection, path: Path) -> None:
-    connection.isolation_level = None
-    connection.execute("BEGIN IMMEDIATE")  # one migration at a time; the others wait, then see it done
-    try:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(f"{path} heeft schemaversie {version}; deze code kent tot {SCHEMA_VERSION}")
-        if version == 1:  # before delivery: requests without consent text or jobs
-            connection.execute("ALTER TABLE vacancy_requests ADD COLUMN consent_text TEXT")
-            connection.execute("ALTER TABLE vacancy_requests ADD COLUMN consent_version TEXT")
-        if version in (1, 2):  # before the admin page: nothing marked handled
-            connection.execute("ALTER TABLE vacancy_requests ADD COLUMN handled_at TEXT")
-            connection.execute("ALTER TABLE vacancy_requests ADD COLUMN handled_by TEXT")
-        for statement in SCHEMA.split(";"):  # (no ";" in the comments above)
-            if statement.strip():
-                connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    finally:
-        connection.isolation_level = ""
+def upgrade(connection: sqlite3.Connection, version: int) -> None:
+    """From `version` (0: a new file) to SCHEMA_VERSION, inside the migration's transaction."""
+    if version == 1:  # before delivery: requests without consent text or jobs
+        connection.execute("ALTER TABLE vacancy_requests ADD COLUMN consent_text TEXT")
+        connection.execute("ALTER TABLE vacancy_requests ADD COLUMN consent_version TEXT")
+    if version in (1, 2):  # before the admin page: nothing marked handled
+        connection.execute("ALTER TABLE vacancy_requests ADD COLUMN handled_at TEXT")
+        connection.execute("ALTER TABLE vacancy_requests ADD COLUMN handled_by TEXT")
+    for statement in SCHEMA.split(";"):  # (no ";" in the comments above)
+        if statement.strip():
+            connection.execute(statement)
 
 
 def store(request: dict, intake_id: str, sender: str, consent_text: str = "",

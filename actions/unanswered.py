@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Tuple
 
 from actions.knowledge import fold
+from actions.schema import migrate
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "unanswered.db"
 SCHEMA_VERSION = 1
@@ -54,31 +55,17 @@ def db_path() -> Path:
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=10)
-    if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-        _migrate(connection, path)
+    migrate(connection, path, SCHEMA_VERSION, _upgrade)
     return connection
 
 
-def _migrate(connection: sqlite3.Connection, path: Path) -> None:
-    connection.isolation_level = None
-    connection.execute("BEGIN IMMEDIATE")  # one migration at a time
-    try:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(f"{path} heeft schemaversie {version}; deze code kent tot {SCHEMA_VERSION}")
-        connection.execute(SCHEMA)
-        columns = {row[1] for row in connection.execute("PRAGMA table_info(unanswered)")}
-        if "status" not in columns:  # version 0: a log from before the admin page
-            connection.execute("ALTER TABLE unanswered ADD COLUMN status TEXT NOT NULL DEFAULT 'open'")
-            connection.execute("ALTER TABLE unanswered ADD COLUMN handled_at TEXT")
-            connection.execute("ALTER TABLE unanswered ADD COLUMN handled_by TEXT")
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    finally:
-        connection.isolation_level = ""
+def _upgrade(connection: sqlite3.Connection, _version: int) -> None:
+    connection.execute(SCHEMA)
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(unanswered)")}
+    if "status" not in columns:  # version 0: a log from before the admin page
+        connection.execute("ALTER TABLE unanswered ADD COLUMN status TEXT NOT NULL DEFAULT 'open'")
+        connection.execute("ALTER TABLE unanswered ADD COLUMN handled_at TEXT")
+        connection.execute("ALTER TABLE unanswered ADD COLUMN handled_by TEXT")
 
 
 def record(sender: str, question: str, intent: Optional[str], confidence: Optional[float],

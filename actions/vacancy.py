@@ -1,19 +1,26 @@
 """Parsing and validating the answers of the vacancy intake, one pure function per field.
 
-Each `parse_*` returns the clean value, or raises `Invalid` with a short Dutch explanation
-that the form shows before asking again. No Rasa here, so every rule is unit-tested directly.
+Each `parse_*` returns the clean value, or raises `Invalid` naming the domain response that
+explains the problem; the form shows it before asking again. No Rasa here, so every rule is
+unit-tested directly. `INTAKE` at the end is the one definition of the intake's questions.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from actions.knowledge import Knowledge, fold
 
 
 class Invalid(ValueError):
-    """An answer the form cannot use; the message says why, in Dutch."""
+    """An answer the form cannot use. `response` names the domain response that says why
+    (in Dutch, editable in domain.yml); the form shows it before asking again."""
+
+    def __init__(self, response: str):
+        super().__init__(response)
+        self.response = response
 
 
 MONTHS = {"januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4,
@@ -45,9 +52,8 @@ def parse_role(text: str, knowledge: Knowledge) -> str:
     answer = re.sub(r"^(een|de|het|graag|liefst)\s+", "", _folded(text))  # "een OM"
     key = knowledge.role_key(answer) or next(iter(knowledge.roles_in_text(_clean(text))), None)
     if not key:
-        raise Invalid("Ik kan een aanvraag doen voor een office manager of een secretaresse. "
-                      "Welke van de twee zoek je?")
-    return knowledge.roles[key].name
+        raise Invalid("utter_invalid_role")
+    return key
 
 
 def parse_contract(text: str) -> str:
@@ -57,7 +63,7 @@ def parse_contract(text: str) -> str:
         return "tijdelijk"
     if re.search(r"\b(vast\w*|permanent\w*|loondienst|onbepaalde tijd|in dienst)\b", words):
         return "vast"
-    raise Invalid("Zoek je iemand voor een vaste baan of tijdelijk? Antwoord met 'vast' of 'tijdelijk'.")
+    raise Invalid("utter_invalid_contract")
 
 
 def parse_hours(text: str) -> int:
@@ -71,10 +77,10 @@ def parse_hours(text: str) -> int:
         count = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5}.get(days.group(1)) or int(days.group(1))
         numbers = [count * 8]
     if not numbers:
-        raise Invalid("Hoeveel uur per week gaat het om? Een getal is genoeg, bijvoorbeeld 32.")
+        raise Invalid("utter_invalid_hours")
     hours = max(numbers) if "tot" in words or "-" in words else numbers[0]
     if not 1 <= hours <= 60:
-        raise Invalid("Dat aantal uren per week klopt vast niet. Noem een aantal tussen 1 en 60.")
+        raise Invalid("utter_invalid_hours_range")
     return hours
 
 
@@ -116,22 +122,22 @@ def parse_start_date(text: str, today: Optional[date] = None) -> str:
             if year is None and start < today:  # "1 maart" in April means next year
                 start = date(today.year + 1, month, day)
             if start < today:
-                raise Invalid("Die datum ligt in het verleden. Vanaf wanneer zoek je iemand?")
+                raise Invalid("utter_invalid_date_past")
             if start > today + timedelta(days=2 * 365):
-                raise Invalid("Die datum ligt wel heel ver weg. Noem een startdatum binnen twee jaar.")
+                raise Invalid("utter_invalid_date_far")
             return start.isoformat()
     except ValueError as error:
         if isinstance(error, Invalid):
             raise
-        raise Invalid("Die datum bestaat niet. Probeer bijvoorbeeld '1 maart' of '01-03-2027'.") from None
-    raise Invalid("Vanaf wanneer zoek je iemand? Bijvoorbeeld '1 maart', 'volgende maand' of "
-                  "'zo snel mogelijk'.")
+        raise Invalid("utter_invalid_date") from None
+    raise Invalid("utter_invalid_start_date")
 
 
-def parse_text(text: str, what: str, minimum: int = 2, maximum: int = 100) -> str:
+def parse_text(text: str, invalid: str, minimum: int = 2, maximum: int = 100) -> str:
+    """Free text of a sensible length with at least one letter; else Invalid(`invalid`)."""
     value = _clean(text)
     if not minimum <= len(value) <= maximum or not re.search(r"[^\W\d_]", value):
-        raise Invalid(f"Dat lijkt me geen geldige {what}. Wil je die nog eens typen?")
+        raise Invalid(invalid)
     return value
 
 
@@ -142,7 +148,7 @@ def parse_email(text: str) -> str:
     match = re.search(r"\S+@\S+", _clean(text))
     value = match.group(0).strip(".,;:<>()") if match else ""
     if not EMAIL.match(value) or ".." in value or len(value) > 254:
-        raise Invalid("Dat e-mailadres klopt niet helemaal. Een voorbeeld: naam@bedrijf.nl.")
+        raise Invalid("utter_invalid_email")
     return value.lower()
 
 
@@ -155,8 +161,7 @@ def parse_phone(text: str) -> str:
     elif digits.startswith("0031"):
         digits = "0" + digits[4:]
     if not re.fullmatch(r"0[1-9]\d{8}", digits):
-        raise Invalid("Dat telefoonnummer klopt niet. Een Nederlands nummer heeft tien cijfers, "
-                      "bijvoorbeeld 06 12345678 of 020 1234567.")
+        raise Invalid("utter_invalid_phone")
     return "+31" + digits[1:]
 
 
@@ -175,8 +180,7 @@ def parse_contact(text: str) -> dict:
         except Invalid:
             continue
     if not found:
-        raise Invalid("Ik heb een geldig e-mailadres of Nederlands telefoonnummer nodig, "
-                      "bijvoorbeeld naam@bedrijf.nl of 06 12345678.")
+        raise Invalid("utter_invalid_contact")
     return found
 
 
@@ -185,7 +189,7 @@ def parse_description(text: str) -> str:
     if _folded(value) in SKIP:
         return ""
     if len(value) > 500:
-        raise Invalid("Dat is wat lang. Kun je het in maximaal 500 tekens samenvatten?")
+        raise Invalid("utter_invalid_description")
     return value
 
 
@@ -195,4 +199,40 @@ def parse_consent(text: str) -> bool:
         return True
     if words in NO or words.startswith("nee"):
         return False
-    raise Invalid("Mag ik je gegevens bewaren om je aanvraag te behandelen? Antwoord met 'ja' of 'nee'.")
+    raise Invalid("utter_invalid_consent")
+
+
+# ---- the intake's questions ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    """One question of the intake, in the order asked: the form's slot (asked by the domain
+    response `utter_ask_<slot>`, or the action `action_ask_<slot>`), how its answer is read,
+    and the stored request's columns with their labels for the recruiters (None: the column is
+    the slot, under `label`). A field with columns is shown in the summary and can be
+    corrected."""
+    slot: str
+    label: str
+    parse: Callable[[str, Knowledge], Any]
+    columns: Optional[Dict[str, str]] = None
+
+    @property
+    def stored(self) -> Dict[str, str]:
+        return {self.slot: self.label} if self.columns is None else self.columns
+
+
+INTAKE: Tuple[Field, ...] = (
+    Field("vacancy_role", "Functie", parse_role, columns={"role": "Functie"}),  # the role's key
+    Field("contract", "Vast of tijdelijk", lambda text, _: parse_contract(text)),
+    Field("hours", "Uren per week", lambda text, _: parse_hours(text)),
+    Field("start_date", "Startdatum", lambda text, _: parse_start_date(text)),
+    Field("organisation", "Organisatie", lambda text, _: parse_text(text, "utter_invalid_organisation")),
+    Field("contact_name", "Naam",
+          lambda text, _: parse_text(text, "utter_invalid_contact_name", maximum=80)),
+    # one answer, two columns: the form's validator splits it into the slots email and phone
+    Field("contact", "Bereikbaar via", lambda text, _: parse_contact(text),
+          columns={"email": "E-mail", "phone": "Telefoon"}),
+    Field("description", "Omschrijving", lambda text, _: parse_description(text)),
+    # kept with the request as the question asked (consent_text), not as a column of its own
+    Field("consent", "Toestemming", lambda text, _: parse_consent(text), columns={}),
+)

@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.actions import (KNOWLEDGE, ActionAnswerDifference, ActionAnswerRole,
                              ActionNotInKnowledge, ActionRoleAdvice)
 from actions.direct import question_form
+from tests.rendered import rendered
 
 
 def run(action, text, intent, **slots):
@@ -15,7 +16,7 @@ def run(action, text, intent, **slots):
         events=[], paused=False, followup_action=None, active_loop={}, latest_action_name=None)
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, tracker, domain={})
-    return dispatcher.messages, events
+    return rendered(dispatcher.messages), events
 
 
 def first(messages):
@@ -138,7 +139,7 @@ def test_growth_from_secretaresse_shows_the_way_to_office_manager(text):
     assert first(messages).startswith("Van secretaresse naar office manager")
     assert "HBO" in answer and "leiding" in answer
     assert "Doe de korte test (5 vragen)" in buttons(messages)
-    assert SlotSet("role", "office manager") in events
+    assert SlotSet("role", "office_manager") in events
 
 
 def test_employer_asking_for_advice_gets_advice_and_an_offer_not_the_form():
@@ -228,5 +229,5 @@ def test_an_unsure_nlu_with_a_role_named_answers_its_best_guess_and_says_so():
         events=[], paused=False, followup_action=None, active_loop={}, latest_action_name=None)
     dispatcher = CollectingDispatcher()
     ActionNotInKnowledge().run(dispatcher, tracker, domain={})
-    assert dispatcher.messages[0]["text"].startswith("Ik weet niet zeker of ik je goed begrijp")
-    assert dispatcher.messages[1]["text"].startswith("Wat doet een secretaresse?")
+    assert rendered(dispatcher.messages)[0]["text"].startswith("Ik weet niet zeker of ik je goed begrijp")
+    assert rendered(dispatcher.messages)[1]["text"].startswith("Wat doet een secretaresse?")

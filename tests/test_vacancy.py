@@ -1,19 +1,32 @@
 """Validators of the vacancy intake: good, bad and odd answers."""
+import re
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 
 from actions import knowledge as kb
+from tests.rendered import texts
 from actions.vacancy import (Invalid, parse_consent, parse_contact, parse_contract,
                              parse_description, parse_email, parse_hours, parse_phone, parse_role,
                              parse_start_date, parse_text)
 
 TODAY = date(2026, 11, 27)
+
+
+@contextmanager
+def explained(pattern):
+    """The answer is refused, with an explanation (the domain response, as the visitor sees
+    it) that matches `pattern`."""
+    with pytest.raises(Invalid) as refused:
+        yield
+    shown = texts([{"response": refused.value.response}])
+    assert re.search(pattern, shown), shown
 KNOWLEDGE = kb.load(kb.DEFAULT_PATH)
 
 
-@pytest.mark.parametrize("answer, role", [
-    ("office manager", "office manager"), ("een OM", "office manager"), ("Officemanager!", "office manager"),
+@pytest.mark.parametrize("answer, role", [  # the role's key
+    ("office manager", "office_manager"), ("een OM", "office_manager"), ("Officemanager!", "office_manager"),
     ("secretaresse", "secretaresse"), ("een directiesecretaresse graag", "secretaresse"),
 ])
 def test_role(answer, role):
@@ -22,7 +35,7 @@ def test_role(answer, role):
 
 @pytest.mark.parametrize("answer", ["boekhouder", "", "weet ik niet"])
 def test_role_rejected(answer):
-    with pytest.raises(Invalid, match="office manager of een secretaresse"):
+    with explained("office manager of een secretaresse"):
         parse_role(answer, KNOWLEDGE)
 
 
@@ -35,7 +48,7 @@ def test_contract(answer, contract):
 
 
 def test_contract_rejected():
-    with pytest.raises(Invalid, match="'vast' of 'tijdelijk'"):
+    with explained("'vast' of 'tijdelijk'"):
         parse_contract("geen idee")
 
 
@@ -51,7 +64,7 @@ def test_hours(answer, hours):
     ("0", "tussen 1 en 60"), ("100", "tussen 1 en 60"), ("veel", "Een getal"), ("", "Een getal"),
 ])
 def test_hours_rejected(answer, message):
-    with pytest.raises(Invalid, match=message):
+    with explained(message):
         parse_hours(answer)
 
 
@@ -74,7 +87,7 @@ def test_next_month_in_december_is_january():
     ("1 januari 2035", "binnen twee jaar"), ("31-13-2027", "bestaat niet"),
 ])
 def test_start_date_rejected(answer, message):
-    with pytest.raises(Invalid, match=message):
+    with explained(message):
         parse_start_date(answer, TODAY)
 
 
@@ -89,7 +102,7 @@ def test_email(answer, email):
 @pytest.mark.parametrize("answer", ["jan@bedrijf", "jan@@bedrijf.nl", "jan at bedrijf.nl", "@bedrijf.nl",
                                     "jan..piet@bedrijf.nl", "jan@bedrijf.n", ""])
 def test_email_rejected(answer):
-    with pytest.raises(Invalid, match="naam@bedrijf.nl"):
+    with explained("naam@bedrijf.nl"):
         parse_email(answer)
 
 
@@ -104,7 +117,7 @@ def test_phone(answer, phone):
 
 @pytest.mark.parametrize("answer", ["12345", "06-123", "+44 20 1234 5678", "0012345678", "06 1234 56789", "bel me"])
 def test_phone_rejected(answer):
-    with pytest.raises(Invalid, match="tien cijfers"):
+    with explained("tien cijfers"):
         parse_phone(answer)
 
 
@@ -112,21 +125,21 @@ def test_contact_takes_email_and_or_phone():
     assert parse_contact("jan@bedrijf.nl of 06 12345678") == {"email": "jan@bedrijf.nl", "phone": "+31612345678"}
     assert parse_contact("bel me op 020 123 4567") == {"phone": "+31201234567"}
     assert parse_contact("mail naar jan@bedrijf.nl") == {"email": "jan@bedrijf.nl"}
-    with pytest.raises(Invalid, match="e-mailadres of Nederlands telefoonnummer"):
+    with explained("e-mailadres of Nederlands telefoonnummer"):
         parse_contact("jan at bedrijf punt nl")
 
 
 def test_names_and_organisations():
-    assert parse_text("  Acme   B.V. ", "organisatienaam") == "Acme B.V."
+    assert parse_text("  Acme   B.V. ", "utter_invalid_organisation") == "Acme B.V."
     for bad in ["", "x", "12345", "a" * 101]:
-        with pytest.raises(Invalid, match="geen geldige naam"):
-            parse_text(bad, "naam")
+        with explained("geen geldige naam"):
+            parse_text(bad, "utter_invalid_contact_name")
 
 
 def test_description_is_optional_and_capped():
     assert parse_description("nee") == "" and parse_description("Overslaan") == ""
     assert parse_description("Vooral agendabeheer voor twee directeuren") == "Vooral agendabeheer voor twee directeuren"
-    with pytest.raises(Invalid, match="500 tekens"):
+    with explained("500 tekens"):
         parse_description("x" * 501)
 
 
@@ -137,5 +150,5 @@ def test_consent(answer, consent):
 
 
 def test_consent_must_be_explicit():
-    with pytest.raises(Invalid, match="'ja' of 'nee'"):
+    with explained("'ja' of 'nee'"):
         parse_consent("misschien")

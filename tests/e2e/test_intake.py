@@ -3,12 +3,12 @@ stored requests as the agency sees them (`python -m bot leads`)."""
 import csv
 import io
 import os
-import signal
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
-
+from bot.texts import response_text
 from tests.e2e.assistant import PROJECT, Assistant
 
 
@@ -81,20 +81,69 @@ def test_career_quiz_ends_in_a_reasoned_recommendation(assistant):
     assert "De functie office manager past het best bij je" in result and "•" in result
 
 
-def test_request_survives_killing_the_action_server_right_after_the_confirmation(tmp_path):
-    running = Assistant(tmp_path).start()
+# Loaded into every Python process of the assistant started below: the first request stored
+# kills its process right after the commit, before the visitor is told the number.
+DIE_AFTER_STORE = """
+import os, signal
+
+try:
+    from actions import leads  # the project is on the path of the launcher's children only
+except ImportError:
+    leads = None
+
+
+def store(*args, **kwargs):
+    number = committed(*args, **kwargs)
+    if not os.path.exists({marker!r}):
+        open({marker!r}, "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return number
+
+
+if leads:
+    committed, leads.store = leads.store, store
+"""
+
+
+def python_that_dies_after_storing(tmp_path: Path, marker: Path) -> Path:
+    """A virtual environment on the same base interpreter that reads .venv's packages and
+    loads DIE_AFTER_STORE at start-up (both through .pth files). The launcher starts its
+    action server with the Python it runs on, so the fault needs no hook in the product."""
+    real = Path(os.path.realpath(sys.executable))
+    root = tmp_path / "python"
+    site_packages = root / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    site_packages.mkdir(parents=True)
+    (root / "bin").mkdir()
+    (root / "bin" / "python").symlink_to(real)
+    (root / "bin" / "rasa").symlink_to(Path(sys.executable).parent / "rasa")  # the launcher's venv_bin
+    (root / "pyvenv.cfg").write_text(f"home = {real.parent}\ninclude-system-site-packages = false\n")
+    venv_packages = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
+    (site_packages / "a_venv.pth").write_text(f"import site; site.addsitedir({venv_packages!r})\n")
+    (site_packages / "die_after_store.py").write_text(DIE_AFTER_STORE.format(marker=str(marker)))
+    (site_packages / "z_die_after_store.pth").write_text("import die_after_store\n")
+    return root / "bin" / "python"
+
+
+def test_request_survives_the_action_server_dying_between_commit_and_confirmation(tmp_path, monkeypatch):
+    from tests.e2e.test_faults import wait_for  # (test_faults imports this module)
+
+    marker = tmp_path / "died"
+    with monkeypatch.context() as patched:  # Assistant.start runs the launcher on sys.executable
+        patched.setattr(sys, "executable", str(python_that_dies_after_storing(tmp_path, marker)))
+        running = Assistant(tmp_path).start()
     try:
         sender = f"crash-{uuid.uuid4().hex[:8]}"
         fill_intake(running, sender)
-        assert "opgeslagen onder nummer" in running.ask(sender, "ja")
-        actions = running.pids()["actions"]
-        assert actions, "action server not found"
-        for pid in actions:
-            os.kill(int(pid), signal.SIGKILL)
+        assert running.ask(sender, "ja") == response_text("utter_no_reply")  # the confirmation never left
+        assert marker.exists()
+        rows = leads_csv(tmp_path)
+        assert [r["contact_name"] for r in rows] == ["Jan Jansen"]  # ...but the request was committed
+        wait_for(f"http://127.0.0.1:{running.action_port}/health")  # restarted by the launcher
+        retry = running.ask(sender, "ja")  # the visitor tries again: the same request, its number
+        assert f"opgeslagen onder nummer {rows[0]['id']}" in retry
+        assert len(leads_csv(tmp_path)) == 1
     finally:
         running.stop()
-    rows = leads_csv(tmp_path)
-    assert [r["contact_name"] for r in rows] == ["Jan Jansen"]
 
 
 def test_one_answer_can_be_corrected_before_confirming(assistant, var_dir):
