@@ -21,7 +21,8 @@ the token's lifetime.
 
 A message carries a client id; a retried POST with the same client id (one that did reach
 the server while the browser saw an error) is answered from the stored conversation instead
-of being handled twice.
+of being handled twice; one that arrives while the first is still running waits for it (a
+lock of the Rasa server's lock store, so also when the two reach different Sanic workers).
 
 Settings (environment variables, all optional):
     WIDGET_ALLOWED_ORIGINS  site origins that may call the API from the browser, separated by
@@ -39,7 +40,6 @@ Settings (environment variables, all optional):
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import inspect
@@ -244,9 +244,6 @@ class WidgetInput(InputChannel):
                                 else parse_origins(os.environ.get("WIDGET_ALLOWED_ORIGINS")))
         self.tokens = Tokens(secret or load_secret(var_dir),
                              token_ttl or int(os.environ.get("WIDGET_TOKEN_TTL") or DEFAULT_TTL))
-        # (session, client id) -> the answer being computed, so a retry that arrives while the
-        # first request is still running waits for it instead of running the bot again.
-        self._in_flight: Dict[Tuple[Text, Text], "asyncio.Future[List[Dict[Text, Any]]]"] = {}
         self.rate_limiter = ratelimit.from_env("WIDGET_RATE_LIMIT")  # None: no limit
 
     def url_prefix(self) -> Text:
@@ -439,26 +436,15 @@ class WidgetInput(InputChannel):
         if isinstance(display, str) and display.strip() and text.startswith("/"):
             meta["display"] = display.strip()[:MAX_DISPLAY]
 
-        key = (session_id, client_id)
-        running = self._in_flight.get(key)
-        if running is not None:  # the same message is being answered right now
-            try:
-                messages = await asyncio.shield(running)
-            except Exception:  # noqa: BLE001 - logged by the first request
-                return self.error(500, "server", "De assistent kon je bericht niet verwerken.")
-            return response.json(dict(self.token_fields(session_id), messages=messages))
-        future: "asyncio.Future[List[Dict[Text, Any]]]" = asyncio.get_running_loop().create_future()
-        self._in_flight[key] = future
+        # A retry of this message (same client id) waits here until the first one is answered,
+        # in whichever Sanic worker it runs, and then gets the stored answer instead of a second.
+        lock_store = request.app.ctx.agent.lock_store
         try:
-            answered = reply_to(await self.events_of(request, session_id), client_id)
-            if answered is None:
-                answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, self.name())
-            future.set_result(answered)
-        except Exception as exc:  # noqa: BLE001
+            async with lock_store.lock(f"widget-message:{session_id}:{client_id}"):
+                answered = reply_to(await self.events_of(request, session_id), client_id)
+                if answered is None:
+                    answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, self.name())
+        except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
             logger.exception("widget: handling a message failed")
-            future.set_exception(exc)
-            future.exception()  # retrieved: no "never retrieved" warning
             return self.error(500, "server", "De assistent kon je bericht niet verwerken.")
-        finally:
-            self._in_flight.pop(key, None)
         return response.json(dict(self.token_fields(session_id), messages=answered))

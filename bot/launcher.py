@@ -39,10 +39,15 @@ def base_env(action_port: int = 5055, var_dir: Path = PROJECT / "var") -> dict:
         "PYTHONPATH": str(PROJECT),
         "ACTION_PORT": str(action_port),
         "TRACKER_DB": str(var_dir / "tracker.db"),
+        "LOCK_DB": str(var_dir / "locks.db"),  # one conversation's messages in turn, across workers
+        "RATE_LIMIT_DB": str(var_dir / "ratelimit.db"),  # the rate limits, when shared by workers
         "UNANSWERED_DB": str(var_dir / "unanswered.db"),
         "LEADS_DB": str(var_dir / "leads.db"),
         "WIDGET_VAR_DIR": str(var_dir),  # the chat widget's token secret lives here
         "ADMIN_DB": str(var_dir / "admin.db"),  # the admin page's accounts, sessions and log
+        # The Rasa server's processes: one per core, up to two (bot/locks.py keeps each
+        # conversation in order across them; the rate limits count in RATE_LIMIT_DB).
+        "SANIC_WORKERS": env.get("SANIC_WORKERS") or str(min(2, os.cpu_count() or 1)),
     })
     return env
 
@@ -59,10 +64,8 @@ def endpoints_profile(env: dict, check: bool = True) -> str:
     """endpoints.scale.yml when DB_HOST is set (its defaults are filled into `env`, and
     PostgreSQL and Redis are tried when `check`), else endpoints.yml (SQLite under the var dir)."""
     if not env.get("DB_HOST"):
-        workers = env.get("SANIC_WORKERS", "1")
-        say("Endpoints: endpoints.yml (gesprekken in SQLite: " + env["TRACKER_DB"] + ")" +
-            ("" if workers in ("", "1") else f"; SANIC_WORKERS={workers} genegeerd: dat kan "
-             "alleen met PostgreSQL en Redis (zet DB_HOST)"))
+        say(f"Endpoints: endpoints.yml (gesprekken in SQLite: {env['TRACKER_DB']}); "
+            f"Sanic-workers: {env.get('SANIC_WORKERS') or 1}")
         return "endpoints.yml"
     for name, default in SCALE_DEFAULTS.items():
         env[name] = env.get(name) or default

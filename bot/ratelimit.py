@@ -5,14 +5,18 @@ Configured with an environment variable of the form "N/S" ("20/60": 20 messages 
 "N" (per minute), or "0"/"off" (no limit). Memory stays bounded: at most `max_keys`
 conversations are tracked (the least recently seen one is dropped first), each with at most
 N timestamps, and conversations whose window has passed are dropped as new ones come in.
+With more than one Sanic worker (SANIC_WORKERS) the counts live in one SQLite file
+(RATE_LIMIT_DB, set by the launcher), so the limit holds for the server as a whole.
 """
 from __future__ import annotations
 
 import math
 import os
+import sqlite3
 import time
 from collections import OrderedDict, deque
-from typing import Callable, Deque, Optional, Tuple
+from pathlib import Path
+from typing import Callable, Deque, Optional, Tuple, Union
 
 from bot.texts import response_text
 
@@ -88,10 +92,75 @@ class RateLimiter:
             del self._hits[key]
 
 
-def from_env(variable: str) -> Optional[RateLimiter]:
-    """The limiter configured by `variable` (default DEFAULT), or None for no limit."""
+class SharedRateLimiter:
+    """The same limit, counted in one SQLite file for all Sanic workers of the Rasa server (one
+    worker's limiter in memory would let a visitor send N per worker). Each hit is one
+    `BEGIN IMMEDIATE` transaction, which SQLite serialises across processes."""
+
+    def __init__(self, limit: int, window: float, path: Path, name: str,
+                 clock: Callable[[], float] = time.time) -> None:
+        if limit < 1 or window <= 0:
+            raise ValueError("limit and window must be positive")
+        self.limit, self.window, self.path, self.name, self.clock = limit, window, path, name, clock
+        self._connection: Optional[sqlite3.Connection] = None
+        self._pid = 0
+        self._hits_since_sweep = 0
+
+    def __bool__(self) -> bool:
+        return True
+
+    def connection(self) -> sqlite3.Connection:
+        """One connection per process (the workers are forks of the process that made us)."""
+        if self._connection is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")  # a count of the last minute, no more
+            connection.execute("CREATE TABLE IF NOT EXISTS hits (limiter TEXT, key TEXT, at REAL)")
+            connection.execute("CREATE INDEX IF NOT EXISTS hits_by_key ON hits (limiter, key, at)")
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    def hit(self, key: str) -> float:
+        """Count one message for `key`: 0.0 when allowed, else the seconds to wait."""
+        now, db = self.clock(), self.connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._hits_since_sweep += 1
+            if self._hits_since_sweep >= 1000:  # keeps the file small: every key's old hits
+                db.execute("DELETE FROM hits WHERE limiter = ? AND at <= ?", (self.name, now - self.window))
+                self._hits_since_sweep = 0
+            else:
+                db.execute("DELETE FROM hits WHERE limiter = ? AND key = ? AND at <= ?",
+                           (self.name, key, now - self.window))
+            count, oldest = db.execute("SELECT count(*), min(at) FROM hits WHERE limiter = ? AND key = ?",
+                                       (self.name, key)).fetchone()
+            if count >= self.limit:
+                return max(0.001, oldest + self.window - now)
+            db.execute("INSERT INTO hits VALUES (?, ?, ?)", (self.name, key, now))
+            return 0.0
+        finally:
+            db.execute("COMMIT")
+
+
+def workers() -> int:
+    """The Rasa server's Sanic workers (SANIC_WORKERS, as Rasa reads it)."""
+    try:
+        return max(1, int(os.environ.get("SANIC_WORKERS") or 1))
+    except ValueError:
+        return 1
+
+
+def from_env(variable: str) -> Union[RateLimiter, SharedRateLimiter, None]:
+    """The limiter configured by `variable` (default DEFAULT), or None for no limit; shared by
+    the workers in RATE_LIMIT_DB when the Rasa server runs more than one."""
     parsed = parse(os.environ.get(variable), variable)
-    return RateLimiter(*parsed) if parsed else None
+    if not parsed:
+        return None
+    shared = os.environ.get("RATE_LIMIT_DB")
+    if workers() > 1 and shared:
+        return SharedRateLimiter(*parsed, path=Path(shared), name=variable)
+    return RateLimiter(*parsed)
 
 
 def retry_after(seconds: float) -> str:

@@ -8,7 +8,8 @@ both read "no lock", both take ticket 0 and handle the two messages at once, and
 lost from the tracker store (RasaHQ/rasa#9213; the fix, `ConcurrentRedisLockStore`, is in
 Rasa Pro only). tests/scale shows it.
 
-This subclass keeps the same data in Redis (one JSON `TicketLock` per conversation, under the
+This subclass (the ticket operations are bot/locks.py's `AtomicLockStore`, with its short
+wait) keeps the same data in Redis (one JSON `TicketLock` per conversation, under the
 same key) but makes each read-change-write one optimistic transaction (WATCH/MULTI/EXEC,
 retried when another process changed the lock in between). Each key also expires a minute
 after its last ticket, so a crashed server leaves nothing behind.
@@ -21,18 +22,20 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable, Optional, Text, Tuple
+from typing import Any, Optional, Text
 
 import redis
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.locks import AtomicLockStore, Change
 
 KEY_GRACE_SECONDS = 60  # a lock key outlives its last ticket by this much
 
 
-class AtomicRedisLockStore(RedisLockStore):
+class AtomicRedisLockStore(AtomicLockStore, RedisLockStore):
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
         if endpoint_config is not None:  # how Rasa builds a lock store given by module path
             kwargs = {**endpoint_config.kwargs, **kwargs}
@@ -40,9 +43,7 @@ class AtomicRedisLockStore(RedisLockStore):
                 kwargs.setdefault("host", endpoint_config.url)
         super().__init__(**kwargs)
 
-    def _change(self, conversation_id: Text,
-                change: Callable[[Optional[TicketLock]], Tuple[Any, Optional[TicketLock]]]) -> Any:
-        """Apply `change(lock) -> (result, new lock or None to delete it)` atomically."""
+    def _change(self, conversation_id: Text, change: Change) -> Any:
         key = self.key_prefix + conversation_id
         with self.red.pipeline() as pipe:
             while True:
@@ -62,34 +63,3 @@ class AtomicRedisLockStore(RedisLockStore):
                     return result
                 except redis.WatchError:  # someone else changed the lock: read it again
                     continue
-
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def issue(lock: Optional[TicketLock]) -> Tuple[int, TicketLock]:
-            lock = lock or self.create_lock(conversation_id)
-            return lock.issue_ticket(lock_lifetime), lock
-
-        try:
-            return self._change(conversation_id, issue)
-        except Exception as error:  # as Rasa's own: the channel turns it into an error reply
-            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
-
-    def update_lock(self, conversation_id: Text) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> Tuple[None, Optional[TicketLock]]:
-            if lock:
-                lock.remove_expired_tickets()
-            return None, lock
-
-        self._change(conversation_id, drop_expired)
-
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        def finish(lock: Optional[TicketLock]) -> Tuple[None, Optional[TicketLock]]:
-            if lock:
-                lock.remove_ticket_for(ticket_number)
-            return None, lock
-
-        self._change(conversation_id, finish)
-
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
-        # Rasa's cleanup is finish_serving, then delete the lock when no one waits: between
-        # the two another server may take a ticket, which the delete would throw away.
-        self.finish_serving(conversation_id, ticket_number)  # deletes the key when empty
