@@ -56,6 +56,15 @@ def memory_mb(pids: List[int], field: str = "VmHWM", combine: Callable[..., int]
     return combine(values) / 1024
 
 
+def proportional_set_mb(pid: int) -> float:
+    """/proc/PID/smaps_rollup's Pss: resident memory with each shared page split among its users."""
+    try:
+        match = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)
+    except OSError:
+        return 0.0
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
 class Instance:
     """One `python -m bot run` process (which owns the action server and the Rasa server).
 
@@ -110,5 +119,10 @@ class Instance:
         return server_pids(self.rasa_port, self.action_port)
 
     def memory(self) -> Dict[str, float]:
-        """Peak resident memory of each server in MB."""
-        return {name: memory_mb(pids) for name, pids in self.pids().items()}
+        """Memory in MB: each server's peak resident set, summed over its processes (the Rasa
+        server's main process and its workers), and `pss`: what all processes hold now with
+        the pages they share (the workers share their parent's) counted once."""
+        pids = self.pids()
+        figures = {name: memory_mb(found, "VmHWM", sum) for name, found in pids.items()}
+        figures["pss"] = sum(proportional_set_mb(pid) for found in pids.values() for pid in found)
+        return figures

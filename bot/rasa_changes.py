@@ -7,7 +7,8 @@ it), then installs them. The running server lists the active ones at GET /health
 (tests/e2e/test_rasa_changes.py asks it); the README lists them under "Changes to Rasa".
 
 RASA_SPEEDUPS=0 leaves out the speedups (`speedup=True`), so that `make bench` can measure
-stock Rasa; the changes that fix behaviour stay.
+stock Rasa; the changes that fix behaviour stay. RASA_CHANGES_OFF=name,name leaves out those.
+A change can also leave itself out (`skip_because`), saying why in the log.
 """
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ import importlib
 import logging
 import os
 import sqlite3
+import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Tuple
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ class Change:
     install: Callable[[], None]
     speedup: bool = False
     before_rasa: bool = False  # installed (and checked) before Rasa is imported
+    skip_because: Callable[[], Optional[str]] = lambda: None  # why not here, or None
 
 
 def resolve(target: str) -> Tuple[Any, str]:
@@ -59,6 +63,30 @@ def replace(target: str, make: Callable[[Any], Any]) -> None:
 
 
 # ---- the changes -------------------------------------------------------------------------------
+
+CONFIG = Path(__file__).resolve().parent.parent / "config.yml"  # what `make run` trained with
+
+
+def tensorflow_unwanted() -> Optional[str]:
+    import yaml
+
+    from bot import tensorflow_stand_in
+
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8")) or {}
+    names = [step.get("name") for step in (config.get("pipeline") or []) + (config.get("policies") or [])]
+    needing = tensorflow_stand_in.needed_by(names)
+    if needing:
+        return f"config.yml needs TensorFlow ({', '.join(sorted(needing))})"
+    if "tensorflow" in sys.modules:
+        return "TensorFlow was imported before the changes were applied"
+    return None
+
+
+def keep_tensorflow_out() -> None:
+    from bot import tensorflow_stand_in
+
+    tensorflow_stand_in.install()
+
 
 def trust_only_linear_models() -> None:
     """skops, which loads the LogisticRegressionClassifier, imported first with a short allowlist
@@ -211,6 +239,10 @@ LOGISTIC_REGRESSION_PROCESS = ("rasa.nlu.classifiers.logistic_regression_classif
                                "LogisticRegressionClassifier.process")
 
 CHANGES: List[Change] = [
+    Change("tensorflow-stand-in", "sys:meta_path",
+           "TensorFlow, which no component of ours runs, replaced by empty stand-in modules: "
+           "about 350 MB less in every process of the Rasa server and 3 s less start",
+           keep_tensorflow_out, speedup=True, before_rasa=True, skip_because=tensorflow_unwanted),
     Change("skops-linear-models", "sklearn.utils:all_estimators",
            "skops imported before Rasa, trusting scikit-learn's linear models only: 1 s instead of "
            "7 s of the start, and Rasa's INFO log kept", trust_only_linear_models, before_rasa=True),
@@ -260,7 +292,8 @@ def rasa_version() -> str:
 
 def chosen(env: Mapping[str, str]) -> List[Change]:
     speedups = env.get("RASA_SPEEDUPS", "1") != "0"
-    return [change for change in CHANGES if speedups or not change.speedup]
+    off = {name.strip() for name in (env.get("RASA_CHANGES_OFF") or "").split(",")}
+    return [change for change in CHANGES if (speedups or not change.speedup) and change.name not in off]
 
 
 def check(change: Change) -> None:
@@ -282,6 +315,10 @@ def apply(env: Mapping[str, str] = os.environ) -> List[str]:
         for change in group:
             check(change)
         for change in group:
+            reason = change.skip_because()
+            if reason:
+                logger.info("Rasa-aanpassing %s niet actief: %s", change.name, reason)
+                continue
             change.install()
             _active.append(change.name)
     logger.info("Rasa-aanpassingen actief: %s", ", ".join(_active))

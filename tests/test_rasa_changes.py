@@ -22,7 +22,11 @@ def run_python(code: str) -> str:
 
 
 def test_every_change_finds_its_target_and_is_active(changes_applied):
-    assert changes_applied == [change.name for change in CHANGES]
+    # (the TensorFlow stand-in leaves itself out where TensorFlow was imported before, as in
+    # this test process; the running server has it: tests/e2e/test_rasa_changes.py)
+    expected = [change.name for change in CHANGES]
+    assert [name for name in expected if name not in changes_applied] in ([], ["tensorflow-stand-in"])
+    assert changes_applied == [name for name in expected if name in changes_applied]
     assert rasa_changes.apply({}) == changes_applied  # once only
     stock = [change.name for change in rasa_changes.chosen({"RASA_SPEEDUPS": "0"})]
     assert stock == ["skops-linear-models", "action-timeout", "empty-message-unsure", "health-route"]
@@ -38,6 +42,26 @@ def test_a_change_whose_target_is_gone_stops_the_start_with_its_name_before_rasa
             "try:\n    rc.apply({})\nexcept rc.RasaChangeError as error:\n"
             "    print(RemoteAction._validate_action_result is original, rc.active())")
     assert run_python(code) == "True ['skops-linear-models']"  # only what comes before Rasa
+
+
+def test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads():
+    check = ("import resource, sys, bot.rasa_changes as rc\n"
+             "active = rc.apply({'RASA_CHANGES_OFF': sys.argv[1]})\n"
+             "from rasa.core.agent import Agent\n"
+             "from rasa.engine.recipes.default_recipe import DefaultV1Recipe\n"
+             "print('tensorflow-stand-in' in active, type(sys.modules['tensorflow']).__name__,\n"
+             "      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    without, stand_in, without_mb = run_python_args(check, "").split()
+    real, module, real_mb = run_python_args(check, "tensorflow-stand-in").split()
+    assert (without, stand_in, real, module) == ("True", "_StandInModule", "False", "module")
+    assert int(real_mb) - int(without_mb) > 200  # MB
+
+
+def test_the_tensorflow_stand_in_leaves_itself_out_when_a_component_needs_tensorflow(tmp_path, monkeypatch):
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline:\n- name: WhitespaceTokenizer\n- name: DIETClassifier\npolicies:\n- name: RulePolicy\n")
+    monkeypatch.setattr(rasa_changes, "CONFIG", config)
+    assert "DIETClassifier" in rasa_changes.tensorflow_unwanted()
 
 
 def test_the_action_result_check_still_accepts_good_and_rejects_bad_replies():

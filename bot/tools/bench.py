@@ -3,11 +3,14 @@
 `python -m bot bench` (make bench) trains both from clean, starts each with the launcher on
 free ports and measures: cold start, per-turn latency and throughput at 1, 8 and 32
 concurrent users (each user its own sender and a five-turn conversation with follow-ups),
-turn 1 against turn 50 of one long conversation, peak memory of both servers, and whether
+turn 1 against turn 50 of one long conversation, the memory of both servers, and whether
 every reply was the expected one. Progress goes to stderr; the table to stdout (and --out).
 "Stock" is stock Rasa: Rasa's default configuration (bot/tools/data/stock_full_config.yml)
-and the Rasa server without our changes (RASA_SPEEDUPS=0, see bot/rasa_changes.py); same
-channels and actions. Both start through bot/instance.py, as the tests' assistant does.
+and the Rasa server without our changes (RASA_SPEEDUPS=0, see bot/rasa_changes.py) in one
+process (SANIC_WORKERS=1: stock Rasa's in-memory lock store allows no more); same channels and
+actions. Ours runs as `make run` starts it (a worker per core, at most two). Both start through
+bot/instance.py, as the tests' assistant does. Memory: the peak resident set of each server,
+summed over its processes, and the proportional set (shared pages counted once) of all.
 """
 from __future__ import annotations
 
@@ -154,8 +157,9 @@ def measure(name: str, model: Path, train_seconds: Optional[float], users: List[
             long_turns: int, work: Path) -> Dict[str, float]:
     # Speed, not the per-sender rate limit: the long conversation sends 50 turns in a row.
     env = {"REST_RATE_LIMIT": "0"}
-    if name == "stock":  # stock Rasa also runs without our changes to the Rasa server (bot/rasa_changes.py)
-        env["RASA_SPEEDUPS"] = "0"
+    if name == "stock":  # stock Rasa also runs without our changes to the Rasa server (bot/rasa_changes.py),
+        env["RASA_SPEEDUPS"] = "0"  # and, as its in-memory lock store makes it, in one process
+        env["SANIC_WORKERS"] = "1"
     server = Instance(work / f"var-{name}", env, model)
     progress(f"{name}: servers starten...")
     figures: Dict[str, float] = {"training time s": train_seconds if train_seconds is not None else float("nan")}
@@ -181,8 +185,9 @@ def measure(name: str, model: Path, train_seconds: Optional[float], users: List[
         figures["turn 1 ms (long conv.)"] = first
         figures[f"turn {long_turns} ms (long conv.)"] = last
         memory = server.memory()
-        figures["peak RSS rasa MB"] = memory["rasa"]
+        figures["peak RSS rasa MB"] = memory["rasa"]  # main process and workers, summed
         figures["peak RSS actions MB"] = memory["actions"]
+        figures["PSS all processes MB"] = memory["pss"]  # shared pages once
         figures["wrong or empty replies"] = errors + long_errors
     finally:
         server.stop()
