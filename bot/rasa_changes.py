@@ -266,7 +266,7 @@ CHANGES: List[Change] = [
            sqlite_tracker_store_writes_ahead, speedup=True),
     Change("sql-tracker-store-without-orm", "rasa.core.tracker_store:SQLTrackerStore._retrieve",
            "the SQL tracker store reads and writes with SQLAlchemy Core instead of ORM objects: "
-           "the same statements, a quarter of the Rasa server's CPU time under load",
+           "the same statements; 16 users on one worker: 35.8 instead of 30.7 msg/s",
            sql_tracker_store_without_orm, speedup=True),
     Change("event-lookup-cache", "rasa.shared.core.events:Event.resolve_by_type",
            "each stored event's class looked up by name once, not by walking the class tree "
