@@ -131,3 +131,19 @@ def test_each_server_gets_only_what_it_needs():
     assert rasa["RASA_API_TOKEN"] == TOKEN  # read by bot.rasa_cli inside the Rasa process
     assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": "2048"})["SANIC_REQUEST_MAX_SIZE"] == "2048"
     assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": ""})["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024)
+
+
+def test_the_api_settings_go_to_rasa_run_only():
+    """`rasa train` runs through bot.rasa_cli too (with our changes); it takes no API options."""
+    import subprocess
+    import sys
+
+    check = ("import sys, bot.rasa_cli as cli\n"
+             "sys.modules['rasa.__main__'] = None  # stop where Rasa itself would start\n"
+             "try:\n    cli.main(['rasa', sys.argv[1]])\nexcept ImportError:\n    pass\n"
+             "print('--enable-api' in sys.argv)")
+    env = {**__import__("os").environ, "RASA_API_TOKEN": "t" * 20}
+    for command, with_api in (("run", "True"), ("train", "False")):
+        result = subprocess.run([sys.executable, "-W", "ignore", "-c", check, command], env=env,
+                                capture_output=True, text=True, check=True)
+        assert result.stdout.split()[-1] == with_api

@@ -57,7 +57,11 @@ def percentile(values: List[float], share: float) -> float:
 def train(config: Path, out: Path, name: str) -> Tuple[Path, float]:
     progress(f"{name}: trainen vanaf nul met {config.name} (enkele minuten)...")
     started = time.monotonic()
-    subprocess.run([launcher.venv_bin("rasa"), "train", "--config", str(config), "--out", str(out),
+    # Ours trains as `make train` does (bot.rasa_cli, with our changes to Rasa), stock as plain `rasa`.
+    rasa = [launcher.venv_bin("rasa")]
+    if "stock" not in name:
+        rasa = [sys.executable, "-m", "bot.rasa_cli", *rasa]
+    subprocess.run([*rasa, "train", "--config", str(config), "--out", str(out),
                     "--fixed-model-name", name, "--force"], cwd=launcher.PROJECT,
                    env=launcher.base_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return out / f"{name}.tar.gz", time.monotonic() - started
