@@ -405,8 +405,8 @@ def recommend(dispatcher: CollectingDispatcher, fit: Dict[str, List[str]], best:
     opening = KNOWLEDGE.phrase("fit_candidate" if candidate else "fit_employer", name=name)
     dispatcher.utter_message(text=kb.bullets(f"{opening} {KNOWLEDGE.phrase('fit_reasons')}", fit[best][:4]))
     if fit[runner_up]:
-        dispatcher.utter_message(response="utter_runner_up", best=name,
-                                 runner_up=KNOWLEDGE.roles[runner_up].name)
+        dispatcher.utter_message(text=KNOWLEDGE.phrase("runner_up", name=name,
+                                                       runner_up=KNOWLEDGE.roles[runner_up].name))
     if candidate:
         dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
     else:

@@ -26,7 +26,7 @@ PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_
            "unknown", "which", "which_same", "who_does", "more_comparison",
            "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
            "advice_ask", "advice_offer", "request_button", "fit_employer", "fit_candidate",
-           "fit_reasons", "quiz_best", "quiz_tie", "difference_button")
+           "fit_reasons", "runner_up", "quiz_best", "quiz_tie", "difference_button")
 QUIZ_SLOTS = ("quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education")
 
 

@@ -397,39 +397,38 @@ class WidgetInput(InputChannel):
                 return response.empty()
             return await self.handle_message(request, on_new_message)
 
-    def refusal(self, request: Request, session_id: Optional[Text]) -> Optional[HTTPResponse]:
-        """Why a message request is not handled (401, 429, 400, 413, 503), or None."""
+    def refusal(self, request: Request, session_id: Optional[Text]) -> Tuple[Optional[HTTPResponse], Dict]:
+        """Why a message request is not handled (401, 429, 400, 413, 503), or None; and its body."""
         if not session_id:
-            return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
+            return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen."), {}
         wait = self.rate_limiter.hit(session_id) if self.rate_limiter else 0.0
         if wait:
             refused = self.error(429, "rate_limit", ratelimit.TOO_MANY)
             refused.headers["Retry-After"] = ratelimit.retry_after(wait)
-            return refused
+            return refused, {}
         try:
             body = json.loads(request.body or b"{}")
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            return self.error(400, "body", "Verwacht een JSON-object.")
+            return self.error(400, "body", "Verwacht een JSON-object."), {}
         text, client_id = body.get("text"), body.get("client_id")
         if not isinstance(text, str) or not text.strip():
-            return self.error(400, "text", "Het bericht is leeg.")
+            return self.error(400, "text", "Het bericht is leeg."), {}
         if len(text) > MAX_TEXT:
-            return self.error(413, "too_long", f"Een bericht is hoogstens {MAX_TEXT} tekens.")
+            return self.error(413, "too_long", f"Een bericht is hoogstens {MAX_TEXT} tekens."), {}
         if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-            return self.error(400, "client_id", "client_id ontbreekt of is ongeldig.")
+            return self.error(400, "client_id", "client_id ontbreekt of is ongeldig."), {}
         if not self.agent_ready(request):
-            return self.error(503, "not_ready", "De assistent start nog op.")
-        return None
+            return self.error(503, "not_ready", "De assistent start nog op."), {}
+        return None, body
 
     async def handle_message(self, request: Request,
                              on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         session_id = self.session_of(request)
-        refused = self.refusal(request, session_id)
+        refused, body = self.refusal(request, session_id)
         if refused:
             return refused
-        body = json.loads(request.body)
         text, client_id, display = body["text"], body["client_id"], body.get("display")
         meta: Dict[Text, Any] = {"client_id": client_id}
         # A quick reply sends its payload and shows its title; typed text shows itself.

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any, AsyncContextManager, Callable, Optional, Text, Tuple
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.shared_sqlite import SharedFile
 
 LOCK_POLL_SECONDS = float(os.environ.get("LOCK_POLL_SECONDS", "0.02"))
 
@@ -83,26 +84,13 @@ class SQLiteLockStore(AtomicLockStore):
         db = db or (endpoint_config.kwargs.get("db") if endpoint_config else None)
         if not db:
             raise ValueError("SQLiteLockStore needs 'db': the path of its SQLite file")
-        self.path = Path(db)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection: Optional[sqlite3.Connection] = None
-        self._pid = 0
+        self.file = SharedFile(Path(db), ["CREATE TABLE IF NOT EXISTS locks "
+                                          "(conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL)"])
         super().__init__()
 
-    def connection(self) -> sqlite3.Connection:
-        """One connection per process (a Sanic worker is a fork of the process that made us)."""
-        if self._connection is None or self._pid != os.getpid():
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=OFF")  # a lock outlives no crash of the machine
-            connection.execute("CREATE TABLE IF NOT EXISTS locks "
-                               "(conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL)")
-            self._connection, self._pid = connection, os.getpid()
-        return self._connection
-
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
-        row = self.connection().execute("SELECT data FROM locks WHERE conversation_id = ?",
-                                        (conversation_id,)).fetchone()
+        row = self.file.connection().execute("SELECT data FROM locks WHERE conversation_id = ?",
+                                             (conversation_id,)).fetchone()
         return TicketLock.from_dict(json.loads(row[0])) if row else None
 
     def save_lock(self, lock: TicketLock) -> None:
@@ -112,18 +100,11 @@ class SQLiteLockStore(AtomicLockStore):
         self._change(conversation_id, lambda _old: (None, None))
 
     def _change(self, conversation_id: Text, change: Change) -> Any:
-        connection = self.connection()
-        connection.execute("BEGIN IMMEDIATE")  # the write lock of the file, across processes
-        try:
-            lock = self.get_lock(conversation_id)
-            result, lock = change(lock)
+        with self.file.write() as connection:
+            result, lock = change(self.get_lock(conversation_id))
             if lock is None or not lock.tickets:
                 connection.execute("DELETE FROM locks WHERE conversation_id = ?", (conversation_id,))
             else:
                 connection.execute("INSERT OR REPLACE INTO locks VALUES (?, ?)",
                                    (conversation_id, lock.dumps()))
-            connection.execute("COMMIT")
             return result
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise

@@ -172,7 +172,6 @@ def sqlite_write_ahead_log(connection, _record) -> None:
 def sqlite_tracker_store_writes_ahead() -> None:
     import sqlalchemy
 
-    resolve("rasa.core.tracker_store:SQLTrackerStore.get_db_url")  # the store this is for
     if not sqlalchemy.event.contains(sqlalchemy.engine.Engine, "connect", sqlite_write_ahead_log):
         sqlalchemy.event.listen(sqlalchemy.engine.Engine, "connect", sqlite_write_ahead_log)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 import os
-import sqlite3
 import time
 from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Callable, Deque, Optional, Tuple, Union
 
+from bot.shared_sqlite import SharedFile
 from bot.texts import response_text
 
 DEFAULT = "20/60"
@@ -101,31 +101,18 @@ class SharedRateLimiter:
                  clock: Callable[[], float] = time.time) -> None:
         if limit < 1 or window <= 0:
             raise ValueError("limit and window must be positive")
-        self.limit, self.window, self.path, self.name, self.clock = limit, window, path, name, clock
-        self._connection: Optional[sqlite3.Connection] = None
-        self._pid = 0
+        self.limit, self.window, self.name, self.clock = limit, window, name, clock
+        self.file = SharedFile(path, ["CREATE TABLE IF NOT EXISTS hits (limiter TEXT, key TEXT, at REAL)",
+                                      "CREATE INDEX IF NOT EXISTS hits_by_key ON hits (limiter, key, at)"])
         self._hits_since_sweep = 0
 
     def __bool__(self) -> bool:
         return True
 
-    def connection(self) -> sqlite3.Connection:
-        """One connection per process (the workers are forks of the process that made us)."""
-        if self._connection is None or self._pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=OFF")  # a count of the last minute, no more
-            connection.execute("CREATE TABLE IF NOT EXISTS hits (limiter TEXT, key TEXT, at REAL)")
-            connection.execute("CREATE INDEX IF NOT EXISTS hits_by_key ON hits (limiter, key, at)")
-            self._connection, self._pid = connection, os.getpid()
-        return self._connection
-
     def hit(self, key: str) -> float:
         """Count one message for `key`: 0.0 when allowed, else the seconds to wait."""
-        now, db = self.clock(), self.connection()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        now = self.clock()
+        with self.file.write() as db:
             self._hits_since_sweep += 1
             if self._hits_since_sweep >= 1000:  # keeps the file small: every key's old hits
                 db.execute("DELETE FROM hits WHERE limiter = ? AND at <= ?", (self.name, now - self.window))
@@ -139,8 +126,6 @@ class SharedRateLimiter:
                 return max(0.001, oldest + self.window - now)
             db.execute("INSERT INTO hits VALUES (?, ?, ?)", (self.name, key, now))
             return 0.0
-        finally:
-            db.execute("COMMIT")
 
 
 def workers() -> int:

@@ -4,7 +4,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import unanswered
-from tests.rendered import rendered
+from tests.rendered import rendered, texts
 from actions.actions import (ActionAnswerAgency, ActionAnswerDifference, ActionAnswerRole,
                              ActionNotInKnowledge, ActionRoleAdvice)
 from tests.helpers import tracker
@@ -15,10 +15,6 @@ def run(action, t):
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, domain={})
     return rendered(dispatcher.messages), events
-
-
-def texts(messages):
-    return "\n".join(m.get("text") or "" for m in messages)
 
 
 def test_definition_of_office_manager():
