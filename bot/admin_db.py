@@ -11,6 +11,7 @@ admin page is off (404) while the file holds no account.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -83,7 +84,12 @@ def connect(path: Optional[Path] = None) -> sqlite3.Connection:
     """The file, created with mode 600 (it holds password hashes and sessions)."""
     path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if not path.exists():
+        # Only a file that is not there yet: closing a descriptor drops every POSIX lock this
+        # process holds on the file, so opening an existing one here would break the locks of
+        # a connection in another thread ("disk I/O error", corrupted transactions).
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     if path.stat().st_mode & 0o077:
         path.chmod(0o600)
     connection = sqlite3.connect(path, timeout=30)

@@ -47,6 +47,23 @@ def test_a_password_is_stored_as_a_salted_scrypt_hash_in_a_file_only_its_owner_r
         admin_db.set_password("a b", PASSWORD, db)
 
 
+def test_opening_the_file_keeps_the_locks_another_connection_holds(tmp_path):
+    # The admin page opens the file from several threads at once (five charts load together).
+    # Closing any descriptor of the file drops this process's POSIX locks on it, so a write
+    # transaction open elsewhere in the process must still hold its lock afterwards.
+    db = tmp_path / "admin.db"
+    admin_db.set_password("anna", PASSWORD, db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    admin_db.connect(db).close()
+    other = subprocess.run(
+        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0); "
+                               "c.execute('BEGIN IMMEDIATE')", str(db)],
+        capture_output=True, text=True)
+    holder.execute("ROLLBACK")
+    assert other.returncode != 0 and "database is locked" in other.stderr
+
+
 def test_sessions_end_when_idle_after_a_working_day_at_logout_and_with_a_new_password(tmp_path, monkeypatch):
     db = tmp_path / "admin.db"
     admin_db.set_password("anna", PASSWORD, db)
