@@ -12,7 +12,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
-SPACY_PIPELINE := build/spacy_nl/meta.json
+LANGUAGE_DATA := build/lemmas_nl.npz
 
 # Rasa 3.6 needs Python 3.8-3.10. Take the first interpreter on PATH that really runs
 # (a pyenv shim may exist but fail), then fall back to pyenv's own versions.
@@ -47,11 +47,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	  -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
-$(SPACY_PIPELINE): $(VENV)/.installed bot/tools/build_spacy.py
-	@echo "[setup] Nederlandse spaCy-pijplijn bouwen (blank nl + lemma-tabellen)..."
-	$(PY) bot/tools/build_spacy.py
+$(LANGUAGE_DATA): $(VENV)/.installed bot/tools/build_spacy.py bot/lemmas.py
+	@echo "[setup] Nederlandse taaldata bouwen (spaCy-tokenizer + lemmatabel)..."
+	$(PY) -m bot.tools.build_spacy
 
-setup: $(VENV)/.installed $(SPACY_PIPELINE)
+setup: $(VENV)/.installed $(LANGUAGE_DATA)
 
 train: setup
 	$(PY) -m bot train

@@ -1,7 +1,7 @@
 """Last-resort search over the knowledge file, and role advice from a described need.
 
-Every entry of the knowledge file becomes a small document of Dutch lemmas (spaCy's lookup
-lemmatizer, the same pipeline the NLU uses). A question is scored with BM25; a match only
+Every entry of the knowledge file becomes a small document of Dutch lemmas (spaCy's Dutch
+tokenizer and lemma table, as the NLU has them: bot/lemmas.py). A question is scored with BM25; a match only
 counts as an answer when it covers most of the question's own content words, so "wat is het
 salaris van een secretaresse" (salaris: nowhere in the file) is not answered with a fact.
 """
@@ -12,14 +12,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import spacy
 
 from actions.knowledge import Knowledge, fold
+from bot.lemmas import table
 
-SPACY_PIPELINE = Path(__file__).resolve().parent.parent / "build" / "spacy_nl"
 MIN_PREFIX = 5  # "opleiding" matches "opleidingsniveau": Dutch glues words together
 K1, B = 1.5, 0.75
 # Verbs and words that say nothing about the content of a question ("zorgt de secretaresse
@@ -33,15 +32,18 @@ FILLER = {"zorgen", "doen", "hebben", "zijn", "worden", "gaan", "komen", "houden
 
 @lru_cache(maxsize=1)
 def _nlp():
-    if SPACY_PIPELINE.exists():
-        return spacy.load(SPACY_PIPELINE)
-    return spacy.blank("nl")  # tokens without lemmas: still searchable, a little less well
+    return spacy.blank("nl")  # spaCy's Dutch tokenizer; the lemmas come from bot/lemmas.py
+
+
+def _lemma(word: str) -> str:
+    found = table()
+    return found.lemma(word) if found else word.lower()  # without the table: still searchable, less well
 
 
 def lemma_of(word: str) -> str:
     """The lemma of one word, by the lookup table ("notuleert" → "notuleren")."""
     doc = _nlp()(word.lower())
-    return doc[0].lemma_ or doc[0].text if len(doc) else word
+    return _lemma(doc[0].text) if len(doc) else word
 
 
 # Stop words that carry meaning here: "zelf beslissen" is about autonomy.
@@ -56,7 +58,7 @@ def lemmas(text: str) -> List[str]:
     for token in doc:
         if token.is_punct or token.is_space or token.like_num or token.text in stop:
             continue
-        lemma = fold(token.lemma_ or token.text)
+        lemma = fold(_lemma(token.text))
         if len(lemma) > 1 and lemma not in stop and lemma not in FILLER:
             out.append(lemma)
     return out

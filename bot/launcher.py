@@ -22,6 +22,7 @@ MODEL_NAME = "role-advice"
 MODEL_FILE = MODELS / f"{MODEL_NAME}.tar.gz"
 FINGERPRINT_FILE = MODELS / f"{MODEL_NAME}.fingerprint"
 SPACY_PIPELINE = PROJECT / "build" / "spacy_nl"
+LEMMA_TABLE = PROJECT / "build" / "lemmas_nl.npz"
 # Everything that changes the trained model; anything else (actions, knowledge) does not.
 TRAINING_INPUTS = ["config.yml", "domain.yml", "data"]
 MAX_RESTARTS_PER_MINUTE = 3
@@ -110,7 +111,7 @@ def training_fingerprint() -> str:
     for name in TRAINING_INPUTS:
         path = PROJECT / name
         files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    files.append(SPACY_PIPELINE / "meta.json")
+    files += [SPACY_PIPELINE / "meta.json", LEMMA_TABLE]
     for path in files:
         digest.update(str(path.relative_to(PROJECT)).encode())
         digest.update(path.read_bytes())

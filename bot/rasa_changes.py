@@ -272,7 +272,7 @@ CHANGES: List[Change] = [
            "(9 % of the CPU in a 100-turn conversation)",
            cached("rasa.shared.core.events:Event.resolve_by_type"), speedup=True),
     Change("spacy-once", "rasa.nlu.utils.spacy_utils:SpacyNLP.load_model",
-           "the spaCy pipeline loaded once per process (Rasa loaded it twice: 2.5 s each)",
+           "the spaCy pipeline loaded once per process (Rasa loaded it twice)",
            cached("rasa.nlu.utils.spacy_utils:SpacyNLP.load_model"), speedup=True),
 ]
 
