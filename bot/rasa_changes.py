@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
+from bot import tracker_cache
+
 logger = logging.getLogger(__name__)
 
 # Our actions answer in well under a second, but the clock runs while the server's one event
@@ -267,6 +269,16 @@ CHANGES: List[Change] = [
            "the SQL tracker store reads and writes with SQLAlchemy Core instead of ORM objects: "
            "the same statements; 16 users on one worker: 35.8 instead of 30.7 msg/s",
            sql_tracker_store_without_orm, speedup=True),
+    Change("tracker-cache", "rasa.core.tracker_store:SQLTrackerStore._retrieve",
+           "each worker keeps the conversations it saved last and reuses one while the store's "
+           "stamp (row count, last row id) is unchanged, instead of reading and replaying every "
+           "event (bot/tracker_cache.py)",
+           tracker_cache.install, speedup=True),
+    Change("dialogue-states-memo", "rasa.shared.core.domain:Domain.states_for_tracker_history",
+           "a conversation kept by the tracker cache keeps its dialogue states too: the policies' "
+           "states are computed for the new events only, not from the first event at every "
+           "prediction (bot/tracker_cache.py)",
+           tracker_cache.remember_states, speedup=True),
     Change("event-lookup-cache", "rasa.shared.core.events:Event.resolve_by_type",
            "each stored event's class looked up by name once, not by walking the class tree "
            "(9 % of the CPU in a 100-turn conversation)",
