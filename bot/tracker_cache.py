@@ -78,10 +78,12 @@ def install() -> None:
     cache = TrackerCache()
     SQLTrackerStore.tracker_cache = cache  # for tests and /health
 
+    stamp_query = (sa.select(sa.func.count(), sa.func.max(table.c.id))
+                   .where(table.c.sender_id == sa.bindparam("sender_id")))
+
     def stamp(store: Any, sender_id: str) -> Tuple[int, Optional[int]]:
-        query = sa.select(sa.func.count(), sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
-        with store.session_scope() as session:
-            return tuple(session.execute(query).one())
+        with store.engine.connect() as connection:  # a read: no ORM session needed
+            return tuple(connection.execute(stamp_query, {"sender_id": sender_id}).one())
 
     def cached_retrieve(retrieve):
         async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):

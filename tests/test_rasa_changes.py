@@ -87,6 +87,30 @@ def test_sqlite_connections_write_ahead(tmp_path):
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
+def test_the_sqlite_tracker_store_keeps_its_connection_open(tmp_path):
+    import asyncio
+
+    import sqlalchemy
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    opened = []
+    sqlalchemy.event.listen(store.engine, "connect", lambda connection, _record: opened.append(connection))
+
+    async def turns():
+        for turn in range(5):
+            tracker = await store.retrieve("bezoeker") or DialogueStateTracker("bezoeker", [])
+            tracker.update(ActionExecuted(f"utter_{turn}"))
+            await store.save(tracker)
+        return await store.retrieve_full_tracker("bezoeker")
+
+    assert len(asyncio.run(turns()).events) == 5
+    assert len(opened) <= 1  # (without the pool: one per read and per write, 16 here)
+
+
 def test_event_classes_are_still_found_by_name_and_looked_up_once():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
@@ -176,15 +200,18 @@ from rasa.shared.core.trackers import DialogueStateTracker
 async def main(db, write):
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=db)
     if write:
-        tracker = DialogueStateTracker("bezoeker", [])
+        async def current():  # read before every change, as the server does
+            return await store.retrieve("bezoeker") or DialogueStateTracker("bezoeker", [])
         for step, event in enumerate([
                 ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
                 UserUttered("wat doet een secretaresse", {"name": "ask_definition", "confidence": 0.9}),
                 SlotSet("role", "secretaresse"), BotUttered("Een secretaresse ...", {"buttons": []}),
                 ActionExecuted("action_listen")]):
             event.timestamp = 1000.0 + step
+            tracker = await current()
             tracker.update(event)
             await store.save(tracker)  # turn by turn, as the server does
+        tracker = await current()
         for step, event in enumerate([SessionStarted(), UserUttered("hallo", {"name": "greet"})]):
             event.timestamp = 2000.0 + step
             tracker.update(event)
