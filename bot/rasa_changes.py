@@ -103,13 +103,15 @@ def shorter_action_timeout() -> None:
 
 
 def classify_empty_messages_as_unsure() -> None:
-    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
+
+    def has_sentence_features(message) -> bool:  # (asking get_sparse_features would join them all)
+        return any(f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE for f in message.features)
 
     def wrap(classify):
         @functools.wraps(classify)
         def process(classifier, messages):
-            empty = [m for m in messages
-                     if m.get_sparse_features(TEXT)[1] is None and m.get_dense_features(TEXT)[1] is None]
+            empty = [m for m in messages if not has_sentence_features(m)]
             for message in empty:  # no intent, confidence 0: the FallbackClassifier makes it nlu_fallback
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
@@ -118,6 +120,30 @@ def classify_empty_messages_as_unsure() -> None:
         return process
 
     replace(LOGISTIC_REGRESSION_PROCESS, wrap)
+
+
+def sentence_features_only() -> None:
+    """LogisticRegressionClassifier builds its input from the combined sentence features, but
+    asks Message.get_sparse_features for both kinds: joining every token's features (copied,
+    then stacked) cost more than the classifier itself. The same matrix from the sentence
+    features alone."""
+    from rasa.shared.nlu.constants import TEXT
+    from scipy.sparse import csr_matrix, hstack, vstack
+
+    def make(original):
+        def _create_X(self, messages):
+            rows = []
+            for message in messages:
+                sentence = message._filter_sparse_features(TEXT, [])[1]
+                dense = message.get_dense_features(attribute=TEXT)[1]
+                if not sentence:  # Rasa's own way for what our pipeline never gives
+                    return original(self, messages)
+                parts = [csr_matrix(feature.features) for feature in sentence]
+                rows.append(hstack(parts + [csr_matrix(dense.features if dense else [])]))
+            return vstack(rows, format="csr")  # (what scikit-learn converts it to anyway)
+        return _create_X
+
+    replace("rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier._create_X", make)
 
 
 def health_route() -> None:
@@ -286,6 +312,11 @@ CHANGES: List[Change] = [
            "the action server's reply checked with a validator built once (Rasa checked the schema "
            "itself every turn: ~40 % of the CPU under load)",
            validate_action_results_with_one_validator, speedup=True),
+    Change("classifier-sentence-features-only",
+           "rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier._create_X",
+           "the intent classifier's input built from the sentence features only (Rasa also joined "
+           "every token's features, then threw them away): the same matrix, a quarter of the NLU's time",
+           sentence_features_only, speedup=True),
     Change("sqlite-write-ahead-log", "rasa.core.tracker_store:SQLTrackerStore",
            "SQLite tracker store with WAL and synchronous=NORMAL: a commit waits for no fsync "
            "(kill -9 loses nothing; a power cut can lose the last turns)",

@@ -111,6 +111,31 @@ def test_the_sqlite_tracker_store_keeps_its_connection_open(tmp_path):
     assert len(opened) <= 1  # (without the pool: one per read and per write, 16 here)
 
 
+def test_the_classifier_gets_the_same_input_from_the_sentence_features_alone():
+    import numpy as np
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+    from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
+
+    rng = np.random.default_rng(7)
+
+    def message(tokens: int) -> Message:
+        found = Message(data={"text": "x " * tokens})
+        for origin, width in (("regex", 3), ("lexical", 40), ("words", 25), ("chars", 60)):
+            for kind, rows in (("sequence", tokens), ("sentence", 1)):
+                values = coo_matrix(rng.integers(0, 3, size=(rows, width)).astype(float))
+                found.add_features(Features(values, kind, "text", origin))
+        return found
+
+    messages = [message(4), message(9)]
+    expected = vstack([hstack([csr_matrix(m.get_sparse_features("text")[1].features), csr_matrix([])])
+                       for m in messages])  # Rasa 3.6.21's _create_X, step by step
+    ours = LogisticRegressionClassifier._create_X(None, messages)
+    assert ours.shape == expected.shape == (2, 128) and ours.dtype == expected.dtype
+    assert (ours != expected).nnz == 0
+
+
 def test_event_classes_are_still_found_by_name_and_looked_up_once():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
