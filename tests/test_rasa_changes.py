@@ -136,6 +136,53 @@ def test_the_classifier_gets_the_same_input_from_the_sentence_features_alone():
     assert (ours != expected).nnz == 0
 
 
+class Plus:
+    """A graph component that adds its inputs and its own number, and logs each call."""
+    calls = []
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context):
+        return cls(config["n"])
+
+    def __init__(self, n):
+        self.n = n
+
+    def add(self, i, j=0):
+        Plus.calls.append(self.n)
+        return i + j + self.n
+
+
+def test_the_graph_runs_its_nodes_as_dask_did(tmp_path):
+    import dask
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    component = type("PlusComponent", (Plus, GraphComponent), {})
+    node = lambda needs, n: SchemaNode(needs=needs, uses=component, fn="add", constructor_name="create",  # noqa: E731
+                                       config={"n": n})
+    schema = GraphSchema({"a": node({"i": "__x__"}, 1), "b": node({"i": "a"}, 10),
+                          "c": node({"i": "a", "j": "b"}, 100), "unused": node({"i": "c"}, 1000)})
+    runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "model"))
+
+    def by_dask(targets):  # Rasa 3.6.21's DaskGraphRunner.run, step by step
+        graph = runner._build_dask_graph(schema.minimal_graph_schema(targets))
+        graph["__x__"] = ("__x__", 5)
+        return dict(dask.get(graph, targets))
+
+    for targets in (["c"], ["b", "a"], ["c", "b"]):
+        Plus.calls.clear()
+        ours = runner.run(inputs={"__x__": 5}, targets=targets)
+        ours_calls = sorted(Plus.calls)
+        Plus.calls.clear()
+        assert ours == by_dask(targets) and ours_calls == sorted(Plus.calls)  # each needed node once
+    assert runner.run(inputs={"__x__": 5}, targets=["c"]) == {"c": 6 + 16 + 100}
+    assert list(runner._plans_in_order) == [("c",), ("b", "a"), ("c", "b")]  # ours ran, not dask
+    with pytest.raises(GraphRunError, match="clashes"):
+        runner.run(inputs={"__x__": "a"}, targets=["c"])
+
+
 def test_event_classes_are_still_found_by_name_and_looked_up_once():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
