@@ -194,6 +194,50 @@ def graphs_run_in_order() -> None:
     replace("rasa.engine.runner.dask:DaskGraphRunner.run", make)
 
 
+# Below the action server's (Sanic's) keep-alive of 5 s, so that we never send on a
+# connection the server is closing.
+KEEP_ALIVE_SECONDS = 2.0
+
+
+def kept_alive_endpoint_connections() -> None:
+    """Rasa opens a new HTTP session, and with it a new connection, for every call to the action
+    server. Here each endpoint keeps one session per event loop (a Sanic worker has one): its
+    connections are reused, with the same headers, authentication and timeouts."""
+    import asyncio
+
+    import aiohttp
+    from rasa.utils import endpoints
+
+    class Borrowed:
+        """`async with endpoint.session()` without closing the kept session at the end."""
+
+        def __init__(self, session: aiohttp.ClientSession) -> None:
+            self.session = session
+
+        async def __aenter__(self) -> aiohttp.ClientSession:
+            return self.session
+
+        async def __aexit__(self, *_error: Any) -> bool:
+            return False
+
+    def make(_new_session_every_time):
+        def session(self) -> Borrowed:
+            loop = asyncio.get_running_loop()
+            kept_loop, kept = self.__dict__.get("_kept_session", (None, None))
+            if kept is None or kept.closed or kept_loop is not loop:
+                auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                        if self.basic_auth else None)
+                kept = aiohttp.ClientSession(
+                    headers=self.headers, auth=auth,
+                    timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
+                    connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS))
+                self.__dict__["_kept_session"] = (loop, kept)
+            return Borrowed(kept)
+        return session
+
+    replace("rasa.utils.endpoints:EndpointConfig.session", make)
+
+
 def health_route() -> None:
     from sanic import response
 
@@ -369,6 +413,10 @@ CHANGES: List[Change] = [
            "the intent classifier's input built from the sentence features only (Rasa also joined "
            "every token's features, then threw them away): the same matrix, a quarter of the NLU's time",
            sentence_features_only, speedup=True),
+    Change("kept-alive-action-connection", "rasa.utils.endpoints:EndpointConfig.session",
+           "calls to the action server reuse their connection (one HTTP session per endpoint "
+           "and worker) instead of opening a new one every time",
+           kept_alive_endpoint_connections, speedup=True),
     Change("sqlite-write-ahead-log", "rasa.core.tracker_store:SQLTrackerStore",
            "SQLite tracker store with WAL and synchronous=NORMAL: a commit waits for no fsync "
            "(kill -9 loses nothing; a power cut can lose the last turns)",

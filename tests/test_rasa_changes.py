@@ -183,6 +183,39 @@ def test_the_graph_runs_its_nodes_as_dask_did(tmp_path):
         runner.run(inputs={"__x__": "a"}, targets=["c"])
 
 
+def test_calls_to_the_action_server_reuse_one_connection():
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def scenario():
+        seen = []
+
+        async def answer(request):
+            seen.append((request.transport.get_extra_info("peername"), request.headers.get("X-Test")))
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", answer)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "ja"})
+        try:
+            replies = [await endpoint.request(json={"next_action": "x"}, method="post", timeout=5)
+                       for _ in range(4)]
+        finally:
+            await runner.cleanup()
+        return replies, seen
+
+    replies, seen = asyncio.run(scenario())
+    assert replies == [{"events": [], "responses": []}] * 4
+    assert len({peer for peer, _ in seen}) == 1 and {header for _, header in seen} == {"ja"}
+
+
 def test_event_classes_are_still_found_by_name_and_looked_up_once():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
