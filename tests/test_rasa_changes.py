@@ -216,6 +216,33 @@ def test_calls_to_the_action_server_reuse_one_connection():
     assert len({peer for peer, _ in seen}) == 1 and {header for _, header in seen} == {"ja"}
 
 
+def test_an_action_gets_the_state_and_the_events_of_the_current_turn():
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+    from rasa.utils.endpoints import EndpointConfig
+
+    domain = Domain.from_yaml("version: '3.1'\nslots:\n  role:\n    type: text\n    mappings: []\n"
+                              "actions:\n  - action_a\n  - action_b:\n      send_domain: true\n")
+    tracker = DialogueStateTracker("bezoeker", domain.slots)
+    for text in ("eerste vraag", "tweede vraag"):
+        for event in (ActionExecuted("action_listen"), UserUttered(text, {"name": "ask", "confidence": 1.0}),
+                      SlotSet("role", text), ActionExecuted("action_a")):
+            tracker.update(event)
+    endpoint = EndpointConfig("http://127.0.0.1:1/webhook", enable_selective_domain=True)
+    call = RemoteAction("action_a", endpoint)._action_call_format(tracker, domain)
+    state = call["tracker"]
+    assert [e["event"] for e in state["events"]] == ["user", "slot", "action"]
+    assert state["events"][0]["text"] == "tweede vraag"
+    assert {k: v for k, v in state.items() if k != "events"} == \
+        {k: v for k, v in tracker.current_state(EventVerbosity.ALL).items() if k != "events"}
+    assert "domain" not in call and "domain" in RemoteAction("action_b", endpoint)._action_call_format(tracker, domain)
+    first = DialogueStateTracker("nieuw", domain.slots)
+    first.update(ActionExecuted("action_session_start"))
+    assert len(RemoteAction("action_a", endpoint)._action_call_format(first, domain)["tracker"]["events"]) == 1
+
+
 def test_event_classes_are_still_found_by_name_and_looked_up_once():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
