@@ -470,6 +470,14 @@ CHANGES: List[Change] = [
            "stamp (row count, last row id) is unchanged, instead of reading and replaying every "
            "event (bot/tracker_cache.py)",
            tracker_cache.install, speedup=True),
+    Change("applied-events-memo", "rasa.shared.core.trackers:DialogueStateTracker.applied_events",
+           "a conversation kept by the tracker cache keeps its applied events too: extended with "
+           "the new events instead of walking all of them at every question (bot/tracker_cache.py)",
+           tracker_cache.remember_applied_events, speedup=True),
+    Change("tracker-copy-without-replay", "rasa.shared.core.trackers:DialogueStateTracker.copy",
+           "the copy Rasa makes before every action copies the conversation's state instead of "
+           "replaying every event into a new tracker (bot/tracker_cache.py)",
+           tracker_cache.copy_without_replay, speedup=True),
     Change("dialogue-states-memo", "rasa.shared.core.domain:Domain.states_for_tracker_history",
            "a conversation kept by the tracker cache keeps its dialogue states too: the policies' "
            "states are computed for the new events only, not from the first event at every "

@@ -12,12 +12,13 @@ A tracker is handed out once (`take`): if the message fails before the save, the
 reads from the store. Only trackers that equal what the store would return are kept (no
 second session inside, no cut-off event history).
 
-The policies then ask, several times a turn, for the dialogue state before every action of the
-conversation (`Domain.states_for_tracker_history`), which Rasa rebuilds from the first event
-each time. A tracker that came through the store here carries those states with it
-(`remember_states`): a later call computes only the states of the events added since, as long
-as the events Rasa applies still begin with the ones already seen (a form's later step can
-drop earlier ones: then everything is computed again). The result is the same list.
+The policies then ask, several times a turn, for the events Rasa applies
+(`DialogueStateTracker.applied_events`) and for the dialogue state before every action
+(`Domain.states_for_tracker_history`), which Rasa rebuilds from the first event each time. A
+tracker that came through the store here carries both with it (`derived_memo`): a later call
+extends them with the events added since, as long as those only append (a restart, an undo or
+a form's later step can drop earlier ones: then everything is computed again). The results
+are the same lists.
 """
 from __future__ import annotations
 
@@ -92,8 +93,8 @@ def install() -> None:
             found = cache.take(sender_id, stamp(self, sender_id))
             if found is None:
                 found = await retrieve(self, sender_id, fetch_events_from_all_sessions)
-            if found is not None and not hasattr(found, "states_memo"):
-                found.states_memo = {}  # see remember_states
+            if found is not None and not hasattr(found, "derived_memo"):
+                found.derived_memo = {}  # see remember_applied_events, remember_states
             return found
         return _retrieve
 
@@ -110,21 +111,28 @@ def install() -> None:
 # ---- the dialogue states of a kept tracker ---------------------------------------------------
 
 @dataclass
+class AppliedSoFar:
+    """Rasa's applied events of a tracker's first `seen` events."""
+    events: List[Any]
+    seen: int = 0
+    last_seen: Any = None             # the last of them (a tracker only ever appends)
+    loop_names: frozenset = frozenset()
+
+
+@dataclass
 class StatesSoFar:
-    """Where `Domain.states_for_tracker_history`'s loop stood after `events` (the applied ones)."""
+    """Where `Domain.states_for_tracker_history`'s loop stood after `events` (applied ones)."""
     replay: Any                       # the tracker rebuilt up to here (Rasa's prior tracker)
     events: List[Any] = field(default_factory=list)
     states: List[Dict[str, Any]] = field(default_factory=list)
     last_ml_action_sub_state: Any = None
     turn_was_hidden: bool = False
-    seen: int = 0                     # how many of the tracker's events that covers
-    last_seen: Any = None             # the last of them (the tracker only ever appends)
-    loop_names: frozenset = frozenset()
 
 
-def remember_states() -> None:
-    """Replace Domain.states_for_tracker_history by one that continues where it stopped."""
-    from rasa.shared.core.domain import Domain
+def remember_applied_events() -> None:
+    """Replace DialogueStateTracker.applied_events by one that continues where it stopped, for
+    trackers that came through the store here (Rasa asks for it several times a turn, and
+    walks every event each time)."""
     from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Restarted,
                                          SessionStarted, UserUtteranceReverted)
 
@@ -138,19 +146,64 @@ def remember_states() -> None:
             return not event.name or event.name in loop_names
         return not (isinstance(event, ActionExecuted) and event.action_name in loop_names)
 
-    def new_applied_events(tracker, at: Optional[StatesSoFar]) -> Tuple[StatesSoFar, List[Any]]:
-        """The kept place (or a fresh one) and the applied events it has not seen yet."""
-        events = tracker.events
-        if (at is not None and len(events) >= at.seen
-                and (at.seen == 0 or events[at.seen - 1] is at.last_seen)):
-            new = list(itertools.islice(events, at.seen, None))
-            if all(only_appends(event, at.loop_names) for event in new):
-                return at, new
-        applied = tracker.applied_events()  # Rasa's own, over every event
-        if at is None or len(at.events) > len(applied) or not all(map(operator.is_, at.events, applied)):
-            at = StatesSoFar(replay=tracker.init_copy())
-        at.loop_names = frozenset(e.name for e in events if isinstance(e, ActiveLoop) and e.name)
-        return at, applied[len(at.events):]
+    def make(original):
+        def applied_events(self) -> List[Any]:
+            memo = getattr(self, "derived_memo", None)
+            if memo is None or self._max_event_history is not None:
+                return original(self)
+            events, at = self.events, memo.get("applied")
+            if (at is not None and len(events) >= at.seen
+                    and (at.seen == 0 or events[at.seen - 1] is at.last_seen)):
+                new = list(itertools.islice(events, at.seen, None))
+                if all(only_appends(event, at.loop_names) for event in new):
+                    at.events.extend(new)
+                else:
+                    at = None
+            else:
+                at = None
+            if at is None:  # Rasa's own, over every event
+                at = memo["applied"] = AppliedSoFar(original(self), loop_names=frozenset(
+                    e.name for e in events if isinstance(e, ActiveLoop) and e.name))
+            at.seen, at.last_seen = len(events), (events[-1] if events else None)
+            return list(at.events)
+        return applied_events
+
+    replace("rasa.shared.core.trackers:DialogueStateTracker.applied_events", make)
+
+
+def copy_without_replay() -> None:
+    """Replace DialogueStateTracker.copy, which replays every event into a new tracker (Rasa
+    copies the tracker before every action), by copying the state itself, for trackers that came
+    through the store here: the events, each slot, the active loop and the latest action are
+    copied, the rest is shared as replaying shares it (the same event objects)."""
+    import copy as copying
+    from collections import deque
+
+    from bot.rasa_changes import replace
+
+    def make(original):
+        def copy(self):
+            if getattr(self, "derived_memo", None) is None:
+                return original(self)
+            twin = copying.copy(self)
+            del twin.derived_memo  # (the copy gets other events: it keeps nothing derived)
+            twin.__dict__.pop("stored_events", None)
+            twin.events = deque(self.events, maxlen=self.events.maxlen)
+            twin.slots = type(self.slots)((name, copying.copy(slot)) for name, slot in self.slots.items())
+            twin.active_loop = copying.copy(self.active_loop)
+            twin.latest_action = dict(self.latest_action) if self.latest_action is not None else None
+            return twin
+        return copy
+
+    replace("rasa.shared.core.trackers:DialogueStateTracker.copy", make)
+
+
+def remember_states() -> None:
+    """Replace Domain.states_for_tracker_history by one that continues where it stopped."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+
+    from bot.rasa_changes import replace
 
     def step(domain, at: StatesSoFar, hide_rule_turn: bool, omit_unset_slots: bool,
              ignore_rule_only_turns: bool, rule_only_data: Optional[Dict[str, Any]]) -> None:
@@ -176,20 +229,21 @@ def remember_states() -> None:
         def states_for_tracker_history(self, tracker, omit_unset_slots: bool = False,
                                        ignore_rule_only_turns: bool = False,
                                        rule_only_data: Optional[Dict[str, Any]] = None):
-            memo = getattr(tracker, "states_memo", None)
+            memo = getattr(tracker, "derived_memo", None)
             if memo is None or tracker._max_event_history is not None:
                 # not a conversation from the store (training, tests): Rasa's own
                 return original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
             key = (id(self), omit_unset_slots, ignore_rule_only_turns, repr(rule_only_data))
-            at, new = new_applied_events(tracker, memo.get(key))
-            memo[key] = at
+            applied, at = tracker.applied_events(), memo.get(key)
+            if at is None or len(at.events) > len(applied) or not all(map(operator.is_, at.events, applied)):
+                at = memo[key] = StatesSoFar(replay=tracker.init_copy())  # (a form dropped earlier events)
+            new = applied[len(at.events):]
             args = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
             for event in new:
                 if isinstance(event, ActionExecuted):
                     step(self, at, event.hide_rule_turn, *args)
                 at.replay.update(event)
                 at.events.append(event)
-            at.seen, at.last_seen = len(tracker.events), (tracker.events[-1] if tracker.events else None)
             last = StatesSoFar(at.replay, states=list(at.states), turn_was_hidden=at.turn_was_hidden,
                                last_ml_action_sub_state=at.last_ml_action_sub_state)
             step(self, last, False, *args)  # the tracker as it is now: not kept, it changes

@@ -11,7 +11,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.generator import TrainingDataGenerator
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
@@ -24,7 +24,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module", autouse=True)
 def changes_applied():
     active = rasa_changes.apply({})
-    assert {"tracker-cache", "dialogue-states-memo"} <= set(active)
+    assert {"tracker-cache", "applied-events-memo", "dialogue-states-memo", "tracker-copy-without-replay"} <= set(active)
     return active
 
 
@@ -113,10 +113,11 @@ def test_the_kept_states_are_rasas_states_event_by_event_through_every_story_and
     for story in trackers:
         kept = DialogueStateTracker(story.sender_id, domain.slots, is_rule_tracker=story.is_rule_tracker)
         plain = DialogueStateTracker(story.sender_id, domain.slots, is_rule_tracker=story.is_rule_tracker)
-        kept.states_memo = {}  # as the tracker store gives it
+        kept.derived_memo = {}  # as the tracker store gives it
         for event in story.events:
             kept.update(event)
             plain.update(event)
+            assert kept.applied_events() == plain.applied_events()
             for omit, ignore, rule_only_data in variants:
                 got = domain.states_for_tracker_history(kept, omit, ignore, rule_only_data)
                 assert got == domain.states_for_tracker_history(plain, omit, ignore, rule_only_data)
@@ -124,3 +125,28 @@ def test_the_kept_states_are_rasas_states_event_by_event_through_every_story_and
                     state.get("user", {}).pop("intent", None)
                 compared += 1
     assert compared > 2000
+
+
+def test_a_kept_tracker_is_copied_with_the_state_a_replay_gives_and_apart_from_it():
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+
+    domain = Domain.load(str(PROJECT / "domain.yml"))
+    compared = 0
+    for story in training_trackers(domain):
+        kept = DialogueStateTracker(story.sender_id, domain.slots, is_rule_tracker=story.is_rule_tracker)
+        for event in story.events:
+            kept.update(event)
+        kept.derived_memo = {}
+        copied = kept.copy()
+        del kept.derived_memo
+        replayed = kept.copy()  # Rasa's own: every event replayed into a new tracker
+        assert copied.current_state(EventVerbosity.ALL) == replayed.current_state(EventVerbosity.ALL)
+        assert {n: s.value for n, s in copied.slots.items()} == {n: s.value for n, s in replayed.slots.items()}
+        assert copied.active_loop == replayed.active_loop and not hasattr(copied, "derived_memo")
+        before = kept.current_state(EventVerbosity.ALL)
+        copied.interrupt_loop(True)  # (changes the active loop in place, when there is one)
+        copied.update(SlotSet("role", "secretaresse"))
+        copied.update(ActiveLoop("vacancy_form"))
+        assert kept.current_state(EventVerbosity.ALL) == before  # the copy is apart
+        compared += 1
+    assert compared > 50
