@@ -77,7 +77,7 @@ def install() -> None:
 
     table = SQLTrackerStore.SQLEvent.__table__
     cache = TrackerCache()
-    SQLTrackerStore.tracker_cache = cache  # for tests and /health
+    SQLTrackerStore.tracker_cache = cache  # (the tests read its hits)
 
     stamp_query = (sa.select(sa.func.count(), sa.func.max(table.c.id))
                    .where(table.c.sender_id == sa.bindparam("sender_id")))
@@ -108,7 +108,7 @@ def install() -> None:
     replace("rasa.core.tracker_store:SQLTrackerStore.save", caching_save)
 
 
-# ---- the dialogue states of a kept tracker ---------------------------------------------------
+# ---- what a kept conversation keeps with it ---------------------------------------------------
 
 @dataclass
 class AppliedSoFar:
