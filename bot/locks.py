@@ -56,6 +56,14 @@ class AtomicLockStore(LockStore):
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: Text) -> None:
+        # Rasa calls this at every poll of every waiting message. A read first: only a lock
+        # with an expired ticket is written, so that waiting messages do not keep the file's
+        # write lock busy (a new message's ticket would wait behind them, and could be
+        # overtaken by a later one).
+        lock = self.get_lock(conversation_id)
+        if lock is None or not any(ticket.has_expired() for ticket in lock.tickets):
+            return
+
         def drop_expired(lock: Optional[TicketLock]) -> Tuple[None, Optional[TicketLock]]:
             if lock:
                 lock.remove_expired_tickets()

@@ -90,3 +90,18 @@ def test_more_than_one_worker_gets_the_shared_limit(tmp_path, monkeypatch):
     assert isinstance(ratelimit.from_env("WIDGET_RATE_LIMIT"), RateLimiter)
     monkeypatch.setenv("WIDGET_RATE_LIMIT", "0")
     assert ratelimit.from_env("WIDGET_RATE_LIMIT") is None
+
+
+def test_a_waiting_message_reads_the_lock_and_writes_only_to_drop_an_expired_ticket(tmp_path):
+    store = SQLiteLockStore(db=str(tmp_path / "locks.db"))
+    store.issue_ticket("bezoeker", lock_lifetime=60)
+    waiting = store.issue_ticket("bezoeker", lock_lifetime=60)
+    written = store.file.connection().total_changes
+    for _ in range(5):  # Rasa updates the lock at every poll of a waiting message
+        store.update_lock("bezoeker")
+    assert store.file.connection().total_changes == written  # nothing written
+    store.issue_ticket("anders", lock_lifetime=0.01)
+    time.sleep(0.05)
+    store.update_lock("anders")  # its ticket expired: dropped, and the empty lock with it
+    assert store.get_lock("anders") is None
+    assert [ticket.number for ticket in store.get_lock("bezoeker").tickets] == [0, waiting]

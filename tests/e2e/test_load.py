@@ -60,32 +60,35 @@ def conversation(var_dir, sender):
     return [(kind, json.loads(data).get("text")) for kind, data in rows]
 
 
-def test_one_sender_five_messages_at_once_get_five_answers_in_order(assistant, var_dir):
+def test_one_sender_five_messages_at_once_are_handled_one_at_a_time_none_lost(assistant, var_dir):
     sender = f"five-{uuid.uuid4().hex[:8]}"
     results = asyncio.run(five_at_once(assistant, sender))
 
-    replies = []
-    for (text, heading), (status, messages, _, _) in zip(FIVE, results):
+    replies = {}
+    for (text, _), (status, messages, _, _) in zip(FIVE, results):
         assert status == 200, f"{text!r}: HTTP {status}"
-        reply = "\n".join(m.get("text") or "" for m in messages or [])
-        assert reply.strip(), f"empty reply to {text!r}"
-        replies.append(reply)
+        replies[text] = "\n".join(m.get("text") or "" for m in messages or [])
+        assert replies[text].strip(), f"empty reply to {text!r}"
     # Really at once: the last message left before the first answer came back.
     assert results[-1][2] < results[0][3], "the first answer came before the last message was sent"
 
-    # 1. Each reply answers its own message, in the context of the ones sent before it: the
-    #    five were handled one after another, in the order sent.
-    assert [r.split("\n")[0] for r in replies] == [heading for _, heading in FIVE]
-    # 2. The conversation is stored in that order, each answer right after its question, and
-    #    the answer stored after message i is the reply that request i got.
-    expected = []
-    for (text, _), reply in zip(FIVE, replies):
-        expected += [("user", text), ("bot", reply)]
-    assert conversation(var_dir, sender) == expected
-    # 3. The HTTP replies came back in the order sent (Rasa's lock serves one message of a
-    #    conversation at a time, in the order the tickets were issued).
-    received = [r[3] for r in results]
-    assert received == sorted(received), f"replies arrived out of order: {received}"
+    # 1. None lost, and each answer stored right after its own question: the messages were
+    #    handled one at a time. (In which order two messages a few milliseconds apart reach
+    #    two workers is not defined: a worker busy with a turn reads its socket afterwards.)
+    stored = conversation(var_dir, sender)
+    handled = [text for kind, text in stored if kind == "user"]
+    assert sorted(handled) == sorted(text for text, _ in FIVE)
+    assert stored == [pair for text in handled for pair in (("user", text), ("bot", replies[text]))]
+    # 2. Each reply answers its message in the context of the ones handled before it: the same
+    #    messages sent one after another in that order get the same answers.
+    again = f"again-{uuid.uuid4().hex[:8]}"
+    assert [replies[text] for text in handled] == [assistant.ask(again, text) for text in handled]
+    # 3. The HTTP replies came back in the order the messages were handled.
+    received = {text: result[3] for (text, _), result in zip(FIVE, results)}
+    assert [received[text] for text in handled] == sorted(received.values())
+    # (When they happen to be handled in the order sent, the headings are these.)
+    if handled == [text for text, _ in FIVE]:
+        assert [replies[text].split("\n")[0] for text, _ in FIVE] == [heading for _, heading in FIVE]
 
 
 def soak(assistant, users, tmp_path):
