@@ -2,8 +2,9 @@
 
 spaCy's lookup lemmatizer keeps the 213,000 Dutch words of `spacy-lookups-data` as a Python
 dict: 87 MB and 1.3 s to load in every process that reads Dutch (each Rasa worker and the
-action server). Here the same table is three arrays (`build/lemmas_nl.npz`, made by
-`make setup`): the words' keys sorted, and for each its lemma in one string. The keys are
+action server). Here the same table is a few arrays (`build/lemmas_nl.npz`, made by
+`make setup`): the words' keys sorted, for each the number of its lemma, and the lemmas one
+after the other in one string. The keys are
 spaCy's own 64-bit string hashes, so every word gets exactly the lemma spaCy gave it.
 
 The NLU uses it through the Rasa component `bot.lemma_component.DutchLemmas` (config.yml),
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Iterable, Optional
 
 import numpy as np
 from spacy.strings import get_string_id
