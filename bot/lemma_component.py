@@ -17,7 +17,7 @@ from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.lemmas import lemmatize, table
+from bot.lemmas import lemmatize, required_table
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -29,8 +29,7 @@ class DutchLemmas(GraphComponent):
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "DutchLemmas":
-        if table() is None:  # a missing table stops training or the start, not the first message
-            lemmatize([])
+        required_table()  # a missing table stops training or the start, not the first message
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

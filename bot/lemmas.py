@@ -19,7 +19,7 @@ from typing import Any, Iterable, Optional
 import numpy as np
 from spacy.strings import get_string_id
 
-TABLE = Path(__file__).resolve().parent.parent / "build" / "lemmas_nl.npz"
+from bot.launcher import LEMMA_TABLE as TABLE  # (where `make setup` builds it)
 
 
 class LemmaTable:
@@ -63,10 +63,16 @@ def table() -> Optional[LemmaTable]:
     return LemmaTable() if TABLE.exists() else None
 
 
-def lemmatize(doc: Iterable[Any]) -> None:
-    """Set the lemma of every token of a spaCy document."""
+def required_table() -> LemmaTable:
+    """The table, or an error that says how to build it."""
     found = table()
     if found is None:
         raise FileNotFoundError(f"{TABLE} ontbreekt: bouw het met `make setup`.")
+    return found
+
+
+def lemmatize(doc: Iterable[Any]) -> None:
+    """Set the lemma of every token of a spaCy document."""
+    found = required_table()
     for token in doc:
         token.lemma_ = found.lemma(token.text)

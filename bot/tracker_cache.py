@@ -207,7 +207,7 @@ def remember_states() -> None:
 
     def step(domain, at: StatesSoFar, hide_rule_turn: bool, omit_unset_slots: bool,
              ignore_rule_only_turns: bool, rule_only_data: Optional[Dict[str, Any]]) -> None:
-        """Rasa's loop body for one prior tracker (rasa/shared/core/domain.py, 3.6.21)."""
+        """The body of the loop in Rasa 3.6.21's Domain.states_for_tracker_history, for one prior tracker."""
         tr = at.replay
         if ignore_rule_only_turns:
             if not at.turn_was_hidden:
