@@ -122,6 +122,9 @@ class ActionAnswerRole(Action):
         if latest_intent(tracker) == "inform_role" and len(roles) == 1 and asked_before:
             # "stuurt een office manager mensen aan?" ... "en een secretaresse?"
             return answer_yes_no(dispatcher, tracker, roles[0], aspect, asked_before)
+        if latest_intent(tracker) == "inform_role" and len(set(roles)) > 1:
+            # "officemanager vs secretaresse??": naming two roles and nothing else compares them
+            return answer_difference(dispatcher, tracker, KNOWLEDGE.aspects[aspect].comparison)
         direct = answer_directly(dispatcher, tracker, aspect)
         if direct is not None:
             return direct

@@ -24,11 +24,14 @@ def estimators_in(*modules) -> List[Tuple[str, type]]:
 
 
 def import_skops_trusting_linear_models() -> None:
+    import sklearn.feature_extraction.text
     import sklearn.linear_model
+    import sklearn.pipeline
     import sklearn.utils
 
     every_estimator = sklearn.utils.all_estimators
-    sklearn.utils.all_estimators = lambda type_filter=None: estimators_in(sklearn.linear_model)
+    sklearn.utils.all_estimators = lambda type_filter=None: estimators_in(
+        sklearn.linear_model, sklearn.pipeline, sklearn.feature_extraction.text)
     try:
         import skops.io  # noqa: F401  (its allowlist is made now, once)
     finally:

@@ -52,6 +52,16 @@ def test_two_roles_in_one_question_get_both_answers():
     assert len(messages) == 2 and "HBO" in texts(messages) and "basale" in texts(messages)
 
 
+def test_naming_both_roles_and_nothing_else_compares_them_on_the_aspect_in_focus():
+    messages, events = run(ActionAnswerRole(), tracker("officemanager vs secretaresse??", "inform_role",
+                                                       roles=["office manager", "secretaresse"]))
+    assert texts(messages).startswith("Het verschil tussen een office manager en een secretaresse")
+    assert SlotSet("comparing", True) in events
+    messages, _ = run(ActionAnswerRole(), tracker("en office manager en secretaresse?", "inform_role",
+                                                  roles=["office manager", "secretaresse"], aspect="opleiding"))
+    assert texts(messages).startswith("Het verschil in opleiding")
+
+
 def test_no_role_at_all_asks_which_with_buttons():
     messages, _ = run(ActionAnswerRole(), tracker("welke competenties zijn nodig", "ask_competencies"))
     assert messages[0]["text"] == "Over welke functie wil je het weten?"

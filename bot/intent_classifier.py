@@ -1,0 +1,49 @@
+"""The Rasa component that classifies the intent (config.yml): Rasa's
+LogisticRegressionClassifier with the features weighed by TF-IDF first.
+
+The featurizers give raw counts, so a long message has large features and a short one ("uitleg
+OM graag") small ones: the regression was sure of long messages and unsure of short ones.
+Sublinear TF-IDF scales every message to the same length and weighs the n-grams that say
+something (rare ones) above those in every message; with less regularisation (C 100, Rasa's
+fixed value is 1) the regression then uses them. Measured on held-out questions in the README
+("Quality"). Trained, saved and loaded as Rasa does its own: the TF-IDF step and the regression
+are one scikit-learn pipeline, saved with skops; loading trusts the types Rasa's loader trusts
+and the sparse matrix that holds the IDF weights, and fails loudly on any other (where Rasa's
+loader would quietly start an untrained classifier).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.pipeline import make_pipeline
+
+IDF_WEIGHTS_TYPE = "scipy.sparse._csr.csr_matrix"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfLogisticRegression(LogisticRegressionClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 100.0, "max_iter": 300}
+
+    def __init__(self, config: Dict[str, Any], name: str, model_storage: ModelStorage,
+                 resource: Resource) -> None:
+        super().__init__(config, name, model_storage, resource)
+        regression = self.clf.set_params(C=self.config["C"])
+        self.clf = make_pipeline(TfidfTransformer(sublinear_tf=True), regression)
+
+    @classmethod
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfLogisticRegression":
+        import skops.io
+
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        with model_storage.read_from(resource) as model_dir:
+            component.clf = skops.io.load(model_dir / f"{resource.name}.skops", trusted=[IDF_WEIGHTS_TYPE])
+        return component
