@@ -1,5 +1,6 @@
 """The intent classifier (bot/intent_classifier.py): trained, saved and loaded again in a server
-process, where skops trusts only the types our models need, it is the same classifier."""
+process, where skops trusts only the types our models need, it is the same classifier, and its
+fast prediction gives scikit-learn's probabilities."""
 import subprocess
 import sys
 import textwrap
@@ -29,8 +30,10 @@ TRAIN_SAVE_LOAD = textwrap.dedent("""
                                 message([0, 2, 1], "goodbye"), message([0, 1, 1], "goodbye")]))
     loaded = TfidfLogisticRegression.load(config, storage, Resource("intents"), context)
     probe = [message([1, 0, 1]), message([0, 5, 1])]
-    same = np.allclose(trained.clf.predict_proba(trained._create_X(probe)),
-                       loaded.clf.predict_proba(loaded._create_X(probe)))
+    batch = [message([2, 0, 0]), message([0, 0, 0]), message([0, 7, 3]), message([1, 1, 1])]
+    same = all(np.allclose(trained.clf.predict_proba(trained._create_X(m)),  # the pipeline
+                           loaded.clf.predict_proba(loaded._create_X(m)))    # FastPrediction
+               for m in (probe, batch))
     print(same, [m.get("intent")["name"] for m in loaded.process(probe)])
 """)
 
