@@ -67,10 +67,12 @@ def roles_asked(tracker: Tracker) -> List[str]:
 
 
 def unknown_role_mention(tracker: Tracker) -> Optional[str]:
-    """A job the NLU tagged as a role but that is not one of ours ("hr manager")."""
+    """A job asked about that is not one of ours ("hr manager"): tagged as a role by the NLU,
+    or one of the knowledge file's other jobs."""
     if roles_asked(tracker):
         return None
-    return next((m for m in role_mentions(tracker) if m and not KNOWLEDGE.role_key(m)), None)
+    return (next((m for m in role_mentions(tracker) if m and not KNOWLEDGE.role_key(m)), None)
+            or KNOWLEDGE.other_job_in_text(latest_text(tracker)))
 
 
 def off_topic(tracker: Tracker) -> bool:

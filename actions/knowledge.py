@@ -27,6 +27,12 @@ PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_
            "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
            "advice_ask", "advice_offer", "request_button", "fit_employer", "fit_candidate",
            "fit_reasons", "runner_up", "quiz_best", "quiz_tie", "difference_button")
+# Words around a job that tell whether it is the job asked about (see other_job_in_text).
+INTRODUCERS = {"een", "als"}
+POSSESSIVES = {"mijn", "je", "jouw", "zijn", "haar", "hun", "onze", "uw"}
+DEFINITE = {"de", "het", "die", "deze"}
+LIKENESS = {"soort", "zoals", "net", "beetje"}
+PREPOSITIONS = {"voor", "met", "aan", "bij", "naar", "door", "van", "tegen", "onder", "namens"}
 QUIZ_SLOTS = ("quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education")
 
 
@@ -125,6 +131,8 @@ class Knowledge:
     agency: Dict[str, Entry]
     agency_intents: Dict[str, Tuple[str, ...]]
     phrases: Dict[str, str]
+    other_jobs: Tuple[str, ...] = ()         # jobs we know nothing about ("boekhouder")
+    other_job_endings: Tuple[str, ...] = ()  # their compound endings ("projectmanager")
     intent_to_aspect: Dict[str, str] = field(init=False)
     facts: Tuple[Fact, ...] = field(init=False)
 
@@ -192,6 +200,39 @@ class Knowledge:
                 result.append((i, size, key))
         self._positions[text] = sorted(result)
         return self._positions[text]
+
+    def other_job_in_text(self, text: str) -> Optional[str]:
+        """A job of `other_jobs` that the text asks about ("wat doet een boekhouder?", "als it
+        manager"), else None. After "voor de", "met de", "haar" and the like a job is a person
+        in the story ("werkt ze voor de directeur?"), after "een soort" or "net als" a likeness
+        ("is ze een soort teamleider?"); neither is the job asked about. A bare ending
+        ("manager") only counts as a job right after "een" or "als" ("een project manager")."""
+        words = re.findall(r"[\w-]+", fold(text))
+        for i, word in enumerate(words):
+            before = words[max(0, i - 2):i]
+            if before[-1:] and (before[-1] in POSSESSIVES or (
+                    before[-1] in DEFINITE and before[:-1] and before[0] in PREPOSITIONS)):
+                continue
+            if LIKENESS & set(words[max(0, i - 3):i]):  # "is ze een soort teamleider?"
+                continue
+            pair, pair_before = " ".join(words[i:i + 2]), " ".join(words[max(0, i - 1):i + 1])
+            if pair in self.other_jobs:
+                return pair
+            if self.is_other_job(word):
+                return word
+            if word in self.other_job_endings:
+                if before[-1:] and before[-1] in INTRODUCERS:
+                    return word
+                if len(before) == 2 and before[0] in INTRODUCERS and not self.role_key(pair_before):
+                    return pair_before
+        return None
+
+    def is_other_job(self, word: str) -> bool:
+        """A one-word job of `other_jobs`, or a compound with one of its endings that is not
+        one of ours ("projectmanager", not "officemanager")."""
+        return word in self.other_jobs or (
+            any(word.endswith(e) and len(word) > len(e) + 1 for e in self.other_job_endings)
+            and not self.role_key(word))
 
     def dimension_in_text(self, text: str) -> Optional[str]:
         """The comparison whose keywords the text mentions most, else None."""
@@ -315,7 +356,7 @@ class _Loader:
 
     def knowledge(self, raw) -> Knowledge:
         top = self.mapping(raw, "", {"schema_version", "aspects", "roles", "comparisons",
-                                     "agency", "phrases"}, optional={"growth", "quiz"})
+                                     "agency", "phrases"}, optional={"growth", "quiz", "other_jobs"})
         if top["schema_version"] != SCHEMA_VERSION:
             self.fail("schema_version", f"verwacht {SCHEMA_VERSION}, gevonden {top['schema_version']!r}")
         comparisons_raw = self.mapping(top["comparisons"], "comparisons")
@@ -340,9 +381,17 @@ class _Loader:
                                            for i, t in enumerate(self.text_list(topics, where)))
         phrases_raw = self.mapping(top["phrases"], "phrases", set(PHRASES), optional=())
         phrases = {k: self.text(v, f"phrases.{k}") for k, v in phrases_raw.items()}
+        other_raw = self.mapping(top.get("other_jobs", {}), "other_jobs",
+                                 optional={"names", "endings"})
+        other_jobs = tuple(fold(w) for w in self.words(other_raw, "names", "other_jobs"))
+        endings = tuple(fold(w) for w in self.words(other_raw, "endings", "other_jobs"))
+        ours = {fold(n) for r in roles.values() for n in (r.key, r.name, *r.aliases)}
+        for i, name in enumerate(other_jobs):
+            if name in ours:
+                self.fail(f"other_jobs.names[{i}]", f"'{name}' is een schrijfwijze van een functie")
         return Knowledge(path=self.path, aspects=aspects, roles=roles, comparisons=comparisons,
                          growth=growth, quiz=quiz, agency=agency, agency_intents=agency_intents,
-                         phrases=phrases)
+                         phrases=phrases, other_jobs=other_jobs, other_job_endings=endings)
 
     def aspect(self, key: str, raw, comparisons: dict) -> Aspect:
         where = f"aspects.{key}"

@@ -136,6 +136,20 @@ def test_other_job_tagged_as_role_is_not_answered_with_our_facts(log_db):
     assert unanswered.most_frequent(log_db)[0][1] == "wat zijn de taken van een hr manager"
 
 
+@pytest.mark.parametrize("role_in_focus", [None, "secretaresse"])
+def test_other_job_the_nlu_missed_is_not_answered_with_our_facts(log_db, role_in_focus):
+    messages, _ = run(ActionAnswerRole(), tracker("wat doet een directeur eigenlijk de hele dag",
+                                                  "ask_definition", role=role_in_focus))
+    assert "'directeur'" in messages[0]["text"] and "geen informatie" in messages[0]["text"]
+    assert "over welke functie" not in texts(messages).lower()
+
+
+def test_a_person_in_the_story_does_not_hide_the_role_in_focus(log_db):
+    messages, _ = run(ActionAnswerRole(), tracker("en werkt ze dan voor de directeur?",
+                                                  "ask_tasks", role="secretaresse"))
+    assert "geen informatie over de functie" not in texts(messages)
+
+
 def test_unsure_nlu_with_strong_search_match_answers_from_the_file(log_db):
     messages, events = run(ActionNotInKnowledge(), tracker("wie zorgt voor het kantoorpand", "nlu_fallback"))
     assert messages[0]["text"].startswith("Ik weet niet zeker")

@@ -59,6 +59,8 @@ def broken(mutate):
     (lambda d: d["phrases"].update(fit_reasons=""), "phrases.fit_reasons", "niet-lege tekst"),
     (lambda d: d.update(schema_version=1), "schema_version", "verwacht 2"),
     (lambda d: d.pop("comparisons"), "comparisons", "ontbreekt"),
+    (lambda d: d["other_jobs"]["names"].append("Secretaresse"), "other_jobs.names[", "schrijfwijze"),
+    (lambda d: d["other_jobs"].update(words=["kok"]), "other_jobs.words", "onbekende sleutel"),
 ])
 def test_broken_file_names_path_and_key(tmp_path, mutate, key, problem):
     path = write(tmp_path, broken(mutate))
@@ -219,3 +221,38 @@ def test_role_names_in_the_training_data_are_aliases_in_the_knowledge_file():
                 problems += [f"{path.name}: role entity {v!r} in {example!r} is no role"
                              for v in values if not REAL.role_key(v)]
     assert not problems, "\n".join(problems)
+
+
+# ---- jobs we know nothing about ----------------------------------------------------------
+
+@pytest.mark.parametrize("text, job", [
+    ("wat doet een directeur eigenlijk de hele dag", "directeur"),
+    ("welke opleiding heeft een hr manager nodig", "hr manager"),
+    ("taken projectmanager?", "projectmanager"),          # a compound with a known ending
+    ("wat moet je kunnen als it manager", "it manager"),  # a bare ending after "als <word>"
+    ("wat doet een proejctleider", "proejctleider"),      # a typo keeps its ending
+    ("hoe word ik verpleegkundige", "verpleegkundige"),
+])
+def test_a_job_asked_about_that_is_not_ours(text, job):
+    assert REAL.other_job_in_text(text) == job
+
+
+@pytest.mark.parametrize("text", [
+    "wat doet een office manager",            # ours, split
+    "kantoormanager taken",                   # ours, a compound ending in "manager"
+    "werkt ze voor de directeur?",            # a person in the story
+    "en overlegt die ook met de boekhouder?",
+    "doet ze de telefoon voor haar baas?",
+    "is ze een soort teamleider?",            # a likeness
+    "moet ze net als een directeur strategisch denken?",
+    "werkt ze samen met andere medewerkers?",  # a bare ending not introduced as a job
+    "hoe word ik een goede secretaresse",
+])
+def test_no_other_job_in_questions_about_ours(text):
+    assert REAL.other_job_in_text(text) is None
+
+
+def test_an_editor_adds_a_job_we_know_nothing_about(tmp_path):
+    data = copy.deepcopy(RAW)
+    data["other_jobs"]["names"].append("Imker")
+    assert kb.load(write(tmp_path, data)).other_job_in_text("wat doet een imker?") == "imker"
