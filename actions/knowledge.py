@@ -383,12 +383,11 @@ class _Loader:
         phrases = {k: self.text(v, f"phrases.{k}") for k, v in phrases_raw.items()}
         other_raw = self.mapping(top.get("other_jobs", {}), "other_jobs",
                                  optional={"names", "endings"})
-        other_jobs = tuple(fold(w) for w in self.words(other_raw, "names", "other_jobs"))
-        endings = tuple(fold(w) for w in self.words(other_raw, "endings", "other_jobs"))
+        # A role added to the file wins over the same name in other_jobs ("personal assistant").
         ours = {fold(n) for r in roles.values() for n in (r.key, r.name, *r.aliases)}
-        for i, name in enumerate(other_jobs):
-            if name in ours:
-                self.fail(f"other_jobs.names[{i}]", f"'{name}' is een schrijfwijze van een functie")
+        other_jobs = tuple(w for w in map(fold, self.words(other_raw, "names", "other_jobs"))
+                           if w not in ours)
+        endings = tuple(fold(w) for w in self.words(other_raw, "endings", "other_jobs"))
         return Knowledge(path=self.path, aspects=aspects, roles=roles, comparisons=comparisons,
                          growth=growth, quiz=quiz, agency=agency, agency_intents=agency_intents,
                          phrases=phrases, other_jobs=other_jobs, other_job_endings=endings)

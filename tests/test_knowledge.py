@@ -59,7 +59,6 @@ def broken(mutate):
     (lambda d: d["phrases"].update(fit_reasons=""), "phrases.fit_reasons", "niet-lege tekst"),
     (lambda d: d.update(schema_version=1), "schema_version", "verwacht 2"),
     (lambda d: d.pop("comparisons"), "comparisons", "ontbreekt"),
-    (lambda d: d["other_jobs"]["names"].append("Secretaresse"), "other_jobs.names[", "schrijfwijze"),
     (lambda d: d["other_jobs"].update(words=["kok"]), "other_jobs.words", "onbekende sleutel"),
 ])
 def test_broken_file_names_path_and_key(tmp_path, mutate, key, problem):
@@ -256,3 +255,13 @@ def test_an_editor_adds_a_job_we_know_nothing_about(tmp_path):
     data = copy.deepcopy(RAW)
     data["other_jobs"]["names"].append("Imker")
     assert kb.load(write(tmp_path, data)).other_job_in_text("wat doet een imker?") == "imker"
+
+
+def test_a_role_added_to_the_file_is_no_longer_another_job(tmp_path):
+    assert REAL.other_job_in_text("wat doet een personal assistant?") == "personal assistant"
+    data = copy.deepcopy(RAW)
+    role = copy.deepcopy(data["roles"]["secretaresse"])
+    role.update(name="personal assistant", aliases=["personal assistant"])
+    role["aspects"] = {aspect: {"source": "test", "text": f"Over {aspect}."} for aspect in role["aspects"]}
+    data["roles"]["personal_assistant"] = role
+    assert kb.load(write(tmp_path, data)).other_job_in_text("wat doet een personal assistant?") is None
