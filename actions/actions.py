@@ -202,23 +202,18 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
                   ) -> Optional[List[Dict[Text, Any]]]:
     """Ja or nee and the fact that decides it; the other role's fact when it is theirs;
     or honestly that the file does not say. `text` is the question (this turn's, or the one
-    before for "en een secretaresse?")."""
-    name = KNOWLEDGE.roles[role].name
-    own = FACTS.best(text, [role], aspect)
-    if own:
-        if own.denied:
-            opener = KNOWLEDGE.phrase("no_sentence")
-            return answer_fact(dispatcher, tracker, own, role, opener, opener, question=text)
-        return answer_fact(dispatcher, tracker, own, role,
-                           KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
-                           KNOWLEDGE.phrase("yes_sentence"), question=text)
-    other = FACTS.best(text, KNOWLEDGE.other_roles(role), aspect)
-    if other and not other.denied:  # "zorgt een secretaresse voor het budget?"
-        other_name = KNOWLEDGE.roles[other.fact.role].name
-        return answer_fact(dispatcher, tracker, other, role,
-                           KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
-                           KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name),
-                           question=text)
+    before for "en een secretaresse?"). A question of two parts that the facts answer only
+    together part by part ("neemt ze de telefoon op en handelt ze de post af?")."""
+    decided = decide_yes_no(text, role, aspect)
+    if decided:
+        return answer_fact(dispatcher, tracker, *decided, question=text)
+    parts = [(part, decide_yes_no(part, role, aspect)) for part in question_parts(text)]
+    answered = [decided for _, decided in parts if decided]
+    if answered:
+        events = [answer_fact(dispatcher, tracker, *decided, question=text) for decided in answered][0]
+        for part in (part for part, decided in parts if not decided):
+            dispatcher.utter_message(text=KNOWLEDGE.phrase("unknown_part", part=part))
+        return events
     if not honest_unknown:
         return None
     log(tracker, "ja/nee-vraag: geen feit gevonden", "niet in kennis")
@@ -227,6 +222,31 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
     dispatcher.utter_message(text=KNOWLEDGE.phrase("unknown"),
                              buttons=[KNOWLEDGE.more_button(role, section)])
     return focus_slots(role, section, question=text)
+
+
+def decide_yes_no(text: str, role: str, aspect: Optional[str]) -> Optional[tuple]:
+    """The fact that answers a yes/no question about `role`, with its openers; None when the
+    file does not say."""
+    name = KNOWLEDGE.roles[role].name
+    own = FACTS.best(text, [role], aspect)
+    if own and own.denied:
+        return own, role, KNOWLEDGE.phrase("no_sentence"), KNOWLEDGE.phrase("no_sentence")
+    if own:
+        return (own, role, KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
+                KNOWLEDGE.phrase("yes_sentence"))
+    other = FACTS.best(text, KNOWLEDGE.other_roles(role), aspect)
+    if other and not other.denied:  # "zorgt een secretaresse voor het budget?"
+        other_name = KNOWLEDGE.roles[other.fact.role].name
+        return (other, role, KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
+                KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name))
+    return None
+
+
+def question_parts(text: str) -> List[str]:
+    """The parts of a question joined by "en" ("neemt ze de telefoon op en handelt ze de post
+    af?"), without the question mark; one part when there is no "en"."""
+    parts = [p.strip(" ?!.,") for p in re.split(r"\s+en\s+", text.strip(), flags=re.IGNORECASE)]
+    return [p for p in parts if p] if len(parts) > 1 else [text]
 
 
 def answer_fact(dispatcher: CollectingDispatcher, tracker: Tracker, match: Match, focus: str,

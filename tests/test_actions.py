@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import unanswered
 from tests.rendered import rendered, texts
 from actions.actions import (ActionAnswerAgency, ActionAnswerDifference, ActionAnswerRole,
-                             ActionNotInKnowledge, ActionRoleAdvice)
+                             ActionNotInKnowledge, ActionRoleAdvice, KNOWLEDGE)
 from tests.helpers import tracker
 
 
@@ -134,6 +134,21 @@ def test_other_job_tagged_as_role_is_not_answered_with_our_facts(log_db):
     assert "'hr manager'" in messages[0]["text"] and "geen informatie" in messages[0]["text"]
     assert "De taken van" not in texts(messages)
     assert unanswered.most_frequent(log_db)[0][1] == "wat zijn de taken van een hr manager"
+
+
+def test_a_question_of_two_parts_gets_the_part_the_file_answers_and_honesty_about_the_other():
+    messages, events = run(ActionAnswerRole(), tracker(
+        "neemt een secretaresse de telefoon op en handelt ze de post af?", "ask_tasks"))
+    assert messages[0]["text"].startswith("Ja") and "telefoon" in messages[0]["text"].lower()
+    assert messages[1]["text"] == KNOWLEDGE.phrase("unknown_part", part="handelt ze de post af")
+    assert SlotSet("role", "secretaresse") in events
+
+
+def test_a_question_of_two_parts_the_file_answers_together_is_answered_at_once():
+    messages, _ = run(ActionAnswerRole(), tracker(
+        "beheert een secretaresse de agenda en de correspondentie?", "ask_tasks"))
+    assert len(messages) == 1 and messages[0]["text"].startswith("Ja")
+    assert "agenda" in messages[0]["text"] and "correspondentie" in messages[0]["text"].lower()
 
 
 @pytest.mark.parametrize("role_in_focus", [None, "secretaresse"])
