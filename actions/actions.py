@@ -202,18 +202,20 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
                   ) -> Optional[List[Dict[Text, Any]]]:
     """Ja or nee and the fact that decides it; the other role's fact when it is theirs;
     or honestly that the file does not say. `text` is the question (this turn's, or the one
-    before for "en een secretaresse?"). A question of two parts that the facts answer only
-    together part by part ("neemt ze de telefoon op en handelt ze de post af?")."""
-    decided = decide_yes_no(text, role, aspect)
-    if decided:
-        return answer_fact(dispatcher, tracker, *decided, question=text)
+    before for "en een secretaresse?"). A question of two parts joined by "en" gets an answer
+    per part when the facts answer them only apart, and honesty about a part the file does
+    not answer ("neemt ze de telefoon op en handelt ze de post af?")."""
+    whole = decide_yes_no(text, role, aspect)
     parts = [(part, decide_yes_no(part, role, aspect)) for part in question_parts(text)]
-    answered = [decided for _, decided in parts if decided]
-    if answered:
-        events = [answer_fact(dispatcher, tracker, *decided, question=text) for decided in answered][0]
+    answers = [whole] if whole else []
+    for _, decided in parts:
+        if not whole and decided and decided[0].facts not in [a[0].facts for a in answers]:
+            answers.append(decided)
+    if answers:
+        events = [answer_fact(dispatcher, tracker, *decided, question=text) for decided in answers]
         for part in (part for part, decided in parts if not decided):
             dispatcher.utter_message(text=KNOWLEDGE.phrase("unknown_part", part=part))
-        return events
+        return events[0]  # the focus of the first answer
     if not honest_unknown:
         return None
     log(tracker, "ja/nee-vraag: geen feit gevonden", "niet in kennis")
@@ -244,9 +246,10 @@ def decide_yes_no(text: str, role: str, aspect: Optional[str]) -> Optional[tuple
 
 def question_parts(text: str) -> List[str]:
     """The parts of a question joined by "en" ("neemt ze de telefoon op en handelt ze de post
-    af?"), without the question mark; one part when there is no "en"."""
+    af?") that have words of their own (not "en zo"); none when there are fewer than two."""
     parts = [p.strip(" ?!.,") for p in re.split(r"\s+en\s+", text.strip(), flags=re.IGNORECASE)]
-    return [p for p in parts if p] if len(parts) > 1 else [text]
+    parts = [p for p in parts if FACTS.weights(p)]
+    return parts if len(parts) > 1 else []
 
 
 def answer_fact(dispatcher: CollectingDispatcher, tracker: Tracker, match: Match, focus: str,
