@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge as kb
 from actions import unanswered
-from actions.direct import (FactFinder, Match, asks_less, fact_lines, label_of,
+from actions.direct import (FactFinder, Match, asks_less, compares, fact_lines, label_of,
                             question_form, section_of)
 from actions.search import KnowledgeSearch, is_english, looks_like_gibberish
 
@@ -304,12 +304,30 @@ class ActionAnswerDifference(Action):
         asked = next((e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
                       if e.get("entity") == "dimension" and e.get("value") in KNOWLEDGE.comparisons),
                      None)
+        roles = roles_asked(tracker)
+        if not asked and len(roles) == 1 and not compares(latest_text(tracker)):
+            # one role and no comparing word: the NLU took a question about that role for a
+            # comparison ("aan wie rapporteert een office manager?")
+            return answer_one_role(dispatcher, tracker, roles[0])
         if not asked:
             direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
             if direct is not None:
                 return direct
         dimension = asked or KNOWLEDGE.dimension_in_text(latest_text(tracker)) or "algemeen"
         return answer_difference(dispatcher, tracker, dimension)
+
+
+def answer_one_role(dispatcher: CollectingDispatcher, tracker: Tracker,
+                    role: str) -> List[Dict[Text, Any]]:
+    """A question about one role: the facts that decide it, else the topic its words name."""
+    dimension = KNOWLEDGE.dimension_in_text(latest_text(tracker))
+    aspect = KNOWLEDGE.comparisons[dimension].aspect if dimension else "definitie"
+    direct = answer_directly(dispatcher, tracker, aspect, honest_unknown=False)
+    if direct is not None:
+        return direct
+    add_english_note(dispatcher, tracker)
+    dispatcher.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
+    return focus_slots(role, aspect)
 
 
 class ActionAnswerAgency(Action):

@@ -55,6 +55,12 @@ MORE = {"meer", "meest", "meeste", "hoger", "hoogst", "hoogste", "hogere", "zwaa
         "beter", "moeilijker", "moeilijkere", "complexer", "complexere", "hoofdrol"}
 LESS = {"minder", "minst", "minste", "lager", "laagst", "laagste", "lagere", "eenvoudiger",
         "makkelijker", "kleiner", "kleinste"}
+# Words that compare: with one of these a question naming one role still asks for a comparison
+# ("wat is het verschil met een secretaresse?").
+COMPARING = {"verschil", "verschillen", "verschilt", "vergelijk", "vergelijken", "vergeleken",
+             "vergelijking", "anders", "ander", "andere", "tussen", "versus", "vs", "tegenover",
+             "overeenkomst", "overeenkomsten", "gemeen", "hetzelfde", "zelfde", "dezelfde",
+             "lijkt", "lijken", "gelijk", "evenveel", "beide", "allebei", "verhoudt", "verhouden"}
 # Words of a question that say nothing about which fact decides it ("is X belangrijk voor een
 # secretaresse?", "hoort X bij het werk van ...").
 QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook", "eigenlijk",
@@ -122,6 +128,11 @@ def is_inflected_verb(word: str) -> bool:
     infinitive ("notuleren")."""
     lemma = fold(lemmas_of(word))
     return lemma != word and lemma.endswith("en")
+
+
+def compares(text: str) -> bool:
+    words = set(words_of(text))
+    return bool(words & (COMPARING | MORE | LESS))
 
 
 def asks_less(text: str) -> bool:

@@ -81,6 +81,19 @@ def test_difference(text, expected, aspect):
     assert events == [SlotSet("aspect", aspect), SlotSet("comparing", True)]
 
 
+def test_one_role_taken_for_a_comparison_is_answered_about_that_role():
+    messages, events = run(ActionAnswerDifference(), tracker("aan wie rapporteert een office manager",
+                                                             "ask_difference", roles=["office manager"]))
+    assert "verschil" not in texts(messages).lower() and "office manager" in texts(messages).lower()
+    assert SlotSet("role", "office_manager") in events
+
+
+def test_one_role_with_a_comparing_word_is_still_compared():
+    messages, _ = run(ActionAnswerDifference(), tracker("wat is het verschil met een secretaresse",
+                                                        "ask_difference", roles=["secretaresse"]))
+    assert texts(messages).startswith("Het verschil")
+
+
 def test_agency_contact_and_offer():
     contact, _ = run(ActionAnswerAgency(), tracker("hoe bereik ik jullie", "ask_contact"))
     offer, _ = run(ActionAnswerAgency(), tracker("wat doen jullie", "ask_agency"))
