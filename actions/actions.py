@@ -208,9 +208,10 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
     whole = decide_yes_no(text, role, aspect)
     parts = [(part, decide_yes_no(part, role, aspect)) for part in question_parts(text)]
     answers = [whole] if whole else []
-    for _, decided in parts:
-        if not whole and decided and decided[0].facts not in [a[0].facts for a in answers]:
-            answers.append(decided)
+    if not whole:  # each part's fact, the same fact once
+        for _, decided in parts:
+            if decided and decided[0].facts not in [a[0].facts for a in answers]:
+                answers.append(decided)
     if answers:
         events = [answer_fact(dispatcher, tracker, *decided, question=text) for decided in answers]
         for part in (part for part, decided in parts if not decided):
