@@ -135,6 +135,8 @@ class ActionAnswerRole(Action):
                          or KNOWLEDGE.aspects[aspect].comparison)
             return answer_difference(dispatcher, tracker, dimension)
         roles = roles or [r for r in [remembered_role(tracker)] if r]
+        if not roles and KNOWLEDGE.names_agency(latest_text(tracker)):
+            return answer_agency(dispatcher, tracker, "ask_agency")  # "wat doet dit bureau?"
         if not roles:
             ask_which_role(dispatcher, aspect)
             return [SlotSet("aspect", aspect)]
@@ -340,11 +342,18 @@ class ActionAnswerAgency(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        topics = (KNOWLEDGE.agency_intents.get(latest_intent(tracker))
-                  or KNOWLEDGE.agency_intents["ask_agency"])
-        for topic in topics:
-            dispatcher.utter_message(text=KNOWLEDGE.agency_answer(topic))
-        return []
+        return answer_agency(dispatcher, tracker, latest_intent(tracker))
+
+
+def answer_agency(dispatcher: CollectingDispatcher, tracker: Tracker,
+                  intent: str) -> List[Dict[Text, Any]]:
+    """The intent's agency topics; honestly "not in my knowledge" for prices, history and
+    the like ("zijn jullie duur?"), with the contact page."""
+    if intent != "ask_contact" and KNOWLEDGE.asks_not_known_of_agency(latest_text(tracker)):
+        return not_in_knowledge(dispatcher, tracker, "utter_not_in_knowledge", tried="bureau: niet in kennis")
+    for topic in KNOWLEDGE.agency_intents.get(intent) or KNOWLEDGE.agency_intents["ask_agency"]:
+        dispatcher.utter_message(text=KNOWLEDGE.agency_answer(topic))
+    return []
 
 
 # ---- advice -----------------------------------------------------------------------------------

@@ -133,6 +133,8 @@ class Knowledge:
     phrases: Dict[str, str]
     other_jobs: Tuple[str, ...] = ()         # jobs we know nothing about ("boekhouder")
     other_job_endings: Tuple[str, ...] = ()  # their compound endings ("projectmanager")
+    agency_names: Tuple[str, ...] = ()       # words that mean the agency ("jullie", "bureau")
+    agency_not_known: Tuple[str, ...] = ()   # starts of words asking what the file does not say ("prijs")
     intent_to_aspect: Dict[str, str] = field(init=False)
     facts: Tuple[Fact, ...] = field(init=False)
 
@@ -283,6 +285,14 @@ class Knowledge:
             lines.append(comparison.both)
         return "\n".join(lines)
 
+    def names_agency(self, text: str) -> bool:
+        """The text is about the agency ("wat doet dit bureau?", "wat doen jullie?")."""
+        return bool(set(re.findall(r"\w+", fold(text))) & set(self.agency_names))
+
+    def asks_not_known_of_agency(self, text: str) -> bool:
+        """The text asks what the file does not say about the agency ("zijn jullie duur?")."""
+        return any(w.startswith(self.agency_not_known) for w in re.findall(r"\w+", fold(text)))
+
     def agency_answer(self, topic: str) -> str:
         entry = self.agency[topic]
         return bullets(entry.text, entry.items)
@@ -371,7 +381,8 @@ class _Loader:
         growth = tuple(self.growth_path(i, g, roles, comparisons, aspects)
                        for i, g in enumerate(self.list(top.get("growth", []), "growth")))
         quiz = self.quiz(top.get("quiz", {}), roles, comparisons)
-        agency_raw = self.mapping(top["agency"], "agency", {"topics", "intents"}, optional=())
+        agency_raw = self.mapping(top["agency"], "agency", {"topics", "intents"},
+                                  optional={"names", "not_known"})
         agency = {t: self.entry(v, f"agency.topics.{t}", role="")
                   for t, v in self.mapping(agency_raw["topics"], "agency.topics").items()}
         agency_intents = {}
@@ -390,7 +401,9 @@ class _Loader:
         endings = tuple(fold(w) for w in self.words(other_raw, "endings", "other_jobs"))
         return Knowledge(path=self.path, aspects=aspects, roles=roles, comparisons=comparisons,
                          growth=growth, quiz=quiz, agency=agency, agency_intents=agency_intents,
-                         phrases=phrases, other_jobs=other_jobs, other_job_endings=endings)
+                         phrases=phrases, other_jobs=other_jobs, other_job_endings=endings,
+                         agency_names=tuple(map(fold, self.words(agency_raw, "names", "agency"))),
+                         agency_not_known=tuple(map(fold, self.words(agency_raw, "not_known", "agency"))))
 
     def aspect(self, key: str, raw, comparisons: dict) -> Aspect:
         where = f"aspects.{key}"

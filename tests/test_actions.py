@@ -94,6 +94,17 @@ def test_one_role_with_a_comparing_word_is_still_compared():
     assert texts(messages).startswith("Het verschil")
 
 
+def test_a_price_asked_of_the_agency_is_honest_and_offers_contact(log_db):
+    messages, _ = run(ActionAnswerAgency(), tracker("zijn jullie duur?", "ask_agency"))
+    assert "niet in mijn kennis" in messages[0]["text"]
+    assert "contact" in texts(messages).lower() and "hospitality" not in texts(messages)
+
+
+def test_a_question_about_the_agency_without_a_role_is_answered_about_the_agency():
+    messages, _ = run(ActionAnswerRole(), tracker("wat doet dit bureau eigenlijk", "ask_definition"))
+    assert "2ASSISTU" in texts(messages) and "over welke functie" not in texts(messages).lower()
+
+
 def test_agency_contact_and_offer():
     contact, _ = run(ActionAnswerAgency(), tracker("hoe bereik ik jullie", "ask_contact"))
     offer, _ = run(ActionAnswerAgency(), tracker("wat doen jullie", "ask_agency"))

@@ -60,11 +60,12 @@ def test_every_heldout_out_of_scope_question_gets_the_honest_answer(assistant):
 # (yes/no facts, the other role's task, which of the two, growth, advice, forms, typos, ...);
 # answer_cases_other_jobs.yml: jobs we know nothing about, and other jobs named in passing;
 # answer_cases_two_parts.yml: yes/no questions of two parts; answer_cases_one_role.yml: one role
-# asked about, or compared while naming only one.
+# asked about, or compared while naming only one; answer_cases_agency.yml: the agency itself.
 @pytest.mark.parametrize("cases, floor", [("answer_cases.yml", 0.90), ("answer_cases_direct.yml", 0.85),
                                           ("answer_cases_other_jobs.yml", 0.78),
                                           ("answer_cases_two_parts.yml", 0.70),
-                                          ("answer_cases_one_role.yml", 0.65)])
+                                          ("answer_cases_one_role.yml", 0.65),
+                                          ("answer_cases_agency.yml", 0.65)])
 def test_answer_quality_on_our_own_end_to_end_cases(assistant, cases, floor):
     result = subprocess.run([sys.executable, "-m", "bot", "answers", "--url", f"http://127.0.0.1:{assistant.rasa_port}",
                              "--cases", str(PROJECT / "bot" / "tools" / "data" / cases), "--floor", str(floor)],
