@@ -4,7 +4,7 @@ The file is loaded once, at import; a broken file stops the action server with t
 path and the key that is wrong (see actions/knowledge.py).
 """
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -212,10 +212,11 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
     answers = [whole] if whole else []
     if not whole:  # each part's fact, the same fact once
         for _, decided in parts:
-            if decided and decided[0].facts not in [a[0].facts for a in answers]:
+            if decided and decided.match.facts not in [a.match.facts for a in answers]:
                 answers.append(decided)
     if answers:
-        events = [answer_fact(dispatcher, tracker, *decided, question=text) for decided in answers]
+        events = [answer_fact(dispatcher, tracker, a.match, role, a.opener_item, a.opener_sentence,
+                              question=text) for a in answers]
         for part in (part for part, decided in parts if not decided):
             dispatcher.utter_message(text=KNOWLEDGE.phrase("unknown_part", part=part))
         return events[0]  # the focus of the first answer
@@ -229,21 +230,28 @@ def answer_yes_no(dispatcher: CollectingDispatcher, tracker: Tracker, role: str,
     return focus_slots(role, section, question=text)
 
 
-def decide_yes_no(text: str, role: str, aspect: Optional[str]) -> Optional[tuple]:
-    """The fact that answers a yes/no question about `role`, with its openers; None when the
-    file does not say."""
+class Decision(NamedTuple):
+    """The fact that answers a yes/no question and the openers of the answer."""
+    match: Match
+    opener_item: str      # before a listed fact ("Ja, dat hoort bij de taken van ...:")
+    opener_sentence: str  # before a fact that is a sentence ("Ja.")
+
+
+def decide_yes_no(text: str, role: str, aspect: Optional[str]) -> Optional[Decision]:
+    """What answers a yes/no question about `role`: its own fact (ja or nee), or the other
+    role's ("zorgt een secretaresse voor het budget?"); None when the file does not say."""
     name = KNOWLEDGE.roles[role].name
     own = FACTS.best(text, [role], aspect)
     if own and own.denied:
-        return own, role, KNOWLEDGE.phrase("no_sentence"), KNOWLEDGE.phrase("no_sentence")
+        return Decision(own, KNOWLEDGE.phrase("no_sentence"), KNOWLEDGE.phrase("no_sentence"))
     if own:
-        return (own, role, KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
-                KNOWLEDGE.phrase("yes_sentence"))
+        return Decision(own, KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
+                        KNOWLEDGE.phrase("yes_sentence"))
     other = FACTS.best(text, KNOWLEDGE.other_roles(role), aspect)
-    if other and not other.denied:  # "zorgt een secretaresse voor het budget?"
+    if other and not other.denied:
         other_name = KNOWLEDGE.roles[other.fact.role].name
-        return (other, role, KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
-                KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name))
+        return Decision(other, KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
+                        KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name))
     return None
 
 
@@ -349,6 +357,7 @@ def answer_agency(dispatcher: CollectingDispatcher, tracker: Tracker,
                   intent: str) -> List[Dict[Text, Any]]:
     """The intent's agency topics; honestly "not in my knowledge" for prices, history and
     the like ("zijn jullie duur?"), with the contact page."""
+    # a contact question ("wat is jullie adres?") is answered by the contact page itself
     if intent != "ask_contact" and KNOWLEDGE.asks_not_known_of_agency(latest_text(tracker)):
         return not_in_knowledge(dispatcher, tracker, "utter_not_in_knowledge", tried="bureau: niet in kennis")
     for topic in KNOWLEDGE.agency_intents.get(intent) or KNOWLEDGE.agency_intents["ask_agency"]:

@@ -169,6 +169,7 @@ class FactFinder:
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.unknown_weight = math.log(1 + n)  # a word the file never uses weighs most
         self.order = {f.id: i for i, f in enumerate(knowledge.facts)}
+        self._term_weights: Dict[str, float] = {}
 
     def _terms(self, text: str) -> List[str]:
         return [t for t in lemmas(text) if t not in self.role_words and t not in QUESTION_FILLER]
@@ -184,17 +185,22 @@ class FactFinder:
         opening = self._terms(" ".join(asking[:1]))
         if len(words) > 2 and words[-1] in PARTICLES and opening:
             query |= set(self._terms(words[-1] + opening[0]))  # "stuurt ... aan" → aansturen
-        weights = {}
-        for term in query:
-            known = [self.idf[t] for t in self.idf if same_word(term, t)]
-            weights[term] = max(known) if known else self.unknown_weight
-            if term in opening:
-                weights[term] = VERB_WEIGHT
-        return weights
+        return {term: VERB_WEIGHT if term in opening else self.term_weight(term) for term in query}
 
-    def matches(self, text: str, roles: Optional[Sequence[str]] = None) -> List[Match]:
-        """Single facts (of `roles`, or of every role) ranked by how much of the question they cover."""
-        weights = self.weights(text)
+    def term_weight(self, term: str) -> float:
+        """The weight of the rarest word of the file that `term` is a form of."""
+        if term not in self._term_weights:  # the same words come back in every question
+            if len(self._term_weights) > 4096:  # visitors' words are unbounded
+                self._term_weights.clear()
+            known = [self.idf[t] for t in self.idf if same_word(term, t)]
+            self._term_weights[term] = max(known) if known else self.unknown_weight
+        return self._term_weights[term]
+
+    def matches(self, text: str, roles: Optional[Sequence[str]] = None,
+                weights: Optional[Dict[str, float]] = None) -> List[Match]:
+        """Single facts (of `roles`, or of every role) ranked by how much of the question they
+        cover (`weights`: the question's, when the caller has them already)."""
+        weights = weights or self.weights(text)
         total = sum(weights.values())
         found = []
         for fact in self.knowledge.facts:
@@ -233,7 +239,7 @@ class FactFinder:
         total = sum(weights.values())
         dimension = self.knowledge.dimension_in_text(text)
         groups: Dict[tuple, List[Match]] = {}
-        for match in self.matches(text, roles):
+        for match in self.matches(text, roles, weights):
             groups.setdefault((match.fact.role, section_of(self.knowledge, match.fact)), []).append(match)
         candidates = []
         for (_, section), singles in groups.items():

@@ -183,7 +183,7 @@ class Knowledge:
             return self._positions[text]
         if len(self._positions) > 256:
             self._positions.clear()
-        words = re.findall(r"[\w-]+", fold(text))
+        words = folded_words(text)
         found = {}
         for role in self.roles.values():
             for alias in role.aliases:
@@ -209,7 +209,7 @@ class Knowledge:
         in the story ("werkt ze voor de directeur?"), after "een soort" or "net als" a likeness
         ("is ze een soort teamleider?"); neither is the job asked about. A bare ending
         ("manager") only counts as a job right after "een" or "als" ("een project manager")."""
-        words = re.findall(r"[\w-]+", fold(text))
+        words = folded_words(text)
         for i, word in enumerate(words):
             before = words[max(0, i - 2):i]
             if before[-1:] and (before[-1] in POSSESSIVES or (
@@ -287,11 +287,11 @@ class Knowledge:
 
     def names_agency(self, text: str) -> bool:
         """The text is about the agency ("wat doet dit bureau?", "wat doen jullie?")."""
-        return bool(set(re.findall(r"\w+", fold(text))) & set(self.agency_names))
+        return bool(set(folded_words(text)) & set(self.agency_names))
 
     def asks_not_known_of_agency(self, text: str) -> bool:
         """The text asks what the file does not say about the agency ("zijn jullie duur?")."""
-        return any(w.startswith(self.agency_not_known) for w in re.findall(r"\w+", fold(text)))
+        return any(w.startswith(self.agency_not_known) for w in folded_words(text))
 
     def agency_answer(self, topic: str) -> str:
         entry = self.agency[topic]
@@ -304,6 +304,11 @@ def bullets(text: str, items) -> str:
 
 def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def folded_words(text: str) -> List[str]:
+    """The words of `text`, folded; a hyphen stays inside a word ("hr-medewerker")."""
+    return re.findall(r"[\w-]+", fold(text))
 
 
 def fold(text: str) -> str:

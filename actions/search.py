@@ -64,6 +64,7 @@ def lemmas(text: str) -> List[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 15)  # the same pairs come back at every question (under 10 MB when full)
 def same_word(a: str, b: str) -> bool:
     """Equal, one a short inflection of the other ("mens"/"mensen", "team"/"teams"), or sharing
     a long enough start: "archief"/"archivering", "opleiding"/"opleidingsniveau"."""

@@ -84,7 +84,7 @@ def test_difference(text, expected, aspect):
 def test_one_role_taken_for_a_comparison_is_answered_about_that_role():
     messages, events = run(ActionAnswerDifference(), tracker("aan wie rapporteert een office manager",
                                                              "ask_difference", roles=["office manager"]))
-    assert "verschil" not in texts(messages).lower() and "office manager" in texts(messages).lower()
+    assert texts(messages) == KNOWLEDGE.role_answer("office_manager", "definitie")
     assert SlotSet("role", "office_manager") in events
 
 
@@ -168,6 +168,13 @@ def test_a_question_of_two_parts_gets_the_part_the_file_answers_and_honesty_abou
     assert SlotSet("role", "secretaresse") in events
 
 
+def test_a_part_the_file_does_not_answer_is_named_also_when_the_rest_is_answered():
+    messages, _ = run(ActionAnswerRole(), tracker(
+        "heeft een office manager een hbo opleiding nodig en kan je het ook parttime doen?", "ask_education"))
+    assert messages[0]["text"].startswith("Ja") and "hbo" in messages[0]["text"].lower()
+    assert messages[-1]["text"] == KNOWLEDGE.phrase("unknown_part", part="kan je het ook parttime doen")
+
+
 def test_a_question_of_two_parts_the_file_answers_together_is_answered_at_once():
     messages, _ = run(ActionAnswerRole(), tracker(
         "beheert een secretaresse de agenda en de correspondentie?", "ask_tasks"))
@@ -184,9 +191,10 @@ def test_other_job_the_nlu_missed_is_not_answered_with_our_facts(log_db, role_in
 
 
 def test_a_person_in_the_story_does_not_hide_the_role_in_focus(log_db):
-    messages, _ = run(ActionAnswerRole(), tracker("en werkt ze dan voor de directeur?",
-                                                  "ask_tasks", role="secretaresse"))
+    messages, events = run(ActionAnswerRole(), tracker("en werkt ze dan voor de directeur?",
+                                                       "ask_tasks", role="secretaresse"))
     assert "geen informatie over de functie" not in texts(messages)
+    assert "secretaresse" in texts(messages).lower() and SlotSet("role", "secretaresse") in events
 
 
 def test_unsure_nlu_with_strong_search_match_answers_from_the_file(log_db):

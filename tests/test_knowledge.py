@@ -265,3 +265,11 @@ def test_a_role_added_to_the_file_is_no_longer_another_job(tmp_path):
     role["aspects"] = {aspect: {"source": "test", "text": f"Over {aspect}."} for aspect in role["aspects"]}
     data["roles"]["personal_assistant"] = role
     assert kb.load(write(tmp_path, data)).other_job_in_text("wat doet een personal assistant?") is None
+
+
+def test_an_editor_adds_what_the_file_does_not_say_about_the_agency(tmp_path):
+    question = "is er een parkeerplaats bij jullie?"
+    assert REAL.names_agency(question) and not REAL.asks_not_known_of_agency(question)
+    data = copy.deepcopy(RAW)
+    data["agency"]["not_known"].append("parkeer")
+    assert kb.load(write(tmp_path, data)).asks_not_known_of_agency(question)
