@@ -56,6 +56,20 @@ def add_commands(commands) -> None:
                           help="alleen ons model (de stock-pijplijn wordt niet getraind of getest)")
     evaluate.set_defaults(handler=run_tool("evaluate"))
 
+    fuzz = commands.add_parser("fuzz", help="willekeurige gesprekken tegen een draaiende bot: vastlopers, "
+                               "lege antwoorden, excuses, trage beurten")
+    fuzz.add_argument("--url", default="http://localhost:5005")
+    fuzz.add_argument("--turns", type=positive(int), default=5000, help="berichten in totaal (5000)")
+    fuzz.add_argument("--seconds", type=positive(float), default=600, help="hoogstens zo lang (600)")
+    fuzz.add_argument("--seed", type=int, default=1)
+    fuzz.add_argument("--workers", type=positive(int), default=2, help="gesprekken tegelijk (2)")
+    fuzz.add_argument("--max-seconds", type=positive(float), default=2.0, help="trager is een bevinding (2)")
+    fuzz.add_argument("--log", type=Path, default=Path("var/logs/rasa.log"),
+                      help="het log van de Rasa-server, voor de circuit breaker en lussen")
+    fuzz.add_argument("--show", type=int, default=20, help="toon zoveel bevindingen met hun gesprek")
+    fuzz.add_argument("--out", type=Path, help="alle bevindingen als JSON in dit bestand")
+    fuzz.set_defaults(handler=run_tool("fuzz"))
+
     answers = commands.add_parser("answers", help="antwoordkwaliteit end-to-end tegen een draaiende bot")
     answers.add_argument("--url", default="http://localhost:5005")
     answers.add_argument("--cases", type=Path, default=DATA / "answer_cases.yml",
