@@ -25,6 +25,8 @@ from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifferen
 from actions.knowledge import QUIZ_SLOTS, fold
 
 INTAKE_SLOTS = [field.slot for field in parse.INTAKE]
+# The answers with personal data, and how a sentence names each (actions/vacancy.py INTAKE).
+PERSONAL = {field.slot: field.personal for field in parse.INTAKE if field.personal}
 # The answers shown in the summary, which the employer can correct one by one.
 SHOWN_FIELDS = {field.slot: field for field in parse.INTAKE if field.stored}
 MAX_MISSES = 3
@@ -222,19 +224,37 @@ class ActionVacancySummary(Action):
         contact = KNOWLEDGE.agency_answer("contact")
         if status == "cancelled":
             dispatcher.utter_message(response="utter_intake_cancelled")
-            return reset_intake()
+            return reset_intake() + remove_personal_data(dispatcher, tracker)
         if status == "gave_up":
             dispatcher.utter_message(response="utter_intake_gave_up")
+            removed = remove_personal_data(dispatcher, tracker)
             dispatcher.utter_message(text=contact)
-            return reset_intake()
+            return reset_intake() + removed
         if tracker.get_slot("consent") is not True:
             dispatcher.utter_message(response="utter_intake_no_consent")
+            removed = remove_personal_data(dispatcher, tracker)
             dispatcher.utter_message(text=contact)
-            return reset_intake()
+            return reset_intake() + removed
         lines = [f"• {field.label}: {display(slot, tracker.get_slot(slot))}"
                  for slot, field in SHOWN_FIELDS.items()]
         dispatcher.utter_message(response="utter_vacancy_summary", answers="\n".join(lines))
         return [SlotSet("intake_status", "confirming")] if intake_request(tracker)["role"] else []
+
+
+def remove_personal_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """An intake that ends without consent: the tracker store removes the answers with personal
+    data from the conversation (bot/redaction.py), and the visitor is told which, and what is
+    kept. Nothing is said when none were given."""
+    misses = tracker.get_slot("intake_misses") or {}
+    given = [name for slot, name in PERSONAL.items() if tracker.get_slot(slot) or misses.get(slot)]
+    intake_id = tracker.get_slot("intake_id")
+    if not (given and intake_id):
+        return []
+    removed = ", ".join(given[:-1]) + (" en " if len(given) > 1 else "") + given[-1]
+    kept = privacy.period(privacy.retention_days()["conversations"])
+    dispatcher.utter_message(response="utter_personal_data_removed", removed=removed, period=kept)
+    return [SlotSet("personal_data_removed", {"intake_id": intake_id, "reason": "geen toestemming",
+                                              "slots": list(PERSONAL) + ["email", "phone"]})]
 
 
 def display(slot: str, value: Any) -> str:

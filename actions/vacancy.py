@@ -215,6 +215,9 @@ class Field:
     label: str
     parse: Callable[[str, Knowledge], Any]
     columns: Optional[Dict[str, str]] = None
+    # Personal data: how a sentence names it ("je naam"); removed from the conversation when
+    # the visitor does not give consent (bot/redaction.py).
+    personal: Optional[str] = None
 
     @property
     def stored(self) -> Dict[str, str]:
@@ -226,13 +229,15 @@ INTAKE: Tuple[Field, ...] = (
     Field("contract", "Vast of tijdelijk", lambda text, _: parse_contract(text)),
     Field("hours", "Uren per week", lambda text, _: parse_hours(text)),
     Field("start_date", "Startdatum", lambda text, _: parse_start_date(text)),
-    Field("organisation", "Organisatie", lambda text, _: parse_text(text, "utter_invalid_organisation")),
+    Field("organisation", "Organisatie", lambda text, _: parse_text(text, "utter_invalid_organisation"),
+          personal="de naam van je organisatie"),
     Field("contact_name", "Naam",
-          lambda text, _: parse_text(text, "utter_invalid_contact_name", maximum=80)),
+          lambda text, _: parse_text(text, "utter_invalid_contact_name", maximum=80), personal="je naam"),
     # one answer, two columns: the form's validator splits it into the slots email and phone
     Field("contact", "Bereikbaar via", lambda text, _: parse_contact(text),
-          columns={"email": "E-mail", "phone": "Telefoon"}),
-    Field("description", "Omschrijving", lambda text, _: parse_description(text)),
+          columns={"email": "E-mail", "phone": "Telefoon"}, personal="je contactgegevens"),
+    Field("description", "Omschrijving", lambda text, _: parse_description(text),
+          personal="je omschrijving van de functie"),
     # kept with the request as the question asked (consent_text), not as a column of its own
     Field("consent", "Toestemming", lambda text, _: parse_consent(text), columns={}),
 )

@@ -204,6 +204,20 @@ def transcript(events: Iterable[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     return messages
 
 
+def offered_title(events: List[Dict[Text, Any]], payload: Text, display: Any) -> Optional[Text]:
+    """`display` when the assistant offered a quick reply with that title and this payload in
+    this conversation ("Overslaan" for "nee"); None for typed text, or a title it never offered."""
+    if not isinstance(display, str) or not display.strip():
+        return None
+    title = display.strip()[:MAX_DISPLAY]
+    for event in reversed(events):
+        if event.get("event") == "bot":
+            for button in (event.get("data") or {}).get("buttons") or []:
+                if str(button.get("payload")) == payload and str(button.get("title"))[:MAX_DISPLAY] == title:
+                    return title
+    return None
+
+
 def reply_to(events: List[Dict[Text, Any]], client_id: Text) -> Optional[List[Dict[Text, Any]]]:
     """The bot's answer to the user message with this client id, if it was handled already."""
     for index, event in enumerate(events):
@@ -431,17 +445,18 @@ class WidgetInput(InputChannel):
             return refused
         text, client_id, display = body["text"], body["client_id"], body.get("display")
         meta: Dict[Text, Any] = {"client_id": client_id}
-        # A quick reply sends its payload and shows its title; typed text shows itself.
-        if isinstance(display, str) and display.strip() and text.startswith("/"):
-            meta["display"] = display.strip()[:MAX_DISPLAY]
 
         # A retry of this message (same client id) waits here until the first one is answered,
         # in whichever Sanic worker it runs, and then gets the stored answer instead of a second.
         lock_store = request.app.ctx.agent.lock_store
         try:
             async with lock_store.lock(f"widget-message:{session_id}:{client_id}"):
-                answered = reply_to(await self.events_of(request, session_id), client_id)
+                events = await self.events_of(request, session_id)
+                answered = reply_to(events, client_id)
                 if answered is None:
+                    title = offered_title(events, text.strip(), display)
+                    if title:  # a quick reply: the visitor saw (and the transcript shows) its title
+                        meta["display"] = title
                     answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, self.name())
         except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
             logger.exception("widget: handling a message failed")

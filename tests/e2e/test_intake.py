@@ -3,6 +3,7 @@ stored requests as the agency sees them (`python -m bot leads`)."""
 import csv
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -60,16 +61,41 @@ def test_question_in_between_is_answered_and_the_intake_resumes(assistant):
 def test_stop_cancels_and_says_so(assistant, var_dir):
     sender = f"intake-{uuid.uuid4().hex[:8]}"
     assistant.ask(sender, "wij willen een secretaresse aannemen")
-    assert "niets opgeslagen" in assistant.ask(sender, "laat maar")
+    reply = assistant.ask(sender, "laat maar")
+    assert "geen aanvraag opgeslagen" in reply and "verwijderd" not in reply  # no personal data was given
     # back to normal questions afterwards
     assert "HBO" in assistant.ask(sender, "welke opleiding heeft een office manager nodig")
 
 
-def test_without_consent_nothing_is_stored(assistant, var_dir):
+def stored_conversation(var_dir, sender):
+    with sqlite3.connect(var_dir / "tracker.db") as db:
+        return [data for (data,) in db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+
+
+def test_without_consent_no_request_is_stored_and_the_personal_answers_are_removed(assistant, var_dir):
     before = len(leads_csv(var_dir))
-    reply = fill_intake(assistant, f"intake-{uuid.uuid4().hex[:8]}", consent="nee")
-    assert "niets opgeslagen" in reply and "contact" in reply.lower()
+    sender = f"intake-{uuid.uuid4().hex[:8]}"
+    reply = fill_intake(assistant, sender, consent="nee")
+    assert "geen aanvraag opgeslagen" in reply and "contact" in reply.lower()
+    assert ("Ik heb de naam van je organisatie, je naam en je contactgegevens uit dit gesprek verwijderd" in reply
+            and "bewaren we 90 dagen" in reply)  # the description was skipped: nothing said of it
     assert len(leads_csv(var_dir)) == before
+    stored = "\n".join(stored_conversation(var_dir, sender))
+    for personal in ("Bakker", "Jan Jansen", "jan@bakker.nl", "jan at bakker", "+31612345678"):
+        assert personal not in stored
+    assert "[verwijderd: geen toestemming]" in stored
+    assert "32 uur" in stored and "wij zoeken een office manager" in stored  # the rest is kept, as said
+    # and the conversation goes on
+    assert "HBO" in assistant.ask(sender, "welke opleiding heeft een office manager nodig")
+
+
+def test_stopping_after_personal_data_removes_it_too(assistant, var_dir):
+    sender = f"intake-{uuid.uuid4().hex[:8]}"
+    for text in ("ik zoek een secretaresse", "tijdelijk", "20 uur", "zo snel mogelijk", "Tandartspraktijk Smit"):
+        assistant.ask(sender, text)
+    reply = assistant.ask(sender, "stop")
+    assert "geen aanvraag opgeslagen" in reply and "Ik heb de naam van je organisatie uit dit gesprek" in reply
+    assert "Tandartspraktijk Smit" not in "\n".join(stored_conversation(var_dir, sender))
 
 
 def test_career_quiz_ends_in_a_reasoned_recommendation(assistant):

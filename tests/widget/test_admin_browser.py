@@ -22,6 +22,7 @@ from actions import unanswered
 from bot import admin_db
 from bot.admin import ADMIN_CSP, CHART_CSP
 from tests.e2e.assistant import PROJECT
+from tests import consent
 from tests.e2e.test_intake import fill_intake
 
 pytestmark = pytest.mark.assistant
@@ -401,3 +402,9 @@ def test_axe_finds_no_wcag_a_or_aa_violations_on_any_admin_page(admin, desk, new
     response = requests.get(admin.base + "login", timeout=10)
     assert response.headers["content-security-policy"] == ADMIN_CSP
     assert "unsafe-inline" not in ADMIN_CSP and "default-src 'none'" in ADMIN_CSP
+
+
+def test_declined_consent_leaves_no_personal_data_in_the_transcript(admin, desk):
+    session_id, reply = consent.decline_consent(admin.base.replace("/admin/", "/chat/"))
+    assert "geen aanvraag opgeslagen" in reply and "je contactgegevens uit dit gesprek verwijderd" in reply
+    consent.assert_transcript_without_personal_data(desk, admin.base, session_id)

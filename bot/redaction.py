@@ -1,0 +1,100 @@
+"""Personal data removed from a stored conversation when the visitor does not give consent.
+
+The intake asks for a name, an organisation, contact details and a description before it asks
+for consent; those answers are in the conversation (the visitor's messages and the slots set
+from them) from the moment they are typed. When consent is declined or the intake stops early,
+the action (actions/intake.py) sets the slot `personal_data_removed` to what must go:
+
+    {"intake_id": "...", "slots": ["organisation", "contact_name", ...], "reason": "geen toestemming"}
+
+and this tracker store, Rasa's SQLTrackerStore named in endpoints.yml (the supported seam for
+a store of one's own), replaces in the conversation of that intake every message that answered
+one of those questions, and every value set in one of those slots, by a marker:
+"[verwijderd: geen toestemming]". It does so in the conversation in memory before it is saved
+and in the rows already stored, with the same SQL on SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SlotSet, UserUttered
+
+MARKER_SLOT = "personal_data_removed"
+MARKER = "[verwijderd: {reason}]"
+
+
+def marker_of(events: Iterable[Event]) -> Optional[Dict[str, Any]]:
+    """The removal asked for in these events (the turn being saved), if any."""
+    for event in events:
+        if isinstance(event, SlotSet) and event.key == MARKER_SLOT and isinstance(event.value, dict):
+            return event.value
+    return None
+
+
+def redacted(events: List[Dict[str, Any]], removal: Dict[str, Any]) -> Dict[int, Dict[str, Any]]:
+    """The events (as stored: dicts) to replace, by position, with their replacements: from the
+    intake's start (the event that set its intake_id), each visitor message that answered a
+    question in `removal["slots"]` and each value set in one of those slots."""
+    slots = set(removal.get("slots") or ())
+    text = MARKER.format(reason=removal.get("reason") or "geen toestemming")
+    start = next((i for i, e in enumerate(events) if e.get("event") == "slot" and e.get("name") == "intake_id"
+                  and e.get("value") == removal.get("intake_id")), None)
+    if start is None or not slots:
+        return {}
+    replaced, asked = {}, None
+    for index in range(start, len(events)):
+        event = events[index]
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif kind == "slot" and event.get("name") in slots and event.get("value") not in (None, text):
+            replaced[index] = dict(event, value=text)
+        elif kind == "user" and asked in slots and event.get("text") != text:
+            parse = event.get("parse_data") or {}
+            metadata = {k: v for k, v in (event.get("metadata") or {}).items() if k != "widget"}
+            widget = {k: v for k, v in ((event.get("metadata") or {}).get("widget") or {}).items()
+                      if k != "display"}  # a quick reply's title is the visitor's answer too
+            if widget:
+                metadata["widget"] = widget
+            replaced[index] = dict(event, text=text, metadata=metadata, parse_data={
+                "text": text, "intent": parse.get("intent") or {}, "entities": [], "intent_ranking": []})
+    return replaced
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store that also carries out a removal asked for in the turn it saves."""
+
+    async def save(self, tracker) -> None:
+        removal = marker_of(self._this_turn(tracker))
+        if removal:
+            for index, data in redacted([e.as_dict() for e in tracker.events], removal).items():
+                tracker.events[index] = Event.from_parameters(data)
+            if hasattr(tracker, "derived_memo"):
+                tracker.derived_memo = {}  # computed again from the events as they are now
+        await super().save(tracker)
+        if removal:
+            self._redact_stored(tracker.sender_id, removal)
+
+    @staticmethod
+    def _this_turn(tracker) -> List[Event]:
+        turn: List[Event] = []
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                break
+            turn.append(event)
+        return turn
+
+    def _redact_stored(self, sender_id: str, removal: Dict[str, Any]) -> None:
+        import sqlalchemy as sa
+
+        table = self.SQLEvent.__table__
+        with self.engine.begin() as connection:
+            rows = connection.execute(sa.select(table.c.id, table.c.data).where(
+                table.c.sender_id == sender_id).order_by(table.c.id)).fetchall()
+            replaced = redacted([json.loads(data) for _, data in rows], removal)
+            if replaced:
+                connection.execute(table.update().where(table.c.id == sa.bindparam("row_id")).values(
+                    data=sa.bindparam("new_data")),
+                    [{"row_id": rows[i][0], "new_data": json.dumps(data)} for i, data in replaced.items()])
