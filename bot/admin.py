@@ -44,7 +44,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import InputChannel
 
 from actions import leads, unanswered
-from bot import admin_db, charts
+from bot import admin_db, charts, delivery
 from bot.conversations import TrackerReader, conversation, local, overview, short_day
 from bot.web import DEMO_PAGE_CSP, drop_cors_headers, security_headers
 
@@ -66,6 +66,28 @@ REQUEST_STATES = {"": "Alle", "open": "Te behandelen", "afgehandeld": "Afgehande
                   "niet-bezorgd": "Niet bezorgd"}
 DELIVERY = {"pending": "wacht op verzending", "delivered": "bezorgd", "failed": "NIET bezorgd",
             "none": "van vóór de bezorging"}
+def delivery_settings() -> Optional[delivery.Settings]:
+    try:
+        return delivery.Settings.from_env()
+    except ValueError:  # a number that is none: the action server says which in its log
+        return None
+
+
+def delivery_warning() -> Optional[str]:
+    """The banner on every page while requests are not e-mailed."""
+    settings = delivery_settings()
+    return settings.not_set_up() if settings else "De instellingen voor het mailen van aanvragen kloppen niet."
+
+
+def delivery_states() -> Dict[str, str]:
+    """The delivery states as staff read them: a request that no channel can send is not
+    "waiting", it is not set up."""
+    settings = delivery_settings()
+    if settings and settings.channels():
+        return DELIVERY
+    return dict(DELIVERY, pending="niet ingesteld")
+
+
 NOTICES = {
     "afgehandeld": "Aanvraag {n} is gemarkeerd als afgehandeld.",
     "open": "Aanvraag {n} staat weer bij te behandelen.",
@@ -161,6 +183,7 @@ class AdminInput(InputChannel):
         values.setdefault("session", None)
         values.setdefault("notice", None)
         values.setdefault("current", request.path)
+        values.setdefault("delivery_warning", delivery_warning())
         body = self.templates.get_template(template).render(nav=NAV, **values)
         return response.html(body, status=status)
 
@@ -320,7 +343,7 @@ class AdminInput(InputChannel):
                                        ("status", state)) if v}
             here = "/admin/aanvragen" + (f"?{urlencode(query)}" if query else "")
             return self.page(request, "aanvragen.html", title="Aanvragen", session=session, rows=rows,
-                             since=since, until=until, state=state, states=REQUEST_STATES, delivery=DELIVERY,
+                             since=since, until=until, state=state, states=REQUEST_STATES, delivery=delivery_states(),
                              shown=leads.shown, here=here, notice=self.notice(request),
                              csv="/admin/aanvragen.csv" + (f"?vanaf={since.isoformat()}" if since else ""))
 

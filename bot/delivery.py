@@ -110,6 +110,14 @@ class Settings:
             usable.append("webhook")
         return usable
 
+    def not_set_up(self) -> Optional[str]:
+        """What staff and the operator must know when requests are not e-mailed, else None."""
+        if self.email_to:
+            return None
+        return ("Aanvragen worden niet gemaild: de e-mail is niet ingesteld. Ze blijven bewaard en gaan "
+                "pas weg als de beheerder LEADS_EMAIL_TO, LEADS_EMAIL_FROM en SMTP_HOST (met SMTP_PORT, "
+                "SMTP_SECURITY, SMTP_USER en SMTP_PASSWORD) instelt en de assistent opnieuw start.")
+
     def delay(self, attempts: int) -> float:
         """Seconds to wait after the `attempts`-th failed attempt (1, 2, ...)."""
         return self.retry_delays[min(attempts, len(self.retry_delays)) - 1]
@@ -250,9 +258,9 @@ class Worker:
     def announce(self) -> None:
         for problem in self.settings.problems:
             logger.error("Bezorging van aanvragen: %s", problem)
-        if not self.settings.email_to:
-            logger.error("LEADS_EMAIL_TO is niet ingesteld: vacatureaanvragen worden NIET gemaild en "
-                         "wachten in %s (make leads) tot de bezorging is ingesteld.", self.path)
+        if not self.settings.email_to:  # a choice of the operator (a demo, a test), not an error
+            logger.warning("LEADS_EMAIL_TO is niet ingesteld: vacatureaanvragen worden NIET gemaild en "
+                           "wachten in %s tot de bezorging is ingesteld.", self.path)
         logger.info("Bezorging van aanvragen via: %s; nieuwe pogingen na %s s, tot %s uur na de eerste.",
                     ", ".join(self.settings.channels()) or "niets",
                     ",".join(f"{d:g}" for d in self.settings.retry_delays), f"{self.settings.retry_hours:g}")

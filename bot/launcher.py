@@ -282,6 +282,11 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Pat
         api = api_args(env)  # stops here, not in the log, when a secret is unusable
         say("HTTP-API van Rasa: " + ("aan, alleen met token of JWT" if api else
                                      "uit (zet RASA_API_TOKEN of RASA_JWT_SECRET om hem aan te zetten)"))
+        from bot.delivery import Settings
+
+        unsent = Settings.from_env(env).not_set_up()
+        if unsent:
+            say("Let op: " + unsent)
         host_of_actions = action_host(env)
         say(f"Actieserver starten op {host_of_actions}:{action_port} (log: {logs / 'actions.log'})...")
         actions_env = action_server_env(env, host_of_actions)

@@ -15,14 +15,27 @@ and in the rows already stored, with the same SQL on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 
 MARKER_SLOT = "personal_data_removed"
 MARKER = "[verwijderd: {reason}]"
+
+
+@contextlib.contextmanager
+def one_at_a_time(dialect: Optional[str], db: Optional[str]) -> Iterator[None]:
+    """An exclusive lock on a file next to an SQLite database (nothing for other databases)."""
+    if dialect != "sqlite" or not db:
+        yield
+        return
+    with open(f"{db}.create-lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def marker_of(events: Iterable[Event]) -> Optional[Dict[str, Any]]:
@@ -65,6 +78,13 @@ def redacted(events: List[Dict[str, Any]], removal: Dict[str, Any]) -> Dict[int,
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store that also carries out a removal asked for in the turn it saves."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Each Sanic worker creates the store, and with it the tables, at the same moment: on a
+        # new SQLite file one of them failed ("table events already exists", logged as an
+        # ERROR). One at a time, the others find the tables.
+        with one_at_a_time(kwargs.get("dialect"), kwargs.get("db")):
+            super().__init__(*args, **kwargs)
 
     async def save(self, tracker) -> None:
         removal = marker_of(self._this_turn(tracker))

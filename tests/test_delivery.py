@@ -6,11 +6,13 @@ import hmac
 import io
 import json
 import logging
+import os
 import sqlite3
 import subprocess
 import sys
 import time
 import uuid
+from unittest import mock
 
 import pytest
 
@@ -228,3 +230,15 @@ def test_settings_refuse_what_would_leak_or_cannot_work():
     schedule = delivery.Settings.from_env({})
     assert [schedule.delay(n) for n in (1, 2, 3, 4, 5, 9)] == [60, 300, 900, 3600, 7200, 7200]
     assert schedule.retry_hours >= 24
+
+
+def test_staff_are_told_when_requests_are_not_mailed():
+    from bot import admin
+
+    assert "LEADS_EMAIL_TO" in delivery.Settings.from_env({}).not_set_up()
+    assert delivery.Settings.from_env({"LEADS_EMAIL_TO": "vacatures@2assistu.nl"}).not_set_up() is None
+    env = {"LEADS_EMAIL_TO": "vacatures@2assistu.nl"}
+    with mock.patch.dict(os.environ, env):
+        assert admin.delivery_warning() is None and admin.delivery_states()["pending"] == "wacht op verzending"
+    with mock.patch.dict(os.environ, {"LEADS_EMAIL_TO": ""}):
+        assert admin.delivery_states()["pending"] == "niet ingesteld"

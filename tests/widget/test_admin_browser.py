@@ -196,7 +196,7 @@ def test_a_request_marked_handled_stays_so_after_a_reload(admin, desk):
     desk.goto(admin.base + "aanvragen")
     row = request_row(desk, admin.number)
     for shown in ("office manager", "vast, 32 uur", "Bakker & Zonen BV", "Jan Jansen", "jan@bakker.nl",
-                  "+31612345678", "wacht op verzending", "Te behandelen"):
+                  "+31612345678", "niet ingesteld", "Te behandelen"):  # (no LEADS_EMAIL_TO here)
         expect(row).to_contain_text(shown)
     numbers = [int(n) for n in desk.locator("tbody tr td:first-child").all_inner_texts()]
     assert numbers == sorted(numbers, reverse=True)  # newest first
@@ -402,6 +402,14 @@ def test_axe_finds_no_wcag_a_or_aa_violations_on_any_admin_page(admin, desk, new
     response = requests.get(admin.base + "login", timeout=10)
     assert response.headers["content-security-policy"] == ADMIN_CSP
     assert "unsafe-inline" not in ADMIN_CSP and "default-src 'none'" in ADMIN_CSP
+
+
+def test_every_page_says_that_requests_are_not_mailed_while_the_email_is_not_set_up(admin, desk):
+    for target in ("aanvragen", "vragen", "gesprekken"):
+        desk.goto(admin.base + target)
+        warning = desk.locator("p.warning")
+        expect(warning).to_contain_text("Aanvragen worden niet gemaild: de e-mail is niet ingesteld")
+        expect(warning).to_contain_text("LEADS_EMAIL_TO")
 
 
 def test_declined_consent_leaves_no_personal_data_in_the_transcript(admin, desk):
