@@ -243,7 +243,7 @@ class ActionVacancySummary(Action):
 
 def remove_personal_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """An intake that ends without consent: the tracker store removes the answers with personal
-    data from the conversation (bot/redaction.py), and the visitor is told which, and what is
+    data from the conversation (bot/tracker_store.py), and the visitor is told which, and what is
     kept. Nothing is said when none were given."""
     misses = tracker.get_slot("intake_misses") or {}
     given = [name for slot, name in PERSONAL.items() if tracker.get_slot(slot) or misses.get(slot)]

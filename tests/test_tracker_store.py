@@ -1,4 +1,4 @@
-"""bot/redaction.py: what is removed from a conversation without consent, and the store that
+"""bot/tracker_store.py: what is removed from a conversation without consent, and the store that
 creates its tables one worker at a time."""
 import asyncio
 import json
@@ -10,7 +10,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.launcher import PROJECT
-from bot.redaction import MARKER_SLOT, RedactingSQLTrackerStore, one_at_a_time, redacted
+from bot.tracker_store import MARKER_SLOT, AssistantTrackerStore, one_at_a_time, redacted
 
 REMOVED = "[verwijderd: geen toestemming]"
 REMOVAL = {"intake_id": "i1", "reason": "geen toestemming", "slots": ["organisation", "contact", "email"]}
@@ -47,7 +47,7 @@ def test_only_the_answers_to_personal_questions_of_that_intake_are_replaced():
 
 def test_the_store_removes_them_from_memory_and_from_the_rows_already_stored(tmp_path):
     domain = Domain.load(str(PROJECT / "domain.yml"))
-    store = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    store = AssistantTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
     tracker = DialogueStateTracker.from_events("s1", intake()[:-1], slots=domain.slots)
     asyncio.run(store.save(tracker))
     tracker.update(answer("nee", display="Nee"))
@@ -63,9 +63,20 @@ def test_workers_create_the_tables_one_at_a_time(tmp_path):
     db = str(tmp_path / "tracker.db")
     built = []
     with one_at_a_time("sqlite", db):
-        worker = threading.Thread(target=lambda: built.append(RedactingSQLTrackerStore(dialect="sqlite", db=db)))
+        worker = threading.Thread(target=lambda: built.append(AssistantTrackerStore(dialect="sqlite", db=db)))
         worker.start()
         worker.join(0.5)
         assert worker.is_alive() and not built  # waits for the lock
     worker.join(30)
     assert built and sa.inspect(built[0].engine).has_table("events")
+
+
+def test_a_conversation_stopped_by_the_circuit_breaker_listens_again_when_read(tmp_path):
+    domain = Domain.load(str(PROJECT / "domain.yml"))
+    store = AssistantTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    stuck = [ActionExecuted("action_listen"), UserUttered("Hoi, wij zijn een advocatenkantoor", {"name": "inform"})]
+    stuck += [ActionExecuted("action_not_in_knowledge")] * 10  # as stored before bot/turn_guard.py
+    asyncio.run(store.save(DialogueStateTracker.from_events("stuck", stuck, slots=domain.slots)))
+    asyncio.run(store.save(DialogueStateTracker.from_events("fine", stuck[:3], slots=domain.slots)))
+    assert asyncio.run(store.retrieve("stuck")).latest_action_name == "action_listen"
+    assert asyncio.run(store.retrieve("fine")).latest_action_name == "action_not_in_knowledge"

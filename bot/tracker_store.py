@@ -1,27 +1,43 @@
-"""Personal data removed from a stored conversation when the visitor does not give consent.
+"""The tracker store (endpoints.yml, endpoints.scale.yml): Rasa's SQLTrackerStore, subclassed
+(Rasa's supported seam for a store of one's own), with three additions.
 
-The intake asks for a name, an organisation, contact details and a description before it asks
-for consent; those answers are in the conversation (the visitor's messages and the slots set
-from them) from the moment they are typed. When consent is declined or the intake stops early,
-the action (actions/intake.py) sets the slot `personal_data_removed` to what must go:
+- **Personal data removed without consent.** The intake asks for a name, an organisation,
+  contact details and a description before it asks for consent; those answers are in the
+  conversation (the visitor's messages and the slots set from them) from the moment they are
+  typed. When consent is declined or the intake stops early, the action (actions/intake.py)
+  sets the slot `personal_data_removed` to what must go:
 
-    {"intake_id": "...", "slots": ["organisation", "contact_name", ...], "reason": "geen toestemming"}
+      {"intake_id": "...", "slots": ["organisation", "contact_name", ...], "reason": "geen toestemming"}
 
-and this tracker store, Rasa's SQLTrackerStore named in endpoints.yml (the supported seam for
-a store of one's own), replaces in the conversation of that intake every message that answered
-one of those questions, and every value set in one of those slots, by a marker:
-"[verwijderd: geen toestemming]". It does so in the conversation in memory before it is saved
-and in the rows already stored, with the same SQL on SQLite and PostgreSQL.
+  and the store replaces, in the conversation of that intake, every message that answered one
+  of those questions and every value set in one of those slots by a marker, "[verwijderd: geen
+  toestemming]": in the conversation in memory before it is saved, and in the rows already
+  stored, with the same SQL on SQLite and PostgreSQL.
+- **A conversation stuck by Rasa's circuit breaker is freed.** The breaker stops a turn after
+  ten actions without recording `action_listen`, and then trips again at every later message
+  of that conversation. bot/turn_guard.py keeps new turns from getting there; a conversation
+  stored in that state (before the guard existed) gets its `action_listen` when it is read.
+- **Tables created one worker at a time** (SQLite), so that no worker logs an ERROR for a
+  table that another one created a moment before.
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import json
+import logging
+import os
 from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+logger = logging.getLogger(__name__)
+
+# Rasa's circuit breaker: rasa.core.processor reads the same variable with the same default
+# (not imported from there: that module loads all of Rasa's policies).
+MAX_NUMBER_OF_PREDICTIONS = int(os.environ.get("MAX_NUMBER_OF_PREDICTIONS", "10"))
 
 MARKER_SLOT = "personal_data_removed"
 MARKER = "[verwijderd: {reason}]"
@@ -36,6 +52,18 @@ def one_at_a_time(dialect: Optional[str], db: Optional[str]) -> Iterator[None]:
     with open(f"{db}.create-lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+
+
+def tripped_breaker(tracker) -> bool:
+    """True when the conversation's last turn ended in Rasa's circuit breaker: as many actions
+    since the last listen as the breaker allows (rasa.core.processor counts them the same way)."""
+    actions = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            if event.action_name in (ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME):
+                break
+            actions += 1
+    return actions >= MAX_NUMBER_OF_PREDICTIONS
 
 
 def marker_of(events: Iterable[Event]) -> Optional[Dict[str, Any]]:
@@ -76,7 +104,7 @@ def redacted(events: List[Dict[str, Any]], removal: Dict[str, Any]) -> Dict[int,
     return replaced
 
 
-class RedactingSQLTrackerStore(SQLTrackerStore):
+class AssistantTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store that also carries out a removal asked for in the turn it saves."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -85,6 +113,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # ERROR). One at a time, the others find the tables.
         with one_at_a_time(kwargs.get("dialect"), kwargs.get("db")):
             super().__init__(*args, **kwargs)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions and tripped_breaker(tracker):
+            logger.warning("Gesprek %s stond stil na de circuit breaker; het luistert weer.", sender_id)
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))  # saved with the next turn
+        return tracker
 
     async def save(self, tracker) -> None:
         removal = marker_of(self._this_turn(tracker))
