@@ -254,7 +254,7 @@ def test_db_host_alone_gives_a_complete_scale_profile(monkeypatch):
     endpoints = read_endpoints_from_path(str(PROJECT / "endpoints.scale.yml"))
     tracker, lock = endpoints.tracker_store, endpoints.lock_store
     assert (tracker.type, tracker.url, tracker.kwargs["dialect"], tracker.kwargs["port"]) == \
-        ("SQL", "db.example", "postgresql", "5432")
+        ("bot.tracker_store.AssistantTrackerStore", "db.example", "postgresql", "5432")
     assert (tracker.kwargs["db"], tracker.kwargs["username"], tracker.kwargs["password"]) == ("rasa", "rasa", "")
     assert (lock.type, lock.url, lock.kwargs["db"], lock.kwargs["key_prefix"]) == \
         ("bot.redis_lock.AtomicRedisLockStore", "localhost", "1", "roladvies")
