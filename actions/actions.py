@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge as kb
-from actions import unanswered
+from actions import privacy, unanswered
 from actions.direct import (FactFinder, Match, asks_less, compares, fact_lines, label_of,
                             question_form, section_of)
 from actions.search import KnowledgeSearch, is_english, looks_like_gibberish
@@ -363,6 +363,25 @@ def answer_agency(dispatcher: CollectingDispatcher, tracker: Tracker,
     for topic in KNOWLEDGE.agency_intents.get(intent) or KNOWLEDGE.agency_intents["ask_agency"]:
         dispatcher.utter_message(text=KNOWLEDGE.agency_answer(topic))
     return []
+
+
+class ActionAnswerPrivacy(Action):
+    """What is kept of the visitor and how long (ask_privacy), or how to have it erased
+    (ask_erasure): the periods of actions/privacy.py, the same the consent question names."""
+
+    def name(self) -> Text:
+        return "action_answer_privacy"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        days = privacy.retention_days()
+        values = {"conversations": privacy.period(days["conversations"]), "requests": privacy.period(days["requests"]),
+                  "privacy": privacy.where_to_read_more()}
+        erasure = latest_intent(tracker) == "ask_erasure"
+        dispatcher.utter_message(response="utter_erasure" if erasure else "utter_privacy", **values)
+        if erasure:
+            dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
+        return []
 
 
 # ---- advice -----------------------------------------------------------------------------------

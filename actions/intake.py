@@ -20,8 +20,8 @@ from actions import knowledge as kb
 from actions import leads, privacy
 from actions import vacancy as parse
 from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference,
-                             ActionAnswerRole, ActionRoleAdvice, latest_intent, latest_text,
-                             roles_asked)
+                             ActionAnswerPrivacy, ActionAnswerRole, ActionRoleAdvice, latest_intent,
+                             latest_text, roles_asked)
 from actions.knowledge import QUIZ_SLOTS, fold
 
 INTAKE_SLOTS = [field.slot for field in parse.INTAKE]
@@ -39,6 +39,8 @@ QUESTION_ACTIONS = {
     **{intent: ActionAnswerAgency for intent in KNOWLEDGE.agency_intents},
     "hire_advice": ActionRoleAdvice,
     "career_advice": ActionRoleAdvice,
+    "ask_privacy": ActionAnswerPrivacy,  # "hoe lang bewaren jullie dit?" at the consent question
+    "ask_erasure": ActionAnswerPrivacy,
 }
 # An answer that does not fit the question is still taken for a question from this confidence on.
 QUESTION_CONFIDENCE = 0.4  # the FallbackClassifier threshold in config.yml

@@ -53,6 +53,14 @@ def consent_question(env=None) -> str:
     return text + (f" Meer in onze privacyverklaring: {url}" if url else "")
 
 
+def where_to_read_more(env=None) -> str:
+    """The last sentence of an answer about privacy: the statement's link, or the widget's."""
+    url = privacy_url(env)
+    if url:
+        return f"Meer in onze privacyverklaring: {url}"
+    return "Meer lees je onder 'Privacy en bewaartermijn', onder in het chatvenster."
+
+
 def consent_version(text: str) -> str:
     """A short fingerprint of the exact question: another wording is another version."""
     return hashlib.sha256(text.encode()).hexdigest()[:12]

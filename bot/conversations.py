@@ -34,7 +34,8 @@ TOPICS = {
     "ask_contact": "Contact met 2ASSISTU", "ask_vacancies": "Vacatures voor kandidaten",
     "out_of_scope": "Buiten het onderwerp", "hire_request": "Vacature doorgeven", "hire_advice": "Advies: wie aannemen",
     "career_advice": "Loopbaanadvies", "career_quiz": "Loopbaantest", "help": "Wat kan de assistent",
-    "bot_challenge": "Ben je een robot?", "nlu_fallback": "Niet begrepen (terugval)",
+    "bot_challenge": "Ben je een robot?", "ask_privacy": "Privacy en bewaren", "ask_erasure": "Gegevens wissen",
+    "nlu_fallback": "Niet begrepen (terugval)",
 }
 NOT_TOPICS = {"greet", "goodbye", "thank", "inform", "affirm", "deny", "stop", "correct_vacancy"}
 RECENT = 25  # the latest conversations listed under the charts

@@ -332,3 +332,20 @@ def test_candidate_preferences_get_a_recommendation_not_a_comparison():
 def test_level_question_in_a_vacancy_gets_the_education_comparison():
     messages, _ = run(ActionRoleAdvice(), tracker("welk opleidingsniveau moet ik in de vacature vragen?", "hire_advice"))
     assert texts(messages).startswith("Het verschil in opleiding")
+
+
+def test_privacy_is_answered_with_the_periods_the_consent_question_names(monkeypatch):
+    from actions import privacy
+    from actions.actions import ActionAnswerPrivacy
+
+    monkeypatch.setenv("RETENTION_CONVERSATIONS_DAYS", "30")
+    monkeypatch.delenv("PRIVACY_URL", raising=False)
+    said = lambda text, intent: "\n".join(m["text"] for m in run(ActionAnswerPrivacy(), tracker(text, intent=intent))[0])  # noqa: E731
+    answer = said("hoe lang bewaren jullie mijn gegevens?", "ask_privacy")
+    assert answer.startswith("We bewaren dit gesprek 30 dagen") and "een jaar" in answer
+    assert "30 dagen" in privacy.consent_question()  # the same place
+    assert "Privacy en bewaartermijn" in answer
+    monkeypatch.setenv("PRIVACY_URL", "https://www.2assistu.nl/privacy")
+    erase = said("verwijder mijn gegevens", "ask_erasure")
+    assert erase.startswith("Dat kan: vraag het ons") and "https://www.2assistu.nl/privacy" in erase
+    assert "contactpagina" in erase.splitlines()[-1]  # how to reach the agency, from the knowledge file
