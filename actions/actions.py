@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge as kb
 from actions import privacy, unanswered
-from actions.direct import (FactFinder, Match, asks_less, compares, fact_lines, label_of,
+from actions.direct import (OTHER_ROLE, FactFinder, Match, asks_less, compares, fact_lines, label_of,
                             question_form, section_of)
 from actions.search import KnowledgeSearch, is_english, looks_like_gibberish
 
@@ -63,6 +63,12 @@ def roles_asked(tracker: Tracker) -> List[str]:
     for key in KNOWLEDGE.roles_in_text(latest_text(tracker)):
         if key not in keys:
             keys.append(key)
+    if len(keys) < 2 and OTHER_ROLE.search(latest_text(tracker)):
+        # "en de ander?": the role not in focus; "een secretaresse ... dan de andere functie": both
+        named = keys[0] if keys else remembered_role(tracker)
+        others = [key for key in KNOWLEDGE.roles if key != named]
+        if named and len(others) == 1:
+            keys = keys + others
     return keys
 
 

@@ -85,9 +85,16 @@ def words_of(text: str) -> List[str]:
     return re.findall(r"[\w'-]+", fold(text))
 
 
+# A message this long (a pasted vacancy text, a candidate's story) describes work or a person:
+# it is read as a whole ("open"), not as a yes/no question, whatever questions sit in it.
+DESCRIPTION_CHARS = 400
+
+
 def question_form(text: str, role_words: Set[str] = frozenset()) -> str:
     """'yes_no', 'which', 'who' or 'open' (see the module's docstring). A question after a
     comma counts too: "office manager, is dat hbo werk?"."""
+    if len(text) > DESCRIPTION_CHARS:
+        return "open"
     form = clause_form(text, role_words)
     if form == "open" and "," in text:
         form = clause_form(text.split(",", 1)[1], role_words)
@@ -130,8 +137,12 @@ def is_inflected_verb(word: str) -> bool:
     return lemma != word and lemma.endswith("en")
 
 
+# Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
+OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)
+
+
 def compares(text: str) -> bool:
-    words = set(words_of(text))
+    words = set(words_of(OTHER_ROLE.sub(" ", text)))  # "de ander" names a role, it does not compare
     return bool(words & (COMPARING | MORE | LESS))
 
 

@@ -11,7 +11,7 @@ from bot.texts import response_text
 
 logger = logging.getLogger(__name__)
 
-MAX_TEXT = 1000  # characters in one message, in both channels
+MAX_TEXT = 4000  # characters in one message, in both channels: a pasted vacancy text fits
 # The demo page runs only its own files: no inline script or style, no other origin.
 DEMO_PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
                  "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")

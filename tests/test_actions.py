@@ -349,3 +349,22 @@ def test_privacy_is_answered_with_the_periods_the_consent_question_names(monkeyp
     erase = said("verwijder mijn gegevens", "ask_erasure")
     assert erase.startswith("Dat kan: vraag het ons") and "https://www.2assistu.nl/privacy" in erase
     assert "contactpagina" in erase.splitlines()[-1]  # how to reach the agency, from the knowledge file
+
+
+@pytest.mark.parametrize("text", ["en de ander?", "hoe zit dat bij de andere functie?", "en voor de andere rol"])
+def test_the_other_role_is_the_one_not_in_focus(text):
+    messages, events = run(ActionAnswerRole(), tracker(text, "inform_role", aspect="opleiding", role="secretaresse"))
+    assert texts(messages).startswith("Opleiding en ervaring van een office manager")
+    assert SlotSet("role", "office_manager") in events
+    messages, _ = run(ActionAnswerRole(), tracker(text, "inform_role", aspect="opleiding", role="office_manager"))
+    assert texts(messages).startswith("Opleiding en ervaring van een secretaresse")
+
+
+def test_a_pasted_vacancy_text_is_read_as_a_description_not_as_yes_no_questions():
+    vacancy = ("Welke functie is dit? Wij zoeken iemand die het kantoorbudget bewaakt, de inkoop en de contacten met "
+               "leveranciers regelt, nieuwe collega's werft en het secretariaat aanstuurt. Heb je een hbo-diploma en "
+               "een paar jaar ervaring? Dan zoeken we jou. Je bent zelfstandig, kunt goed plannen en communiceren, "
+               "en je houdt van afwisseling. Wij bieden een fijne werkplek in het centrum van de stad.")
+    messages, _ = run(ActionRoleAdvice(), tracker(vacancy, "hire_advice"))
+    answer = texts(messages)
+    assert answer.startswith("Dat klinkt als een office manager") and "Over het andere deel" not in answer

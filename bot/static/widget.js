@@ -36,7 +36,7 @@
     privacyLink: "Privacy en bewaartermijn"
   };
 
-  var MAX_TEXT = 1000;
+  var MAX_TEXT = 4000;  // bot/web.py MAX_TEXT
   var TIMEOUT_MS = 45000;
   var LINK = /(https:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[0-9][0-9()\-]*[0-9])/gi;
   var SAFE_PROTOCOLS = { "https:": 1, "mailto:": 1, "tel:": 1 };

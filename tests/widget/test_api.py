@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from bot.channel import Tokens
+from bot.web import MAX_TEXT
 
 pytestmark = pytest.mark.assistant
 
@@ -121,7 +122,7 @@ def test_forged_altered_or_expired_tokens_get_401(api, assistant):
 
 def test_bad_messages_are_refused(api):
     token = new_session(api)["token"]
-    assert api.message(token, "x" * 1001, client_id()).status_code == 413
+    assert api.message(token, "x" * (MAX_TEXT + 1), client_id()).status_code == 413
     assert api.message(token, "   ", client_id()).status_code == 400
     assert api.message(token, "hoi", "kort").status_code == 400
     response = requests.post(api.base + "message", data="geen json", timeout=10,
