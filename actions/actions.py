@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge as kb
 from actions import privacy, unanswered
-from actions.direct import (OTHER_ROLE, FactFinder, Match, asks_less, compares, fact_lines, label_of,
+from actions.direct import (OTHER_ROLE, FactFinder, clauses, Match, asks_less, compares, fact_lines, label_of,
                             question_form, section_of)
-from actions.search import KnowledgeSearch, is_english, looks_like_gibberish
+from actions.search import Fit, KnowledgeSearch, is_english, looks_like_gibberish
 
 KNOWLEDGE = kb.load()
 SEARCH = KnowledgeSearch(KNOWLEDGE)
@@ -471,10 +471,11 @@ class ActionRoleAdvice(Action):
             dispatcher.utter_message(response="utter_contract_depends")
             dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
             return []
-        fit = SEARCH.role_fit(text)
-        ranked = sorted(fit, key=lambda key: len(fit[key]), reverse=True)
-        if fit[ranked[0]] and len(fit[ranked[0]]) > len(fit[ranked[1]]):
-            return recommend(dispatcher, fit, ranked[0], ranked[1], candidate)
+        fit = SEARCH.role_fit(clauses(text))
+        ranked = sorted(fit.reasons, key=fit.score, reverse=True)
+        best, runner_up = ranked[0], ranked[1]
+        if (fit.reasons[best] or fit.against[runner_up]) and fit.score(best) > fit.score(runner_up):
+            return recommend(dispatcher, fit, best, runner_up, candidate)
         dimension = KNOWLEDGE.dimension_in_text(text)
         if dimension and dimension != "taken":  # "welk niveau vraag ik in de vacature?"
             return answer_difference(dispatcher, tracker, dimension)
@@ -488,15 +489,22 @@ def what_it_takes(dispatcher: CollectingDispatcher, role: str) -> List[Dict[Text
     return focus_slots(role, "opleiding")
 
 
-def recommend(dispatcher: CollectingDispatcher, fit: Dict[str, List[str]], best: str, runner_up: str,
+def recommend(dispatcher: CollectingDispatcher, fit: Fit, best: str, runner_up: str,
               candidate: bool) -> List[Dict[Text, Any]]:
-    """The role whose facts match the described need or person, with those facts as reasons."""
+    """The role whose facts match the described need or person, with those facts as reasons,
+    and why not the other when something was said against it ("geen ervaring")."""
     name = KNOWLEDGE.roles[best].name
     opening = KNOWLEDGE.phrase("fit_candidate" if candidate else "fit_employer", name=name)
-    dispatcher.utter_message(text=kb.bullets(f"{opening} {KNOWLEDGE.phrase('fit_reasons')}", fit[best][:4]))
-    if fit[runner_up]:
-        dispatcher.utter_message(text=KNOWLEDGE.phrase("runner_up", name=name,
-                                                       runner_up=KNOWLEDGE.roles[runner_up].name))
+    if fit.reasons[best]:
+        dispatcher.utter_message(text=kb.bullets(f"{opening} {KNOWLEDGE.phrase('fit_reasons')}",
+                                                 fit.reasons[best][:4]))
+    else:
+        dispatcher.utter_message(text=opening)
+    other = KNOWLEDGE.roles[runner_up].name
+    if fit.against[runner_up]:
+        dispatcher.utter_message(text=kb.bullets(KNOWLEDGE.phrase("not_fit", name=other), fit.against[runner_up][:2]))
+    elif fit.reasons[runner_up]:
+        dispatcher.utter_message(text=KNOWLEDGE.phrase("runner_up", name=name, runner_up=other))
     if candidate:
         dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
     else:

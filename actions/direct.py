@@ -137,6 +137,17 @@ def is_inflected_verb(word: str) -> bool:
     return lemma != word and lemma.endswith("en")
 
 
+# Words that turn a clause around: "geen leidinggevende taken", "leidinggeven lijkt me niks".
+NEGATIONS = {"geen", "niet", "niks", "niets", "nooit", "zonder", "hekel"}
+# Where one statement ends and the next begins: "ik plan graag, maar leidinggeven lijkt me niks".
+CLAUSE_BREAK = re.compile(r"[.;!?]|,|\bmaar\b|\ben\b")
+
+
+def clauses(text: str) -> List[Tuple[str, bool]]:
+    """The text's clauses, each with whether it is negated."""
+    return [(part, bool(set(words_of(part)) & NEGATIONS)) for part in CLAUSE_BREAK.split(text) if part.strip()]
+
+
 # Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
 OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)
 

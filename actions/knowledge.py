@@ -26,7 +26,7 @@ PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_
            "unknown", "unknown_part", "which", "which_same", "who_does", "more_comparison",
            "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
            "advice_ask", "advice_offer", "request_button", "fit_employer", "fit_candidate",
-           "fit_reasons", "runner_up", "quiz_best", "quiz_tie", "difference_button")
+           "fit_reasons", "runner_up", "not_fit", "quiz_best", "quiz_tie", "difference_button")
 # Words around a job that tell whether it is the job asked about (see other_job_in_text).
 INTRODUCERS = {"een", "als"}
 POSSESSIVES = {"mijn", "je", "jouw", "zijn", "haar", "hun", "onze", "uw"}
@@ -72,6 +72,9 @@ class Entry:
     text: str
     facts: Tuple[Fact, ...] = ()
     summary: Optional[Fact] = None
+    # What a person needs for the role ("hbo", "ervaring"): a candidate who says she lacks it
+    # ("geen ervaring") is advised against the role, with this entry's text as the reason.
+    requires: Tuple[str, ...] = ()
 
     @property
     def items(self) -> Tuple[str, ...]:
@@ -479,14 +482,14 @@ class _Loader:
         return quiz
 
     def entry(self, raw, key: str, role: str, aspect: str = "") -> Entry:
-        e = self.mapping(raw, key, {"source", "text"}, optional={"facts", "words", "denies"})
+        e = self.mapping(raw, key, {"source", "text"}, optional={"facts", "words", "denies", "requires"})
         facts = tuple(self.fact(f, f"{key}.facts[{i}]", role=role, aspect=aspect)
                       for i, f in enumerate(self.list(e.get("facts", []), f"{key}.facts")))
         text = self.text(e["text"], f"{key}.text")
         summary = Fact(id=f"{role}-{aspect}" if role else "", text=text, role=role, aspect=aspect,
                        words=self.words(e, "words", key), denies=self.words(e, "denies", key))
         return Entry(source=self.text(e["source"], f"{key}.source"), text=text, facts=facts,
-                     summary=summary)
+                     summary=summary, requires=self.words(e, "requires", key))
 
     def fact(self, raw, key: str, role: str, aspect: str = "", comparison: str = "") -> Fact:
         f = self.mapping(raw, key, {"id", "text"}, optional={"words", "denies"})

@@ -170,20 +170,46 @@ class KnowledgeSearch:
             return hits[0]
         return None
 
-    def role_fit(self, text: str) -> Dict[str, List[str]]:
-        """For a described need, the items of each role's tasks, duties and competencies
-        that share words with it: the reasons to recommend that role."""
-        query = set(self._terms(text))
-        reasons: Dict[str, List[str]] = {}
-        for role in self.knowledge.roles.values():
-            found = []
-            for aspect in (a for a in self.knowledge.aspects.values() if a.advice):
-                for item in role.aspects[aspect.key].items:
-                    terms = self._terms(item)
-                    if any(same_word(q, t) for q in query for t in terms) and item not in found:
-                        found.append(item)
-            reasons[role.key] = found
-        return reasons
+    def role_fit(self, clauses: List[Tuple[str, bool]]) -> "Fit":
+        """For a described need or person, given as clauses with whether each is negated
+        (actions/direct.py `clauses`): per role, the items of its tasks, duties and competencies
+        that share words with a clause (the reasons to recommend it), and what speaks against
+        it: items a negated clause names ("geen leidinggevende taken"), an entry whose `denies`
+        a clause names ("mbo" against the office manager's education) or whose `requires` a
+        negated clause names ("geen ervaring"); an entry whose `requires` a clause names without
+        negation ("ik heb hbo") is a reason."""
+        fit = Fit({key: [] for key in self.knowledge.roles}, {key: [] for key in self.knowledge.roles})
+        for clause, negated in clauses:
+            query = set(self._terms(clause))
+            for role in self.knowledge.roles.values():
+                found = fit.against[role.key] if negated else fit.reasons[role.key]
+                for aspect in (a for a in self.knowledge.aspects.values() if a.advice):
+                    for item in role.aspects[aspect.key].items:
+                        if item not in found and self._shares(query, item):
+                            found.append(item)
+                for entry in role.aspects.values():
+                    if entry.text in fit.against[role.key]:
+                        continue
+                    denied = not negated and entry.summary and self._shares(query, " ".join(entry.summary.denies))
+                    required = self._shares(query, " ".join(entry.requires))
+                    if denied or (negated and required):
+                        fit.against[role.key].append(entry.text)
+                    elif required and entry.text not in fit.reasons[role.key]:  # "ik heb hbo"
+                        fit.reasons[role.key].append(entry.text)
+        return fit
+
+    def _shares(self, query: set, text: str) -> bool:
+        return bool(text) and any(same_word(q, t) for q in query for t in self._terms(text))
+
+
+@dataclass
+class Fit:
+    """What a described need or person says for and against each role (by role key)."""
+    reasons: Dict[str, List[str]]
+    against: Dict[str, List[str]]
+
+    def score(self, role: str) -> int:
+        return len(self.reasons[role]) - 2 * len(self.against[role])
 
 
 def looks_like_gibberish(text: str) -> bool:

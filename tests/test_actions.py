@@ -368,3 +368,23 @@ def test_a_pasted_vacancy_text_is_read_as_a_description_not_as_yes_no_questions(
     messages, _ = run(ActionRoleAdvice(), tracker(vacancy, "hire_advice"))
     answer = texts(messages)
     assert answer.startswith("Dat klinkt als een office manager") and "Over het andere deel" not in answer
+
+
+@pytest.mark.parametrize("text, best, against", [
+    ("ik heb mbo 4 gedaan en heb nog geen kantoorervaring, welke functie past bij mij?", "secretaresse", "HBO-niveau"),
+    ("ik heb een hbo diploma en vijf jaar ervaring als teamleider, wat past bij mij?", "office manager", "basale"),
+    ("ik plan graag en organiseer graag, maar leidinggeven lijkt me niks", "secretaresse", "Leiding geven"),
+])
+def test_a_candidate_is_advised_on_what_she_has_and_does_not_want(text, best, against):
+    messages, _ = run(ActionRoleAdvice(), tracker(text, "career_advice"))
+    answer = texts(messages)
+    assert answer.startswith(f"Dan past de functie {best} goed bij je.")
+    other = "office manager" if best == "secretaresse" else "secretaresse"
+    assert f"Een {other} past minder bij wat je vertelt:" in answer and against in answer
+
+
+def test_an_employer_who_rules_out_leading_gets_the_secretary():
+    messages, _ = run(ActionRoleAdvice(), tracker(
+        "de notaris heeft hulp nodig bij zijn agenda, de post en brieven. geen leidinggevende taken.", "hire_advice"))
+    answer = texts(messages)
+    assert answer.startswith("Dat klinkt als een secretaresse.") and "Leiding geven" in answer.split("past minder")[1]
