@@ -58,9 +58,12 @@ def lemmas(text: str) -> List[str]:
     for token in doc:
         if token.is_punct or token.is_space or token.like_num or token.text in stop:
             continue
-        lemma = fold(_lemma(token.text))
-        if len(lemma) > 1 and lemma not in stop and lemma not in FILLER:
-            out.append(lemma)
+        # a hyphenated compound is its parts: "hbo-opleiding" is about hbo and opleiding
+        parts = token.text.split("-") if "-" in token.text.strip("-") else [token.text]
+        for part in parts:
+            lemma = fold(_lemma(part))
+            if len(lemma) > 1 and lemma not in stop and lemma not in FILLER:
+                out.append(lemma)
     return out
 
 

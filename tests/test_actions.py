@@ -388,3 +388,15 @@ def test_an_employer_who_rules_out_leading_gets_the_secretary():
         "de notaris heeft hulp nodig bij zijn agenda, de post en brieven. geen leidinggevende taken.", "hire_advice"))
     answer = texts(messages)
     assert answer.startswith("Dat klinkt als een secretaresse.") and "Leiding geven" in answer.split("past minder")[1]
+
+
+def test_a_hyphenated_compound_is_read_as_its_parts():
+    messages, _ = run(ActionAnswerRole(), tracker("heeft een office manager een hbo-opleiding nodig?", "ask_education",
+                                                  roles=["office_manager"]))
+    assert texts(messages).startswith("Ja. Voor een office manager wordt meestal een opleiding op HBO-niveau")
+
+
+def test_an_employer_who_describes_the_work_is_advised():
+    messages, _ = run(ActionRoleAdvice(), tracker(
+        "onze praktijkmanager stopt en nu regelt niemand de inkoop, het pand en de leveranciers", "hire_advice"))
+    assert texts(messages).startswith("Dat klinkt als een office manager.")
