@@ -30,6 +30,7 @@ PERSONAL = {field.slot: field.personal for field in parse.INTAKE if field.person
 # The answers shown in the summary, which the employer can correct one by one.
 SHOWN_FIELDS = {field.slot: field for field in parse.INTAKE if field.stored}
 MAX_MISSES = 3
+FOCUS_SLOTS = ("role", "aspect", "comparing", "question")  # the context an answer leaves (actions.focus_slots)
 
 # Questions that may interrupt a form: answered by the same actions as outside the form.
 QUESTION_ACTIONS = {
@@ -101,9 +102,11 @@ class FormWithInterruptions(FormValidationAction):
         """Answer a question asked in the middle of the form; the form then asks `slot` again."""
         asked = copy.copy(tracker)  # with the question's intent, also when the NLU was unsure
         asked.latest_message = dict(tracker.latest_message or {}, intent={"name": intent, "confidence": 1.0})
-        QUESTION_ACTIONS[intent]().run(dispatcher, asked, domain)  # its context slots don't matter mid-form
+        events = QUESTION_ACTIONS[intent]().run(dispatcher, asked, domain) or []
         dispatcher.utter_message(response="utter_resume_form")
-        return {slot: None}
+        # the answer's focus stays, so that "kan zo iemand ook ..." next is about that role
+        focus = {e["name"]: e["value"] for e in events if e.get("event") == "slot" and e.get("name") in FOCUS_SLOTS}
+        return {**focus, slot: None}
 
     def checked(self, slot: str, value: Any, parser: Callable[[str], Any], dispatcher: CollectingDispatcher,
                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:

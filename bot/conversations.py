@@ -37,7 +37,7 @@ TOPICS = {
     "bot_challenge": "Ben je een robot?", "ask_privacy": "Privacy en bewaren", "ask_erasure": "Gegevens wissen",
     "nlu_fallback": "Niet begrepen (terugval)",
 }
-NOT_TOPICS = {"greet", "goodbye", "thank", "inform", "affirm", "deny", "stop", "correct_vacancy"}
+NOT_TOPICS = {"tell_situation", "greet", "goodbye", "thank", "inform", "affirm", "deny", "stop", "correct_vacancy"}
 RECENT = 25  # the latest conversations listed under the charts
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 MESSAGE_BUCKETS = [(1, 1, "1"), (2, 2, "2"), (3, 5, "3–5"), (6, 10, "6–10"), (11, 20, "11–20"),
