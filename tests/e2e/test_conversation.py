@@ -1,0 +1,43 @@
+"""Whole conversations against the real servers (issue 21): a situation told first, a
+follow-up that points back, a pasted vacancy text, a candidate who describes herself."""
+import uuid
+
+
+def talk(assistant, *messages):
+    sender = f"conv-{uuid.uuid4().hex[:8]}"
+    return [assistant.ask(sender, message) for message in messages]
+
+
+def test_a_situation_first_then_the_work_then_a_question_about_zo_iemand(assistant):
+    first, advice, follow_up = talk(
+        assistant, "wij zijn een klein notariskantoor",
+        "de notaris heeft hulp nodig bij zijn agenda, de post en het uitwerken van brieven. geen leidinggevende taken.",
+        "kan zo iemand later ook het secretariaat aansturen?")
+    assert "Waarmee kan ik je helpen?" in first and "niet mee helpen" not in first
+    assert "Vaste of een tijdelijke" not in first  # telling is not asking for the intake
+    assert advice.startswith("Dat klinkt als een secretaresse.")
+    assert "office manager" in follow_up and "leiding" in follow_up
+
+
+def test_the_other_role(assistant):
+    _, other, back = talk(assistant, "welke opleiding vraagt men voor een secretaresse?", "en de ander?",
+                          "hoe zit dat bij de andere functie?")
+    assert other.startswith("Opleiding en ervaring van een office manager")
+    assert back.startswith("Opleiding en ervaring van een secretaresse")
+
+
+def test_a_pasted_vacancy_text(assistant):
+    vacancy = ("Kunnen jullie zeggen welke functie dit is? Voor ons architectenbureau zoeken we een collega die de "
+               "spil van het kantoor wordt. Je beheert het kantoorbudget en de inkoop, onderhoudt de contacten met "
+               "leveranciers en het schoonmaakbedrijf, werft nieuwe collega's en stuurt het secretariaat aan. Je "
+               "hebt een hbo-opleiding en een aantal jaren ervaring, je werkt zelfstandig en neemt beslissingen. "
+               "Wij bieden een mooi salaris, een fijne werkplek en goede secundaire arbeidsvoorwaarden. ") * 3
+    assert 1000 < len(vacancy) <= 4000
+    [answer] = talk(assistant, vacancy)
+    assert answer.startswith("Dat klinkt als een office manager.") and "Over het andere deel" not in answer
+
+
+def test_a_candidate_with_mbo_and_no_experience(assistant):
+    [answer] = talk(assistant, "ik heb mbo 4 gedaan en nog geen kantoorervaring, welke functie past het best bij mij?")
+    assert answer.startswith("Dan past de functie secretaresse goed bij je.")
+    assert "Een office manager past minder bij wat je vertelt" in answer
