@@ -32,3 +32,13 @@ def test_five_thousand_random_turns_get_an_answer_each(assistant, var_dir):
     print(report.summary())
     assert report.turns == 5000, report.summary()
     assert not report.findings, "\n".join(f.describe() for f in report.findings[:10])
+
+
+def test_restart_typed_in_the_chat_starts_afresh_and_says_so(assistant):
+    # The fuzzer's first finding after the guard: Rasa's action_restart says nothing, so the
+    # visitor got the apology for an empty reply.
+    sender = "restart-typed"
+    assistant.ask(sender, "wat doet een office manager")
+    reply = assistant.ask(sender, "/restart")
+    assert "we beginnen opnieuw" in reply and APOLOGY not in reply
+    assert "Wat doet een secretaresse?" in assistant.ask(sender, "wat doet een secretaresse")
