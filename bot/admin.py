@@ -274,8 +274,8 @@ class AdminInput(InputChannel):
             if request.method == "GET":
                 if await run(admin_db.session, request.cookies.get(SESSION_COOKIE), None, self.db):
                     return response.redirect(target, status=303)
-                notice = ("Je sessie is verlopen of beëindigd. Log opnieuw in."
-                          if request.args.get("verlopen") else None)
+                notice = ("Je sessie is verlopen of beëindigd. Log opnieuw in." if request.args.get("verlopen")
+                          else "Je bent uitgelogd." if request.args.get("uitgelogd") else None)
                 return self.login_form(request, target, notice=notice)
             name, password = request.form.get("naam") or "", request.form.get("wachtwoord") or ""
             sent, expected = request.form.get("csrf") or "", request.cookies.get(LOGIN_COOKIE) or ""
@@ -307,7 +307,7 @@ class AdminInput(InputChannel):
         async def logout(request: Request, session: admin_db.Session) -> HTTPResponse:
             await run(admin_db.log_out, request.cookies.get(SESSION_COOKIE), self.db)
             await self.audit(session.name, request, "uitgelogd")
-            resp = response.redirect("/admin/login", status=303)
+            resp = response.redirect("/admin/login?uitgelogd=1", status=303)
             self.cookie(request, resp, SESSION_COOKIE, "", "/admin", max_age=0)
             return resp
 

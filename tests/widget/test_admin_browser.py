@@ -181,6 +181,7 @@ def test_the_session_cookie_is_httponly_strict_secure_behind_https_and_ends_at_l
     log_in(page, admin)
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    expect(page.get_by_role("status")).to_have_text("Je bent uitgelogd.")
     page.goto(admin.base + "aanvragen")
     expect(page).to_have_url(re.compile(r"/admin/login"))
     assert ("uitgelogd" in [action for _, name, _, action, _ in audit(admin) if name == NAME])
@@ -402,6 +403,16 @@ def test_axe_finds_no_wcag_a_or_aa_violations_on_any_admin_page(admin, desk, new
     response = requests.get(admin.base + "login", timeout=10)
     assert response.headers["content-security-policy"] == ADMIN_CSP
     assert "unsafe-inline" not in ADMIN_CSP and "default-src 'none'" in ADMIN_CSP
+
+
+def test_no_page_for_the_staff_mentions_a_terminal_command(admin, desk, new_page):
+    pages = [(desk, target) for target in ("aanvragen", "vragen", "gesprekken", f"gesprek?id={admin.employer}")]
+    pages.append((new_page(), "login"))
+    for page, target in pages:
+        page.goto(admin.base + target)
+        shown = page.locator("body").inner_text()
+        for command in ("make ", "python", ".venv", "admin-user"):
+            assert command not in shown, (target, command)
 
 
 def test_every_page_says_that_requests_are_not_mailed_while_the_email_is_not_set_up(admin, desk):
