@@ -72,6 +72,11 @@ def roles_asked(tracker: Tracker) -> List[str]:
     return keys
 
 
+def asks_who(tracker: Tracker) -> bool:
+    """A question for the role that does something ("wie regelt hr"), without naming one."""
+    return question_form(latest_text(tracker), FACTS.role_words) == "who"
+
+
 def unknown_role_mention(tracker: Tracker) -> Optional[str]:
     """A job asked about that is not one of ours ("hr manager"): tagged as a role by the NLU,
     or one of the knowledge file's other jobs."""
@@ -539,7 +544,8 @@ class ActionNotInKnowledge(Action):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         if latest_intent(tracker) == "nlu_fallback":
             return fallback(dispatcher, tracker)
-        if roles_asked(tracker):  # "doet een secretaresse ook de boekhouding?" taken as off-topic
+        if roles_asked(tracker) or asks_who(tracker):
+            # "doet een secretaresse ook de boekhouding?", "wie regelt hr" taken as off-topic
             direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
             if direct is not None:
                 return direct
@@ -562,10 +568,11 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
     if follow_up is not None:
         return follow_up
     named = roles_asked(tracker)
-    if named:
+    if named or asks_who(tracker):  # "wie regelt hr?": whose task it is, when a fact says so
         direct = answer_directly(dispatcher, tracker, None, honest_unknown=False)
         if direct is not None:
             return direct
+    if named:
         guess = nlu_guess(tracker)
         if guess in INTENT_TO_ASPECT:  # "wat houdt het werk van een secretaresse globaal in?"
             log(tracker, f"onzeker: beste gok '{guess}'", "zoekantwoord")

@@ -400,3 +400,11 @@ def test_an_employer_who_describes_the_work_is_advised():
     messages, _ = run(ActionRoleAdvice(), tracker(
         "onze praktijkmanager stopt en nu regelt niemand de inkoop, het pand en de leveranciers", "hire_advice"))
     assert texts(messages).startswith("Dat klinkt als een office manager.")
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback"])
+def test_who_does_something_is_answered_when_the_nlu_took_it_for_off_topic(intent):
+    messages, _ = run(ActionNotInKnowledge(), tracker("wie regelt hr", intent, confidence=0.6))
+    assert texts(messages).startswith("Dat doet de office manager")
+    messages, _ = run(ActionNotInKnowledge(), tracker("wie wordt er kampioen?", intent, confidence=0.6))
+    assert "niet in mijn kennis" in texts(messages)
