@@ -49,16 +49,19 @@ def consent_question(env=None) -> str:
             f"We bewaren je aanvraag {period(days['requests'])} en dit gesprek "
             f"{period(days['conversations'])}; daarna wissen we ze. Wil je dat we ze eerder wissen, "
             "laat het ons dan weten.")
+    statement = privacy_statement(env)
+    return text + (f" {statement}" if statement else "")
+
+
+def privacy_statement(env=None) -> str:
+    """The sentence that links the agency's privacy statement, or "" without PRIVACY_URL."""
     url = privacy_url(env)
-    return text + (f" Meer in onze privacyverklaring: {url}" if url else "")
+    return f"Meer in onze privacyverklaring: {url}" if url else ""
 
 
 def where_to_read_more(env=None) -> str:
     """The last sentence of an answer about privacy: the statement's link, or the widget's."""
-    url = privacy_url(env)
-    if url:
-        return f"Meer in onze privacyverklaring: {url}"
-    return "Meer lees je onder 'Privacy en bewaartermijn', onder in het chatvenster."
+    return privacy_statement(env) or "Meer lees je onder 'Privacy en bewaartermijn', onder in het chatvenster."
 
 
 def consent_version(text: str) -> str:

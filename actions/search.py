@@ -111,6 +111,7 @@ class KnowledgeSearch:
         df = Counter(t for d in self.documents for t in set(d.terms))
         n = len(self.documents)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self._file_terms: Dict[str, Tuple[str, ...]] = {}  # a text of the file -> its terms (role_fit)
 
     def _documents(self) -> List[Document]:
         k = self.knowledge
@@ -202,7 +203,12 @@ class KnowledgeSearch:
         return fit
 
     def _shares(self, query: set, text: str) -> bool:
-        return bool(text) and any(same_word(q, t) for q in query for t in self._terms(text))
+        """Whether a question's terms share a word with a text of the knowledge file; the file's
+        terms are lemmatised once, not at every message."""
+        terms = self._file_terms.get(text)
+        if terms is None:
+            terms = self._file_terms[text] = tuple(self._terms(text))
+        return any(same_word(q, t) for q in query for t in terms)
 
 
 @dataclass

@@ -37,6 +37,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 logger = logging.getLogger(__name__)
 
 RESET_RESPONSE = "utter_turn_reset"
+# The WARNING of a loop (the fuzzer, bot/tools/fuzz.py, looks for it): the sender, the actions.
+LOOP_LOGGED = "Gesprek %s liep vast in een lus (%s); het begint opnieuw, zonder formulier en slots."
 FILE = "turn_guard.json"
 
 
@@ -91,8 +93,7 @@ class TurnGuardPolicy(Policy):
         if last == RESET_RESPONSE:
             return self._predict(domain, ACTION_LISTEN_NAME)
         if last in actions[:-1] or len(actions) >= self.config["max_actions_per_turn"]:
-            logger.warning("Gesprek %s liep vast in een lus (%s); het begint opnieuw, zonder formulier en "
-                           "slots.", tracker.sender_id, ", ".join(actions))
+            logger.warning(LOOP_LOGGED, tracker.sender_id, ", ".join(actions))
             reset = [ActiveLoop(None), AllSlotsReset()]
             return self._predict(domain, ACTION_LISTEN_NAME if said else RESET_RESPONSE, reset)
         if last in self.known and last not in self.continuing and not tracker.active_loop_name:

@@ -32,13 +32,14 @@ import yaml
 from bot.launcher import PROJECT
 from bot.texts import response_text
 from bot.tools import DATA
+from bot.turn_guard import LOOP_LOGGED
 from bot.web import MAX_TEXT
 
 APOLOGY = response_text("utter_no_reply")
 # What the Rasa server's log says of a conversation that went wrong (rasa.core.processor and
 # bot/turn_guard.py), with the sender's id in it.
 LOG_FINDINGS = {"circuit breaker": re.compile(r"Circuit breaker tripped.*'(fuzz-[\w-]+)'"),
-                "loop": re.compile(r"Gesprek (fuzz-[\w-]+) liep vast in een lus")}
+                "loop": re.compile(re.escape(LOOP_LOGGED.split("%s")[0]) + r"(fuzz-[\w-]+)")}
 
 # Answers to the intake's and the quiz's questions, valid and invalid.
 FORM_ANSWERS = [
