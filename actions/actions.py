@@ -15,6 +15,7 @@ from actions import privacy, unanswered
 from actions.direct import (OTHER_ROLE, FactFinder, clauses, Match, asks_less, compares, fact_lines, label_of,
                             question_form, section_of)
 from actions.search import Fit, KnowledgeSearch, is_english, looks_like_gibberish
+from actions.language import FROM_MARKERS, GROWING, GROWTH_WORDS, REFERS_BACK, TO_MARKERS
 
 KNOWLEDGE = kb.load()
 SEARCH = KnowledgeSearch(KNOWLEDGE)
@@ -397,13 +398,6 @@ class ActionAnswerPrivacy(Action):
 
 # ---- advice -----------------------------------------------------------------------------------
 
-GROWTH_WORDS = re.compile(r"\b(door\s?(te )?groei\w*|groei\w*|doorstro\w*|carriere\w*|volgende stap|"
-                          r"meer verantwoordelijkheid|promotie|hogerop|verder komen|omscholen|"
-                          r"overstap\w*|switch\w*|word ik|worden)\b")
-GROWING = re.compile(r"\b(door\s?(te )?groei\w*|carriere\w*|volgende stap|promotie|hogerop)\b")
-FROM_MARKERS = {"ben", "als", "van", "werk", "nu", "momenteel", "zelf"}
-TO_MARKERS = {"naar", "tot", "word", "worden"}
-
 
 def growth_path(text: str) -> Optional[kb.GrowthPath]:
     """The growth path a candidate asks about: "ik ben nu secretaresse" names where they
@@ -593,13 +587,6 @@ def fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Te
         return not_in_knowledge(dispatcher, tracker, "utter_rephrase", tried="zoeken: geen woorden herkend",
                                 outcome="herformuleren", offer_contact=False)
     return not_in_knowledge(dispatcher, tracker, "utter_not_in_knowledge", tried=describe_search(text, roles))
-
-
-# Words that point back at the role in focus: a question with one of them is about that role,
-# never about another job ("welke opleiding is daarvoor nodig?", "werkt zo iemand zelfstandig?").
-REFERS_BACK = re.compile(r"\b(daar|hier|er)(voor|bij|in|mee|van|over)\b|\b(daar|hier)\b|\b(die|deze|zo'?n|dat|dit) "
-                         r"(functie|rol|baan|beroep|werk|positie)\b|\bzo iemand\b|"
-                         r"\b(ze|zij|hij|haar|hem)\b")
 
 
 def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker

@@ -23,59 +23,8 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from actions.knowledge import Fact, Knowledge, fold
 from actions.search import lemma_of as lemmas_of, lemmas, same_word
+from actions.language import ADVICE_WORDS, ASKING_VERBS, CLAUSE_BREAK, COMPARING, LEAD_WORDS, LESS, MORE, NEGATIONS, NOT_A_VERB, OTHER_ROLE, PARTICLES, QUESTION_FILLER, QUESTION_WORDS, ROLE_NOUNS, SUBJECTS, YES_NO_VERBS
 
-QUESTION_WORDS = {"wat", "welke", "welk", "wie", "hoe", "waar", "waarom", "wanneer", "hoeveel",
-                  "waarmee", "waarvoor", "waardoor", "waarin", "wiens"}
-# Words that may come before the question itself: "en", "oke, ...", "zeg, ...".
-LEAD_WORDS = {"en", "maar", "ok", "oke", "okay", "dus", "he", "hey", "hoi", "hallo", "zeg", "nou",
-              "vraagje", "trouwens", "eigenlijk", "ook", "nog", "even", "ja", "nee", "top", "goed",
-              "wacht", "dan"}
-# A sentence that starts with one of these is a statement, not a yes/no question.
-NOT_A_VERB = {"ik", "wij", "we", "jij", "je", "u", "hij", "zij", "ze", "het", "de", "een", "dit",
-              "dat", "die", "deze", "mijn", "ons", "onze", "jullie", "er", "hier", "daar", "als",
-              "omdat", "want", "voor", "bij", "met", "van", "in", "op", "over", "verschil", "qua",
-              "wat", "graag", "alle", "taken", "welke", "zo", "please"}
-# The subject that follows the verb of a yes/no question ("stelt een secretaresse ...?").
-SUBJECTS = {"een", "de", "ze", "zij", "hij", "die", "je", "jij", "u"}
-ASKING_VERBS = {"kun", "kunt", "kan", "wil", "wilt", "weet", "zou", "mag"}
-YES_NO_VERBS = {"is", "zijn", "heeft", "hebben", "heb", "moet", "moeten", "kan", "kun", "kunnen",
-                "mag", "mogen", "doet", "doen", "wordt", "worden", "hoort", "horen", "zorgt", "maakt",
-                "regelt", "geeft", "stuurt", "denkt", "werkt", "neemt", "houdt", "beheert", "plant",
-                "gaat", "krijgt", "zit", "valt", "vraagt", "verwacht", "klopt", "beslist", "bepaalt",
-                "schrijft", "draagt", "spreekt", "ben", "hoeft", "hoeven", "zou", "organiseert",
-                "coordineert", "leidt", "notuleert", "beantwoordt", "verzorgt", "onderhoudt", "voert"}
-ROLE_NOUNS = {"functie", "rol", "baan", "beroep", "van"}
-# "welke functie raad je aan?" asks for advice, not for whose fact something is.
-ADVICE_WORDS = {"raad", "raden", "aanraden", "adviseer", "adviseren", "advies", "past", "passen",
-                "kiezen", "kies", "nodig", "aannemen", "zoek", "zoeken", "zoeken", "solliciteren",
-                "mij", "ik", "wij", "we", "ons"}
-MORE = {"meer", "meest", "meeste", "hoger", "hoogst", "hoogste", "hogere", "zwaarder", "zwaardere",
-        "zwaarste", "breder", "bredere", "vaker", "groter", "grotere", "grootste", "zelfstandiger",
-        "strategischer", "belangrijker", "belangrijkere", "verantwoordelijker", "uitgebreider",
-        "beter", "moeilijker", "moeilijkere", "complexer", "complexere", "hoofdrol"}
-LESS = {"minder", "minst", "minste", "lager", "laagst", "laagste", "lagere", "eenvoudiger",
-        "makkelijker", "kleiner", "kleinste"}
-# Words that compare: with one of these a question naming one role still asks for a comparison
-# ("wat is het verschil met een secretaresse?").
-COMPARING = {"verschil", "verschillen", "verschilt", "vergelijk", "vergelijken", "vergeleken",
-             "vergelijking", "anders", "ander", "andere", "tussen", "versus", "vs", "tegenover",
-             "overeenkomst", "overeenkomsten", "gemeen", "hetzelfde", "zelfde", "dezelfde",
-             "lijkt", "lijken", "gelijk", "evenveel", "beide", "allebei", "verhoudt", "verhouden"}
-# Words of a question that say nothing about which fact decides it ("is X belangrijk voor een
-# secretaresse?", "hoort X bij het werk van ...").
-QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook", "eigenlijk",
-                   "moeten", "hoeven", "mogen", "kunnen", "verwachten", "vereisen", "vereist",
-                   "horen", "hoort", "bezig", "werk", "taak", "taken", "functie", "rol", "baan",
-                   "beroep", "iets", "wel", "meer", "meest", "meeste", "minder", "twee", "beide",
-                   "allebei", "welk", "vrij", "rondom", "erbij", "daarbij", "algemeen", "normaal",
-                   "gewoon", "zich", "heel", "rekenen", "behoren", "onderdeel", "sterk",
-                   "handig", "kennis", "kunde", "ding", "dingen", "slag", "gat", "gaten", "oog", "soort",
-                   "manier", "altijd", "meestal", "soms", "staat", "staan", "zit", "zitten", "ligt",
-                   "komt", "gaat", "werkt", "werken", "doet", "maakt", "iemand", "houdt", "heeft",
-                   "krijgt", "neemt", "gedaan", "gehad", "geweest", "gekregen", "gevolgd",
-                   "gemaakt", "mens", "mensen"}
-# The particle of a separable verb closes the question: "stuurt ... aan?" is "aansturen".
-PARTICLES = {"aan", "op", "af", "in", "uit", "mee", "door", "over", "bij", "toe", "na", "terug", "weg"}
 MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
 VERB_WEIGHT = 1.0    # the opening verb weighs this much (a rare word about 4.5)
 NEAR = 0.15          # coverage this close to the best still counts as a tie
@@ -137,19 +86,9 @@ def is_inflected_verb(word: str) -> bool:
     return lemma != word and lemma.endswith("en")
 
 
-# Words that turn a clause around: "geen leidinggevende taken", "leidinggeven lijkt me niks".
-NEGATIONS = {"geen", "niet", "niks", "niets", "nooit", "zonder", "hekel"}
-# Where one statement ends and the next begins: "ik plan graag, maar leidinggeven lijkt me niks".
-CLAUSE_BREAK = re.compile(r"[.;!?]|,|\bmaar\b|\ben\b")
-
-
 def clauses(text: str) -> List[Tuple[str, bool]]:
     """The text's clauses, each with whether it is negated."""
     return [(part, bool(set(words_of(part)) & NEGATIONS)) for part in CLAUSE_BREAK.split(text) if part.strip()]
-
-
-# Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
-OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)
 
 
 def compares(text: str) -> bool:

@@ -23,6 +23,7 @@ from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifferen
                              ActionAnswerPrivacy, ActionAnswerRole, ActionRoleAdvice, latest_intent,
                              latest_text, roles_asked)
 from actions.knowledge import QUIZ_SLOTS, fold
+from actions.language import CANCEL, QUESTION_STARTS, QUIZ_NO, QUIZ_YES
 
 INTAKE_SLOTS = [field.slot for field in parse.INTAKE]
 # The answers with personal data, and how a sentence names each (actions/vacancy.py INTAKE).
@@ -45,10 +46,6 @@ QUESTION_ACTIONS = {
 }
 # An answer that does not fit the question is still taken for a question from this confidence on.
 QUESTION_CONFIDENCE = 0.4  # the FallbackClassifier threshold in config.yml
-QUESTION_WORDS = ("wat", "welke", "welk", "hoe", "wie", "waar", "wanneer", "waarom", "is", "kan",
-                  "kun", "mag", "moet", "heeft", "hebben", "doet", "maakt", "zijn", "wordt")
-CANCEL = re.compile(r"^(stop|stoppen|laat maar( zitten)?|nee laat maar|annuleer|annuleren|cancel|"
-                    r"hou (maar )?op|ik wil stoppen|toch niet|vergeet het( maar)?|afbreken)\b")
 
 
 def is_cancel(tracker: Tracker) -> bool:
@@ -67,7 +64,7 @@ def question_asked(tracker: Tracker) -> Optional[str]:
     mee bezig"), also when the NLU was unsure of it: then its best guess among the questions."""
     text = fold(latest_text(tracker))
     words = text.split()
-    if not (text.endswith("?") or (words and words[0] in QUESTION_WORDS)):
+    if not (text.endswith("?") or (words and words[0] in QUESTION_STARTS)):
         return None
     sure = question_intent(tracker, QUESTION_CONFIDENCE)
     if sure or latest_intent(tracker) != "nlu_fallback":
@@ -338,13 +335,6 @@ def parse_yes_no(value: str) -> bool:
     if words & QUIZ_YES:
         return True
     raise parse.Invalid("utter_invalid_yes_no")
-
-
-QUIZ_NO = {"nee", "niet", "geen", "nooit", "niks", "niets", "hekel", "nope", "no", "saai", "liever"}
-# A statement without a negation is a yes: "ik heb een hbo-diploma", "klopt".
-QUIZ_YES = {"ja", "jawel", "jazeker", "graag", "zeker", "juist", "leuk", "fijn", "prima", "natuurlijk",
-            "absoluut", "heerlijk", "wel", "tuurlijk", "yes", "zeer", "dol", "houd", "hou", "vaak",
-            "altijd", "best", "enorm", "klopt", "heb", "ben", "doe", "kan", "wil", "werk"}
 
 
 class ValidateCareerQuizForm(FormWithInterruptions):

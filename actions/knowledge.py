@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import yaml
+from actions.language import DEFINITE, INTRODUCERS, LIKENESS, POSSESSIVES, PREPOSITIONS
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge.yml"
 SCHEMA_VERSION = 2
@@ -27,12 +28,6 @@ PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_
            "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
            "advice_ask", "advice_offer", "request_button", "fit_employer", "fit_candidate",
            "fit_reasons", "runner_up", "not_fit", "quiz_best", "quiz_tie", "difference_button")
-# Words around a job that tell whether it is the job asked about (see other_job_in_text).
-INTRODUCERS = {"een", "als"}
-POSSESSIVES = {"mijn", "je", "jouw", "zijn", "haar", "hun", "onze", "uw"}
-DEFINITE = {"de", "het", "die", "deze"}
-LIKENESS = {"soort", "zoals", "net", "beetje"}
-PREPOSITIONS = {"voor", "met", "aan", "bij", "naar", "door", "van", "tegen", "onder", "namens"}
 QUIZ_SLOTS = ("quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education")
 
 

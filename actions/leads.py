@@ -22,6 +22,7 @@ from typing import Dict, List, Optional, Tuple
 
 from actions.schema import migrate
 from actions.vacancy import INTAKE
+from actions.language import MONTH_NAMES
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "leads.db"
 SCHEMA_VERSION = 3
@@ -73,8 +74,6 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
     error TEXT NOT NULL DEFAULT ''
 );
 """
-MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-               "september", "oktober", "november", "december"]
 # Set after a request is stored, so that the worker in the same process sends it at once.
 NEW_REQUEST = threading.Event()
 

@@ -18,16 +18,10 @@ import spacy
 
 from actions.knowledge import Knowledge, fold
 from bot.lemmas import table
+from actions.language import ENGLISH_WORDS, FILLER, MEANINGFUL, SHARED_WORDS
 
 MIN_PREFIX = 5  # "opleiding" matches "opleidingsniveau": Dutch glues words together
 K1, B = 1.5, 0.75
-# Verbs and words that say nothing about the content of a question ("zorgt de secretaresse
-# ook voor het archief?"): left out of the query so they cannot make a weak match look strong.
-FILLER = {"zorgen", "doen", "hebben", "zijn", "worden", "gaan", "komen", "houden", "maken",
-          "krijgen", "willen", "moeten", "kunnen", "mogen", "zitten", "staan", "vinden", "weten",
-          "zeggen", "vertellen", "iemand", "ding", "dingen", "eigenlijk", "precies", "graag",
-          "vraag", "vragen", "nodig", "allemaal", "zoal", "beetje", "soort", "qua", "denken",
-          "jaar", "dag", "week", "betreffen", "betreft", "gebied", "vlak", "punt"}
 
 
 @lru_cache(maxsize=1)
@@ -44,10 +38,6 @@ def lemma_of(word: str) -> str:
     """The lemma of one word, by the lookup table ("notuleert" → "notuleren")."""
     doc = _nlp()(word.lower())
     return _lemma(doc[0].text) if len(doc) else word
-
-
-# Stop words that carry meaning here: "zelf beslissen" is about autonomy.
-MEANINGFUL = {"zelf"}
 
 
 def lemmas(text: str) -> List[str]:
@@ -237,18 +227,6 @@ def _is_known_word(word: str) -> bool:
     if "lemmatizer" in nlp.pipe_names:  # the lookup table holds every inflected Dutch form
         return word in nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     return False
-
-
-ENGLISH_WORDS = frozenset("""
-a an the what whats is are do does did how which who why where when of to in on for with and or
-between difference differences office manager managers secretary secretaries job jobs role
-roles task tasks duties skills education degree need needs you your me my i it this that can
-hi hello hey thanks thank bye goodbye please help bot human work works working
-""".split())
-
-
-# Words both languages use for our roles: they say nothing about the language of a question.
-SHARED_WORDS = frozenset({"office", "manager", "managers", "officemanager", "hbo", "mbo", "ok"})
 
 
 def is_english(text: str) -> bool:

@@ -19,6 +19,7 @@ from typing import Iterable, List, Optional, Tuple
 
 from actions.knowledge import fold
 from actions.schema import migrate
+from actions.language import FUNCTION_WORDS
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "unanswered.db"
 SCHEMA_VERSION = 1
@@ -38,14 +39,6 @@ CREATE TABLE IF NOT EXISTS unanswered (
 )
 """
 STATUSES = {"open": "open", "handled": "afgehandeld", "added": "toegevoegd aan de kennis"}
-# Words of a question that say little about what is asked; the rest decide whether two
-# questions are nearly the same.
-FUNCTION_WORDS = set("""
-aan al als bij dan dat de den der des deze die dit doet doen een en er het hoe hoeveel hun ik
-in is je jij jou jullie kan kun kunnen maar me met mij mijn moet naar niet nog of om ook op
-over te tot u uw van veel voor waar wat we welk welke wie wij wil wordt worden zijn zo zou
-eigenlijk graag even nou precies toch weet wel
-""".split())
 
 
 def db_path() -> Path:

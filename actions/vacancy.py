@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from actions.knowledge import Knowledge, fold
+from actions.language import AGREE, ASAP, DISAGREE, MONTHS, NOTHING_TO_ADD, NUMBER_WORDS
 
 
 class Invalid(ValueError):
@@ -21,23 +22,6 @@ class Invalid(ValueError):
     def __init__(self, response: str):
         super().__init__(response)
         self.response = response
-
-
-MONTHS = {"januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4,
-          "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
-          "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11,
-          "nov": 11, "december": 12, "dec": 12}
-ASAP = ("zo snel mogelijk", "zsm", "per direct", "direct", "meteen", "asap", "zo spoedig mogelijk",
-        "zo gauw mogelijk", "onmiddellijk", "per omgaande")
-NUMBER_WORDS = {"acht": 8, "twaalf": 12, "zestien": 16, "twintig": 20, "vierentwintig": 24,
-                "achtentwintig": 28, "tweeendertig": 32, "zesendertig": 36, "achtendertig": 38,
-                "veertig": 40}
-YES = {"ja", "jazeker", "jawel", "akkoord", "ik ga akkoord", "prima", "goed", "oke", "ok", "okay",
-       "yes", "zeker", "natuurlijk", "dat mag", "is goed", "klopt", "ja hoor", "graag", "ja graag"}
-NO = {"nee", "neen", "no", "liever niet", "niet akkoord", "ik ga niet akkoord", "nope", "nee hoor",
-      "nee dank je", "nee bedankt"}
-SKIP = {"nee", "geen", "niets", "nvt", "n.v.t.", "-", "overslaan", "sla over", "geen omschrijving",
-        "nee hoor", "nee dank je", "liever niet", "niet nodig"}
 
 
 def _clean(text: Optional[str]) -> str:
@@ -186,7 +170,7 @@ def parse_contact(text: str) -> dict:
 
 def parse_description(text: str) -> str:
     value = _clean(text)
-    if _folded(value) in SKIP:
+    if _folded(value) in NOTHING_TO_ADD:
         return ""
     if len(value) > 500:
         raise Invalid("utter_invalid_description")
@@ -195,9 +179,9 @@ def parse_description(text: str) -> str:
 
 def parse_consent(text: str) -> bool:
     words = _folded(text)
-    if words in YES or words.startswith("ja"):
+    if words in AGREE or words.startswith("ja"):
         return True
-    if words in NO or words.startswith("nee"):
+    if words in DISAGREE or words.startswith("nee"):
         return False
     raise Invalid("utter_invalid_consent")
 
