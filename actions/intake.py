@@ -5,7 +5,6 @@ middle ("wat doet een office manager eigenlijk?") is answered and the same quest
 again; "stop" or "laat maar" ends the form; three invalid answers to one question end it with
 the contact details instead.
 """
-import copy
 import re
 import uuid
 from abc import abstractmethod
@@ -19,11 +18,11 @@ from rasa_sdk.types import DomainDict
 from actions import knowledge as kb
 from actions import leads, privacy
 from actions import vacancy as parse
-from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference,
-                             ActionAnswerPrivacy, ActionAnswerRole, ActionRoleAdvice, latest_intent,
-                             latest_text, roles_asked)
+from actions.actions import QUESTION_ENTRIES, answer
 from actions.knowledge import QUIZ_SLOTS, fold
 from actions.language import CANCEL, QUESTION_STARTS, QUIZ_NO, QUIZ_YES
+from actions.loaded import KNOWLEDGE
+from actions.turn import Turn
 
 INTAKE_SLOTS = [field.slot for field in parse.INTAKE]
 # The answers with personal data, and how a sentence names each (actions/vacancy.py INTAKE).
@@ -31,21 +30,18 @@ PERSONAL = {field.slot: field.personal for field in parse.INTAKE if field.person
 # The answers shown in the summary, which the employer can correct one by one.
 SHOWN_FIELDS = {field.slot: field for field in parse.INTAKE if field.stored}
 MAX_MISSES = 3
-FOCUS_SLOTS = ("role", "aspect", "comparing", "question")  # the context an answer leaves (actions.focus_slots)
+FOCUS_SLOTS = ("role", "aspect", "comparing", "question")  # the context an answer leaves (actions.turn.focus_events)
 
-# Questions that may interrupt a form: answered by the same actions as outside the form.
-QUESTION_ACTIONS = {
-    **{intent: ActionAnswerRole for intent in KNOWLEDGE.intent_to_aspect},
-    "inform_role": ActionAnswerRole,
-    "ask_difference": ActionAnswerDifference,
-    **{intent: ActionAnswerAgency for intent in KNOWLEDGE.agency_intents},
-    "hire_advice": ActionRoleAdvice,
-    "career_advice": ActionRoleAdvice,
-    "ask_privacy": ActionAnswerPrivacy,  # "hoe lang bewaren jullie dit?" at the consent question
-    "ask_erasure": ActionAnswerPrivacy,
-}
 # An answer that does not fit the question is still taken for a question from this confidence on.
 QUESTION_CONFIDENCE = 0.4  # the FallbackClassifier threshold in config.yml
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
 def is_cancel(tracker: Tracker) -> bool:
@@ -56,7 +52,7 @@ def question_intent(tracker: Tracker, minimum: float) -> Optional[str]:
     """The question intent of the latest message, if the NLU is sure enough of it."""
     intent = (tracker.latest_message or {}).get("intent") or {}
     name = intent.get("name")
-    return name if name in QUESTION_ACTIONS and (intent.get("confidence") or 0) >= minimum else None
+    return name if name in QUESTION_ENTRIES and (intent.get("confidence") or 0) >= minimum else None
 
 
 def question_asked(tracker: Tracker) -> Optional[str]:
@@ -70,7 +66,7 @@ def question_asked(tracker: Tracker) -> Optional[str]:
     if sure or latest_intent(tracker) != "nlu_fallback":
         return sure
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    return next((r["name"] for r in ranking if r.get("name") in QUESTION_ACTIONS), None)
+    return next((r["name"] for r in ranking if r.get("name") in QUESTION_ENTRIES), None)
 
 
 class FormWithInterruptions(FormValidationAction):
@@ -97,9 +93,8 @@ class FormWithInterruptions(FormValidationAction):
     def answer_question(intent: str, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: DomainDict) -> Dict[Text, Any]:
         """Answer a question asked in the middle of the form; the form then asks `slot` again."""
-        asked = copy.copy(tracker)  # with the question's intent, also when the NLU was unsure
-        asked.latest_message = dict(tracker.latest_message or {}, intent={"name": intent, "confidence": 1.0})
-        events = QUESTION_ACTIONS[intent]().run(dispatcher, asked, domain) or []
+        # with the question's intent, also when the NLU was unsure
+        events = answer(dispatcher, tracker, QUESTION_ENTRIES[intent], intent)
         dispatcher.utter_message(response="utter_resume_form")
         # the answer's focus stays, so that "kan zo iemand ook ..." next is about that role
         focus = {e["name"]: e["value"] for e in events if e.get("event") == "slot" and e.get("name") in FOCUS_SLOTS}
@@ -145,7 +140,7 @@ class ActionStartIntake(Action):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_intake_start")
         events = reset_intake() + [SlotSet("intake_id", uuid.uuid4().hex)]
-        roles = roles_asked(tracker)
+        roles = Turn.read(tracker, "").roles
         if roles:
             events.append(SlotSet("vacancy_role", roles[0]))
         return events

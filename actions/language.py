@@ -114,6 +114,16 @@ REFERS_BACK = re.compile(r"\b(daar|hier|er)(voor|bij|in|mee|van|over)\b|\b(daar|
                          r"(functie|rol|baan|beroep|werk|positie)\b|\bzo iemand\b|"
                          r"\b(ze|zij|hij|haar|hem)\b")
 
+# After one of these, a lower case "om" is the abbreviation of office manager ("een om"),
+# not the everyday word ("om secretaresse te worden").
+WORDS_BEFORE_OM = ("een", "de", "als", "naar", "tot", "die")
+
+# "vast of tijdelijk?": a question about the kind of contract, which the agency answers.
+CONTRACT_KINDS = re.compile(r"\b(vast|vaste|tijdelijk\w*)\b")
+
+# After a role: "office manager worden", "om office manager te worden" names where to go.
+GOAL_AFTER = {"worden", "te"}
+
 
 # ---- knowledge: whether a job named in a message is the job asked about ----------
 

@@ -1,0 +1,40 @@
+"""The answer of each kind that actions/decide.py can choose, one module per kind."""
+from typing import Any, Callable, Dict, List
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import unanswered
+from actions.answers import advice, assistant, comparison, facts, role_topic, unknown
+from actions.decide import Plan
+from actions.turn import Turn
+
+BUILDERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
+    "topic": role_topic.topic,
+    "which_role": role_topic.which_role,
+    "what_it_takes": role_topic.what_it_takes,
+    "yes_no": facts.yes_no,
+    "yes_no_unknown": facts.yes_no_unknown,
+    "who": facts.who,
+    "which": comparison.which,
+    "difference": comparison.difference,
+    "recommend": advice.recommend,
+    "general_advice": advice.general_advice,
+    "growth": advice.growth,
+    "contract_kinds": advice.contract_kinds,
+    "agency": assistant.agency,
+    "privacy": assistant.privacy,
+    "not_in_knowledge": unknown.not_in_knowledge,
+    "search_hit": unknown.search_hit,
+}
+
+
+def build(out: CollectingDispatcher, turn: Turn, plan: Plan) -> List[Dict[str, Any]]:
+    """The answer `plan` asks for. A turn the assistant could not answer outright is logged for
+    the staff's report of unanswered questions; an English message gets a note first."""
+    if plan.note:
+        tried, outcome = plan.note
+        intent, confidence = turn.logged_guess()
+        unanswered.record(turn.sender, turn.text, intent, confidence, tried, outcome)
+    if turn.english:
+        out.utter_message(response="utter_english_note")
+    return BUILDERS[plan.kind](out, turn, **plan.args)

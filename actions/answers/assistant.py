@@ -1,0 +1,26 @@
+"""The agency and the assistant itself: what the agency offers, how to reach it, what is kept
+of the visitor and how to have it erased."""
+from typing import Any, Dict, List
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import privacy as kept
+from actions.loaded import KNOWLEDGE
+from actions.turn import Turn
+
+
+def agency(out: CollectingDispatcher, turn: Turn, topics: List[str]) -> List[Dict[str, Any]]:
+    for topic in topics:
+        out.utter_message(text=KNOWLEDGE.agency_answer(topic))
+    return []
+
+
+def privacy(out: CollectingDispatcher, turn: Turn, erasure: bool) -> List[Dict[str, Any]]:
+    """The periods of actions/privacy.py, the same the consent question names."""
+    days = kept.retention_days()
+    values = {"conversations": kept.period(days["conversations"]), "requests": kept.period(days["requests"]),
+              "privacy": kept.where_to_read_more()}
+    out.utter_message(response="utter_erasure" if erasure else "utter_privacy", **values)
+    if erasure:
+        out.utter_message(text=KNOWLEDGE.agency_answer("contact"))
+    return []

@@ -1,0 +1,317 @@
+"""What kind of answer a turn needs: decided here, in one place, and nowhere else.
+
+The NLU says what a message is about; Rasa's rules pick one of the answer actions by it
+(`Turn.entry`). From there the words decide: the form of the question (yes/no, which of the
+two, who), the roles it names or points back at, the conversation so far. The result is a
+`Plan`: the kind of answer and what it is about. actions/answers/ builds the text of each kind.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+
+from actions import knowledge as kb
+from actions.direct import Match, clauses, label_of
+from actions.language import CONTRACT_KINDS, FROM_MARKERS, GOAL_AFTER, GROWING, GROWTH_WORDS, TO_MARKERS
+from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
+from actions.search import looks_like_gibberish
+from actions.turn import Turn
+
+
+@dataclass
+class Plan:
+    kind: str                                   # a key of actions.answers.BUILDERS
+    args: Dict[str, Any] = field(default_factory=dict)
+    note: Optional[Tuple[str, str]] = None      # (what was tried, outcome) for the unanswered report
+
+
+def plan(kind: str, note: Optional[Tuple[str, str]] = None, **args: Any) -> Plan:
+    return Plan(kind, args, note)
+
+
+def decide(turn: Turn) -> Plan:
+    return ENTRIES[turn.entry](turn)
+
+
+# ---- per answer action ------------------------------------------------------------------------
+
+def about_a_role(turn: Turn) -> Plan:
+    """A topic of a role ("wat doet een office manager?"), or a bare role ("en een
+    secretaresse?") that keeps the topic, or the question, in focus."""
+    if turn.off_topic:
+        return unsure(turn)
+    aspect = INTENT_TO_ASPECT.get(turn.intent) or turn.aspect or "definitie"
+    if turn.unknown_role:
+        return not_known(f"onbekende functie '{turn.unknown_role}'", response="utter_unknown_role",
+                         mention=turn.unknown_role)
+    roles = turn.roles
+    if turn.intent == "inform_role" and len(roles) == 1 and turn.question_before:
+        # "stuurt een office manager mensen aan?" ... "en een secretaresse?"
+        return yes_no(turn, roles[0], aspect, turn.question_before)
+    if turn.intent == "inform_role" and len(set(roles)) > 1:
+        # "officemanager vs secretaresse??": naming two roles and nothing else compares them
+        return plan("difference", dimension=KNOWLEDGE.aspects[aspect].comparison)
+    direct = directly(turn, aspect)
+    if direct:
+        return direct
+    if not roles and turn.comparing:  # "en qua opleiding?" right after a comparison
+        return plan("difference", dimension=turn.dimension or KNOWLEDGE.aspects[aspect].comparison)
+    roles = turn.roles_or_focus
+    if not roles and KNOWLEDGE.names_agency(turn.text):
+        return about_the_agency(turn, "ask_agency")  # "wat doet dit bureau?"
+    if not roles:
+        return plan("which_role", aspect=aspect)
+    return plan("topic", roles=roles, aspect=aspect)
+
+
+def a_comparison(turn: Turn) -> Plan:
+    """The difference, in general or on the dimension named; "which of the two ..." names the
+    role; one role and no comparing word is a question about that role."""
+    if turn.off_topic:
+        return unsure(turn)
+    asked = turn.dimension_asked
+    if not asked and len(turn.roles) == 1 and not turn.compares:
+        # the NLU took a question about one role for a comparison ("aan wie rapporteert ...?")
+        aspect = KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension else "definitie"
+        return (directly(turn, aspect, honest_unknown=False)
+                or plan("topic", roles=turn.roles[:1], aspect=aspect))
+    if not asked:
+        direct = directly(turn, None, honest_unknown=False)
+        if direct:
+            return direct
+    return plan("difference", dimension=asked or turn.dimension or "algemeen")
+
+
+def advice(turn: Turn) -> Plan:
+    """Which role fits a described need (employer) or person (candidate); the way from one
+    role to the other. An employer is offered a request, never given one."""
+    candidate = turn.intent == "career_advice"
+    path = growth_path(turn.text)
+    if path:
+        return plan("growth", path=path)
+    direct = directly(turn, None, honest_unknown=False, yes_no_only=True)
+    if direct:  # "kan een office manager leiding geven aan een team?"
+        return direct
+    if candidate and turn.roles and GROWTH_WORDS.search(turn.folded):
+        return plan("what_it_takes", role=turn.roles[-1])  # "hoe word ik office manager?"
+    if CONTRACT_KINDS.search(turn.folded):
+        return plan("contract_kinds")  # the knowledge says what is on offer, not which to choose
+    fit = SEARCH.role_fit(clauses(turn.text))
+    best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
+    if (fit.reasons[best] or fit.against[runner_up]) and fit.score(best) > fit.score(runner_up):
+        return plan("recommend", fit=fit, best=best, runner_up=runner_up, candidate=candidate)
+    if turn.dimension and turn.dimension != "taken":  # "welk niveau vraag ik in de vacature?"
+        return plan("difference", dimension=turn.dimension)
+    return plan("general_advice", candidate=candidate)
+
+
+def about_the_agency(turn: Turn, intent: Optional[str] = None) -> Plan:
+    """The intent's agency topics; honestly "not in my knowledge" for prices, history and the
+    like ("zijn jullie duur?"). A contact question is answered by the contact details."""
+    intent = intent or turn.intent
+    if intent != "ask_contact" and KNOWLEDGE.asks_not_known_of_agency(turn.text):
+        return not_known("bureau: niet in kennis")
+    return plan("agency", topics=KNOWLEDGE.agency_intents.get(intent) or KNOWLEDGE.agency_intents["ask_agency"])
+
+
+def about_privacy(turn: Turn) -> Plan:
+    return plan("privacy", erasure=turn.intent == "ask_erasure")
+
+
+def off_the_subject(turn: Turn) -> Plan:
+    """Out of scope, or Rasa unsure of the next action: a role named or "wie ..." may still
+    be answered by a fact; a question pointing back by the role in focus."""
+    if turn.intent == "nlu_fallback":
+        return unsure(turn)
+    if turn.roles or turn.asks_who:  # "doet een secretaresse ook de boekhouding?"
+        direct = directly(turn, None, honest_unknown=False)
+        if direct:
+            return direct
+    return follow_up(turn) or not_known("buiten het onderwerp")
+
+
+def unsure(turn: Turn) -> Plan:
+    """The NLU was unsure (or guessed a topic the words are not about): the context, a fact, a
+    section the search finds; else honestly not known, or a request to rephrase gibberish."""
+    named = turn.roles
+    if turn.dimension and turn.comparing and not named:
+        # "en wat betreft strategisch denken?" right after a comparison
+        return plan("difference", dimension=turn.dimension,
+                    note=(f"context: vergelijking op '{turn.dimension}'", "zoekantwoord"))
+    found = follow_up(turn)  # "welke competenties horen daar dan bij?"
+    if found:
+        return found
+    if named or turn.asks_who:  # "wie regelt hr?": whose task it is, when a fact says so
+        direct = directly(turn, None, honest_unknown=False)
+        if direct:
+            return direct
+    if named:
+        guess = turn.guess()
+        if guess in INTENT_TO_ASPECT:  # "wat houdt het werk van een secretaresse globaal in?"
+            return plan("topic", roles=named, aspect=INTENT_TO_ASPECT[guess], lead=True,
+                        note=(f"onzeker: beste gok '{guess}'", "zoekantwoord"))
+        if len(named) > 1:  # "officemanager vs secretaresse??": both roles, side by side
+            return plan("difference", dimension=turn.dimension or "algemeen",
+                        note=("onzeker, twee functies: vergelijking", "zoekantwoord"))
+    roles = turn.roles_or_focus or None
+    hit = SEARCH.best_answer(turn.text, roles)
+    if hit:
+        doc = hit.document
+        return plan("search_hit", document=doc,
+                    note=(f"zoeken: '{'.'.join(doc.key)}' score {hit.score:.2f}, dekking {hit.coverage:.0%}",
+                          "zoekantwoord"))
+    if looks_like_gibberish(turn.text) and not SEARCH.search(turn.text):
+        return plan("not_in_knowledge", response="utter_rephrase", offer_contact=False, values={},
+                    note=("zoeken: geen woorden herkend", "herformuleren"))
+    return not_known(describe_search(turn.text, roles))
+
+
+ENTRIES: Dict[str, Callable[[Turn], Plan]] = {
+    "action_answer_role": about_a_role,
+    "action_answer_difference": a_comparison,
+    "action_role_advice": advice,
+    "action_answer_agency": about_the_agency,
+    "action_answer_privacy": about_privacy,
+    "action_not_in_knowledge": off_the_subject,
+}
+
+
+# ---- shared steps -----------------------------------------------------------------------------
+
+def not_known(tried: str, response: str = "utter_not_in_knowledge", **values: Any) -> Plan:
+    return plan("not_in_knowledge", response=response, offer_contact=True, values=values,
+                note=(tried, "niet in kennis"))
+
+
+def follow_up(turn: Turn) -> Optional[Plan]:
+    """A message that points back at the role in focus and names one of its topics (in the
+    knowledge file's words, or as the NLU's best guess) is about that role; None otherwise
+    (a salary stays unknown)."""
+    role = turn.focus
+    if not role or turn.role_mentions or turn.roles or not turn.refers_back:
+        return None
+    aspect = (KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension
+              else INTENT_TO_ASPECT.get(turn.guess(skip=("nlu_fallback", "out_of_scope"))))
+    if not aspect:
+        return None
+    note = (f"vervolgvraag over '{role}': '{aspect}'", "zoekantwoord")
+    direct = directly(turn, aspect, honest_unknown=False)
+    if direct:
+        direct.note = direct.note or note
+        return direct
+    return plan("topic", roles=[role], aspect=aspect, note=note)
+
+
+def directly(turn: Turn, aspect: Optional[str], honest_unknown: bool = True,
+             yes_no_only: bool = False) -> Optional[Plan]:
+    """A yes/no question, "which of the two" or "who does ..." gets the facts that decide it,
+    first. None when the question asks for a whole topic (or, with `honest_unknown` off, when
+    no fact decides it)."""
+    if turn.english:  # the facts' words are Dutch: an English question gets the topic
+        return None
+    form = turn.form
+    if yes_no_only and form != "yes_no":
+        return None
+    roles = turn.roles
+    if form == "which":
+        dimension = turn.dimension or (KNOWLEDGE.aspects[aspect].comparison if aspect else None)
+        if dimension:
+            return plan("which", dimension=dimension)
+        form = "who"  # "welke van beide houdt het budget in de gaten?"
+    if form == "who" and len(roles) != 1:
+        match = FACTS.best(turn.text, roles or None, aspect)
+        return plan("who", match=match) if match else None
+    if form != "yes_no":
+        return None
+    focus = turn.roles_or_focus
+    if len(focus) != 1:
+        return None  # "moeten ze allebei ...?": the whole topic answers it
+    return yes_no(turn, focus[0], aspect, turn.text, honest_unknown)
+
+
+class Decision(NamedTuple):
+    """The fact that answers a yes/no question and the openers of the answer."""
+    match: Match
+    opener_item: str      # before a listed fact ("Ja, dat hoort bij de taken van ...:")
+    opener_sentence: str  # before a fact that is a sentence ("Ja.")
+
+
+def yes_no(turn: Turn, role: str, aspect: Optional[str], question: str,
+           honest_unknown: bool = True) -> Optional[Plan]:
+    """Ja or nee and the fact that decides it; the other role's fact when it is theirs; or
+    honestly that the file does not say. `question` is this turn's, or the one before for
+    "en een secretaresse?". A question of two parts joined by "en" gets an answer per part
+    when the facts answer them only apart, and honesty about a part the file does not answer."""
+    whole = decide_yes_no(question, role, aspect)
+    parts = [(part, decide_yes_no(part, role, aspect)) for part in question_parts(question)]
+    answers: List[Decision] = [whole] if whole else []
+    if not whole:  # each part's fact, the same fact once
+        for _, decided in parts:
+            if decided and decided.match.facts not in [a.match.facts for a in answers]:
+                answers.append(decided)
+    if answers:
+        return plan("yes_no", role=role, answers=answers, question=question,
+                    unknown_parts=[part for part, decided in parts if not decided])
+    if not honest_unknown:
+        return None
+    return plan("yes_no_unknown", role=role, aspect=aspect or "definitie", question=question,
+                note=("ja/nee-vraag: geen feit gevonden", "niet in kennis"))
+
+
+def decide_yes_no(text: str, role: str, aspect: Optional[str]) -> Optional[Decision]:
+    """What answers a yes/no question about `role`: its own fact (ja or nee), or the other
+    role's ("zorgt een secretaresse voor het budget?"); None when the file does not say."""
+    name = KNOWLEDGE.roles[role].name
+    own = FACTS.best(text, [role], aspect)
+    if own and own.denied:
+        return Decision(own, KNOWLEDGE.phrase("no_sentence"), KNOWLEDGE.phrase("no_sentence"))
+    if own:
+        return Decision(own, KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
+                        KNOWLEDGE.phrase("yes_sentence"))
+    other = FACTS.best(text, KNOWLEDGE.other_roles(role), aspect)
+    if other and not other.denied:
+        other_name = KNOWLEDGE.roles[other.fact.role].name
+        return Decision(other, KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
+                        KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name))
+    return None
+
+
+def question_parts(text: str) -> List[str]:
+    """The parts of a question joined by "en" ("neemt ze de telefoon op en handelt ze de post
+    af?") that have words of their own (not "en zo"); none when there are fewer than two."""
+    parts = [p.strip(" ?!.,") for p in re.split(r"\s+en\s+", text.strip(), flags=re.IGNORECASE)]
+    parts = [p for p in parts if FACTS.weights(p)]
+    return parts if len(parts) > 1 else []
+
+
+def growth_path(text: str) -> Optional[kb.GrowthPath]:
+    """The growth path a candidate asks about: "ik ben nu secretaresse" names where they
+    come from, "naar office manager" / "office manager worden" where they want to go (or the
+    path from their role, when they only say they want to grow)."""
+    folded = kb.fold(text)
+    if not GROWTH_WORDS.search(folded):
+        return None
+    words = re.findall(r"[\w-]+", folded)
+    origin = goal = None
+    for index, size, role in KNOWLEDGE.role_positions(text):
+        before, after = set(words[max(0, index - 3):index]), words[index + size:index + size + 1]
+        if before & TO_MARKERS or set(after) & GOAL_AFTER:
+            goal = role
+        elif before & FROM_MARKERS:
+            origin = role
+    if not origin and not goal and len(KNOWLEDGE.growth) == 1 and GROWING.search(folded):
+        return KNOWLEDGE.growth[0]  # "ik wil doorgroeien": the one way up there is
+    if not origin:  # "hoe word ik office manager?" asks what it takes, not about a step
+        return None
+    return next((p for p in KNOWLEDGE.growth
+                 if origin == p.from_role and goal in (None, p.to_role)), None)
+
+
+def describe_search(text: str, roles: Optional[List[str]]) -> str:
+    hits = SEARCH.search(text, roles)
+    if not hits:
+        return "zoeken: niets gevonden"
+    top = hits[0]
+    return (f"zoeken: beste '{'.'.join(top.document.key)}' score {top.score:.2f}, "
+            f"dekking {top.coverage:.0%} (te zwak)")

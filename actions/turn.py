@@ -1,0 +1,161 @@
+"""One message, read once: what the NLU found, what the words say, and the conversation so far.
+
+Every answer is decided (actions/decide.py) and built (actions/answers/) from a `Turn`; no
+answer reads the tracker itself. What the words say is worked out when first asked for and
+kept for the rest of the turn.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Dict, List, Optional, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.direct import compares, question_form
+from actions.knowledge import fold
+from actions.language import OTHER_ROLE, REFERS_BACK, WORDS_BEFORE_OM
+from actions.loaded import FACTS, KNOWLEDGE, SEARCH
+from actions.search import is_english
+
+
+@dataclass
+class Turn:
+    text: str
+    intent: Optional[str]
+    entry: str                       # the Rasa action that asked for an answer
+    sender: str = ""
+    entities: List[dict] = field(default_factory=list)
+    ranking: List[dict] = field(default_factory=list)
+    confidence: Optional[float] = None
+    # the conversation so far
+    focus: Optional[str] = None      # the role in focus ("die", "zo iemand")
+    aspect: Optional[str] = None     # the topic in focus ("en een secretaresse?")
+    comparing: bool = False          # the last answer compared the roles
+    question_before: Optional[str] = None  # the yes/no question just answered
+
+    @classmethod
+    def read(cls, tracker: Tracker, entry: str, intent: Optional[str] = None) -> "Turn":
+        """`intent` replaces the NLU's: a question answered in the middle of a form."""
+        message: Dict[str, Any] = tracker.latest_message or {}
+        found = message.get("intent") or {}
+        return cls(text=message.get("text") or "", intent=intent or found.get("name"), entry=entry,
+                   sender=tracker.sender_id, entities=list(message.get("entities") or []),
+                   ranking=list(message.get("intent_ranking") or []), confidence=found.get("confidence"),
+                   focus=KNOWLEDGE.role_key(tracker.get_slot("role")), aspect=tracker.get_slot("aspect"),
+                   comparing=bool(tracker.get_slot("comparing")),
+                   question_before=tracker.get_slot("question"))
+
+    # ---- what the words say ----------------------------------------------------------------
+
+    @cached_property
+    def role_mentions(self) -> List[str]:
+        """Roles the NLU tagged, known or not ("hr manager")."""
+        return [str(e.get("value", "")) for e in self.entities
+                if e.get("entity") == "role" and not self._is_the_word_om(e)]
+
+    def _is_the_word_om(self, entity: dict) -> bool:
+        """The NLU sometimes tags the everyday word "om" ("om secretaresse te worden") as the
+        abbreviation OM; lower case "om" only counts after an article ("een om")."""
+        start, end = entity.get("start"), entity.get("end")
+        if start is None or end is None or self.text[start:end] != "om":
+            return False
+        before = self.text[:start].split()
+        return not (before and before[-1].lower() in WORDS_BEFORE_OM)
+
+    @cached_property
+    def roles(self) -> List[str]:
+        """Roles named in the message: entities first, then aliases in the text; "de ander"
+        is the role not in focus (with one role named: both)."""
+        keys: List[str] = []
+        for mention in self.role_mentions:
+            key = KNOWLEDGE.role_key(mention)
+            if key and key not in keys:
+                keys.append(key)
+        keys += [key for key in KNOWLEDGE.roles_in_text(self.text) if key not in keys]
+        if len(keys) < 2 and OTHER_ROLE.search(self.text):
+            named = keys[0] if keys else self.focus
+            others = [key for key in KNOWLEDGE.roles if key != named]
+            if named and len(others) == 1:
+                keys = keys + others
+        return keys
+
+    @property
+    def roles_or_focus(self) -> List[str]:
+        return self.roles or ([self.focus] if self.focus else [])
+
+    @cached_property
+    def form(self) -> str:
+        """'yes_no', 'which', 'who' or 'open' (actions/direct.py)."""
+        return question_form(self.text, FACTS.role_words)
+
+    @cached_property
+    def dimension(self) -> Optional[str]:
+        """The comparison the words name ("zelfstandigheid", "opleiding")."""
+        return KNOWLEDGE.dimension_in_text(self.text)
+
+    @cached_property
+    def dimension_asked(self) -> Optional[str]:
+        """The comparison a button or the NLU named as an entity."""
+        return next((e.get("value") for e in self.entities
+                     if e.get("entity") == "dimension" and e.get("value") in KNOWLEDGE.comparisons), None)
+
+    @cached_property
+    def english(self) -> bool:
+        return is_english(self.text)
+
+    @cached_property
+    def compares(self) -> bool:
+        return compares(self.text)
+
+    @cached_property
+    def unknown_role(self) -> Optional[str]:
+        """A job asked about that is not one of ours: tagged as a role by the NLU, or one of
+        the knowledge file's other jobs."""
+        if self.roles:
+            return None
+        return (next((m for m in self.role_mentions if m and not KNOWLEDGE.role_key(m)), None)
+                or KNOWLEDGE.other_job_in_text(self.text))
+
+    @cached_property
+    def off_topic(self) -> bool:
+        """A knowledge intent whose words are not about our roles: the NLU guessed too boldly
+        ("wie wordt er kampioen?" as a comparison)."""
+        if self.text.startswith("/") or self.roles or self.role_mentions:
+            return False
+        return not self.dimension and SEARCH.is_off_topic(self.text)
+
+    @cached_property
+    def refers_back(self) -> bool:
+        """ "daarvoor", "zo iemand", "zij": the message is about the role in focus."""
+        return bool(REFERS_BACK.search(self.text.lower()))
+
+    @property
+    def asks_who(self) -> bool:
+        """A question for the role that does something ("wie regelt hr"), without naming one."""
+        return self.form == "who"
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    def guess(self, minimum: float = 0.25, skip: Tuple[str, ...] = ("nlu_fallback",)) -> Optional[str]:
+        """The NLU's best intent after an unsure turn, if it is not a wild guess."""
+        best = next((r for r in self.ranking if r.get("name") not in skip), {})
+        return best.get("name") if (best.get("confidence") or 0) >= minimum else None
+
+    def logged_guess(self) -> Tuple[Optional[str], Optional[float]]:
+        """For the unanswered-question report: after a fallback the ranking's first entry is
+        nlu_fallback; the second is the NLU's guess."""
+        best = next((r for r in self.ranking if r.get("name") != "nlu_fallback"),
+                    {"name": self.intent, "confidence": self.confidence})
+        return best.get("name"), best.get("confidence")
+
+
+def focus_events(role: Optional[str], aspect: str, comparing: bool = False,
+                 question: Optional[str] = None) -> List[Dict[str, Any]]:
+    """What the next turn reads: the role and topic in focus, whether the roles were just
+    compared, and the yes/no question just answered ("en een secretaresse?" asks it again)."""
+    events = [SlotSet("aspect", aspect), SlotSet("comparing", comparing), SlotSet("question", question)]
+    return events + ([SlotSet("role", role)] if role else [])
