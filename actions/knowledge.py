@@ -29,6 +29,14 @@ PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_
            "advice_ask", "advice_offer", "request_button", "fit_employer", "fit_candidate",
            "fit_reasons", "runner_up", "not_fit", "quiz_best", "quiz_tie", "difference_button")
 QUIZ_SLOTS = ("quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education")
+# 2ASSISTU's contact details (agency.contact_details): an agency topic's text names them as
+# {phone}, {email}, {url}, {hours}; the contact topic names all four. The widget makes links of
+# a Dutch phone number, an e-mail address and an https address (bot/static/widget.js, LINK).
+CONTACT_DETAILS = ("phone", "email", "url", "hours")
+PHONE = re.compile(r"(?:\+31[ -]?|0)[1-9](?:[ -]?[0-9]){8}")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+URL = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:[/?#][^\s<>\"']*)?")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class KnowledgeError(ValueError):
@@ -384,10 +392,13 @@ class _Loader:
         growth = tuple(self.growth_path(i, g, roles, comparisons, aspects)
                        for i, g in enumerate(self.list(top.get("growth", []), "growth")))
         quiz = self.quiz(top.get("quiz", {}), roles, comparisons)
-        agency_raw = self.mapping(top["agency"], "agency", {"topics", "intents"},
+        agency_raw = self.mapping(top["agency"], "agency", {"topics", "intents", "contact_details"},
                                   optional={"names", "not_known"})
-        agency = {t: self.entry(v, f"agency.topics.{t}", role="")
-                  for t, v in self.mapping(agency_raw["topics"], "agency.topics").items()}
+        self.details = self.contact_details(agency_raw["contact_details"])
+        topics_raw = self.mapping(agency_raw["topics"], "agency.topics", {"contact"})
+        agency = {t: self.entry(self.with_details(v, f"agency.topics.{t}"), f"agency.topics.{t}", role="")
+                  for t, v in topics_raw.items()}
+        self.uses_all_details(topics_raw["contact"], "agency.topics.contact.text")
         agency_intents = {}
         for intent, topics in self.mapping(agency_raw["intents"], "agency.intents").items():
             where = f"agency.intents.{intent}"
@@ -475,6 +486,52 @@ class _Loader:
             quiz[slot] = (self.one_of(q["role"], f"quiz.{slot}.role", roles),
                           self.one_of(q["comparison"], f"quiz.{slot}.comparison", comparisons))
         return quiz
+
+    def contact_details(self, raw) -> Dict[str, str]:
+        """agency.contact_details: a Dutch phone number, an e-mail address, the https address of
+        the contact page and the office hours, each checked so that the widget can link it."""
+        key = "agency.contact_details"
+        d = self.mapping(raw, key, set(CONTACT_DETAILS), optional=())
+        details = {name: self.text(d[name], f"{key}.{name}") for name in CONTACT_DETAILS}
+        checks = {"phone": (PHONE, "een Nederlands telefoonnummer, bijvoorbeeld 020 123 4567 of +31 20 123 4567"),
+                  "email": (EMAIL, "een e-mailadres, bijvoorbeeld info@2assistu.nl"),
+                  "url": (URL, "een webadres dat met https:// begint, bijvoorbeeld https://www.2assistu.nl/contact")}
+        for name, (pattern, expected) in checks.items():
+            if not pattern.fullmatch(details[name]):
+                self.fail(f"{key}.{name}", f"verwacht {expected}, gevonden '{details[name]}'")
+        return details
+
+    def uses_all_details(self, raw: dict, key: str) -> None:
+        """The contact answer gives every contact detail."""
+        used = set(PLACEHOLDER.findall(raw["text"] + " ".join(
+            str(f.get("text", "")) for f in raw.get("facts") or [] if isinstance(f, dict))))
+        for name in CONTACT_DETAILS:
+            if name not in used:
+                self.fail(key, f"noemt {{{name}}} niet: het contactantwoord geeft alle contactgegevens")
+
+    def with_details(self, raw, key: str):
+        """An agency topic with the contact details filled into its text and facts. (What is
+        not a mapping or text is left to entry() to report.)"""
+        if not isinstance(raw, dict):
+            return raw
+        topic = dict(raw)
+        if "text" in raw:
+            topic["text"] = self.fill_details(raw["text"], f"{key}.text")
+        if isinstance(raw.get("facts"), list):
+            topic["facts"] = [dict(f, text=self.fill_details(f["text"], f"{key}.facts[{i}].text"))
+                              if isinstance(f, dict) and "text" in f else f
+                              for i, f in enumerate(raw["facts"])]
+        return topic
+
+    def fill_details(self, text, key: str):
+        """{phone} and the like replaced by the contact detail; another {name} is a mistake."""
+        if not isinstance(text, str):
+            return text
+        for name in PLACEHOLDER.findall(text):
+            if name not in self.details:
+                self.fail(key, f"onbekende plaatshouder {{{name}}}; kies uit: "
+                               + ", ".join("{" + n + "}" for n in CONTACT_DETAILS))
+        return PLACEHOLDER.sub(lambda match: self.details[match.group(1)], text)
 
     def entry(self, raw, key: str, role: str, aspect: str = "") -> Entry:
         e = self.mapping(raw, key, {"source", "text"}, optional={"facts", "words", "denies", "requires"})

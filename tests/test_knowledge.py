@@ -140,10 +140,63 @@ def test_competence_difference_contrasts_leadership_with_operational_work():
     assert "leiderschap" in answer and "strategisch" in answer and "operationeel" in answer
 
 
-def test_agency_contact_invents_no_address():
+def test_agency_contact_gives_the_contact_details_of_the_file_and_nothing_invented():
     answer = REAL.agency_answer("contact")
-    assert "contact" in answer.lower()
-    assert "@" not in answer and "http" not in answer
+    details = RAW["agency"]["contact_details"]
+    for name in ("phone", "email", "url", "hours"):
+        assert details[name] in answer, name
+    assert "{" not in answer
+    assert answer.count("@") == 1 and answer.count("http") == 1  # no other address
+
+
+def test_an_editor_changes_a_contact_detail_in_one_place(tmp_path):
+    data = copy.deepcopy(RAW)
+    data["agency"]["contact_details"].update(phone="+31 10 765 4321", email="werk@2assistu.example")
+    data["agency"]["topics"]["vacatures"]["text"] += " Mail je cv naar {email}."
+    changed = kb.load(write(tmp_path, data))
+    assert "+31 10 765 4321" in changed.agency_answer("contact")
+    assert "020 123 4567" not in changed.agency_answer("contact")
+    assert changed.agency_answer("vacatures").endswith("Mail je cv naar werk@2assistu.example.")
+
+
+@pytest.mark.parametrize("name, value, problem", [
+    ("phone", "bel ons", "Nederlands telefoonnummer"),
+    ("phone", "123", "Nederlands telefoonnummer"),
+    ("email", "info-at-2assistu.nl", "e-mailadres"),
+    ("url", "http://www.2assistu.example/contact", "https://"),
+    ("url", "www.2assistu.example", "https://"),
+    ("hours", "", "niet-lege tekst"),
+])
+def test_a_wrong_contact_detail_names_its_key(tmp_path, name, value, problem):
+    path = write(tmp_path, broken(lambda d: d["agency"]["contact_details"].update({name: value})))
+    with pytest.raises(kb.KnowledgeError) as error:
+        kb.load(path)
+    assert f"agency.contact_details.{name}" in str(error.value)
+    assert problem in str(error.value)
+
+
+@pytest.mark.parametrize("mutate, key, problem", [
+    (lambda d: d["agency"].pop("contact_details"), "agency.contact_details", "ontbreekt"),
+    (lambda d: d["agency"]["contact_details"].pop("hours"), "agency.contact_details.hours", "ontbreekt"),
+    (lambda d: d["agency"]["contact_details"].update(fax="020 123 4568"),
+     "agency.contact_details.fax", "onbekende sleutel"),
+    (lambda d: d["agency"]["topics"].pop("contact"), "agency.topics.contact", "ontbreekt"),
+    (lambda d: d["agency"]["topics"]["contact"].update(text="Bel ons op {phone}."),
+     "agency.topics.contact.text", "noemt {email} niet"),
+    (lambda d: d["agency"]["topics"]["posities"].update(text="Bel {telefoon}."),
+     "agency.topics.posities.text", "onbekende plaatshouder {telefoon}"),
+])
+def test_the_contact_answer_and_its_placeholders_are_checked(tmp_path, mutate, key, problem):
+    with pytest.raises(kb.KnowledgeError) as error:
+        kb.load(write(tmp_path, broken(mutate)))
+    assert key in str(error.value) and problem in str(error.value)
+
+
+@pytest.mark.parametrize("phone", ["020 123 4567", "0201234567", "020-1234567", "+31 20 123 4567",
+                                   "06 12 34 56 78", "+31612345678"])
+def test_dutch_phone_numbers_are_accepted(tmp_path, phone):
+    data = broken(lambda d: d["agency"]["contact_details"].update(phone=phone))
+    assert phone in kb.load(write(tmp_path, data)).agency_answer("contact")
 
 
 # ---- understanding the visitor's words ---------------------------------------------------
