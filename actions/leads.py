@@ -4,25 +4,28 @@ A request and the jobs that send it to the agency are written in one transaction
 bot tells the employer it is stored: a crash after that message loses nothing, a crash before
 it leaves no half row, and no request is ever stored without its jobs. The worker in
 bot/delivery.py sends the jobs and records every attempt here; `python -m bot leads` prints
-the requests as CSV with their delivery state, and the admin page (bot/admin.py) shows them
-and marks them handled.
+the requests as CSV with their delivery state, and the admin page (bot/admin.py) shows them,
+marks them handled and offers them as a CSV for Dutch Excel (`export_excel`).
 """
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import sqlite3
 import threading
 import time
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from actions.schema import migrate
 from actions.vacancy import INTAKE
 from actions.language import MONTH_NAMES
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "leads.db"
 SCHEMA_VERSION = 3
@@ -76,6 +79,20 @@ CREATE TABLE IF NOT EXISTS delivery_attempts (
 """
 # Set after a request is stored, so that the worker in the same process sends it at once.
 NEW_REQUEST = threading.Event()
+
+
+def local_zone() -> tzinfo:
+    """Dutch time, for what staff read (the admin page, the CSV); stored times stay UTC."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo("Europe/Amsterdam")
+    except Exception:  # noqa: BLE001 - no time zone data on this machine
+        logger.warning("Geen tijdzonegegevens voor Europe/Amsterdam; tijden in UTC")
+        return timezone.utc
+
+
+LOCAL = local_zone()
 
 
 def db_path() -> Path:
@@ -279,6 +296,41 @@ def export_csv(since: Optional[str] = None, path: Optional[Path] = None) -> str:
     writer = csv.DictWriter(out, columns, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(export_rows(since, path))
+    return out.getvalue()
+
+
+# The CSV for Dutch Excel: its columns and their headers, in this order.
+EXCEL_COLUMNS = {"id": "Nummer", "created_at": "Ontvangen", **TITLES, "consent_at": "Toestemming gegeven",
+                 "delivery_state": "Bezorging", "attempts": "Pogingen", "last_error": "Fout bij bezorgen",
+                 "delivered_at": "Bezorgd op", "handled_at": "Afgehandeld op", "handled_by": "Afgehandeld door"}
+TIMES = ("created_at", "consent_at", "delivered_at", "handled_at")
+
+
+def excel_value(column: str, value) -> object:
+    """One cell as Dutch Excel reads it: times in Dutch time ('03-12-2026 14:05'), dates as
+    '01-03-2027', and text that Excel would run as a formula (=, +, -, @ first) made inert."""
+    if value is None or value == "":
+        return ""
+    if column in TIMES:
+        return datetime.fromisoformat(value).astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
+    if column == "start_date" and len(str(value)) == 10 and str(value)[4] == "-":
+        return f"{value[8:]}-{value[5:7]}-{value[:4]}"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_excel(since: Optional[str] = None, path: Optional[Path] = None,
+                 states: Optional[Dict[str, str]] = None) -> str:
+    """The requests for Dutch Excel: a BOM (so that Excel reads UTF-8), ';' between the
+    columns, Dutch headers; `states` gives the delivery states in words."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(EXCEL_COLUMNS.values())
+    for row in export_rows(since, path):
+        row["delivery_state"] = (states or {}).get(row["delivery_state"], row["delivery_state"])
+        writer.writerow([excel_value(column, row[column]) for column in EXCEL_COLUMNS])
     return out.getvalue()
 
 

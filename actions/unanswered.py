@@ -2,8 +2,9 @@
 
 Every fallback is written to SQLite (`var/unanswered.db`, or UNANSWERED_DB), one row per
 question, so the content owner can see what visitors miss: `python -m bot report`, and the
-admin page (bot/admin.py), where a group of questions is marked handled or "toegevoegd aan
-de kennis". Questions whose words are nearly the same count as one (`group`).
+admin page (bot/admin.py), where a group of questions is marked handled, "toegevoegd aan de
+kennis" (with a note) or hidden as junk. Questions whose words are nearly the same count as one
+(`group`); a question asked again in the very words of a hidden one stays hidden.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from actions.schema import migrate
 from actions.language import FUNCTION_WORDS
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "unanswered.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS unanswered (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -33,12 +34,17 @@ CREATE TABLE IF NOT EXISTS unanswered (
     confidence REAL,
     tried TEXT NOT NULL,          -- what the bot tried before giving up (or how it answered)
     outcome TEXT NOT NULL,        -- 'niet in kennis', 'herformuleren' or 'zoekantwoord'
-    status TEXT NOT NULL DEFAULT 'open',  -- open, handled, or added (to the knowledge file)
+    status TEXT NOT NULL DEFAULT 'open',  -- a key of STATUSES
     handled_at TEXT,              -- when and by which admin account it was marked
-    handled_by TEXT
+    handled_by TEXT,
+    note TEXT                     -- the staff's note, e.g. what was added to the knowledge
 )
 """
-STATUSES = {"open": "open", "handled": "afgehandeld", "added": "toegevoegd aan de kennis"}
+STATUSES = {"open": "open", "handled": "afgehandeld", "added": "toegevoegd aan de kennis",
+            "junk": "verborgen als onzin"}
+# The admin page's views: which statuses each one lists.
+VIEWS = {"open": ("open",), "done": ("handled", "added"), "junk": ("junk",)}
+NOTE_LENGTH = 500
 
 
 def db_path() -> Path:
@@ -59,16 +65,22 @@ def _upgrade(connection: sqlite3.Connection, _version: int) -> None:
         connection.execute("ALTER TABLE unanswered ADD COLUMN status TEXT NOT NULL DEFAULT 'open'")
         connection.execute("ALTER TABLE unanswered ADD COLUMN handled_at TEXT")
         connection.execute("ALTER TABLE unanswered ADD COLUMN handled_by TEXT")
+    if "note" not in columns:  # version 1: no notes, nothing hidden
+        connection.execute("ALTER TABLE unanswered ADD COLUMN note TEXT")
 
 
 def record(sender: str, question: str, intent: Optional[str], confidence: Optional[float],
            tried: str, outcome: str, path: Optional[Path] = None) -> None:
     with closing(_connect(path or db_path())) as connection, connection:
+        # the same words as a question the staff hid as junk: hidden too, so that spam stays away
+        hidden = {" ".join(words(q)) for (q,) in connection.execute(
+            "SELECT DISTINCT question FROM unanswered WHERE status = 'junk'")}
+        junk = " ".join(words(question[:1000])) in hidden
         connection.execute(
-            "INSERT INTO unanswered (asked_at, sender, question, intent, confidence, tried, outcome)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO unanswered (asked_at, sender, question, intent, confidence, tried, outcome, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (datetime.now(timezone.utc).isoformat(timespec="seconds"), sender, question[:1000],
-             intent, confidence, tried, outcome))
+             intent, confidence, tried, outcome, "junk" if junk else "open"))
 
 
 @dataclass
@@ -84,6 +96,7 @@ class Group:
     status: str = "open"
     handled_at: Optional[str] = None
     handled_by: Optional[str] = None
+    note: Optional[str] = None
 
     @property
     def count(self) -> int:
@@ -111,7 +124,7 @@ def nearly_the_same(a: set, b: set) -> bool:
 
 
 def group(rows: Iterable[Tuple]) -> List[Group]:
-    """(id, asked_at, sender, question, outcome, status, handled_at, handled_by) rows, oldest
+    """(id, asked_at, sender, question, outcome, status, handled_at, handled_by, note) rows, oldest
     first, as groups, most frequent first. Questions that differ only in case, accents,
     punctuation or spacing are one group; so are questions with nearly the same words."""
     exact = {}
@@ -126,10 +139,11 @@ def group(rows: Iterable[Tuple]) -> List[Group]:
             groups.append((key, target))
         target.wordings.append(members[-1][3])
         target.ids += [row[0] for row in members]
-        for number, asked_at, sender, question, outcome, status, handled_at, handled_by in members:
+        for number, asked_at, sender, question, outcome, status, handled_at, handled_by, note in members:
             if asked_at >= target.last_asked:
                 target.last_asked, target.outcome = asked_at, outcome
                 target.status, target.handled_at, target.handled_by = status, handled_at, handled_by
+                target.note = note
             target.first_asked = min(target.first_asked or asked_at, asked_at)
             seen = dict(target.senders)
             seen[sender] = max(seen.get(sender, ""), asked_at)
@@ -137,22 +151,24 @@ def group(rows: Iterable[Tuple]) -> List[Group]:
     return sorted((g for _, g in groups), key=lambda g: (-g.count, g.question))
 
 
-def groups(status: str = "open", path: Optional[Path] = None) -> List[Group]:
-    """The groups of questions with this status ("open", or "done": handled or added to the
-    knowledge), most frequent first; questions the search could answer are left out."""
+def groups(view: str = "open", path: Optional[Path] = None) -> List[Group]:
+    """The groups of questions in this view (see VIEWS: "open", "done": handled or added to the
+    knowledge, "junk": hidden), most frequent first; questions the search could answer are left out."""
     path = path or db_path()
     if not path.exists():
         return []
-    where = "status = 'open'" if status == "open" else "status != 'open'"
+    statuses = VIEWS[view]
     with closing(_connect(path)) as connection:
         rows = connection.execute(
-            "SELECT id, asked_at, sender, question, outcome, status, handled_at, handled_by FROM unanswered"
-            f" WHERE outcome != 'zoekantwoord' AND {where} ORDER BY asked_at, id").fetchall()
+            "SELECT id, asked_at, sender, question, outcome, status, handled_at, handled_by, note FROM unanswered"
+            f" WHERE outcome != 'zoekantwoord' AND status IN ({', '.join('?' for _ in statuses)})"
+            " ORDER BY asked_at, id", statuses).fetchall()
     return group(rows)
 
 
-def mark(ids: List[int], status: str, by: str, path: Optional[Path] = None) -> int:
-    """Give these questions a status (see STATUSES), marked by admin account `by`."""
+def mark(ids: List[int], status: str, by: str, path: Optional[Path] = None, note: str = "") -> int:
+    """Give these questions a status (see STATUSES), marked by admin account `by`, with an
+    optional note (at most NOTE_LENGTH characters)."""
     if status not in STATUSES:
         raise ValueError(f"onbekende status {status!r}")
     if not ids:
@@ -160,10 +176,10 @@ def mark(ids: List[int], status: str, by: str, path: Optional[Path] = None) -> i
     done = status != "open"
     with closing(_connect(path or db_path())) as connection, connection:
         return connection.execute(
-            f"UPDATE unanswered SET status = ?, handled_at = ?, handled_by = ? WHERE id IN "
+            f"UPDATE unanswered SET status = ?, handled_at = ?, handled_by = ?, note = ? WHERE id IN "
             f"({', '.join('?' for _ in ids)})",
             [status, datetime.now(timezone.utc).isoformat(timespec="seconds") if done else None,
-             by if done else None, *ids]).rowcount
+             by if done else None, (note.strip()[:NOTE_LENGTH] or None) if done else None, *ids]).rowcount
 
 
 def most_frequent(path: Optional[Path] = None) -> List[Tuple[int, str, str, str]]:

@@ -7,10 +7,14 @@ until an account exists (`python -m bot admin-user NAME`, bot/admin_db.py):
     POST /admin/uitloggen                     log out
     GET  /admin/aanvragen                     vacancy requests, newest first (?vanaf=&tot=&status=)
     POST /admin/aanvragen/<nummer>            mark handled, or open again
-    GET  /admin/aanvragen.csv                 the CSV of `make leads` (?vanaf= as SINCE=)
+    GET  /admin/aanvragen.csv                 the requests as a CSV for Dutch Excel (?vanaf=)
     GET  /admin/vragen                        unanswered questions, grouped, most frequent first
-    POST /admin/vragen                        mark a group handled or "toegevoegd aan de kennis"
-    GET  /admin/gesprekken                    charts of the last 7, 30 or 90 days (?dagen=)
+                                              (?weergave=afgehandeld|verborgen)
+    POST /admin/vragen                        mark a group handled, "toegevoegd aan de kennis" (with a
+                                              note) or hidden as junk, or open again
+    GET  /admin/gesprekken                    the conversations of the last 7, 30 or 90 days (?dagen=),
+                                              searched and filtered (?zoek=&wie=&uitkomst=&pagina=),
+                                              then the charts of that period
     GET  /admin/grafiek/<naam>.svg            one chart (pygal, bot/charts.py)
     GET  /admin/gesprek?id=<conversation>     one conversation, read only, as the visitor saw it
 
@@ -45,6 +49,7 @@ from rasa.core.channels.channel import InputChannel
 
 from actions import leads, unanswered
 from bot import admin_db, charts, delivery
+from bot import conversations
 from bot.conversations import TrackerReader, conversation, local, overview, short_day
 from bot.web import DEMO_PAGE_CSP, drop_cors_headers, security_headers
 
@@ -93,8 +98,10 @@ NOTICES = {
     "open": "Aanvraag {n} staat weer bij te behandelen.",
     "vraag-handled": "De vraag is gemarkeerd als afgehandeld ({n}x gesteld).",
     "vraag-added": "De vraag is gemarkeerd als toegevoegd aan de kennis ({n}x gesteld).",
+    "vraag-junk": "De vraag is verborgen als onzin ({n}x gesteld). Je vindt hem onder \u201cVerborgen\u201d.",
     "vraag-open": "De vraag staat weer open ({n}x gesteld).",
 }
+QUESTION_VIEWS = {"open": "open", "afgehandeld": "done", "verborgen": "junk"}  # ?weergave= -> unanswered.VIEWS
 OVERVIEW_SECONDS = 30  # the page and its five charts share one reading of the store
 
 
@@ -104,8 +111,9 @@ async def run(function: Callable, *args: Any) -> Any:
 
 
 def local_path(value: Optional[str], default: str) -> str:
-    """A return address on this admin page only (no other site, no other path)."""
-    if value and value.startswith("/admin/") and "//" not in value and "\\" not in value:
+    """A return address on this admin page only: a path on this server under /admin/, never
+    another site ('//elders.nl', '/\\elders.nl'), nor spaces or control characters."""
+    if value and re.fullmatch(r"/admin/[\x21-\x7e]*", value) and "//" not in value and "\\" not in value:
         return value
     return default
 
@@ -361,7 +369,8 @@ class AdminInput(InputChannel):
         @signed_in
         async def requests_csv(request: Request, session: admin_db.Session) -> HTTPResponse:
             since = day_of(request.args.get("vanaf"))
-            body = await run(leads.export_csv, since.isoformat() if since else None, self.leads_db)
+            body = await run(leads.export_excel, since.isoformat() if since else None, self.leads_db,
+                             delivery_states())
             await self.audit(session.name, request, "aanvragen gedownload (CSV)",
                              f"vanaf {since.isoformat()}" if since else "alle")
             name = f"aanvragen-{date.today().isoformat()}.csv"
@@ -379,15 +388,18 @@ class AdminInput(InputChannel):
                 if status not in unanswered.STATUSES or not ids or len(ids) > 10_000:
                     return self.message(request, 400, "Onjuist formulier", "Kies een vraag en wat ermee gebeurd is.",
                                         session)
-                marked = await run(unanswered.mark, ids, status, session.name, self.unanswered_db)
+                note = (request.form.get("notitie") or "").strip() if status == "added" else ""
+                marked = await run(unanswered.mark, ids, status, session.name, self.unanswered_db, note)
                 await self.audit(session.name, request, "onbeantwoorde vraag gemarkeerd",
                                  f"{marked} vraag/vragen: {unanswered.STATUSES[status]}")
                 return self.back(request, "/admin/vragen", f"vraag-{status}", marked)
-            view = "afgehandeld" if request.args.get("weergave") == "afgehandeld" else "open"
-            groups = await run(unanswered.groups, "open" if view == "open" else "done", self.unanswered_db)
-            here = "/admin/vragen" + ("?weergave=afgehandeld" if view == "afgehandeld" else "")
+            view = request.args.get("weergave") or "open"
+            view = view if view in QUESTION_VIEWS else "open"
+            groups = await run(unanswered.groups, QUESTION_VIEWS[view], self.unanswered_db)
+            here = "/admin/vragen" + (f"?weergave={view}" if view != "open" else "")
             return self.page(request, "vragen.html", title="Onbeantwoorde vragen", session=session, groups=groups,
-                             view=view, here=here, statuses=unanswered.STATUSES, notice=self.notice(request))
+                             view=view, here=here, statuses=unanswered.STATUSES, note_length=unanswered.NOTE_LENGTH,
+                             notice=self.notice(request))
 
         # ---- Gesprekken ----
 
@@ -395,9 +407,29 @@ class AdminInput(InputChannel):
         @signed_in
         async def conversations_page(request: Request, session: admin_db.Session) -> HTTPResponse:
             days = self.period(request)
-            found = await self.overview(days)
-            return self.page(request, "gesprekken.html", title="Gesprekken", session=session, overview=found,
-                             days=days, periods=PERIODS)
+            words = " ".join((request.args.get("zoek") or "").split())[:200]
+            who = request.args.get("wie") or ""
+            who = who if who in conversations.WHO else ""
+            outcome = request.args.get("uitkomst") or ""
+            outcome = outcome if outcome in conversations.OUTCOMES else ""
+            listed = await run(conversations.summaries, self.reader, self.leads_db, days)
+            hits = conversations.search(listed, words, who, outcome)
+            pages = max(1, -(-len(hits) // conversations.PAGE_SIZE))
+            number = self.page_number(request, pages)
+            query = {k: v for k, v in (("dagen", days if days != 30 else ""), ("zoek", words), ("wie", who),
+                                       ("uitkomst", outcome)) if v}
+
+            def link(page_number: int) -> str:
+                wanted = dict(query, **({"pagina": page_number} if page_number > 1 else {}))
+                return "/admin/gesprekken" + (f"?{urlencode(wanted)}" if wanted else "")
+
+            start = (number - 1) * conversations.PAGE_SIZE
+            return self.page(request, "gesprekken.html", title="Gesprekken", session=session,
+                             overview=await self.overview(days), days=days, periods=PERIODS, words=words, who=who,
+                             outcome=outcome, whos=conversations.WHO, outcomes=conversations.OUTCOMES,
+                             hits=hits[start:start + conversations.PAGE_SIZE], total=len(hits), first=start + 1,
+                             page_number=number, pages=pages, link=link, here=link(number),
+                             filtered=bool(words or who or outcome))
 
         @route("/grafiek/<name:str>", "GET")
         @signed_in
@@ -445,6 +477,13 @@ class AdminInput(InputChannel):
         except ValueError:
             days = 30
         return days if days in PERIODS else 30
+
+    @staticmethod
+    def page_number(request: Request, pages: int) -> int:
+        try:
+            return min(max(1, int(request.args.get("pagina") or 1)), pages)
+        except ValueError:
+            return 1
 
     @staticmethod
     def notice(request: Request) -> Optional[str]:

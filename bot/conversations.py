@@ -1,5 +1,5 @@
-"""Conversations as the admin page shows them: one conversation as the visitor saw it, and the
-figures behind the charts of the Gesprekken page.
+"""Conversations as the admin page shows them: one conversation as the visitor saw it, the list
+of the Gesprekken page (who, how long, how it ended, search), and the figures behind its charts.
 
 Read with SQL from Rasa's tracker store, table `events` (sender_id, type_name, timestamp,
 intent_name, action_name, data as JSON), read only: SQLite opened with mode=ro, PostgreSQL in
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -38,23 +39,21 @@ TOPICS = {
     "nlu_fallback": "Niet begrepen (terugval)",
 }
 NOT_TOPICS = {"tell_situation", "greet", "goodbye", "thank", "inform", "affirm", "deny", "stop", "correct_vacancy"}
-RECENT = 25  # the latest conversations listed under the charts
+# Who the visitor is, by the intents and forms of the conversation (the last one counts).
+EMPLOYER, CANDIDATE, UNKNOWN = "werkgever", "kandidaat", "onbekend"
+WHO = {EMPLOYER: "Werkgever", CANDIDATE: "Kandidaat", UNKNOWN: "Onbekend"}
+WHO_BY_ACTION = {"action_start_intake": EMPLOYER, "vacancy_form": EMPLOYER,
+                 "action_start_quiz": CANDIDATE, "career_quiz_form": CANDIDATE}
+# How a conversation ended, the weakest first: a conversation gets the strongest that happened.
+# (The live handoff will add "doorverbonden".)
+OUTCOMES = {"beantwoord": "Beantwoord", "onbeantwoord": "Onbeantwoord", "aanvraag": "Aanvraag"}
+PAGE_SIZE = 25
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 MESSAGE_BUCKETS = [(1, 1, "1"), (2, 2, "2"), (3, 5, "3–5"), (6, 10, "6–10"), (11, 20, "11–20"),
                    (21, None, "meer dan 20")]
 
 
-def local_zone() -> tzinfo:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Europe/Amsterdam")
-    except Exception:  # noqa: BLE001 - no time zone data on this machine
-        logger.warning("Geen tijdzonegegevens voor Europe/Amsterdam; tijden in UTC")
-        return timezone.utc
-
-
-LOCAL = local_zone()
+LOCAL = leads.LOCAL  # Dutch time
 
 
 def local(moment: Any) -> datetime:
@@ -146,6 +145,95 @@ def conversation(reader: TrackerReader, sender: str) -> Tuple[List[Message], str
     return messages, channel
 
 
+# ---- the list of the Gesprekken page ------------------------------------------------------------
+
+@dataclass
+class Summary:
+    """One conversation in the list: what the visitor asked first, who, how long, how it ended."""
+    sender: str
+    last: datetime                   # the visitor's last message
+    first_question: str
+    who: str                         # a key of WHO
+    messages: int                    # the visitor's messages
+    outcome: str                     # a key of OUTCOMES
+    texts: List[str] = field(default_factory=list)  # every message as the visitor saw it
+
+
+def who_by_intent(intent: Optional[str]) -> Optional[str]:
+    if intent and (intent.startswith("hire_") or intent == "correct_vacancy"):
+        return EMPLOYER
+    if intent and intent.startswith("career_"):
+        return CANDIDATE
+    return None
+
+
+def summaries(reader: TrackerReader, leads_db: Optional[Path], days: int,
+              now: Optional[datetime] = None) -> List[Summary]:
+    """Every conversation in which the visitor wrote in the last `days` days, the latest first."""
+    from bot.channel import transcript
+
+    today = (now or datetime.now(timezone.utc)).astimezone(LOCAL).date()
+    since = datetime.combine(today - timedelta(days=days - 1), datetime.min.time(), LOCAL).timestamp()
+    with_request = {row["sender"] for row in leads.export_rows(None, leads_db)}
+    actions = [FALLBACK_ACTION, *WHO_BY_ACTION]
+    names = ", ".join(f":a{i}" for i in range(len(actions)))
+    found: Dict[str, Summary] = {}
+    for sender, kind, stamp, intent, action, data in reader.rows(
+            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events WHERE sender_id IN "
+            "(SELECT DISTINCT sender_id FROM events WHERE type_name = 'user' AND timestamp >= :since) "
+            f"AND (type_name IN ('user', 'bot') OR (type_name = 'action' AND action_name IN ({names}))) "
+            "ORDER BY sender_id, id", since=since, **{f"a{i}": a for i, a in enumerate(actions)}):
+        summary = found.get(sender)
+        if summary is None:
+            summary = found[sender] = Summary(sender, local(stamp), "", UNKNOWN, 0,
+                                              "aanvraag" if sender in with_request else "beantwoord")
+        if kind == "action":
+            summary.who = WHO_BY_ACTION.get(action, summary.who)
+            if action == FALLBACK_ACTION and summary.outcome == "beantwoord":
+                summary.outcome = "onbeantwoord"
+            continue
+        for shown in transcript([json.loads(data)]):  # (nothing for the widget's hidden opening)
+            summary.texts.append(shown["text"])
+            if shown["from"] == "user":
+                summary.messages += 1
+                summary.last = local(stamp)
+                summary.first_question = summary.first_question or shown["text"]
+                summary.who = who_by_intent(intent) or summary.who
+    listed = [s for s in found.values() if s.messages and s.last.timestamp() >= since]
+    for summary in listed:
+        if summary.sender in with_request:
+            summary.who = EMPLOYER
+    return sorted(listed, key=lambda s: s.last, reverse=True)
+
+
+def folded(text: str) -> str:
+    """Lower case without accents: 'Één' and 'een' are the same word to the search."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def search(listed: List[Summary], words: str = "", who: str = "", outcome: str = "") -> List[Tuple[Summary, str]]:
+    """The conversations in which every word occurs (in any message), of this visitor and with
+    this outcome, each with a piece of the first message that has the first word (or "")."""
+    terms = folded(words).split()
+    result = []
+    for summary in listed:
+        if (who and summary.who != who) or (outcome and summary.outcome != outcome):
+            continue
+        texts = [folded(text) for text in summary.texts]
+        if all(any(term in text for text in texts) for term in terms):
+            hit = next((excerpt(t, f.index(terms[0])) for t, f in zip(summary.texts, texts)
+                        if terms and terms[0] in f), "")
+            result.append((summary, hit))
+    return result
+
+
+def excerpt(text: str, at: int, width: int = 160) -> str:
+    """About `width` characters of `text` around position `at`."""
+    start = max(0, min(at - width // 3, len(text) - width))
+    piece = " ".join(text[start:start + width].split())
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
 # ---- the figures of the Gesprekken page --------------------------------------------------------
 
 @dataclass
@@ -171,7 +259,6 @@ class Overview:
     fallbacks: int = 0
     requests: int = 0
     charts: List[Chart] = field(default_factory=list)
-    recent: List[Tuple[str, datetime, int]] = field(default_factory=list)  # (conversation, last message, messages)
 
     def chart(self, name: str) -> Chart:
         return next(c for c in self.charts if c.name == name)
@@ -205,12 +292,10 @@ def overview(reader: TrackerReader, leads_db: Optional[Path], days: int,
     per_day = {day: set() for day in day_list}
     messages_per_day, fallbacks_per_day = Counter(), Counter()
     per_conversation, topics = Counter(), Counter()
-    last_seen: Dict[str, datetime] = {}
     for (sender, moment, intent), fallback in zip(turns, fell_back):
         day = moment.date()
         if day not in per_day:
             continue
-        last_seen[sender] = max(last_seen.get(sender, moment), moment)
         per_day[day].add(sender)
         messages_per_day[day] += 1
         fallbacks_per_day[day] += fallback
@@ -220,8 +305,6 @@ def overview(reader: TrackerReader, leads_db: Optional[Path], days: int,
     result.conversations = len(per_conversation)
     result.messages = sum(messages_per_day.values())
     result.fallbacks = sum(fallbacks_per_day.values())
-    result.recent = sorted(((sender, moment, per_conversation[sender]) for sender, moment in last_seen.items()),
-                           key=lambda item: item[1], reverse=True)[:RECENT]
 
     labels = [short_day(day) for day in day_list]
     counts = [len(per_day[day]) for day in day_list]

@@ -1,8 +1,11 @@
 """The admin page's parts without a server: accounts and sessions (admin_db), the handled state of
-requests and unanswered questions with their migrations, the grouping of questions, the figures
-read from a tracker store that Rasa's own SQLTrackerStore wrote, and the charts.
+requests and unanswered questions with their migrations, the grouping of questions and hiding
+junk, the CSV for Dutch Excel, the return address after logging in, the list of conversations
+and the figures read from a tracker store that Rasa's own SQLTrackerStore wrote, and the charts.
 The pages themselves, in Chromium against the running assistant: tests/widget/test_admin_browser.py."""
 import asyncio
+import csv
+import io
 import re
 import sqlite3
 import stat
@@ -21,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions import leads, unanswered
 from bot import admin_db, charts, conversations
+from bot.admin import local_path
 from bot.launcher import PROJECT
 from tests.test_retention import request
 
@@ -265,7 +269,6 @@ def test_the_figures_come_from_the_tracker_store_per_dutch_day(tmp_path):
     assert topics == {"Wat doet de functie": 1, "Buiten het onderwerp": 1, "Taken": 1,
                       "Niet begrepen (terugval)": 1}  # greetings are no topic, the opening is no message
     assert sum(found.chart("aanvragen-per-week").values) == 1
-    assert [sender for sender, _, _ in found.recent] == ["tweede", "eerste"]
     assert "gemiddeld 2,5 berichten" in found.chart("berichten-per-gesprek").summary
     assert len(conversations.overview(reader, tmp_path / "leads.db", 90, noon).chart("gesprekken-per-dag").labels) == 90
     assert conversations.overview(reader, tmp_path / "leads.db", 90, noon).conversations == 3
@@ -345,3 +348,132 @@ def test_admin_user_asks_the_password_twice_on_the_terminal_without_showing_it(t
     assert os.waitpid(pid, 0)[1] == 0
     assert PASSWORD.encode() not in seen  # not echoed
     assert admin_db.log_in("bert", PASSWORD, "1.2.3.4", None, tmp_path / "admin.db") is not None
+
+
+# ---- a day's work: the list of conversations, junk, notes, the CSV, the return address -----------
+
+def test_the_list_says_who_how_long_and_how_each_conversation_ended_and_searches_its_words(tmp_path):
+    today = datetime.now(conversations.LOCAL).date()
+    now = datetime(today.year, today.month, today.day, 12, tzinfo=conversations.LOCAL).timestamp()
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    talks(store, now)  # "eerste" (a fallback among answers), "tweede" (gibberish), "oud" (40 days ago)
+    save(store, "werkgever", [(now - 300, "/greet", "greet", "utter_greet", {"opening": True}),
+                              (now - 290, "Wij zoeken een secretaresse in Zwolle", "hire_request",
+                               "action_start_intake", {}),
+                              (now - 280, "Bakker & Zonen", "inform", "vacancy_form", {})])
+    save(store, "kandidaat", [(now - 200, "welke functie past bij mij?", "career_quiz", "action_start_quiz", {}),
+                              (now - 190, "ja, ik plan graag", "affirm", "career_quiz_form", {})])
+    save(store, "antwoord", [(now - 100, "Wat doet een secretaresse?", "ask_definition", "action_answer_role", {})])
+    store.engine.dispose()
+    reader = conversations.TrackerReader.from_env({"TRACKER_DB": str(tmp_path / "tracker.db")})
+    request(tmp_path, "werkgever", "Els", "els@bakker.nl", None)
+
+    listed = conversations.summaries(reader, tmp_path / "leads.db", 7, datetime.fromtimestamp(now, timezone.utc))
+    seen = {s.sender: (s.first_question, s.who, s.messages, s.outcome) for s in listed}
+    assert seen == {
+        "tweede": ("hoi", "onbekend", 2, "onbeantwoord"),
+        "antwoord": ("Wat doet een secretaresse?", "onbekend", 1, "beantwoord"),
+        "kandidaat": ("welke functie past bij mij?", "kandidaat", 2, "beantwoord"),
+        "werkgever": ("Wij zoeken een secretaresse in Zwolle", "werkgever", 2, "aanvraag"),  # the opening is no message
+        "eerste": ("wat doet een office manager", "onbekend", 3, "onbeantwoord")}  # 40 days ago is not listed
+    assert [s.sender for s in listed] == ["tweede", "antwoord", "kandidaat", "werkgever", "eerste"]  # latest first
+
+    def found(*args):
+        return [s.sender for s, _ in conversations.search(listed, *args)]
+
+    assert found("zwolle") == ["werkgever"]  # a word of the visitor
+    assert found("ZONEN bakker") == ["werkgever"]  # every word, in any message, any case
+    assert found("antwoord op sdfsdf") == ["tweede"]  # the assistant's words too
+    assert found("secretaresse taken") == ["eerste"]  # a quick reply's title, not its payload
+    assert found("kampioen") == [] and found("zwolle kampioen") == []
+    assert found("één") == found("een") != []  # accents do not matter
+    assert found("", "kandidaat") == ["kandidaat"]
+    assert found("", "", "onbeantwoord") == ["tweede", "eerste"]
+    assert found("secretaresse", "werkgever", "aanvraag") == ["werkgever"]
+    [(_, hit)] = conversations.search(listed, "zwolle")
+    assert hit == "Wij zoeken een secretaresse in Zwolle"
+    assert conversations.excerpt("a" * 300 + " Zwolle " + "b" * 300, 301).startswith("…a")
+    assert len(conversations.summaries(reader, tmp_path / "leads.db", 90)) == 6
+
+
+def test_a_question_hidden_as_junk_leaves_the_list_and_stays_hidden_when_asked_again(tmp_path):
+    db = tmp_path / "unanswered.db"
+    for sender, question in [("a", "<script>alert(1)</script>"), ("b", "asdfgh qwerty"), ("c", "asdfgh qwerty"),
+                             ("d", "wat verdient een secretaresse")]:
+        ask(db, sender, question)
+    junk = [g for g in unanswered.groups("open", db) if g.question == "asdfgh qwerty"][0]
+    assert unanswered.groups("open", db)[0] is not None and junk.count == 2
+    assert unanswered.mark(junk.ids, "junk", "anna", db) == 2
+    assert [g.question for g in unanswered.groups("open", db)] == ["<script>alert(1)</script>",
+                                                                    "wat verdient een secretaresse"]
+    [hidden] = unanswered.groups("junk", db)
+    assert (hidden.question, hidden.count, hidden.status, hidden.handled_by) == ("asdfgh qwerty", 2, "junk", "anna")
+    assert unanswered.groups("done", db) == [] and "asdfgh" not in unanswered.report(db)
+    ask(db, "e", "Asdfgh, qwerty!")  # the same words again: hidden at once
+    assert unanswered.groups("junk", db)[0].count == 3
+    assert "asdfgh qwerty" not in [g.question for g in unanswered.groups("open", db)]
+    unanswered.mark(unanswered.groups("junk", db)[0].ids, "open", "anna", db)  # shown again
+    assert unanswered.groups("open", db)[0].count == 3 and unanswered.groups("junk", db) == []
+
+    salary = [g for g in unanswered.groups("open", db) if "verdient" in g.question][0]
+    unanswered.mark(salary.ids, "added", "anna", db, note="  Salaris staat nu onder 'werkomgeving'. " + "x" * 600)
+    [added] = unanswered.groups("done", db)
+    assert added.note.startswith("Salaris staat nu onder") and len(added.note) == unanswered.NOTE_LENGTH
+    unanswered.mark(added.ids, "open", "anna", db)
+    assert unanswered.groups("open", db)[-1].note is None
+
+
+def test_an_unanswered_log_of_version_1_gets_notes_and_keeps_its_rows(tmp_path):
+    db = tmp_path / "unanswered.db"
+    with sqlite3.connect(db) as connection:  # the table as the first admin page left it
+        connection.execute("CREATE TABLE unanswered (id INTEGER PRIMARY KEY AUTOINCREMENT, asked_at TEXT NOT NULL, "
+                           "sender TEXT NOT NULL, question TEXT NOT NULL, intent TEXT, confidence REAL, "
+                           "tried TEXT NOT NULL, outcome TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', "
+                           "handled_at TEXT, handled_by TEXT)")
+        connection.execute("INSERT INTO unanswered (asked_at, sender, question, tried, outcome, status, handled_at, "
+                           "handled_by) VALUES ('2026-11-01T09:00:00+00:00', 's', 'wat is het salaris', 'zoeken', "
+                           "'niet in kennis', 'added', '2026-11-02T09:00:00+00:00', 'anna'), "
+                           "('2026-11-03T09:00:00+00:00', 't', 'hoe laat is het', 'zoeken', 'niet in kennis', "
+                           "'open', NULL, NULL)")
+        connection.execute("PRAGMA user_version = 1")
+    [done] = unanswered.groups("done", db)
+    assert (done.question, done.status, done.handled_by, done.note) == ("wat is het salaris", "added", "anna", None)
+    assert [g.question for g in unanswered.groups("open", db)] == ["hoe laat is het"]
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == unanswered.SCHEMA_VERSION == 2
+        assert connection.execute("SELECT count(*) FROM unanswered").fetchone()[0] == 2
+
+
+def test_the_csv_for_dutch_excel_has_a_bom_semicolons_dutch_headers_and_dutch_times(tmp_path):
+    path = tmp_path / "leads.db"
+    number = request(tmp_path, "gesprek-1", "=HYPERLINK(\"https://x\")", "els@oud.nl", "+31612345678")
+    with sqlite3.connect(path) as db:  # received on a summer evening, handled on a winter one (UTC)
+        db.execute("UPDATE vacancy_requests SET created_at = '2026-07-01T22:30:00+00:00', "
+                   "description = 'Twee regels;\nmet een puntkomma', handled_at = '2026-12-03T17:05:00+00:00', "
+                   "handled_by = 'anna' WHERE id = ?", (number,))
+    body = leads.export_excel(path=path, states={"pending": "wacht op verzending"})
+    assert body.startswith("\ufeff") and body.encode("utf-8").startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(body[1:]), delimiter=";"))
+    assert list(rows[0]) == ["Nummer", "Ontvangen", "Functie", "Vast of tijdelijk", "Uren per week", "Startdatum",
+                             "Organisatie", "Naam", "E-mail", "Telefoon", "Omschrijving", "Toestemming gegeven",
+                             "Bezorging", "Pogingen", "Fout bij bezorgen", "Bezorgd op", "Afgehandeld op",
+                             "Afgehandeld door"]
+    [row] = rows
+    assert (row["Nummer"], row["Ontvangen"], row["Afgehandeld op"]) == (str(number), "02-07-2026 00:30",
+                                                                     "03-12-2026 18:05")  # CEST, CET
+    assert (row["Startdatum"], row["Uren per week"], row["Bezorging"]) == ("01-01-2027", "24", "wacht op verzending")
+    assert row["Omschrijving"] == "Twee regels;\nmet een puntkomma"
+    assert row["Naam"] == "'=HYPERLINK(\"https://x\")" and row["Telefoon"] == "'+31612345678"  # no formula runs
+    assert leads.export_excel(since="2999-01-01", path=path).count("\n") == 1  # only the headers
+    assert leads.export_csv(path=path).startswith("id,created_at,")  # make leads prints its own format
+
+
+@pytest.mark.parametrize("asked, landed", [
+    ("/admin/gesprekken?dagen=7&zoek=zwolle", "/admin/gesprekken?dagen=7&zoek=zwolle"),
+    ("/admin/gesprek?id=abc&terug=%2Fadmin%2Fvragen", "/admin/gesprek?id=abc&terug=%2Fadmin%2Fvragen"),
+    ("https://elders.example/admin/", "/admin/aanvragen"), ("//elders.example/admin/", "/admin/aanvragen"),
+    ("/admin//elders.example", "/admin/aanvragen"), ("/admin/\\elders.example", "/admin/aanvragen"),
+    ("/\\elders.example", "/admin/aanvragen"), ("/admin/x\r\nSet-Cookie: a=b", "/admin/aanvragen"),
+    ("/chat/", "/admin/aanvragen"), ("admin/vragen", "/admin/aanvragen"), ("", "/admin/aanvragen")])
+def test_after_login_only_a_page_of_the_admin_on_this_server_is_a_return_address(asked, landed):
+    assert local_path(asked, "/admin/aanvragen") == landed

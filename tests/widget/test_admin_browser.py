@@ -1,6 +1,7 @@
 """The admin page (/admin/) in Debian's Chromium against the running assistant, on data made by
 real conversations through the REST channel and the widget's API: login, rate limit, the four
-pages, marking handled, the CSV download, CSRF, keyboard use and axe. It shares the assistant
+pages, marking handled, hiding junk, searching conversations, the CSV download for Dutch Excel,
+the page asked for after logging in, CSRF, keyboard use and axe. It shares the assistant
 and the browser of the widget tests (tests/widget/conftest.py)."""
 import csv
 import hashlib
@@ -61,17 +62,18 @@ def admin(assistant):
     asked = {f"adm-a-{tag}": ["wat doet een office manager", "wat verdient een secretaresse?",
                               "Wat verdient een secretaresse"],
              f"adm-b-{tag}": ["hoeveel verdient een secretaresse eigenlijk"],
-             f"adm-c-{tag}": ["wie wordt er kampioen?", "wat voor weer wordt het morgen?"]}
+             f"adm-c-{tag}": ["wie wordt er kampioen?", "wat voor weer wordt het morgen?", "asdfgh qwerty"],
+             f"adm-d-{tag}": [f"werkt een secretaresse ook in Dalfsen{tag}?"]}
     for sender, questions in asked.items():
         for question in questions:
             assert assistant.ask(sender, question)
     session = requests.post(assistant.chat + "api/session", timeout=60).json()
     reply = requests.post(assistant.chat + "api/message", timeout=60, headers={"Authorization": f"Bearer {session['token']}"},
-                          json={"text": '/ask_definition{"role": "secretaresse"}', "client_id": uuid.uuid4().hex,
-                                "display": "Wat doet een secretaresse?"})
+                          json={"text": "/ask_difference", "client_id": uuid.uuid4().hex,
+                                "display": "Wat is het verschil?"})  # a quick reply of every opening
     assert reply.status_code == 200, reply.text
     return SimpleNamespace(base=base, var_dir=assistant.var_dir, employer=employer, number=number,
-                           asked=list(asked), widget_session=session["session_id"])
+                           asked=list(asked), widget_session=session["session_id"], tag=tag)
 
 
 def log_in(page, admin, target="aanvragen", name=NAME, password=PASSWORD):
@@ -133,6 +135,20 @@ def test_every_page_without_a_login_redirects_to_the_login(admin, new_page):
     assert refused.status_code == 303 and refused.headers["location"].startswith("/admin/login")
     page = log_in(new_page(), admin, target="gesprekken?dagen=7")
     expect(page).to_have_url(admin.base + "gesprekken?dagen=7")  # back where the visitor wanted to go
+
+
+def test_after_login_the_page_asked_for_opens_and_never_another_site(admin, new_page):
+    asked = f"gesprekken?zoek=dalfsen{admin.tag}&uitkomst=beantwoord"
+    page = log_in(new_page(), admin, target=asked)
+    expect(page).to_have_url(admin.base + asked)
+    expect(page.get_by_label("Zoeken in de berichten")).to_have_value(f"dalfsen{admin.tag}")
+    expect(page.get_by_label("Uitkomst")).to_have_value("beantwoord")
+    page = new_page()  # (the other kinds of addresses: tests/test_admin.py)
+    page.goto(admin.base + "login?volgende=" + quote("//aanvaller.example/admin/", safe=""))
+    page.get_by_label("Naam").fill(NAME)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url(admin.base + "aanvragen")  # the start page, never another site
 
 
 def test_a_wrong_password_is_refused_and_repeated_failures_are_rate_limited(admin, new_page):
@@ -230,14 +246,21 @@ def test_a_request_marked_handled_stays_so_after_a_reload(admin, desk):
         [(name, action, detail) for _, name, _, action, detail in audit(admin)]
 
 
-def test_the_csv_download_is_what_make_leads_prints(admin, desk):
+def test_the_csv_download_opens_in_dutch_excel(admin, desk):
     desk.goto(admin.base + "aanvragen")
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Download als CSV").click()
     assert download.value.suggested_filename.startswith("aanvragen-")
     got = open(download.value.path(), "rb").read()
-    assert got == cli("leads", "--db", str(admin.var_dir / "leads.db"), text=False)  # byte for byte
-    assert "Bakker & Zonen BV" in got.decode()
+    assert got.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(got.decode("utf-8-sig")), delimiter=";"))
+    assert list(rows[0])[:11] == ["Nummer", "Ontvangen", "Functie", "Vast of tijdelijk", "Uren per week",
+                                  "Startdatum", "Organisatie", "Naam", "E-mail", "Telefoon", "Omschrijving"]
+    [mine] = [r for r in rows if r["Nummer"] == str(admin.number)]
+    assert (mine["Functie"], mine["Organisatie"], mine["Naam"], mine["E-mail"]) == \
+        ("office manager", "Bakker & Zonen BV", "Jan Jansen", "jan@bakker.nl")
+    assert mine["Telefoon"] == "'+31612345678" and mine["Bezorging"] == "niet ingesteld"
+    assert re.fullmatch(r"\d\d-\d\d-20\d\d \d\d:\d\d", mine["Ontvangen"])  # Dutch time, as Excel reads dates
     assert (NAME, "aanvragen gedownload (CSV)") in [(name, action) for _, name, _, action, _ in audit(admin)]
 
 
@@ -256,6 +279,7 @@ def test_unanswered_questions_are_grouped_link_to_their_conversations_and_are_ma
     desk.get_by_role("link", name="Terug").click()
 
     salary = desk.locator("tbody tr", has_text="verdient een secretaresse")
+    salary.get_by_label(re.compile("^Notitie")).fill("Salaris: verwijst nu naar de vacaturepagina")
     salary.get_by_role("button", name=re.compile("Toegevoegd aan de kennis")).click()
     expect(desk.get_by_role("status")).to_contain_text("toegevoegd aan de kennis (3x gesteld)")
     expect(desk.locator("tbody tr", has_text="verdient een secretaresse")).to_have_count(0)
@@ -264,8 +288,54 @@ def test_unanswered_questions_are_grouped_link_to_their_conversations_and_are_ma
     desk.get_by_role("link", name="Afgehandeld").click()
     done = desk.locator("tbody tr", has_text="verdient een secretaresse")
     expect(done).to_contain_text(f"Toegevoegd aan de kennis door {NAME}")
+    expect(done).to_contain_text("Notitie: Salaris: verwijst nu naar de vacaturepagina")
     assert not [q for _, q, _, _ in unanswered.most_frequent(admin.var_dir / "unanswered.db")
                 if "verdient een secretaresse" in q.lower()]  # `make report` lists open ones
+
+
+def test_a_junk_question_is_hidden_and_no_longer_listed(admin, desk):
+    desk.goto(admin.base + "vragen")
+    junk = desk.locator("tbody tr", has_text="asdfgh qwerty")
+    expect(junk).to_have_count(1)
+    junk.get_by_role("button", name=re.compile("Verbergen als onzin")).click()
+    expect(desk.get_by_role("status")).to_contain_text("verborgen als onzin")
+    expect(desk.locator("tbody tr", has_text="asdfgh qwerty")).to_have_count(0)
+    desk.reload()
+    expect(desk.locator("tbody tr", has_text="asdfgh qwerty")).to_have_count(0)
+    desk.get_by_role("link", name="Verborgen").click()
+    expect(desk.locator("tbody tr", has_text="asdfgh qwerty")).to_contain_text(f"Verborgen als onzin door {NAME}")
+    assert "asdfgh" not in unanswered.report(admin.var_dir / "unanswered.db")
+
+
+def test_search_finds_a_conversation_by_a_word_of_it_and_filters_by_who_and_outcome(admin, desk):
+    desk.goto(admin.base + "gesprekken")
+    desk.get_by_label("Zoeken in de berichten").fill(f"Dalfsen{admin.tag}")
+    desk.get_by_role("button", name="Tonen").click()
+    rows = desk.locator("table.conversations tbody tr")
+    expect(rows).to_have_count(1)
+    expect(desk.locator("table.conversations caption")).to_contain_text("1 gesprek gevonden")
+    expect(rows).to_contain_text(f"werkt een secretaresse ook in Dalfsen{admin.tag}?")  # the first question
+    expect(rows.locator("td").nth(2)).to_have_text("1")  # one message of the visitor
+    rows.get_by_role("link").click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Gesprek")
+    expect(desk.locator(".msg-user .bubble")).to_have_text([f"werkt een secretaresse ook in Dalfsen{admin.tag}?"])
+    desk.get_by_role("link", name="Terug").click()
+    expect(desk.get_by_label("Zoeken in de berichten")).to_have_value(f"Dalfsen{admin.tag}")  # the search kept
+    # the employer: by the organisation's name, as an employer with a request
+    desk.goto(admin.base + "gesprekken?zoek=zonen&wie=werkgever&uitkomst=aanvraag")
+    employer = desk.locator("table.conversations tbody tr", has=desk.locator(f'a[href*="{quote(admin.employer)}"]'))
+    expect(employer).to_have_count(1)
+    expect(employer).to_contain_text("wij zoeken een office manager")
+    expect(employer).to_contain_text("Werkgever")
+    expect(employer).to_contain_text("Aanvraag")
+    expect(employer).to_contain_text("Gevonden: “Bakker & Zonen BV”")
+    desk.get_by_label("Uitkomst").select_option(label="Onbeantwoord")
+    desk.get_by_role("button", name="Tonen").click()
+    expect(desk.get_by_text("Geen gesprekken gevonden met deze zoekopdracht of dit filter.")).to_be_visible()
+    desk.goto(admin.base + "gesprekken?uitkomst=onbeantwoord")
+    unanswered_rows = desk.locator("table.conversations tbody tr")
+    expect(unanswered_rows.filter(has=desk.locator(f'a[href*="adm-c-{admin.tag}"]'))).to_contain_text("Onbekend")
+    expect(unanswered_rows.filter(has=desk.locator(f'a[href*="{quote(admin.employer)}"]'))).to_have_count(0)
 
 
 def test_the_conversations_page_draws_each_chart_with_a_text_alternative(admin, desk):
@@ -297,7 +367,6 @@ def test_the_conversations_page_draws_each_chart_with_a_text_alternative(admin, 
     assert {"Vacature doorgeven", "Wat doet de functie", "Buiten het onderwerp"} <= set(topics), topics
     weeks = sections.nth(4).locator("tbody td").all_text_contents()
     assert int(weeks[-1]) >= 1
-    expect(desk.locator(f'.recent a[href*="{quote(admin.employer)}"]')).to_have_count(1)
     # the README's screenshot
     desk.set_viewport_size({"width": 1280, "height": 900})
     desk.goto(admin.base + "gesprekken?dagen=7")
@@ -309,15 +378,31 @@ def test_the_conversations_page_draws_each_chart_with_a_text_alternative(admin, 
     assert 20_000 < target.stat().st_size < 400_000
 
 
+def test_the_conversations_list_pages_by_25(admin, desk, assistant):
+    for number in range(26):
+        assistant.ask(f"adm-pagina-{admin.tag}-{number}", f"hallo, ik ben bezoeker {number} van Pagina{admin.tag}")
+    desk.goto(admin.base + f"gesprekken?zoek=pagina{admin.tag}")
+    expect(desk.locator("table.conversations caption")).to_contain_text("26 gesprekken gevonden")
+    expect(desk.locator("table.conversations tbody tr")).to_have_count(25)
+    expect(desk.locator("table.conversations tbody tr").first).to_contain_text("bezoeker 25 ")  # newest first
+    desk.get_by_role("link", name="Volgende pagina").click()
+    expect(desk).to_have_url(re.compile(r"pagina=2"))
+    expect(desk.locator("table.conversations tbody tr")).to_have_count(1)
+    expect(desk.locator("table.conversations tbody tr")).to_contain_text("bezoeker 0 ")
+    expect(desk.locator(".pages")).to_contain_text("Pagina 2 van 2")
+    desk.get_by_role("link", name="Vorige pagina").click()
+    expect(desk.locator("table.conversations tbody tr")).to_have_count(25)
+
+
 def test_one_conversation_reads_as_the_visitor_saw_it(admin, desk):
     desk.goto(admin.base + "gesprek?id=" + admin.widget_session)
     expect(desk.get_by_role("heading", level=1)).to_have_text("Gesprek")
     bubbles = desk.locator(".transcript .bubble")
     expect(bubbles.first).to_contain_text("Hallo! Ik ben de digitale assistent")  # the opening, without /greet
-    expect(desk.locator(".msg-user .bubble")).to_have_text(["Wat doet een secretaresse?"])  # the title, not the payload
-    expect(desk.locator(".msg-bot .bubble").nth(1)).to_contain_text("telefoon")
+    expect(desk.locator(".msg-user .bubble")).to_have_text(["Wat is het verschil?"])  # the title, not the payload
+    expect(desk.locator(".msg-bot .bubble").nth(1)).to_contain_text("secretaresse")
     expect(desk.locator(".msg-bot").first.locator(".buttons .button")).to_have_count(3)
-    expect(desk.get_by_text("/ask_definition")).to_have_count(0)
+    expect(desk.get_by_text("/ask_difference")).to_have_count(0)
     expect(desk.locator(".facts")).to_contain_text("chatwidget")
     expect(desk.locator("form")).to_have_count(1)  # only the logout: nothing to change here
     desk.goto(admin.base + "gesprek?id=bestaat-niet")
@@ -391,7 +476,10 @@ def test_axe_finds_no_wcag_a_or_aa_violations_on_any_admin_page(admin, desk, new
     expect(login.get_by_role("alert")).to_be_visible()
     results["login, fout"] = axe.run(login, options=WCAG)
     for name, path in [("aanvragen", "aanvragen"), ("vragen, open", "vragen"),
-                       ("vragen, afgehandeld", "vragen?weergave=afgehandeld"), ("gesprekken", "gesprekken"),
+                       ("vragen, afgehandeld", "vragen?weergave=afgehandeld"),
+                       ("vragen, verborgen", "vragen?weergave=verborgen"), ("gesprekken", "gesprekken"),
+                       ("gesprekken, gezocht", "gesprekken?zoek=zonen&wie=werkgever"),
+                       ("gesprekken, niets gevonden", "gesprekken?zoek=bestaatnergens"),
                        ("gesprek", f"gesprek?id={admin.employer}"), ("niet gevonden", "gesprek?id=weg")]:
         desk.goto(admin.base + path)
         for details in desk.locator("details").all():
