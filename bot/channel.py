@@ -8,7 +8,8 @@ server's own port:
     GET  /chat/widget.css       its styles (loaded by widget.js inside its shadow root)
     GET  /chat/privacy          the widget's privacy link: a redirect to PRIVACY_URL, or without
                                 it a short page on what is kept, how long and why
-    POST /chat/api/session      new session: {session_id, token, expires_at, messages}
+    POST /chat/api/session      new session: {session_id, token, expires_at, messages}; the
+                                body may name the page's audience, {"audience": "werkgever"}
     GET  /chat/api/history      Authorization: Bearer <token> -> {session_id, token, messages}
     POST /chat/api/message      Authorization: Bearer <token>, {text, client_id, display?}
                                 -> {token, messages}
@@ -72,6 +73,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 MAX_DISPLAY = 200      # characters of a quick reply's title
 DEFAULT_TTL = 30 * 24 * 3600
 OPENING_PAYLOAD = "/greet"
+# The page's audience (the embed tag's data-audience): the opening is utter_greet's variation
+# with `channel: werkgever` or `channel: kandidaat` in domain.yml; anything else gets the general one.
+AUDIENCES = ("werkgever", "kandidaat")
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -238,6 +242,28 @@ async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
+class OpeningCollector(CollectingOutputChannel):
+    """Collects the opening message; its name is the page's audience, so Rasa picks the
+    response variation for that audience (Rasa's channel-specific responses)."""
+
+    def __init__(self, audience: Text) -> None:
+        super().__init__()
+        self.audience = audience
+
+    def name(self) -> Text:  # type: ignore[override]  (an instance's name, not the class's)
+        return self.audience
+
+
+def audience_of(body: bytes) -> Optional[Text]:
+    """The audience a new session's body names ("werkgever", "kandidaat"), or None."""
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    audience = data.get("audience") if isinstance(data, dict) else None
+    return audience if audience in AUDIENCES else None
+
+
 # ---- the channel -------------------------------------------------------------------------------
 
 class WidgetInput(InputChannel):
@@ -308,8 +334,9 @@ class WidgetInput(InputChannel):
 
     @staticmethod
     async def run_bot(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: Text,
-                      session_id: Text, meta: Dict[Text, Any], channel: Text) -> List[Dict[Text, Any]]:
-        collector = CollectingOutputChannel()
+                      session_id: Text, meta: Dict[Text, Any], channel: Text,
+                      collector: Optional[CollectingOutputChannel] = None) -> List[Dict[Text, Any]]:
+        collector = collector or CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, session_id, input_channel=channel,
                                          metadata={"widget": meta}))
         return [m for m in (bot_message(msg.get("text"), msg.get("buttons"))
@@ -385,9 +412,11 @@ class WidgetInput(InputChannel):
             if not self.agent_ready(request):
                 return self.error(503, "not_ready", "De assistent start nog op.")
             session_id = uuid.uuid4().hex  # the server chooses the sender id, never the browser
+            audience = audience_of(request.body)
+            meta = dict({"opening": True}, **({"audience": audience} if audience else {}))
             try:
-                messages = await self.run_bot(on_new_message, OPENING_PAYLOAD, session_id,
-                                              {"opening": True}, self.name())
+                messages = await self.run_bot(on_new_message, OPENING_PAYLOAD, session_id, meta, self.name(),
+                                              OpeningCollector(audience) if audience else None)
             except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
                 logger.exception("widget: opening message failed")
                 return self.error(500, "server", "De assistent kon het gesprek niet starten.")

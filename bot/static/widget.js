@@ -1,5 +1,7 @@
 /* Chatwidget van de rol-adviesassistent van 2ASSISTU.
  * Insluiten: <script src="https://JOUW-RASA-SERVER/chat/widget.js" defer></script>
+ * Op een pagina voor werkgevers of kandidaten met data-audience="werkgever" of "kandidaat":
+ * dan past de openingszin daarbij (de teksten staan in domain.yml, utter_greet).
  * Geen framework, geen andere origin: alles komt van de server die dit bestand levert.
  * Alle tekst wordt als tekst getoond (textContent), nooit als HTML. */
 (function () {
@@ -38,7 +40,9 @@
 
   var MAX_TEXT = 4000;  // bot/web.py MAX_TEXT
   var TIMEOUT_MS = 45000;
-  var LINK = /(https:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[0-9][0-9()\-]*[0-9])/gi;
+  /* Links: https://…, mailto:…, tel:…, een los e-mailadres en een Nederlands telefoonnummer
+     ("020 123 4567", "+31 20 123 4567"); actions/knowledge.py keurt de contactgegevens zo. */
+  var LINK = /(?:https:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[0-9][0-9()\-]*[0-9]|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|(?:\+31[ -]?|\b0)[1-9](?:[ -]?[0-9]){8}(?![0-9]))/gi;
   var SAFE_PROTOCOLS = { "https:": 1, "mailto:": 1, "tel:": 1 };
 
   var script = document.currentScript;
@@ -46,6 +50,7 @@
   window.__rolAdviesWidget = true;
   var BASE = new URL(".", script.src).href;               // .../chat/
   var STORE_KEY = "rol-advies-chat:" + BASE;
+  var AUDIENCE = script.getAttribute("data-audience") || "";  // de server kent "werkgever" en "kandidaat"
 
   var storage = {
     get: function (area, key) { try { return window[area].getItem(key); } catch (e) { return null; } },
@@ -67,13 +72,16 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  /* Tekst met alleen https:-, mailto:- en tel:-links; al het andere blijft gewone tekst. */
+  /* Tekst met alleen https:-, mailto:- en tel:-links (ook een los e-mailadres of telefoonnummer);
+     al het andere blijft gewone tekst. */
   function appendText(parent, text) {
     var last = 0;
-    text.replace(LINK, function (match, _g, offset) {
+    text.replace(LINK, function (match, offset) {
       var url = match.replace(/[.,;:!?)\]]+$/, "");
       var href = null;
-      try { var parsed = new URL(url); if (SAFE_PROTOCOLS[parsed.protocol]) href = parsed.href; } catch (e) { /* geen link */ }
+      var full = /^(https|mailto|tel):/i.test(url) ? url
+        : url.indexOf("@") > 0 ? "mailto:" + url : "tel:" + url.replace(/[^0-9+]/g, "");
+      try { var parsed = new URL(full); if (SAFE_PROTOCOLS[parsed.protocol]) href = parsed.href; } catch (e) { /* geen link */ }
       if (!href) return match;
       parent.appendChild(document.createTextNode(text.slice(last, offset)));
       var a = el("a", null, url.replace(/^(mailto|tel):/i, ""));
@@ -335,7 +343,7 @@
     log.textContent = "";
     state.started = true;
     setTyping(NL.starting);
-    starting = api("POST", "session").then(function (data) {
+    starting = api("POST", "session", AUDIENCE ? { audience: AUDIENCE } : null).then(function (data) {
       if (notice) addMessage({ from: "bot", text: notice }, false);
       addBotMessages(data.messages);
     }).catch(function (err) {

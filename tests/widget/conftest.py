@@ -5,10 +5,12 @@ tests, Debian's Chromium; they run with `make test-widget` (`pytest tests/widget
 pytest is pointed at the whole `tests` folder (`make test-unit`), only the unit tests of
 this folder run, so nothing runs twice and `test-unit` needs no model.
 """
+import html
 import http.server
 import os
 import re
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -50,7 +52,8 @@ def pytest_collection_modifyitems(config, items):
 
 class Site:
     """A tiny web server on its own port: a page of 'the agency's site' that embeds the widget
-    with one <script> tag from the assistant's origin."""
+    with one <script> tag from the assistant's origin (`?audience=werkgever`: a page for
+    employers, whose tag says so with data-audience)."""
 
     def __init__(self, port: int):
         self.port = port
@@ -59,10 +62,12 @@ class Site:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's name
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                audience = "".join(f' data-audience="{html.escape(a)}"' for a in query.get("audience", [])[:1])
                 body = (f'<!doctype html><html lang="nl"><head><meta charset="utf-8">'
                         f'<title>Site van het bureau</title></head><body><main><h1>Vacatures</h1>'
                         f'<p>Een pagina op een andere origin.</p></main>'
-                        f'<script src="{site.widget_src}" defer></script></body></html>').encode()
+                        f'<script src="{site.widget_src}"{audience} defer></script></body></html>').encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))

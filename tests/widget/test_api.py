@@ -17,8 +17,8 @@ def client_id():
     return uuid.uuid4().hex
 
 
-def new_session(api):
-    response = api.session()
+def new_session(api, **kw):
+    response = api.session(**kw)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -45,12 +45,25 @@ def test_a_new_session_has_a_server_made_id_and_one_opening_message(api):
     assert data["expires_at"] > time.time() + 3600
     [opening] = data["messages"]
     assert opening["from"] == "bot" and opening["text"].startswith(GREETING)
-    assert [b["title"] for b in opening["buttons"]][:2] == ["Wat doet een office manager?",
-                                                           "Wat doet een secretaresse?"]
+    assert [b["title"] for b in opening["buttons"]] == ["Vacature doorgeven", "Welke functie past bij mij?",
+                                                       "Wat is het verschil?"]
     history = api.history(data["token"]).json()["messages"]
     assert history == [opening]  # the opening payload itself is not shown
     # a second session is another conversation
     assert new_session(api)["session_id"] != data["session_id"]
+
+
+@pytest.mark.parametrize("body, first", [
+    ({"audience": "werkgever"}, ["Vacature doorgeven", "/hire_request"]),
+    ({"audience": "kandidaat"}, ["Welke functie past bij mij?", "/career_quiz"]),
+    ({"audience": "<b>iets anders</b>"}, ["Vacature doorgeven", "/hire_request"]),  # the general opening
+])
+def test_the_opening_follows_the_audience_of_the_page(api, body, first):
+    general = new_session(api)["messages"][0]
+    [opening] = new_session(api, json=body)["messages"]
+    assert opening["text"].startswith(GREETING)
+    assert [opening["buttons"][0]["title"], opening["buttons"][0]["payload"]] == first
+    assert (opening == general) == (body["audience"] not in ("werkgever", "kandidaat"))
 
 
 def test_the_browser_cannot_choose_the_sender(api, assistant):
@@ -77,8 +90,8 @@ def test_a_message_gets_the_answer_and_the_history_keeps_it(api):
 
 
 def test_a_quick_reply_is_stored_with_its_title(api):
-    session = new_session(api)
-    button = session["messages"][0]["buttons"][1]
+    session = new_session(api, json={"audience": "kandidaat"})
+    button = session["messages"][0]["buttons"][2]
     response = api.message(session["token"], button["payload"], client_id(), display=button["title"])
     assert "telefoon" in " ".join(m["text"] for m in response.json()["messages"]).lower()
     history = api.history(session["token"]).json()["messages"]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
@@ -78,13 +79,13 @@ def test_quick_replies_send_their_payload_and_show_their_title(visitor):
     replies = visitor.page.get_by_role("group", name="Snelle antwoorden")
     expect(replies.get_by_role("button")).to_have_count(3)
     before = visitor.bubbles("bot").count()
-    replies.get_by_role("button", name="Wat doet een secretaresse?").click()
+    replies.get_by_role("button", name="Vacature doorgeven").click()
     answer = visitor.wait_for_answer(before)
-    assert "telefoon" in " ".join(answer).lower(), answer
-    assert visitor.texts("user") == ["Wat doet een secretaresse?"]
-    expect(visitor.page.get_by_text("/ask_definition")).to_have_count(0)
+    assert "Fijn dat je iemand zoekt!" in " ".join(answer), answer
+    assert visitor.texts("user") == ["Vacature doorgeven"]
+    expect(visitor.page.get_by_text("/hire_request")).to_have_count(0)
     # the used quick replies are gone; the conversation goes on by typing
-    expect(visitor.page.get_by_role("button", name="Wat doet een office manager?")).to_have_count(0)
+    expect(visitor.page.get_by_role("button", name="Wat is het verschil?")).to_have_count(0)
     expect(visitor.input).to_be_focused()
 
 
@@ -284,13 +285,13 @@ def test_keyboard_only_open_send_and_close(visitor):
 
 def test_a_quick_reply_works_with_enter(visitor):
     visitor.goto().open()
-    button = visitor.page.get_by_role("button", name="Wat doet een office manager?")
+    button = visitor.page.get_by_role("button", name="Wat is het verschil?")
     button.focus()
     before = visitor.bubbles("bot").count()
     visitor.page.keyboard.press("Enter")
     answer = visitor.wait_for_answer(before)
-    assert "kantoor" in " ".join(answer).lower()
-    assert visitor.texts("user") == ["Wat doet een office manager?"]
+    assert "Het verschil tussen een office manager en een secretaresse" in " ".join(answer)
+    assert visitor.texts("user") == ["Wat is het verschil?"]
 
 
 def test_typing_indicator_and_unread_badge(visitor):
@@ -382,6 +383,49 @@ def test_a_site_that_is_not_allowed_gets_no_chat(visitor, site):
     visitor.launcher.click()
     expect(visitor.alert).to_contain_text("De chat kon niet starten")
     expect(visitor.bubbles()).to_have_count(0)
+
+
+def test_a_contact_answer_links_the_phone_number_the_e_mail_address_and_the_contact_page(visitor):
+    details = yaml.safe_load((PROJECT / "knowledge" / "knowledge.yml").read_text(encoding="utf-8"))["agency"]["contact_details"]
+    visitor.goto().open()
+    answer = visitor.ask("hoe kan ik contact met jullie opnemen?")
+    assert details["hours"] in " ".join(answer), answer
+    bubble = visitor.bubbles("bot").last
+    phone = bubble.get_by_role("link", name=details["phone"])
+    expect(phone).to_have_attribute("href", "tel:" + re.sub(r"[^0-9+]", "", details["phone"]))
+    expect(bubble.get_by_role("link", name=details["email"])).to_have_attribute("href", "mailto:" + details["email"])
+    page = bubble.get_by_role("link", name=details["url"])
+    expect(page).to_have_attribute("href", details["url"])
+    expect(page).to_have_attribute("target", "_blank")
+    for link in bubble.get_by_role("link").all():
+        assert link.get_attribute("rel") == "noopener noreferrer"
+    expect(bubble.get_by_role("link")).to_have_count(3)
+    axe_finds_nothing(visitor, "contact links")
+    no_harm(visitor)
+
+
+def axe_finds_nothing(visitor, state):
+    result = AXE_RESULTS[state] = Axe().run(visitor.page, options=WCAG)
+    assert result.violations_count == 0, f"{state}:\n{result.generate_report()}"
+
+
+@pytest.mark.parametrize("audience, first, answer", [
+    ("werkgever", "Vacature doorgeven", "Fijn dat je iemand zoekt!"),
+    ("kandidaat", "Welke functie past bij mij?", "Vijf korte vragen"),
+])
+def test_the_opening_follows_the_audience_of_the_page(new_visitor, site, audience, first, answer):
+    visitor = new_visitor().goto(site.url() + "?audience=" + audience).open()  # data-audience="..."
+    expect(visitor.bubbles("bot")).to_have_count(1)
+    expect(visitor.bubbles("bot").first).to_contain_text(GREETING)
+    replies = visitor.page.get_by_role("group", name="Snelle antwoorden").get_by_role("button")
+    expect(replies.first).to_have_text(first)  # the page's main goal comes first
+    others = {"werkgever": "Welke functie past bij mij?", "kandidaat": "Vacature doorgeven"}
+    expect(visitor.page.get_by_role("button", name=others[audience])).to_have_count(0)
+    axe_finds_nothing(visitor, f"opening for {audience}s")
+    before = visitor.bubbles("bot").count()
+    replies.first.click()
+    assert answer in " ".join(visitor.wait_for_answer(before))
+    no_harm(visitor)
 
 
 def test_axe_finds_no_wcag_a_or_aa_violations(visitor):

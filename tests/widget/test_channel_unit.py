@@ -3,8 +3,8 @@ import stat
 
 import pytest
 
-from bot.channel import (DEFAULT_TTL, Tokens, WidgetInput, load_secret, parse_origins, reply_to,
-                         transcript)
+from bot.channel import (DEFAULT_TTL, OpeningCollector, Tokens, WidgetInput, audience_of, load_secret,
+                         parse_origins, reply_to, transcript)
 
 SID = "0123456789abcdef0123456789abcdef"
 
@@ -122,3 +122,17 @@ def test_the_privacy_page_names_the_periods_that_purge_applies(monkeypatch):
     page = privacy_page()
     assert "Gesprekken 30 dagen" in page and "aanvragen een jaar" in page and 'lang="nl"' in page
     assert "<script" not in page
+
+
+@pytest.mark.parametrize("body, audience", [
+    (b'{"audience": "werkgever"}', "werkgever"), (b'{"audience": "kandidaat"}', "kandidaat"),
+    (b"", None), (b"{}", None), (b'{"audience": "Werkgever"}', None), (b'{"audience": "collector"}', None),
+    (b'{"audience": ["werkgever"]}', None), (b'["werkgever"]', None), (b"geen json", None),
+])
+def test_the_opening_names_only_a_known_audience(body, audience):
+    assert audience_of(body) == audience
+
+
+def test_the_opening_is_collected_under_the_audience_s_name():
+    # Rasa picks a response variation by the output channel's name (`channel: werkgever`).
+    assert OpeningCollector("werkgever").name() == "werkgever"
