@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from actions import knowledge as kb
 from actions.direct import Match, clauses, label_of
-from actions.language import CONTRACT_KINDS, FROM_MARKERS, GOAL_AFTER, GROWING, GROWTH_WORDS, TO_MARKERS
+from actions.language import CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFTER, GROWING, GROWTH_WORDS, TO_MARKERS
 from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
 from actions.search import looks_like_gibberish
 from actions.turn import Turn
@@ -62,6 +62,10 @@ def about_a_role(turn: Turn) -> Plan:
         return about_the_agency(turn, "ask_agency")  # "wat doet dit bureau?"
     if not roles:
         return plan("which_role", aspect=aspect)
+    if turn.asks_amount and not any(gives_number(KNOWLEDGE.role_answer(role, aspect)) for role in roles):
+        # "hoe lang duurt de opleiding?": honestly not known, and what the topic does say
+        return plan("topic", roles=roles, aspect=aspect, amount_unknown=True,
+                    note=("vraag naar een aantal of duur", "niet in kennis"))
     return plan("topic", roles=roles, aspect=aspect)
 
 
@@ -99,7 +103,7 @@ def advice(turn: Turn) -> Plan:
         return plan("contract_kinds")  # the knowledge says what is on offer, not which to choose
     fit = SEARCH.role_fit(clauses(turn.text))
     best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
-    if (fit.reasons[best] or fit.against[runner_up]) and fit.score(best) > fit.score(runner_up):
+    if fit.convincing(best, runner_up):
         return plan("recommend", fit=fit, best=best, runner_up=runner_up, candidate=candidate)
     if turn.dimension and turn.dimension != "taken":  # "welk niveau vraag ik in de vacature?"
         return plan("difference", dimension=turn.dimension)
@@ -306,6 +310,10 @@ def growth_path(text: str) -> Optional[kb.GrowthPath]:
         return None
     return next((p for p in KNOWLEDGE.growth
                  if origin == p.from_role and goal in (None, p.to_role)), None)
+
+
+def gives_number(text: str) -> bool:
+    return bool(re.search(r"\d", text)) or bool(set(re.findall(r"\w+", kb.fold(text))) & COUNT_WORDS)
 
 
 def describe_search(text: str, roles: Optional[List[str]]) -> str:

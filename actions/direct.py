@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from actions.knowledge import Fact, Knowledge, fold
-from actions.search import lemma_of as lemmas_of, lemmas, same_word
+from actions.search import lemma_of as lemmas_of, lemmas, same_word, word_match
 from actions.language import ADVICE_WORDS, ASKING_VERBS, CLAUSE_BREAK, COMPARING, LEAD_WORDS, LESS, MORE, NEGATIONS, NOT_A_VERB, OTHER_ROLE, PARTICLES, QUESTION_FILLER, QUESTION_WORDS, ROLE_NOUNS, SUBJECTS, YES_NO_VERBS
 
 MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
@@ -168,14 +168,16 @@ class FactFinder:
             if (roles and fact.role not in roles) or fact.text.endswith(":"):
                 continue  # an introduction to a list ("Dit zijn de taken:") decides nothing
             confirmed, denied, listed = self._covers(fact, weights)
-            if confirmed | denied:
-                found.append(Match((fact,), sum(weights[q] for q in confirmed | denied) / total,
+            if confirmed or denied:
+                found.append(Match((fact,), covered_weight({**confirmed, **denied}, weights) / total,
                                    bool(denied), listed))
         return sorted(found, key=lambda m: (-m.coverage, -m.listed, self.order[m.fact.id]))
 
     def _covers(self, fact: Fact, weights: Dict[str, float]):
-        confirmed = {q for q in weights if any(same_word(q, t) for t in self.terms[fact.id])}
-        denied = {q for q in weights if any(same_word(q, t) for t in self.deny_terms[fact.id])}
+        """The question's words the fact confirms and denies, each with how well it matches
+        (word_match), and how many are among the fact's own `words`/`denies`."""
+        confirmed = strengths(weights, self.terms[fact.id])
+        denied = strengths(weights, self.deny_terms[fact.id])
         listed = sum(1 for q in weights if any(same_word(q, t) for t in self.word_terms[fact.id]))
         return confirmed, denied, listed + len(denied)
 
@@ -204,16 +206,17 @@ class FactFinder:
             groups.setdefault((match.fact.role, section_of(self.knowledge, match.fact)), []).append(match)
         candidates = []
         for (_, section), singles in groups.items():
-            chosen, covered, denied, listed = [], set(), False, 0
+            chosen, covered, denied, listed = [], {}, False, 0
             for single in singles:  # best first; keep a fact only for the content it adds
                 confirmed, denies, names = self._covers(single.fact, weights)
-                adds = sum(weights[q] for q in (confirmed | denies) - covered)
+                found = {**confirmed, **denies}
+                adds = sum(weights[q] * (s - covered.get(q, 0)) for q, s in found.items() if s > covered.get(q, 0))
                 if (not chosen or adds > VERB_WEIGHT) and len(chosen) < 3:
                     chosen.append(single.fact)
-                    covered |= confirmed | denies
+                    covered = {q: max(s, covered.get(q, 0)) for q, s in {**covered, **found}.items()}
                     denied, listed = denied or bool(denies), listed + names
-            match = Match(tuple(chosen), sum(weights[q] for q in covered) / total, denied, listed,
-                          tuple(self.excerpt(fact, covered) for fact in chosen))
+            match = Match(tuple(chosen), covered_weight(covered, weights) / total, denied, listed,
+                          tuple(self.excerpt(fact, set(covered)) for fact in chosen))
             candidates.append((match.coverage, section == aspect, match.fact.comparison == dimension,
                                listed, -self.order[match.fact.id], match))
         if not candidates:
@@ -223,6 +226,16 @@ class FactFinder:
         near = [c for c in candidates if c[0] >= top - NEAR]
         best = max(near, key=lambda c: (c[1], round(c[0], 2), c[2], c[3], c[4]))[5]
         return best if best.coverage >= minimum else None
+
+
+def strengths(weights: Dict[str, float], terms: Set[str]) -> Dict[str, float]:
+    """Each question word found among `terms`, with its best word_match."""
+    found = {q: max((word_match(q, t) for t in terms), default=0.0) for q in weights}
+    return {q: s for q, s in found.items() if s}
+
+
+def covered_weight(found: Dict[str, float], weights: Dict[str, float]) -> float:
+    return sum(weights[q] * strength for q, strength in found.items())
 
 
 # ---- composing ------------------------------------------------------------------------------

@@ -124,6 +124,16 @@ CONTRACT_KINDS = re.compile(r"\b(vast|vaste|tijdelijk\w*)\b")
 # After a role: "office manager worden", "om office manager te worden" names where to go.
 GOAL_AFTER = {"worden", "te"}
 
+# A question for an amount, a duration or a number ("hoe lang duurt de opleiding?"): a topic
+# that gives no number does not answer it.
+ASKS_AMOUNT = re.compile(r"\b(hoe ?lang|hoe ?oud|wat kost\w*|hoeveel (jaar|jaren|maand\w*|weken|dagen|"
+                         r"vakantiedag\w*|uur|uren|euro|geld|procent|mensen|medewerkers|personen|"
+                         r"salaris|verdien\w*|krijg\w*))\b")
+
+# Numbers written as words, besides digits: a text with one of these gives a number.
+COUNT_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
+               "twintig", "dertig", "veertig", "vijftig", "honderd", "duizend", "half", "anderhalf"}
+
 
 # ---- knowledge: whether a job named in a message is the job asked about ----------
 

@@ -61,17 +61,27 @@ def lemmas(text: str) -> List[str]:
 def same_word(a: str, b: str) -> bool:
     """Equal, one a short inflection of the other ("mens"/"mensen", "team"/"teams"), or sharing
     a long enough start: "archief"/"archivering", "opleiding"/"opleidingsniveau"."""
+    return word_match(a, b) > 0
+
+
+# A word that only shares its start with another ("personeel" in "personeelsdossier") counts
+# for this much of a match: a Dutch compound is a kind of its last part, not of its first.
+PARTIAL = 0.75
+
+
+def word_match(a: str, b: str) -> float:
+    """1 for the same word or a short inflection of it, PARTIAL for a shared long start, else 0."""
     if a == b:
-        return True
+        return 1.0
     short, long = sorted((a, b), key=len)
     if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
-        return True
+        return 1.0
     shared = 0
     for x, y in zip(a, b):
         if x != y:
             break
         shared += 1
-    return shared >= MIN_PREFIX and shared >= 0.7 * min(len(a), len(b))
+    return PARTIAL if shared >= MIN_PREFIX and shared >= 0.7 * min(len(a), len(b)) else 0.0
 
 
 @dataclass(frozen=True)
@@ -172,7 +182,8 @@ class KnowledgeSearch:
         a clause names ("mbo" against the office manager's education) or whose `requires` a
         negated clause names ("geen ervaring"); an entry whose `requires` a clause names without
         negation ("ik heb hbo") is a reason."""
-        fit = Fit({key: [] for key in self.knowledge.roles}, {key: [] for key in self.knowledge.roles})
+        fit = Fit({key: [] for key in self.knowledge.roles}, {key: [] for key in self.knowledge.roles},
+                  {key: [] for key in self.knowledge.roles})
         for clause, negated in clauses:
             query = set(self._terms(clause))
             for role in self.knowledge.roles.values():
@@ -190,6 +201,7 @@ class KnowledgeSearch:
                         fit.against[role.key].append(entry.text)
                     elif required and entry.text not in fit.reasons[role.key]:  # "ik heb hbo"
                         fit.reasons[role.key].append(entry.text)
+                        fit.met[role.key].append(entry.text)
         return fit
 
     def _shares(self, query: set, text: str) -> bool:
@@ -206,9 +218,16 @@ class Fit:
     """What a described need or person says for and against each role (by role key)."""
     reasons: Dict[str, List[str]]
     against: Dict[str, List[str]]
+    met: Dict[str, List[str]]  # the reasons that are a requirement the person meets ("ik heb hbo")
 
     def score(self, role: str) -> int:
         return len(self.reasons[role]) - 2 * len(self.against[role])
+
+    def convincing(self, best: str, runner_up: str) -> bool:
+        """Enough to recommend `best`: it scores higher, and more than one shared word speaks for
+        it ("druk kantoor" alone is no reason), or a requirement met, or something against the other."""
+        return self.score(best) > self.score(runner_up) and bool(
+            len(self.reasons[best]) > 1 or self.met[best] or self.against[runner_up])
 
 
 def looks_like_gibberish(text: str) -> bool:

@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.direct import compares, question_form
 from actions.knowledge import fold
-from actions.language import OTHER_ROLE, REFERS_BACK, WORDS_BEFORE_OM
+from actions.language import ASKS_AMOUNT, OTHER_ROLE, REFERS_BACK, WORDS_BEFORE_OM
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
 from actions.search import is_english
 
@@ -130,6 +130,11 @@ class Turn:
     def refers_back(self) -> bool:
         """ "daarvoor", "zo iemand", "zij": the message is about the role in focus."""
         return bool(REFERS_BACK.search(self.text.lower()))
+
+    @property
+    def asks_amount(self) -> bool:
+        """ "hoe lang duurt de opleiding?", "hoeveel jaar ervaring?": a number is asked for."""
+        return bool(ASKS_AMOUNT.search(self.folded))
 
     @property
     def asks_who(self) -> bool:

@@ -234,3 +234,39 @@ def test_an_unsure_nlu_with_a_role_named_answers_its_best_guess_and_says_so():
     ActionNotInKnowledge().run(dispatcher, tracker, domain={})
     assert rendered(dispatcher.messages)[0]["text"].startswith("Ik weet niet zeker of ik je goed begrijp")
     assert rendered(dispatcher.messages)[1]["text"].startswith("Wat doet een secretaresse?")
+
+
+# ---- what a word of the question matches ----------------------------------------------------
+
+def test_a_compound_matches_the_fact_that_names_it_over_one_that_shares_its_start():
+    # "personeel" starts "personeelsdossiers" but the dossiers are the werving fact's
+    messages, _ = run(ActionAnswerRole(), "regelt een office manager ook de personeelsdossiers?", "ask_tasks")
+    assert "personeelsdossiers" in first(messages)
+
+
+def test_a_paraphrase_of_working_under_pressure_is_found():
+    messages, _ = run(ActionAnswerRole(), "moet een secretaresse het werk aankunnen als het druk is?",
+                      "ask_competencies")
+    assert first(messages).startswith("Ja") and "onder druk" in first(messages)
+
+
+@pytest.mark.parametrize("text, role", [
+    ("hoeveel jaar duurt de opleiding voor secretaresse?", "secretaresse"),
+    ("hoe lang duurt de opleiding van een office manager?", "office manager"),
+])
+def test_a_number_the_topic_does_not_give_is_honestly_unknown_with_what_it_does_say(text, role):
+    messages, _ = run(ActionAnswerRole(), text, "ask_education")
+    assert first(messages).startswith("Dat staat niet in mijn kennis")
+    assert messages[1]["text"].startswith(f"Opleiding en ervaring van een {role}")
+
+
+def test_a_topic_question_without_a_number_asked_gets_the_topic():
+    messages, _ = run(ActionAnswerRole(), "welke opleiding heeft een secretaresse nodig?", "ask_education")
+    assert first(messages).startswith("Opleiding en ervaring van een secretaresse")
+
+
+def test_one_shared_word_is_no_reason_to_recommend_a_role():
+    # "druk" is in the secretaresse's competence, but a busy office says nothing about whom to hire
+    messages, _ = run(ActionRoleAdvice(), "we hebben een druk kantoor en zoeken hulp, welke functie raad je ons aan?",
+                      "hire_advice")
+    assert "office manager" in first(messages).lower() and "secretaresse" in first(messages).lower()

@@ -10,10 +10,13 @@ from actions.turn import Turn, focus_events
 
 
 def topic(out: CollectingDispatcher, turn: Turn, roles: List[str], aspect: str,
-          lead: bool = False) -> List[Dict[str, Any]]:
-    """Each role's section; `lead` says first that this is what the search found."""
+          lead: bool = False, amount_unknown: bool = False) -> List[Dict[str, Any]]:
+    """Each role's section; `lead` says first that this is what the search found,
+    `amount_unknown` that the number asked for is not in it."""
     if lead:
         out.utter_message(response="utter_search_lead")
+    if amount_unknown:
+        out.utter_message(text=KNOWLEDGE.phrase("unknown_amount"))
     for role in roles:
         out.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
     return focus_events(roles[-1], aspect)
