@@ -39,7 +39,8 @@ TOPICS = {
     "nlu_fallback": "Niet begrepen (terugval)",
 }
 NOT_TOPICS = {"tell_situation", "greet", "goodbye", "thank", "inform", "affirm", "deny", "stop", "correct_vacancy"}
-# Who the visitor is, by the intents and forms of the conversation (the last one counts).
+# Who the visitor is, by the intents and forms of the conversation (the last one counts), else by
+# the page the widget opened on (its data-audience, in the opening's metadata).
 EMPLOYER, CANDIDATE, UNKNOWN = "werkgever", "kandidaat", "onbekend"
 WHO = {EMPLOYER: "Werkgever", CANDIDATE: "Kandidaat", UNKNOWN: "Onbekend"}
 WHO_BY_ACTION = {"action_start_intake": EMPLOYER, "vacancy_form": EMPLOYER,
@@ -192,7 +193,11 @@ def summaries(reader: TrackerReader, leads_db: Optional[Path], days: int,
             if action == FALLBACK_ACTION and summary.outcome == "beantwoord":
                 summary.outcome = "onbeantwoord"
             continue
-        for shown in transcript([json.loads(data)]):  # (nothing for the widget's hidden opening)
+        event = json.loads(data)
+        audience = ((event.get("metadata") or {}).get("widget") or {}) if kind == "user" else {}
+        if isinstance(audience, dict) and audience.get("audience") in (EMPLOYER, CANDIDATE):
+            summary.who = audience["audience"]
+        for shown in transcript([event]):  # (nothing for the widget's hidden opening)
             summary.texts.append(shown["text"])
             if shown["from"] == "user":
                 summary.messages += 1

@@ -364,6 +364,9 @@ def test_the_list_says_who_how_long_and_how_each_conversation_ended_and_searches
     save(store, "kandidaat", [(now - 200, "welke functie past bij mij?", "career_quiz", "action_start_quiz", {}),
                               (now - 190, "ja, ik plan graag", "affirm", "career_quiz_form", {})])
     save(store, "antwoord", [(now - 100, "Wat doet een secretaresse?", "ask_definition", "action_answer_role", {})])
+    save(store, "kandidatenpagina", [(now - 400, "/greet", "greet", "utter_greet", {"opening": True, "audience": "kandidaat"}),
+                                     (now - 390, "wat verdient een secretaresse", "out_of_scope",
+                                      "action_not_in_knowledge", {})])
     store.engine.dispose()
     reader = conversations.TrackerReader.from_env({"TRACKER_DB": str(tmp_path / "tracker.db")})
     request(tmp_path, "werkgever", "Els", "els@bakker.nl", None)
@@ -375,8 +378,10 @@ def test_the_list_says_who_how_long_and_how_each_conversation_ended_and_searches
         "antwoord": ("Wat doet een secretaresse?", "onbekend", 1, "beantwoord"),
         "kandidaat": ("welke functie past bij mij?", "kandidaat", 2, "beantwoord"),
         "werkgever": ("Wij zoeken een secretaresse in Zwolle", "werkgever", 2, "aanvraag"),  # the opening is no message
+        "kandidatenpagina": ("wat verdient een secretaresse", "kandidaat", 1, "onbeantwoord"),  # by the page
         "eerste": ("wat doet een office manager", "onbekend", 3, "onbeantwoord")}  # 40 days ago is not listed
-    assert [s.sender for s in listed] == ["tweede", "antwoord", "kandidaat", "werkgever", "eerste"]  # latest first
+    assert [s.sender for s in listed] == ["tweede", "antwoord", "kandidaat", "werkgever", "kandidatenpagina",
+                                          "eerste"]  # latest first
 
     def found(*args):
         return [s.sender for s, _ in conversations.search(listed, *args)]
@@ -387,13 +392,13 @@ def test_the_list_says_who_how_long_and_how_each_conversation_ended_and_searches
     assert found("secretaresse taken") == ["eerste"]  # a quick reply's title, not its payload
     assert found("kampioen") == [] and found("zwolle kampioen") == []
     assert found("één") == found("een") != []  # accents do not matter
-    assert found("", "kandidaat") == ["kandidaat"]
-    assert found("", "", "onbeantwoord") == ["tweede", "eerste"]
+    assert found("", "kandidaat") == ["kandidaat", "kandidatenpagina"]
+    assert found("", "", "onbeantwoord") == ["tweede", "kandidatenpagina", "eerste"]
     assert found("secretaresse", "werkgever", "aanvraag") == ["werkgever"]
     [(_, hit)] = conversations.search(listed, "zwolle")
     assert hit == "Wij zoeken een secretaresse in Zwolle"
     assert conversations.excerpt("a" * 300 + " Zwolle " + "b" * 300, 301).startswith("…a")
-    assert len(conversations.summaries(reader, tmp_path / "leads.db", 90)) == 6
+    assert len(conversations.summaries(reader, tmp_path / "leads.db", 90)) == 7
 
 
 def test_a_question_hidden_as_junk_leaves_the_list_and_stays_hidden_when_asked_again(tmp_path):

@@ -1,4 +1,4 @@
-"""The admin page's figures and transcripts on PostgreSQL (the scale profile, DB_HOST set): the same
+"""The admin page's figures, list of conversations and transcripts on PostgreSQL (the scale profile, DB_HOST set): the same
 SQL as on SQLite, on conversations that Rasa's own SQLTrackerStore wrote into a throwaway
 PostgreSQL cluster, read in read-only transactions."""
 from datetime import datetime
@@ -30,6 +30,10 @@ def test_the_admin_page_reads_conversations_from_postgresql(postgres, postgres_e
     assert found.chart("berichten-per-gesprek").values == [0, 1, 1, 0, 0, 0]
     assert found.chart("terugval-per-dag").values[-1] == 50.0
     assert conversations.overview(reader, tmp_path / "leads.db", 90, noon).conversations == 3
+    listed = conversations.summaries(reader, tmp_path / "leads.db", 7, noon)
+    assert [(s.sender, s.messages, s.outcome) for s in listed] == [("tweede", 2, "onbeantwoord"),
+                                                                   ("eerste", 3, "onbeantwoord")]
+    assert [s.sender for s, _ in conversations.search(listed, "Office MANAGER")] == ["eerste"]
     messages, channel = conversations.conversation(reader, "eerste")
     assert channel == "widget" and ("user", "Taken van een secretaresse") in [(m.who, m.text) for m in messages]
     with pytest.raises(Exception, match="read-only transaction"):
