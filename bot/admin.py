@@ -427,7 +427,7 @@ class AdminInput(InputChannel):
             return self.page(request, "gesprekken.html", title="Gesprekken", session=session,
                              overview=await self.overview(days), days=days, periods=PERIODS, words=words, who=who,
                              outcome=outcome, whos=conversations.WHO, outcomes=conversations.OUTCOMES,
-                             hits=hits[start:start + conversations.PAGE_SIZE], total=len(hits), first=start + 1,
+                             hits=hits[start:start + conversations.PAGE_SIZE], total=len(hits),
                              page_number=number, pages=pages, link=link, here=link(number),
                              filtered=bool(words or who or outcome))
 
