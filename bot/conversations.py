@@ -45,8 +45,8 @@ EMPLOYER, CANDIDATE, UNKNOWN = "werkgever", "kandidaat", "onbekend"
 WHO = {EMPLOYER: "Werkgever", CANDIDATE: "Kandidaat", UNKNOWN: "Onbekend"}
 WHO_BY_ACTION = {"action_start_intake": EMPLOYER, "vacancy_form": EMPLOYER,
                  "action_start_quiz": CANDIDATE, "career_quiz_form": CANDIDATE}
-# How a conversation ended, the weakest first: a conversation gets the strongest that happened.
-# (The live handoff will add "doorverbonden".)
+# How a conversation ended, the weakest first: a conversation gets the strongest that happened
+# (`stronger`). The live handoff adds "doorverbonden" here, and where it happened in `summaries`.
 OUTCOMES = {"beantwoord": "Beantwoord", "onbeantwoord": "Onbeantwoord", "aanvraag": "Aanvraag"}
 PAGE_SIZE = 25
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -160,6 +160,10 @@ class Summary:
     texts: List[str] = field(default_factory=list)  # every message as the visitor saw it
 
 
+def stronger(outcome: str, other: str) -> str:
+    return max(outcome, other, key=list(OUTCOMES).index)
+
+
 def who_by_intent(intent: Optional[str]) -> Optional[str]:
     if intent and (intent.startswith("hire_") or intent == "correct_vacancy"):
         return EMPLOYER
@@ -190,8 +194,8 @@ def summaries(reader: TrackerReader, leads_db: Optional[Path], days: int,
                                               "aanvraag" if sender in with_request else "beantwoord")
         if kind == "action":
             summary.who = WHO_BY_ACTION.get(action, summary.who)
-            if action == FALLBACK_ACTION and summary.outcome == "beantwoord":
-                summary.outcome = "onbeantwoord"
+            if action == FALLBACK_ACTION:
+                summary.outcome = stronger(summary.outcome, "onbeantwoord")
             continue
         event = json.loads(data)
         audience = ((event.get("metadata") or {}).get("widget") or {}) if kind == "user" else {}

@@ -399,6 +399,8 @@ def test_the_list_says_who_how_long_and_how_each_conversation_ended_and_searches
     assert hit == "Wij zoeken een secretaresse in Zwolle"
     assert conversations.excerpt("a" * 300 + " Zwolle " + "b" * 300, 301).startswith("…a")
     assert len(conversations.summaries(reader, tmp_path / "leads.db", 90)) == 7
+    assert conversations.stronger("aanvraag", "onbeantwoord") == conversations.stronger("onbeantwoord", "aanvraag") \
+        == "aanvraag"  # a request counts, even after a question it could not answer
 
 
 def test_a_question_hidden_as_junk_leaves_the_list_and_stays_hidden_when_asked_again(tmp_path):
