@@ -59,6 +59,11 @@ class ActionAnswerPrivacy(AnswersFromKnowledge, Action):
     NAME = "action_answer_privacy"
 
 
+class ActionAnswerSituation(AnswersFromKnowledge, Action):
+    """A situation told before any question: kept, and what the assistant can do."""
+    NAME = "action_answer_situation"
+
+
 class ActionNotInKnowledge(AnswersFromKnowledge, Action):
     """Off the subject or unsure: a fact or section that answers it, else honestly not known."""
     NAME = "action_not_in_knowledge"

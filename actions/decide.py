@@ -101,7 +101,7 @@ def advice(turn: Turn) -> Plan:
         return plan("what_it_takes", role=turn.roles[-1])  # "hoe word ik office manager?"
     if CONTRACT_KINDS.search(turn.folded):
         return plan("contract_kinds")  # the knowledge says what is on offer, not which to choose
-    fit = SEARCH.role_fit(clauses(turn.text))
+    fit = SEARCH.role_fit(clauses(turn.all_told))  # all she told, also in earlier messages
     best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
     if fit.convincing(best, runner_up):
         return plan("recommend", fit=fit, best=best, runner_up=runner_up, candidate=candidate)
@@ -123,16 +123,34 @@ def about_privacy(turn: Turn) -> Plan:
     return plan("privacy", erasure=turn.intent == "ask_erasure")
 
 
+def a_situation(turn: Turn) -> Plan:
+    """Who she is or what is going on, told before any question: kept for the advice, and
+    advice at once when what she told so far makes one role clearly fit ("ik heb mbo 4 en geen
+    kantoorervaring")."""
+    fit = SEARCH.role_fit(clauses(turn.all_told))
+    best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
+    if fit.convincing(best, runner_up):
+        candidate = turn.visitor == "kandidaat" if turn.visitor else turn.speaks_for_herself
+        return plan("recommend", fit=fit, best=best, runner_up=runner_up, candidate=candidate)
+    return plan("situation", again=bool(turn.told))
+
+
 def off_the_subject(turn: Turn) -> Plan:
     """Out of scope, or Rasa unsure of the next action: a role named or "wie ..." may still
-    be answered by a fact; a question pointing back by the role in focus."""
+    be answered by a fact; a question pointing back by the role in focus; a "ja" or "nee"
+    to nothing asked gets what the assistant can do."""
     if turn.intent == "nlu_fallback":
         return unsure(turn)
+    if turn.intent in ("affirm", "deny"):
+        return plan("what_else")
     if turn.roles or turn.asks_who:  # "doet een secretaresse ook de boekhouding?"
         direct = directly(turn, None, honest_unknown=False)
         if direct:
             return direct
-    return follow_up(turn) or not_known("buiten het onderwerp")
+    found = follow_up(turn)
+    if found:
+        return found
+    return a_situation(turn) if turn.tells_only else not_known("buiten het onderwerp")
 
 
 def unsure(turn: Turn) -> Plan:
@@ -168,6 +186,8 @@ def unsure(turn: Turn) -> Plan:
     if looks_like_gibberish(turn.text) and not SEARCH.search(turn.text):
         return plan("not_in_knowledge", response="utter_rephrase", offer_contact=False, values={},
                     note=("zoeken: geen woorden herkend", "herformuleren"))
+    if turn.tells_only:  # "hoi, ik heb mbo niveau 4 gedaan": kept, not "I can't help with that"
+        return a_situation(turn)
     return not_known(describe_search(turn.text, roles))
 
 
@@ -177,6 +197,7 @@ ENTRIES: Dict[str, Callable[[Turn], Plan]] = {
     "action_role_advice": advice,
     "action_answer_agency": about_the_agency,
     "action_answer_privacy": about_privacy,
+    "action_answer_situation": a_situation,
     "action_not_in_knowledge": off_the_subject,
 }
 

@@ -26,7 +26,7 @@ SCHEMA_VERSION = 2
 PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_role_sentence",
            "unknown", "unknown_amount", "unknown_part", "which", "which_same", "who_does", "more_comparison",
            "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
-           "advice_ask", "advice_offer", "request_button", "fit_employer", "fit_candidate",
+           "advice_ask", "fit_employer", "fit_candidate",
            "fit_reasons", "runner_up", "not_fit", "quiz_best", "quiz_tie", "difference_button")
 QUIZ_SLOTS = ("quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education")
 # 2ASSISTU's contact details (agency.contact_details): an agency topic's text names them as

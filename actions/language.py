@@ -134,6 +134,12 @@ ASKS_AMOUNT = re.compile(r"\b(hoe ?lang|hoe ?oud|wat kost\w*|hoeveel (jaar|jaren
 COUNT_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",
                "twintig", "dertig", "veertig", "vijftig", "honderd", "duizend", "half", "anderhalf"}
 
+# A statement with one of these is about the visitor herself ...
+FIRST_PERSON_SINGULAR = {"ik", "me", "mij", "mijn"}
+# ... or her organisation.
+FIRST_PERSON_PLURAL = {"wij", "we", "ons", "onze"}
+FIRST_PERSON = FIRST_PERSON_SINGULAR | FIRST_PERSON_PLURAL
+
 
 # ---- knowledge: whether a job named in a message is the job asked about ----------
 
@@ -161,7 +167,9 @@ FILLER = {"zorgen", "doen", "hebben", "zijn", "worden", "gaan", "komen", "houden
           "krijgen", "willen", "moeten", "kunnen", "mogen", "zitten", "staan", "vinden", "weten",
           "zeggen", "vertellen", "iemand", "ding", "dingen", "eigenlijk", "precies", "graag",
           "vraag", "vragen", "nodig", "allemaal", "zoal", "beetje", "soort", "qua", "denken",
-          "jaar", "dag", "week", "betreffen", "betreft", "gebied", "vlak", "punt"}
+          "jaar", "dag", "week", "betreffen", "betreft", "gebied", "vlak", "punt",
+          # greetings: "goedemorgen" is no "goede" beslissing
+          "goedemorgen", "goedemiddag", "goedenavond", "hallo", "hoi", "hey", "groet", "groeten"}
 
 # Stop words that carry meaning here: "zelf beslissen" is about autonomy.
 MEANINGFUL = {"zelf"}

@@ -6,6 +6,8 @@ kept for the rest of the turn.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Dict, List, Optional, Tuple
@@ -15,9 +17,17 @@ from rasa_sdk.events import SlotSet
 
 from actions.direct import compares, question_form
 from actions.knowledge import fold
-from actions.language import ASKS_AMOUNT, OTHER_ROLE, REFERS_BACK, WORDS_BEFORE_OM
+from actions.language import (ASKS_AMOUNT, FIRST_PERSON, FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS,
+                              LEAD_WORDS, OTHER_ROLE, QUESTION_WORDS, REFERS_BACK, WORDS_BEFORE_OM)
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
 from actions.search import is_english
+
+
+# Messages with these intents tell about the visitor or her need, whatever their form.
+DESCRIBING_INTENTS = {"tell_situation", "hire_advice", "career_advice"}
+# Who a visitor is, shown by what she asks for.
+VISITOR_OF_INTENT = {"hire_advice": "werkgever", "career_advice": "kandidaat"}
+KEPT_TOLD = 6  # the visitor's last messages about herself that advice weighs
 
 
 @dataclass
@@ -34,6 +44,8 @@ class Turn:
     aspect: Optional[str] = None     # the topic in focus ("en een secretaresse?")
     comparing: bool = False          # the last answer compared the roles
     question_before: Optional[str] = None  # the yes/no question just answered
+    told: List[str] = field(default_factory=list)  # what the visitor told before (DESCRIBING)
+    visitor: Optional[str] = None    # werkgever or kandidaat, once shown
 
     @classmethod
     def read(cls, tracker: Tracker, entry: str, intent: Optional[str] = None) -> "Turn":
@@ -45,7 +57,8 @@ class Turn:
                    ranking=list(message.get("intent_ranking") or []), confidence=found.get("confidence"),
                    focus=KNOWLEDGE.role_key(tracker.get_slot("role")), aspect=tracker.get_slot("aspect"),
                    comparing=bool(tracker.get_slot("comparing")),
-                   question_before=tracker.get_slot("question"))
+                   question_before=tracker.get_slot("question"),
+                   told=list(tracker.get_slot("told") or []), visitor=tracker.get_slot("visitor"))
 
     # ---- what the words say ----------------------------------------------------------------
 
@@ -130,6 +143,49 @@ class Turn:
     def refers_back(self) -> bool:
         """ "daarvoor", "zo iemand", "zij": the message is about the role in focus."""
         return bool(REFERS_BACK.search(self.text.lower()))
+
+    @cached_property
+    def describes(self) -> bool:
+        """The visitor tells about herself, her organisation or what she needs: a message of a
+        describing intent, or a statement (not a question) in the first person."""
+        if self.text.startswith("/"):
+            return False
+        if self.intent in DESCRIBING_INTENTS:
+            return True
+        return (self.form == "open" and not self.text.rstrip().endswith("?")
+                and bool(set(self.folded.split()) & FIRST_PERSON))
+
+    @property
+    def tells_only(self) -> bool:
+        """A statement about herself that asks nothing ("ik heb mbo 4 gedaan"), not a question
+        in disguise ("ik wil weten hoeveel ...")."""
+        words = re.findall(r"[\w'-]+", self.folded)
+        while words and words[0] in LEAD_WORDS:  # "hoi, ik ..."
+            words = words[1:]
+        return (self.describes and not self.text.rstrip().endswith("?") and bool(words)
+                and words[0] in FIRST_PERSON and not set(words) & QUESTION_WORDS
+                and not GROWTH_WORDS.search(self.folded))  # "ik wil politieagent worden"
+
+    @property
+    def speaks_for_herself(self) -> bool:
+        """ "ik ..." rather than "wij ...": a candidate more likely than an employer."""
+        words = set(self.folded.split())
+        return bool(words & FIRST_PERSON_SINGULAR) and not words & FIRST_PERSON_PLURAL
+
+    @property
+    def all_told(self) -> str:
+        """Everything the visitor told so far, this message included, for advice."""
+        return " . ".join(self.told + [self.text])
+
+    def remembered(self) -> List[Dict[str, Any]]:
+        """What this message adds to the conversation's state: what she told, who she is."""
+        events = []
+        if self.describes:
+            events.append(SlotSet("told", (self.told + [self.text])[-KEPT_TOLD:]))
+        kind = VISITOR_OF_INTENT.get(self.intent or "")
+        if kind and kind != self.visitor:
+            events.append(SlotSet("visitor", kind))
+        return events
 
     @property
     def asks_amount(self) -> bool:

@@ -1,7 +1,7 @@
 """Direct answers: the first sentence answers the question that was asked (no server needed)."""
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (KNOWLEDGE, ActionAnswerDifference, ActionAnswerRole,
@@ -146,18 +146,47 @@ def test_growth_from_secretaresse_shows_the_way_to_office_manager(text):
 
 
 def test_employer_asking_for_advice_gets_advice_and_an_offer_not_the_form():
-    messages, _ = run(ActionRoleAdvice(), "we hebben hulp nodig op kantoor, welke functie adviseer je?",
-                      "hire_advice")
+    messages, events = run(ActionRoleAdvice(), "we hebben hulp nodig op kantoor, welke functie adviseer je?",
+                           "hire_advice")
     answer = "\n".join(m["text"] for m in messages)
     assert "office manager" in answer.lower() and "secretaresse" in answer.lower()
-    # the only way on is the offer (the e2e held-out cases check that no form question follows)
-    assert [b["payload"] for m in messages for b in m.get("buttons") or []] == ["/hire_request"]
+    # the only way on is the offer, its own response so that a typed "ja" answers it (data/rules.yml)
+    assert not [b for m in messages for b in m.get("buttons") or []]
+    assert FollowupAction("utter_offer_request") in events
 
 
 def test_advice_with_a_described_need_offers_a_request():
     messages, _ = run(ActionRoleAdvice(), "iemand die mijn agenda beheert en de telefoon aanneemt", "hire_advice")
+    messages, events = run(ActionRoleAdvice(), "iemand die mijn agenda beheert en de telefoon aanneemt", "hire_advice")
     assert first(messages).startswith("Dat klinkt als een secretaresse.")
-    assert KNOWLEDGE.phrase("request_button") in buttons(messages)
+    assert FollowupAction("utter_offer_request") in events
+
+
+def test_a_candidate_gets_the_contact_details_not_the_offer_of_a_request():
+    messages, events = run(ActionRoleAdvice(), "ik plan graag agenda's en maak graag notulen, wat past bij mij?",
+                           "career_advice")
+    assert first(messages).startswith("Dan past de functie secretaresse goed bij je.")
+    assert FollowupAction("utter_offer_request") not in events
+
+
+def test_what_the_visitor_told_before_weighs_in_the_advice():
+    told = ["ik heb mbo niveau 4 gedaan", "ik hou van plannen, maar mensen aansturen lijkt me niks"]
+    messages, events = run(ActionRoleAdvice(), "welke functie past bij mij?", "career_advice", told=told)
+    assert first(messages).startswith("Dan past de functie secretaresse goed bij je.")
+    assert "office manager past minder" in "\n".join(m["text"] for m in messages)
+    assert SlotSet("told", told + ["welke functie past bij mij?"]) in events
+    assert SlotSet("visitor", "kandidaat") in events
+
+
+def test_a_statement_about_herself_the_nlu_was_unsure_of_is_kept_not_refused():
+    messages, events = run(ActionNotInKnowledge(), "hoi, ik heb een hbo-diploma en werk graag met mensen", "nlu_fallback")
+    assert "niet in mijn kennis" not in first(messages)
+    assert SlotSet("told", ["hoi, ik heb een hbo-diploma en werk graag met mensen"]) in events
+
+
+def test_a_yes_to_nothing_asked_gets_what_the_assistant_can_do():
+    messages, _ = run(ActionNotInKnowledge(), "ja", "affirm")
+    assert first(messages).startswith("Waarmee kan ik je verder helpen?")
 
 
 def test_candidate_asking_for_jobs_gets_an_honest_answer_and_the_contact():

@@ -23,18 +23,21 @@ BUILDERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
     "contract_kinds": advice.contract_kinds,
     "agency": assistant.agency,
     "privacy": assistant.privacy,
+    "situation": assistant.situation,
+    "what_else": assistant.what_else,
     "not_in_knowledge": unknown.not_in_knowledge,
     "search_hit": unknown.search_hit,
 }
 
 
 def build(out: CollectingDispatcher, turn: Turn, plan: Plan) -> List[Dict[str, Any]]:
-    """The answer `plan` asks for. A turn the assistant could not answer outright is logged for
-    the staff's report of unanswered questions; an English message gets a note first."""
+    """The answer `plan` asks for, and what the turn adds to the conversation's state. A turn
+    the assistant could not answer outright is logged for the staff's report of unanswered
+    questions; an English message gets a note first."""
     if plan.note:
         tried, outcome = plan.note
         intent, confidence = turn.logged_guess()
         unanswered.record(turn.sender, turn.text, intent, confidence, tried, outcome)
     if turn.english:
         out.utter_message(response="utter_english_note")
-    return BUILDERS[plan.kind](out, turn, **plan.args)
+    return BUILDERS[plan.kind](out, turn, **plan.args) + turn.remembered()

@@ -1,7 +1,7 @@
 """Advice: which role fits a need or a person, with reasons; the way from one role to the other."""
 from typing import Any, Dict, List
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge as kb
@@ -25,8 +25,7 @@ def recommend(out: CollectingDispatcher, turn: Turn, fit: Fit, best: str, runner
         out.utter_message(text=kb.bullets(KNOWLEDGE.phrase("not_fit", name=other), fit.against[runner_up][:2]))
     elif fit.reasons[runner_up]:
         out.utter_message(text=KNOWLEDGE.phrase("runner_up", name=name, runner_up=other))
-    next_step(out, candidate)
-    return focus_events(best, "taken")
+    return focus_events(best, "taken") + next_step(out, candidate)
 
 
 def general_advice(out: CollectingDispatcher, turn: Turn, candidate: bool) -> List[Dict[str, Any]]:
@@ -39,7 +38,7 @@ def general_advice(out: CollectingDispatcher, turn: Turn, candidate: bool) -> Li
         out.utter_message(text=kb.bullets(KNOWLEDGE.phrase("advice_intro"),
                                           [f"{kb.capitalize(r.name)}: {r.advice}" for r in KNOWLEDGE.roles.values()]))
         out.utter_message(text=KNOWLEDGE.phrase("advice_ask"))
-        next_step(out, candidate=False)
+        return [SlotSet("comparing", True), SlotSet("aspect", "definitie")] + next_step(out, candidate=False)
     return [SlotSet("comparing", True), SlotSet("aspect", "definitie")]
 
 
@@ -66,10 +65,10 @@ def contract_kinds(out: CollectingDispatcher, turn: Turn) -> List[Dict[str, Any]
     return []
 
 
-def next_step(out: CollectingDispatcher, candidate: bool) -> None:
-    """A candidate gets the contact details; an employer the offer to leave a request."""
+def next_step(out: CollectingDispatcher, candidate: bool) -> List[Dict[str, Any]]:
+    """A candidate gets the contact details; an employer the offer to leave a request, as its
+    own response so that a typed "ja" or "nee" answers it (data/rules.yml)."""
     if candidate:
         out.utter_message(text=KNOWLEDGE.agency_answer("contact"))
-    else:
-        out.utter_message(text=KNOWLEDGE.phrase("advice_offer"),
-                          buttons=[{"title": KNOWLEDGE.phrase("request_button"), "payload": "/hire_request"}])
+        return []
+    return [FollowupAction("utter_offer_request")]

@@ -1,5 +1,5 @@
 """The agency and the assistant itself: what the agency offers, how to reach it, what is kept
-of the visitor and how to have it erased."""
+of the visitor and how to have it erased; what the assistant can do for her."""
 from typing import Any, Dict, List
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,4 +23,15 @@ def privacy(out: CollectingDispatcher, turn: Turn, erasure: bool) -> List[Dict[s
     out.utter_message(response="utter_erasure" if erasure else "utter_privacy", **values)
     if erasure:
         out.utter_message(text=KNOWLEDGE.agency_answer("contact"))
+    return []
+
+
+def situation(out: CollectingDispatcher, turn: Turn, again: bool) -> List[Dict[str, Any]]:
+    """What the assistant can do, after she told who she is; shorter when she tells more."""
+    out.utter_message(response="utter_ask_need_again" if again else "utter_ask_need")
+    return []
+
+
+def what_else(out: CollectingDispatcher, turn: Turn) -> List[Dict[str, Any]]:
+    out.utter_message(response="utter_what_else")
     return []

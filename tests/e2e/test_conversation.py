@@ -41,3 +41,31 @@ def test_a_candidate_with_mbo_and_no_experience(assistant):
     [answer] = talk(assistant, "ik heb mbo 4 gedaan en nog geen kantoorervaring, welke functie past het best bij mij?")
     assert answer.startswith("Dan past de functie secretaresse goed bij je.")
     assert "Een office manager past minder bij wat je vertelt" in answer
+
+
+def test_what_a_candidate_told_over_several_messages_weighs_in_the_advice(assistant):
+    first, second, advice = talk(assistant, "hoi, ik heb mbo niveau 4 gedaan",
+                                 "ik hou van plannen en alles netjes regelen, maar mensen aansturen lijkt me niks",
+                                 "welke functie past bij mij?")
+    assert "niet mee helpen" not in first and "niet in mijn kennis" not in first
+    assert advice.startswith("Dan past de functie secretaresse goed bij je.")
+    assert "office manager past minder" in advice  # the mbo told in the first message speaks against it
+
+
+def test_a_typed_yes_to_the_offer_of_a_request_starts_the_intake(assistant):
+    advice, yes = talk(assistant, "we zoeken iemand die de agenda bijhoudt en notuleert, wat past daarbij?", "ja graag")
+    assert advice.startswith("Dat klinkt als een secretaresse.") and "Wil je dat 2ASSISTU iemand voor je zoekt?" in advice
+    assert "Voor welke functie zoek je iemand?" in yes or "aanvraag" in yes.lower()
+    assert "niet mee helpen" not in yes
+
+
+def test_a_typed_no_to_the_offer_is_taken_for_an_answer(assistant):
+    _, no, question = talk(assistant, "we zoeken iemand die het kantoor runt en het team aanstuurt, welke functie is dat?",
+                           "nee hoor", "wat doet een secretaresse?")
+    assert no.startswith("Prima, dan niet.")
+    assert question.startswith("Wat doet een secretaresse?") or "secretaresse" in question.lower()
+
+
+def test_a_yes_to_nothing_asked_is_not_taken_for_a_question(assistant):
+    _, yes = talk(assistant, "wat doet een secretaresse", "ja")
+    assert yes.startswith("Waarmee kan ik je verder helpen?")
