@@ -8,7 +8,7 @@ two, who), the roles it names or points back at, the conversation so far. The re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from actions import knowledge as kb
@@ -17,6 +17,9 @@ from actions.language import CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFT
 from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
 from actions.search import looks_like_gibberish
 from actions.turn import Turn
+
+
+ADVICE_INTENTS = ("hire_advice", "career_advice")
 
 
 @dataclass
@@ -42,6 +45,8 @@ def about_a_role(turn: Turn) -> Plan:
     if turn.off_topic:
         return unsure(turn)
     aspect = INTENT_TO_ASPECT.get(turn.intent) or turn.aspect or "definitie"
+    if turn.is_short and turn.dimension and turn.roles:  # "om leiding?"
+        aspect = KNOWLEDGE.comparisons[turn.dimension].aspect
     if turn.unknown_role:
         return not_known(f"onbekende functie '{turn.unknown_role}'", response="utter_unknown_role",
                          mention=turn.unknown_role)
@@ -64,8 +69,12 @@ def about_a_role(turn: Turn) -> Plan:
         return plan("which_role", aspect=aspect)
     if turn.asks_amount and not any(gives_number(KNOWLEDGE.role_answer(role, aspect)) for role in roles):
         # "hoe lang duurt de opleiding?": honestly not known, and what the topic does say
-        return plan("topic", roles=roles, aspect=aspect, amount_unknown=True,
+        return plan("topic", roles=roles, aspect=aspect, unknown="unknown_amount",
                     note=("vraag naar een aantal of duur", "niet in kennis"))
+    if turn.asks_specific and aspect == "opleiding":
+        # "welke hbo-opleiding precies?": the article names a level, never a study
+        return plan("topic", roles=roles, aspect=aspect, unknown="unknown_specific",
+                    note=("vraag naar een specifieke opleiding", "niet in kennis"))
     return plan("topic", roles=roles, aspect=aspect)
 
 
@@ -111,10 +120,10 @@ def advice(turn: Turn) -> Plan:
 
 
 def about_the_agency(turn: Turn, intent: Optional[str] = None) -> Plan:
-    """The intent's agency topics; honestly "not in my knowledge" for prices, history and the
-    like ("zijn jullie duur?"). A contact question is answered by the contact details."""
+    """The intent's agency topics; honestly "not in my knowledge" for prices, history, the
+    address and the like ("zijn jullie duur?"), with the contact details."""
     intent = intent or turn.intent
-    if intent != "ask_contact" and KNOWLEDGE.asks_not_known_of_agency(turn.text):
+    if KNOWLEDGE.asks_not_known_of_agency(turn.text):
         return not_known("bureau: niet in kennis")
     return plan("agency", topics=KNOWLEDGE.agency_intents.get(intent) or KNOWLEDGE.agency_intents["ask_agency"])
 
@@ -168,14 +177,21 @@ def unsure(turn: Turn) -> Plan:
         direct = directly(turn, None, honest_unknown=False)
         if direct:
             return direct
+    guess = turn.guess()
+    if guess in ADVICE_INTENTS:  # "ik heb mbo 4 ..., welke functie is voor mij het meest haalbaar?"
+        found = advice(replace(turn, intent=guess))
+        if found.kind in ("recommend", "growth"):  # only a clear recommendation, not a guess at one
+            found.note = found.note or (f"onzeker: beste gok '{guess}'", "zoekantwoord")
+            return found
     if named:
-        guess = turn.guess()
         if guess in INTENT_TO_ASPECT:  # "wat houdt het werk van een secretaresse globaal in?"
             return plan("topic", roles=named, aspect=INTENT_TO_ASPECT[guess], lead=True,
                         note=(f"onzeker: beste gok '{guess}'", "zoekantwoord"))
         if len(named) > 1:  # "officemanager vs secretaresse??": both roles, side by side
             return plan("difference", dimension=turn.dimension or "algemeen",
                         note=("onzeker, twee functies: vergelijking", "zoekantwoord"))
+    if KNOWLEDGE.names_agency(turn.text) and KNOWLEDGE.asks_not_known_of_agency(turn.text):
+        return not_known("bureau: niet in kennis")  # "sinds wanneer bestaat 2assistu"
     roles = turn.roles_or_focus or None
     hit = SEARCH.best_answer(turn.text, roles)
     if hit:

@@ -77,7 +77,10 @@ QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook",
                    "manier", "altijd", "meestal", "soms", "staat", "staan", "zit", "zitten", "ligt",
                    "komt", "gaat", "werkt", "werken", "doet", "maakt", "iemand", "houdt", "heeft",
                    "krijgt", "neemt", "gedaan", "gehad", "geweest", "gekregen", "gevolgd",
-                   "gemaakt", "mens", "mensen"}
+                   "gemaakt", "mens", "mensen",
+                   # words of degree: "helemaal zelfstandig" asks about zelfstandig
+                   "helemaal", "volledig", "compleet", "totaal", "erg", "zeer", "nogal", "behoorlijk",
+                   "redelijk", "vooral", "voornamelijk", "grotendeels", "deels"}
 
 # The particle of a separable verb closes the question: "stuurt ... aan?" is "aansturen".
 PARTICLES = {"aan", "op", "af", "in", "uit", "mee", "door", "over", "bij", "toe", "na", "terug", "weg"}
@@ -108,6 +111,11 @@ FROM_MARKERS = {"ben", "als", "van", "werk", "nu", "momenteel", "zelf"}
 # ... and where they want to go ("naar office manager").
 TO_MARKERS = {"naar", "tot", "word", "worden"}
 
+# "wat doet die?", "heeft die ook ...?": "die" right after a verb is the role in focus, not a
+# relative pronoun ("iemand die ...").
+AFTER_VERB_DIE = re.compile(r"\b(doet|heeft|kan|moet|is|werkt|regelt|wil|mag|krijgt|zit|gaat|houdt|"
+                            r"stuurt|plant|maakt|neemt|verdient|beheert|zorgt) (die|deze)\b")
+
 # Words that point back at the role in focus: a question with one of them is about that role,
 # never about another job ("welke opleiding is daarvoor nodig?", "werkt zo iemand zelfstandig?").
 REFERS_BACK = re.compile(r"\b(daar|hier|er)(voor|bij|in|mee|van|over)\b|\b(daar|hier)\b|\b(die|deze|zo'?n|dat|dit) "
@@ -126,6 +134,9 @@ GOAL_AFTER = {"worden", "te"}
 
 # A question for an amount, a duration or a number ("hoe lang duurt de opleiding?"): a topic
 # that gives no number does not answer it.
+# "welke hbo-opleiding precies?": a specific study, where the article names only a level.
+ASKS_SPECIFIC = re.compile(r"\b(precies|specifiek\w*|exact|welke richting|welke studie|welk diploma precies)\b")
+
 ASKS_AMOUNT = re.compile(r"\b(hoe ?lang|hoe ?oud|wat kost\w*|hoeveel (jaar|jaren|maand\w*|weken|dagen|"
                          r"vakantiedag\w*|uur|uren|euro|geld|procent|mensen|medewerkers|personen|"
                          r"salaris|verdien\w*|krijg\w*))\b")

@@ -17,8 +17,9 @@ from rasa_sdk.events import SlotSet
 
 from actions.direct import compares, question_form
 from actions.knowledge import fold
-from actions.language import (ASKS_AMOUNT, FIRST_PERSON, FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS,
-                              LEAD_WORDS, OTHER_ROLE, QUESTION_WORDS, REFERS_BACK, WORDS_BEFORE_OM)
+from actions.language import (AFTER_VERB_DIE, ASKS_AMOUNT, ASKS_SPECIFIC, FIRST_PERSON, FIRST_PERSON_PLURAL,
+                              FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS, OTHER_ROLE, QUESTION_WORDS,
+                              REFERS_BACK, WORDS_BEFORE_OM)
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
 from actions.search import is_english
 
@@ -70,11 +71,14 @@ class Turn:
 
     def _is_the_word_om(self, entity: dict) -> bool:
         """The NLU sometimes tags the everyday word "om" ("om secretaresse te worden") as the
-        abbreviation OM; lower case "om" only counts after an article ("een om")."""
+        abbreviation OM; lower case "om" only counts after an article ("een om") or at the
+        start of a short message."""
         start, end = entity.get("start"), entity.get("end")
         if start is None or end is None or self.text[start:end] != "om":
             return False
         before = self.text[:start].split()
+        if not before and self.is_short:  # "om leiding?": a phone message names the role first
+            return False
         return not (before and before[-1].lower() in WORDS_BEFORE_OM)
 
     @cached_property
@@ -142,7 +146,7 @@ class Turn:
     @cached_property
     def refers_back(self) -> bool:
         """ "daarvoor", "zo iemand", "zij": the message is about the role in focus."""
-        return bool(REFERS_BACK.search(self.text.lower()))
+        return bool(REFERS_BACK.search(self.text.lower()) or AFTER_VERB_DIE.search(self.folded))
 
     @cached_property
     def describes(self) -> bool:
@@ -191,6 +195,17 @@ class Turn:
     def asks_amount(self) -> bool:
         """ "hoe lang duurt de opleiding?", "hoeveel jaar ervaring?": a number is asked for."""
         return bool(ASKS_AMOUNT.search(self.folded))
+
+    @property
+    def asks_specific(self) -> bool:
+        """ "welke hbo-opleiding precies?": one specific study or diploma."""
+        return bool(ASKS_SPECIFIC.search(self.folded))
+
+    @property
+    def is_short(self) -> bool:
+        """A phone message of a few words ("om leiding?"): its words say the topic better than
+        the NLU, which learned most topics from whole questions."""
+        return len(self.text.split()) <= 3
 
     @property
     def asks_who(self) -> bool:

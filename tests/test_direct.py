@@ -299,3 +299,31 @@ def test_one_shared_word_is_no_reason_to_recommend_a_role():
     messages, _ = run(ActionRoleAdvice(), "we hebben een druk kantoor en zoeken hulp, welke functie raad je ons aan?",
                       "hire_advice")
     assert "office manager" in first(messages).lower() and "secretaresse" in first(messages).lower()
+
+
+def test_die_after_a_verb_points_back_at_the_role_in_focus():
+    messages, _ = run(ActionNotInKnowledge(), "wat doet die verder nog?", "out_of_scope", role="secretaresse")
+    assert "secretaresse" in first(messages).lower() and "niet in mijn kennis" not in first(messages)
+
+
+def test_a_word_of_degree_does_not_hide_the_fact_that_answers():
+    messages, _ = run(ActionAnswerRole(), "werkt een secretaresse helemaal zelfstandig?", "ask_autonomy")
+    assert first(messages).startswith("Nee") and "toezicht" in first(messages)
+
+
+def test_a_specific_study_is_honestly_unknown_with_the_level_the_article_gives():
+    messages, _ = run(ActionAnswerRole(), "welke hbo-opleiding precies heeft een office manager nodig?", "ask_education")
+    assert first(messages).startswith("Welke opleiding precies, staat niet in mijn kennis")
+    assert "HBO-niveau" in messages[1]["text"]
+
+
+def test_a_short_message_names_its_topic_in_its_words():
+    messages, _ = run(ActionAnswerRole(), "om leiding?", "ask_education")
+    assert not first(messages).startswith("Opleiding")
+
+
+def test_the_address_is_honestly_unknown_with_the_contact_details():
+    from actions.actions import ActionAnswerAgency
+    messages, _ = run(ActionAnswerAgency(), "wat is jullie adres? wil ff langskomen", "ask_contact")
+    text = "\n".join(m["text"] for m in messages)
+    assert "niet in mijn kennis" in text and "020" in text

@@ -1,5 +1,5 @@
 """A topic of a role: its section of the knowledge file ("wat doet een office manager?")."""
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.events import SlotSet
@@ -10,13 +10,13 @@ from actions.turn import Turn, focus_events
 
 
 def topic(out: CollectingDispatcher, turn: Turn, roles: List[str], aspect: str,
-          lead: bool = False, amount_unknown: bool = False) -> List[Dict[str, Any]]:
-    """Each role's section; `lead` says first that this is what the search found,
-    `amount_unknown` that the number asked for is not in it."""
+          lead: bool = False, unknown: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Each role's section; `lead` says first that this is what the search found, `unknown`
+    (a phrase) that the detail asked for is not in it."""
     if lead:
         out.utter_message(response="utter_search_lead")
-    if amount_unknown:
-        out.utter_message(text=KNOWLEDGE.phrase("unknown_amount"))
+    if unknown:
+        out.utter_message(text=KNOWLEDGE.phrase(unknown))
     for role in roles:
         out.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
     return focus_events(roles[-1], aspect)
