@@ -28,7 +28,11 @@ from actions.language import MONTH_NAMES
 logger = logging.getLogger(__name__)
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "leads.db"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# The kinds of request: a vacancy from the intake, or a callback asked for in the chat when nobody
+# of 2ASSISTU was in (actions/handoff.py); a callback keeps its question in `description` and
+# leaves the vacancy's columns empty.
+KINDS = {"vacature": "Vacatureaanvraag", "terugbelverzoek": "Terugbelverzoek"}
 # The stored columns of a request and their labels, from the intake's one definition.
 TITLES = {column: label for f in INTAKE for column, label in f.stored.items()}
 FIELDS = list(TITLES)
@@ -52,6 +56,7 @@ CREATE TABLE IF NOT EXISTS vacancy_requests (
     consent_version TEXT,              -- its fingerprint (actions/privacy.py)
     handled_at TEXT,                   -- marked handled on the admin page (UTC), or NULL
     handled_by TEXT,                   -- by which admin account
+    kind TEXT NOT NULL DEFAULT 'vacature',  -- a key of KINDS
     CHECK (email IS NOT NULL OR phone IS NOT NULL)
 );
 -- The outbox: one job per request and channel ('email', 'webhook').
@@ -126,13 +131,16 @@ def upgrade(connection: sqlite3.Connection, version: int) -> None:
     if version in (1, 2):  # before the admin page: nothing marked handled
         connection.execute("ALTER TABLE vacancy_requests ADD COLUMN handled_at TEXT")
         connection.execute("ALTER TABLE vacancy_requests ADD COLUMN handled_by TEXT")
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(vacancy_requests)")}
+    if version and "kind" not in columns:  # before callbacks (schema 1 to 3): every request a vacancy
+        connection.execute("ALTER TABLE vacancy_requests ADD COLUMN kind TEXT NOT NULL DEFAULT 'vacature'")
     for statement in SCHEMA.split(";"):  # (no ";" in the comments above)
         if statement.strip():
             connection.execute(statement)
 
 
 def store(request: dict, intake_id: str, sender: str, consent_text: str = "",
-          path: Optional[Path] = None) -> int:
+          path: Optional[Path] = None, kind: str = "vacature") -> int:
     """Store one request with its delivery jobs and return its number; storing the same
     intake twice returns the first number."""
     from actions.privacy import consent_version
@@ -141,10 +149,10 @@ def store(request: dict, intake_id: str, sender: str, consent_text: str = "",
     with closing(connect(path)) as connection, connection:  # one transaction
         cursor = connection.execute(
             "INSERT INTO vacancy_requests (created_at, intake_id, sender, "
-            + ", ".join(FIELDS) + ", consent_at, consent_text, consent_version) VALUES (?, ?, ?, "
-            + ", ".join("?" for _ in FIELDS) + ", ?, ?, ?) ON CONFLICT (intake_id) DO NOTHING",
+            + ", ".join(FIELDS) + ", consent_at, consent_text, consent_version, kind) VALUES (?, ?, ?, "
+            + ", ".join("?" for _ in FIELDS) + ", ?, ?, ?, ?) ON CONFLICT (intake_id) DO NOTHING",
             [now, intake_id, sender] + [request.get(f) for f in FIELDS]
-            + [now, consent_text, consent_version(consent_text)])
+            + [now, consent_text, consent_version(consent_text), kind])
         if cursor.rowcount:
             connection.executemany(
                 "INSERT INTO deliveries (request_id, channel, next_attempt_at) VALUES (?, ?, ?)",
@@ -153,6 +161,15 @@ def store(request: dict, intake_id: str, sender: str, consent_text: str = "",
                                     (intake_id,)).fetchone()[0]
     NEW_REQUEST.set()
     return number
+
+
+def store_callback(name: str, email: Optional[str], phone: Optional[str], question: str, intake_id: str,
+                   sender: str, consent_text: str = "", path: Optional[Path] = None) -> int:
+    """A callback request: the same row, outbox and delivery as a vacancy, of kind
+    'terugbelverzoek'; the question is its description, the vacancy's columns stay empty."""
+    request = {"role": "", "contract": "", "hours": 0, "start_date": "", "organisation": "",
+               "contact_name": name, "email": email, "phone": phone, "description": question}
+    return store(request, intake_id, sender, consent_text, path, kind="terugbelverzoek")
 
 
 def shown(field: str, value) -> str:
@@ -273,7 +290,7 @@ def export_rows(since: Optional[str] = None, path: Optional[Path] = None) -> Lis
         connection.row_factory = sqlite3.Row
         requests = connection.execute(
             f"SELECT id, created_at, sender, {', '.join(FIELDS)}, consent_at, consent_version, "
-            "handled_at, handled_by FROM vacancy_requests WHERE created_at >= ? ORDER BY id", (since or "",)).fetchall()
+            "handled_at, handled_by, kind FROM vacancy_requests WHERE created_at >= ? ORDER BY id", (since or "",)).fetchall()
         jobs: Dict[int, List] = {}
         for job in connection.execute("SELECT * FROM deliveries ORDER BY request_id, channel"):
             jobs.setdefault(job["request_id"], []).append(job)
@@ -302,7 +319,8 @@ def export_csv(since: Optional[str] = None, path: Optional[Path] = None) -> str:
 # The CSV for Dutch Excel: its columns and their headers, in this order.
 EXCEL_COLUMNS = {"id": "Nummer", "created_at": "Ontvangen", **TITLES, "consent_at": "Toestemming gegeven",
                  "delivery_state": "Bezorging", "attempts": "Pogingen", "last_error": "Fout bij bezorgen",
-                 "delivered_at": "Bezorgd op", "handled_at": "Afgehandeld op", "handled_by": "Afgehandeld door"}
+                 "delivered_at": "Bezorgd op", "handled_at": "Afgehandeld op", "handled_by": "Afgehandeld door",
+                 "kind": "Soort"}
 TIMES = ("created_at", "consent_at", "delivered_at", "handled_at")
 
 
@@ -311,6 +329,8 @@ def excel_value(column: str, value) -> object:
     '01-03-2027', and text that Excel would run as a formula (=, +, -, @ first) made inert."""
     if value is None or value == "":
         return ""
+    if column == "kind":
+        return KINDS.get(value, value)
     if column in TIMES:
         return datetime.fromisoformat(value).astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
     if column == "start_date" and len(str(value)) == 10 and str(value)[4] == "-":
@@ -330,6 +350,8 @@ def export_excel(since: Optional[str] = None, path: Optional[Path] = None,
     writer.writerow(EXCEL_COLUMNS.values())
     for row in export_rows(since, path):
         row["delivery_state"] = (states or {}).get(row["delivery_state"], row["delivery_state"])
+        if row["kind"] != "vacature":  # a callback has no hours
+            row["hours"] = ""
         writer.writerow([excel_value(column, row[column]) for column in EXCEL_COLUMNS])
     return out.getvalue()
 

@@ -16,15 +16,27 @@ until an account exists (`python -m bot admin-user NAME`, bot/admin_db.py):
                                               searched and filtered (?zoek=&wie=&uitkomst=&pagina=),
                                               then the charts of that period
     GET  /admin/grafiek/<naam>.svg            one chart (pygal, bot/charts.py)
-    GET  /admin/gesprek?id=<conversation>     one conversation, read only, as the visitor saw it
+    GET  /admin/gesprek?id=<conversation>     one conversation as the visitor saw it; while it waits
+                                              for a person, with a field to answer and a button to
+                                              hand it back to the assistant
+    GET  /admin/wachtrij                      Wacht op antwoord: the conversations handed to a person,
+                                              the office hours and the staff member's "beschikbaar" switch
+    POST /admin/beschikbaar                   switch oneself on or off (actie=aan|uit)
+    POST /admin/live                          answer the visitor (actie=antwoord, tekst) or hand the
+                                              conversation back (actie=teruggeven); id=<conversation>
+    GET  /admin/wachtrij.json                 {count, newest}: the menu's count, for admin.js
+    GET  /admin/live.json?id=&n=              the conversation's messages after the first n, for admin.js
+    GET  /admin/admin.js                      the one script: keeps the count in the menu and the
+                                              page's title current, and adds a visitor's new messages
+                                              to the open conversation (every page works without it)
 
 Every page needs a session: a random token in the cookie `admin_sessie` (HttpOnly,
 SameSite=Strict, Path=/admin, Secure behind HTTPS), ended after ADMIN_IDLE_MINUTES (30) without
 a request and after 12 hours. Every POST carries the session's CSRF token and, from a browser,
 an Origin of this server; the login form has a token of its own (a cookie and a field). Every
 change, download, viewed conversation and login is written to the audit log with who and when.
-Pages are plain HTML and CSS without any script, under the chat page's strict
-Content-Security-Policy (forms may post to this server only).
+Pages are plain HTML and CSS with one small script of this server (admin.js), under the chat
+page's strict Content-Security-Policy (forms may post to this server only).
 """
 from __future__ import annotations
 
@@ -47,10 +59,12 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import InputChannel
 
-from actions import leads, unanswered
+from actions import leads, live, unanswered
 from bot import admin_db, charts, delivery
 from bot import conversations
 from bot.conversations import TrackerReader, conversation, local, overview, short_day
+from bot.channel import append_events
+from bot.texts import response_text
 from bot.web import DEMO_PAGE_CSP, drop_cors_headers, security_headers
 
 logger = logging.getLogger(__name__)
@@ -58,14 +72,16 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "admin.css"
+SCRIPT = HERE / "static" / "admin.js"
+MAX_ANSWER = 2000  # characters of a staff member's answer in the chat
 SESSION_COOKIE = "admin_sessie"
 LOGIN_COOKIE = "admin_login"
 # The chat page's policy; the admin's forms post to this server.
 ADMIN_CSP = DEMO_PAGE_CSP.replace("form-action 'none'", "form-action 'self'")
 # A chart is an image: no script, nothing from elsewhere; only pygal's inline style.
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
-NAV = [("/admin/aanvragen", "Aanvragen"), ("/admin/vragen", "Onbeantwoorde vragen"),
-       ("/admin/gesprekken", "Gesprekken")]
+NAV = [("/admin/wachtrij", "Wacht op antwoord"), ("/admin/aanvragen", "Aanvragen"),
+       ("/admin/vragen", "Onbeantwoorde vragen"), ("/admin/gesprekken", "Gesprekken")]
 PERIODS = (7, 30, 90)
 REQUEST_STATES = {"": "Alle", "open": "Te behandelen", "afgehandeld": "Afgehandeld",
                   "niet-bezorgd": "Niet bezorgd"}
@@ -100,6 +116,10 @@ NOTICES = {
     "vraag-added": "De vraag is gemarkeerd als toegevoegd aan de kennis ({n}x gesteld).",
     "vraag-junk": "De vraag is verborgen als onzin ({n}x gesteld). Je vindt hem onder \u201cVerborgen\u201d.",
     "vraag-open": "De vraag staat weer open ({n}x gesteld).",
+    "beschikbaar-aan": "Je staat op beschikbaar: bezoekers die binnen kantoortijden een medewerker vragen, komen hier.",
+    "beschikbaar-uit": "Je staat op niet beschikbaar.",
+    "antwoord": "Je antwoord is verstuurd.",
+    "teruggegeven": "Het gesprek is teruggegeven aan de assistent.",
 }
 QUESTION_VIEWS = {"open": "open", "afgehandeld": "done", "verborgen": "junk"}  # ?weergave= -> unanswered.VIEWS
 OVERVIEW_SECONDS = 30  # the page and its five charts share one reading of the store
@@ -116,6 +136,13 @@ def local_path(value: Optional[str], default: str) -> str:
     if value and re.fullmatch(r"/admin/[\x21-\x7e]*", value) and "//" not in value and "\\" not in value:
         return value
     return default
+
+
+def speaker(message: Any) -> str:
+    """Who wrote a message of the transcript, as the staff read it."""
+    if message.who == "user":
+        return "Bezoeker"
+    return f"{message.staff} (medewerker)" if message.staff else "Assistent"
 
 
 def day_of(value: Optional[str]) -> Optional[date]:
@@ -192,6 +219,7 @@ class AdminInput(InputChannel):
         values.setdefault("notice", None)
         values.setdefault("current", request.path)
         values.setdefault("delivery_warning", delivery_warning())
+        values.setdefault("waiting_count", getattr(request.ctx, "waiting_count", 0))
         body = self.templates.get_template(template).render(nav=NAV, **values)
         return response.html(body, status=status)
 
@@ -269,6 +297,22 @@ class AdminInput(InputChannel):
                                             "Dit formulier is verlopen of kwam niet van deze pagina, dus er is "
                                             "niets veranderd. Laad de pagina opnieuw en probeer het nog eens.",
                                             session)
+                # the page is open: counts for the staff member's availability, and shows the waiting count
+                await run(live.seen, session.name)
+                request.ctx.waiting_count = (await run(live.waiting_count))[0]
+                return await handler(request, session, *args, **kwargs)
+
+            guarded.__name__ = handler.__name__
+            return guarded
+
+        def polled(handler: Callable) -> Callable:
+            """A JSON answer for admin.js: 401 without a session (no redirect, the cookie stays),
+            and the request does not keep the session alive."""
+            async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+                session = await run(admin_db.session, request.cookies.get(SESSION_COOKIE), None, self.db, False)
+                if session is None:
+                    return response.json({"error": "sessie"}, status=401)
+                await run(live.seen, session.name)
                 return await handler(request, session, *args, **kwargs)
 
             guarded.__name__ = handler.__name__
@@ -323,6 +367,84 @@ class AdminInput(InputChannel):
         @signed_in
         async def start(request: Request, session: admin_db.Session) -> HTTPResponse:
             return response.redirect("/admin/aanvragen", status=303)
+
+        @route("/admin.js", "GET")
+        async def script(request: Request) -> HTTPResponse:
+            return response.raw(SCRIPT.read_bytes(), content_type="text/javascript; charset=utf-8",
+                                headers={"Cache-Control": "no-cache"})
+
+        # ---- Wacht op antwoord (the live handoff) ----
+
+        @route("/wachtrij", "GET")
+        @signed_in
+        async def waiting_page(request: Request, session: admin_db.Session) -> HTTPResponse:
+            rows = []
+            for row in await run(live.waiting):
+                messages, _ = await run(conversation, self.reader, row.sender)
+                said = [m.text for m in messages if m.who == "user"]
+                rows.append({"row": row, "last": said[-1] if said else "", "count": len(said)})
+            hours = live.contact_hours() if not os.environ.get("OFFICE_HOURS") else os.environ["OFFICE_HOURS"]
+            return self.page(request, "wachtrij.html", title="Wacht op antwoord", session=session, rows=rows,
+                             available=await run(live.seen, session.name), others=await run(live.staff_available),
+                             hours=hours, open_now=live.within(live.office_hours()), notice=self.notice(request),
+                             moment=lambda stamp: local(stamp).strftime("%H:%M"))
+
+        @route("/wachtrij.json", "GET")
+        @polled
+        async def waiting_count(request: Request, session: admin_db.Session) -> HTTPResponse:
+            count, newest = await run(live.waiting_count)
+            return response.json({"count": count, "newest": newest})
+
+        @route("/beschikbaar", "POST")
+        @signed_in
+        async def switch(request: Request, session: admin_db.Session) -> HTTPResponse:
+            on = request.form.get("actie") == "aan"
+            await run(live.set_available, session.name, on)
+            await self.audit(session.name, request, "beschikbaar voor de chat" if on else "niet beschikbaar voor de chat")
+            return self.back(request, "/admin/wachtrij", "beschikbaar-aan" if on else "beschikbaar-uit", 1)
+
+        @route("/live", "POST")
+        @signed_in
+        async def live_action(request: Request, session: admin_db.Session) -> HTTPResponse:
+            sender, action = request.form.get("id") or "", request.form.get("actie") or ""
+            if not sender or not await run(live.state, sender):
+                return self.message(request, 409, "Niet meer doorverbonden",
+                                    "Dit gesprek wacht niet (meer) op een medewerker: de assistent antwoordt "
+                                    "de bezoeker weer.", session)
+            back = "/admin/gesprek?" + urlencode({"id": sender})
+            agent = request.app.ctx.agent
+            from rasa.shared.core.events import BotUttered
+
+            if action == "antwoord":
+                text = (request.form.get("tekst") or "").strip()
+                if not text or len(text) > MAX_ANSWER:
+                    return self.message(request, 400, "Geen antwoord verstuurd",
+                                        f"Een antwoord is 1 tot {MAX_ANSWER} tekens.", session)
+                name = live.first_name(session.name)
+                await append_events(agent, sender, [BotUttered(text, metadata={"staff": name})])
+                await run(live.push, sender, text, name, session.name)
+                await self.audit(session.name, request, "antwoord in de chat", sender)
+                return self.back_to(back, "antwoord")
+            if action == "teruggeven":
+                text = response_text("utter_handoff_back")
+                await append_events(agent, sender, [BotUttered(text)])
+                await run(live.push, sender, text, None)
+                await run(live.hand_back, sender)
+                await self.audit(session.name, request, "gesprek teruggegeven aan de assistent", sender)
+                return self.back_to(back, "teruggegeven")
+            return self.message(request, 400, "Onjuist formulier", "Kies antwoorden of teruggeven.", session)
+
+        @route("/live.json", "GET")
+        @polled
+        async def live_messages(request: Request, session: admin_db.Session) -> HTTPResponse:
+            sender = request.args.get("id") or ""
+            known = request.args.get("n") or "0"
+            known = int(known) if known.isdigit() and len(known) < 9 else 0
+            messages, _ = await run(conversation, self.reader, sender) if sender else ([], "")
+            return response.json({
+                "count": len(messages), "handoff": await run(live.state, sender) if sender else None,
+                "messages": [{"who": m.who, "label": speaker(m), "time": m.at.strftime("%H:%M"),
+                              "datetime": m.at.isoformat(), "text": m.text} for m in messages[known:]]})
 
         @route("/admin.css", "GET")
         async def stylesheet(request: Request) -> HTTPResponse:
@@ -454,6 +576,8 @@ class AdminInput(InputChannel):
             requests_here = [row for row in await run(leads.export_rows, None, self.leads_db)
                              if row["sender"] == sender]
             return self.page(request, "gesprek.html", title="Gesprek", session=session, messages=messages,
+                             handoff=await run(live.state, sender), speaker=speaker, max_answer=MAX_ANSWER,
+                             notice=self.notice(request),
                              channel={"widget": "chatwidget", "rest": "REST-koppeling"}.get(channel, channel),
                              sender=sender, requests=requests_here, current="/admin/gesprekken",
                              back=local_path(request.args.get("terug"), "/admin/gesprekken"))
@@ -491,6 +615,10 @@ class AdminInput(InputChannel):
         if not found or found.group(1) not in NOTICES:
             return None
         return NOTICES[found.group(1)].format(n=found.group(2))
+
+    @staticmethod
+    def back_to(target: str, notice: str) -> HTTPResponse:
+        return response.redirect(f"{target}&melding={notice}:1", status=303)
 
     @staticmethod
     def back(request: Request, default: str, notice: str, number: int) -> HTTPResponse:

@@ -222,9 +222,11 @@ class Session:
     csrf: str
 
 
-def session(token: Optional[str], now: Optional[float] = None, path: Optional[Path] = None) -> Optional[Session]:
+def session(token: Optional[str], now: Optional[float] = None, path: Optional[Path] = None,
+            touch: bool = True) -> Optional[Session]:
     """The session of a cookie's token, if it has not been idle too long or lived too long;
-    it counts as seen now."""
+    it counts as seen now, unless `touch` is False (a page's script asking for news: an open
+    page alone does not keep a session alive)."""
     if not token or len(token) > 100:
         return None
     now = time.time() if now is None else now
@@ -236,7 +238,8 @@ def session(token: Optional[str], now: Optional[float] = None, path: Optional[Pa
         if row[3] < now - idle_seconds() or row[2] < now - MAX_SESSION_SECONDS:
             connection.execute("DELETE FROM sessions WHERE token_hash = ?", (_hash(token),))
             return None
-        connection.execute("UPDATE sessions SET seen_at = ? WHERE token_hash = ?", (now, _hash(token)))
+        if touch:
+            connection.execute("UPDATE sessions SET seen_at = ? WHERE token_hash = ?", (now, _hash(token)))
     return Session(row[0], row[1])
 
 

@@ -12,7 +12,16 @@ server's own port:
                                 body may name the page's audience, {"audience": "werkgever"}
     GET  /chat/api/history      Authorization: Bearer <token> -> {session_id, token, messages}
     POST /chat/api/message      Authorization: Bearer <token>, {text, client_id, display?}
-                                -> {token, messages}
+                                -> {token, messages, handoff, last}
+    GET  /chat/api/poll?na=<n>  Authorization: Bearer <token> -> {handoff, messages, last}: while a
+                                person of 2ASSISTU has the conversation, the messages pushed to
+                                this conversation after number n (the staff's answers)
+
+**The live handoff** (actions/live.py, actions/handoff.py, the admin page): while a staff member
+has the conversation (`handoff` is "wacht" or "actief"), a visitor's message is kept in the
+conversation for the staff and the assistant does not answer it; the widget asks /api/poll
+every second for the staff's answers (marked with the staff member's first name) until the
+conversation is handed back (`handoff` null). Only the token's own conversation is answered.
 
 The server picks the session id (uuid4) and signs it: token = "<id>.<expiry>.<hmac>", with
 HMAC-SHA256 over "<id>.<expiry>" under a secret that never leaves the server. A forged,
@@ -41,6 +50,7 @@ Settings (environment variables, all optional):
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import inspect
@@ -61,7 +71,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
-from actions import privacy
+from actions import live, privacy
 from bot import ratelimit
 from bot.web import DEMO_PAGE_CSP, MAX_TEXT, drop_cors_headers, parse_origins, security_headers, with_apology
 
@@ -177,12 +187,30 @@ def _buttons(raw: Any) -> List[Dict[Text, Text]]:
     return buttons
 
 
-def bot_message(text: Any, buttons: Any) -> Optional[Dict[Text, Any]]:
+def bot_message(text: Any, buttons: Any, staff: Any = None) -> Optional[Dict[Text, Any]]:
     text = "" if text is None else str(text)
     buttons = _buttons(buttons)
     if not text and not buttons:
         return None
-    return {"from": "bot", "text": text, "buttons": buttons}
+    message = {"from": "bot", "text": text, "buttons": buttons}
+    if staff:  # written by this staff member (the live handoff), not by the assistant
+        message["staff"] = str(staff)
+    return message
+
+
+def staff_of(event: Dict[Text, Any]) -> Optional[Text]:
+    staff = (event.get("metadata") or {}).get("staff")
+    return staff if isinstance(staff, str) and staff else None
+
+
+async def append_events(agent: Any, sender: Text, events: List[Any]) -> None:
+    """Append events to a conversation as Rasa's own HTTP API does (POST .../tracker/events):
+    under the conversation's lock, through the processor and the tracker store."""
+    from rasa.server import update_conversation_with_events
+
+    async with agent.lock_store.lock(sender):
+        tracker = await update_conversation_with_events(sender, agent.processor, agent.domain, events)
+        await agent.tracker_store.save(tracker)
 
 
 def _widget_meta(event: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -202,7 +230,7 @@ def transcript(events: Iterable[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
             messages.append({"from": "user", "text": str(meta.get("display") or event.get("text") or ""),
                              "buttons": []})
         elif event.get("event") == "bot":
-            message = bot_message(event.get("text"), (event.get("data") or {}).get("buttons"))
+            message = bot_message(event.get("text"), (event.get("data") or {}).get("buttons"), staff_of(event))
             if message:
                 messages.append(message)
     return messages
@@ -230,7 +258,7 @@ def reply_to(events: List[Dict[Text, Any]], client_id: Text) -> Optional[List[Di
             for later in events[index + 1:]:
                 if later.get("event") == "user":
                     break
-                if later.get("event") == "bot":
+                if later.get("event") == "bot" and not staff_of(later):  # (the staff's come by /api/poll)
                     message = bot_message(later.get("text"), (later.get("data") or {}).get("buttons"))
                     if message:
                         answer.append(message)
@@ -431,14 +459,51 @@ class WidgetInput(InputChannel):
                 return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
             if not self.agent_ready(request):
                 return self.error(503, "not_ready", "De assistent start nog op.")
+            handoff = await asyncio.to_thread(self.handoff_fields, session_id)
             events = await self.events_of(request, session_id)
-            return response.json(dict(self.token_fields(session_id), messages=transcript(events)))
+            return response.json(dict(self.token_fields(session_id), messages=transcript(events), **handoff))
+
+        @widget.route("/api/poll", methods=["GET", "OPTIONS"])
+        async def poll(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return response.empty()
+            session_id = self.session_of(request)
+            if not session_id:
+                return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
+            after = request.args.get("na") or "0"
+            after = int(after) if after.isdigit() and len(after) < 12 else 0
+            return response.json(await asyncio.to_thread(self.pushed, session_id, after))
 
         @widget.route("/api/message", methods=["POST", "OPTIONS"])
         async def message(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return response.empty()
             return await self.handle_message(request, on_new_message)
+
+    @staticmethod
+    def handoff_fields(session_id: Text) -> Dict[Text, Any]:
+        """Whether a person has this conversation, and the number of its last pushed message."""
+        return {"handoff": live.state(session_id), "last": live.last_pushed(session_id)}
+
+    @staticmethod
+    def pushed(session_id: Text, after: int) -> Dict[Text, Any]:
+        found = live.pushed_since(session_id, after)
+        messages = [m for m in (bot_message(p["text"], [], p["staff"]) for p in found) if m]
+        return {"handoff": live.state(session_id), "messages": messages,
+                "last": found[-1]["id"] if found else after}
+
+    async def keep_for_staff(self, request: Request, session_id: Text, text: Text,
+                             meta: Dict[Text, Any]) -> None:
+        """A message while a person has the conversation: kept in the conversation as the
+        visitor's (the staff read it there), and the assistant does not answer it."""
+        from rasa.shared.core.events import ActionExecuted, UserUttered
+
+        meta = dict(meta, handoff=True)
+        await append_events(request.app.ctx.agent, session_id, [
+            UserUttered(text, parse_data={"intent": {"name": None, "confidence": 0.0}, "entities": [],
+                                          "text": text}, input_channel=self.name(), metadata={"widget": meta}),
+            ActionExecuted("action_listen")])
+        await asyncio.to_thread(live.visitor_wrote, session_id)
 
     def refusal(self, request: Request, session_id: Optional[Text]) -> Tuple[Optional[HTTPResponse], Dict]:
         """Why a message request is not handled (401, 429, 400, 413, 503), or None; and its body."""
@@ -486,8 +551,13 @@ class WidgetInput(InputChannel):
                     title = offered_title(events, text.strip(), display)
                     if title:  # a quick reply: the visitor saw (and the transcript shows) its title
                         meta["display"] = title
-                    answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, self.name())
+                    if await asyncio.to_thread(live.state, session_id):  # a person has it: no answer now
+                        await self.keep_for_staff(request, session_id, text.strip(), meta)
+                        answered = []
+                    else:
+                        answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, self.name())
+                handoff = await asyncio.to_thread(self.handoff_fields, session_id)
         except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
             logger.exception("widget: handling a message failed")
             return self.error(500, "server", "De assistent kon je bericht niet verwerken.")
-        return response.json(dict(self.token_fields(session_id), messages=answered))
+        return response.json(dict(self.token_fields(session_id), messages=answered, **handoff))

@@ -32,7 +32,7 @@ TOPICS = {
     "ask_autonomy": "Zelfstandigheid", "ask_education": "Opleiding en ervaring", "ask_contacts": "Contacten",
     "ask_competencies": "Competenties", "ask_environment": "Werkomgeving", "ask_difference": "Verschil tussen de functies",
     "inform_role": "Dezelfde vraag over de andere functie", "ask_agency": "Over 2ASSISTU",
-    "ask_contact": "Contact met 2ASSISTU", "ask_vacancies": "Vacatures voor kandidaten",
+    "ask_contact": "Contact met 2ASSISTU", "ask_human": "Een medewerker spreken", "ask_vacancies": "Vacatures voor kandidaten",
     "out_of_scope": "Buiten het onderwerp", "hire_request": "Vacature doorgeven", "hire_advice": "Advies: wie aannemen",
     "career_advice": "Loopbaanadvies", "career_quiz": "Loopbaantest", "help": "Wat kan de assistent",
     "bot_challenge": "Ben je een robot?", "ask_privacy": "Privacy en bewaren", "ask_erasure": "Gegevens wissen",
@@ -47,7 +47,8 @@ WHO_BY_ACTION = {"action_start_intake": EMPLOYER, "vacancy_form": EMPLOYER,
                  "action_start_quiz": CANDIDATE, "career_quiz_form": CANDIDATE}
 # How a conversation ended, the weakest first: a conversation gets the strongest that happened
 # (`stronger`). The live handoff adds "doorverbonden" here, and where it happened in `summaries`.
-OUTCOMES = {"beantwoord": "Beantwoord", "onbeantwoord": "Onbeantwoord", "aanvraag": "Aanvraag"}
+OUTCOMES = {"beantwoord": "Beantwoord", "onbeantwoord": "Onbeantwoord", "doorverbonden": "Doorverbonden",
+            "aanvraag": "Aanvraag"}
 PAGE_SIZE = 25
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 MESSAGE_BUCKETS = [(1, 1, "1"), (2, 2, "2"), (3, 5, "3–5"), (6, 10, "6–10"), (11, 20, "11–20"),
@@ -129,6 +130,7 @@ class Message:
     text: str
     buttons: List[str]
     at: datetime
+    staff: str = ""           # a bot message written by this staff member (the live handoff)
 
 
 def conversation(reader: TrackerReader, sender: str) -> Tuple[List[Message], str]:
@@ -142,7 +144,7 @@ def conversation(reader: TrackerReader, sender: str) -> Tuple[List[Message], str
             channel = channel or event.get("input_channel") or ""
         for shown in transcript([event]):
             messages.append(Message(shown["from"], shown["text"], [b["title"] for b in shown["buttons"]],
-                                    local(event.get("timestamp") or 0)))
+                                    local(event.get("timestamp") or 0), shown.get("staff") or ""))
     return messages, channel
 
 
@@ -203,6 +205,8 @@ def summaries(reader: TrackerReader, leads_db: Optional[Path], days: int,
             summary.who = audience["audience"]
         for shown in transcript([event]):  # (nothing for the widget's hidden opening)
             summary.texts.append(shown["text"])
+            if shown.get("staff"):  # a staff member answered in the chat
+                summary.outcome = stronger(summary.outcome, "doorverbonden")
             if shown["from"] == "user":
                 summary.messages += 1
                 summary.last = local(stamp)

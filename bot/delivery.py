@@ -138,9 +138,18 @@ def local_time(iso: str) -> str:
             f"{moment:%H:%M} ({zone})")
 
 
+CALLBACK_LINES = {"contact_name": "Naam", "phone": "Telefoon", "email": "E-mail", "description": "Vraag"}
+
+
+def is_callback(request: Dict) -> bool:
+    return request.get("kind") == "terugbelverzoek"
+
+
 def mail_lines(request: Dict) -> List[tuple]:
-    return ([("Aanvraagnummer", str(request["id"])), ("Ontvangen", local_time(request["created_at"]))]
-            + [(leads.TITLES[f], leads.shown(f, request[f])) for f in leads.FIELDS])
+    head = [("Aanvraagnummer", str(request["id"])), ("Ontvangen", local_time(request["created_at"]))]
+    if is_callback(request):  # a callback: who, how to reach her, her question
+        return head + [(title, leads.shown(f, request[f])) for f, title in CALLBACK_LINES.items()]
+    return head + [(leads.TITLES[f], leads.shown(f, request[f])) for f in leads.FIELDS]
 
 
 def compose_mail(request: Dict, settings: Settings) -> EmailMessage:
@@ -150,7 +159,11 @@ def compose_mail(request: Dict, settings: Settings) -> EmailMessage:
     note = ("Deze e-mail bevat persoonsgegevens. Bewaar hem niet langer dan nodig; de chatassistent "
             "wist de aanvraag zelf na de bewaartermijn.")
     message = EmailMessage()
-    message["Subject"] = f"Vacatureaanvraag {number}: {request['role']}, {request['organisation']}"
+    kind = leads.KINDS.get(request.get("kind") or "vacature", "Aanvraag")
+    if is_callback(request):
+        message["Subject"] = f"{kind} {number}: {request['contact_name']}, {request['phone'] or request['email']}"
+    else:
+        message["Subject"] = f"{kind} {number}: {request['role']}, {request['organisation']}"
     message["From"] = settings.email_from
     message["To"] = ", ".join(settings.email_to)
     if request.get("email"):
@@ -160,15 +173,18 @@ def compose_mail(request: Dict, settings: Settings) -> EmailMessage:
     domain = settings.email_from.rpartition("@")[2] or "localhost"
     message["Message-ID"] = f"<vacatureaanvraag-{number}.{request['intake_id']}@{domain}>"
     message["X-Aanvraagnummer"] = str(number)
-    text = ["Nieuwe vacatureaanvraag via de chatassistent van 2ASSISTU.", ""]
+    intro = (f"Nieuw terugbelverzoek via de chatassistent van 2ASSISTU: de bezoeker vroeg om een medewerker "
+             f"toen er niemand beschikbaar was." if is_callback(request)
+             else "Nieuwe vacatureaanvraag via de chatassistent van 2ASSISTU.")
+    text = [intro, ""]
     text += [f"{title}: {value}" for title, value in mail_lines(request)]
     text += ["", consent, f"\"{request['consent_text'] or ''}\"", "", note]
     message.set_content("\n".join(text) + "\n")
     rows = "".join(f'<tr><th align="left" valign="top">{html.escape(title)}</th>'
                    f"<td>{html.escape(value)}</td></tr>" for title, value in mail_lines(request))
     message.add_alternative(
-        f'<!doctype html><html lang="nl"><body><h1>Vacatureaanvraag {number}</h1>'
-        "<p>Nieuwe vacatureaanvraag via de chatassistent van 2ASSISTU.</p>"
+        f'<!doctype html><html lang="nl"><body><h1>{html.escape(kind)} {number}</h1>'
+        f"<p>{html.escape(intro)}</p>"
         f'<table cellpadding="4">{rows}</table>'
         f"<h2>Toestemming</h2><p>{html.escape(consent)}</p>"
         f"<blockquote>{html.escape(request['consent_text'] or '')}</blockquote>"
@@ -195,6 +211,7 @@ def send_mail(message: EmailMessage, settings: Settings) -> None:
 
 def webhook_body(request: Dict) -> bytes:
     payload = {"request_number": request["id"], "idempotency_key": str(request["id"]),
+               "kind": request.get("kind") or "vacature",
                "created_at": request["created_at"], "intake_id": request["intake_id"],
                **{f: request[f] for f in leads.FIELDS},
                "consent": {"given_at": request["consent_at"], "text": request["consent_text"],

@@ -46,6 +46,7 @@ def base_env(action_port: int = 5055, var_dir: Path = PROJECT / "var") -> dict:
         "LEADS_DB": str(var_dir / "leads.db"),
         "WIDGET_VAR_DIR": str(var_dir),  # the chat widget's token secret lives here
         "ADMIN_DB": str(var_dir / "admin.db"),  # the admin page's accounts, sessions and log
+        "HANDOFF_DB": str(var_dir / "handoff.db"),  # the live handoff: who is available, who waits
         # The Rasa server's processes: one per core, up to two (bot/locks.py keeps each
         # conversation in order across them; the rate limits count in RATE_LIMIT_DB).
         "SANIC_WORKERS": env.get("SANIC_WORKERS") or str(min(2, os.cpu_count() or 1)),

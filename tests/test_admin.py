@@ -153,7 +153,7 @@ def test_requests_get_a_handled_state_and_an_old_database_is_migrated(tmp_path):
     [row] = leads.export_rows(path=path)
     assert row["contact_name"] == "Els" and row["handled_at"] is None and row["sender"] == "gesprek-1"
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == leads.SCHEMA_VERSION == 3
+        assert db.execute("PRAGMA user_version").fetchone()[0] == leads.SCHEMA_VERSION == 4
     assert leads.mark_handled(number, "anna", path) and not leads.mark_handled(999, "anna", path)
     [row] = leads.export_rows(path=path)
     assert row["handled_by"] == "anna" and row["handled_at"].startswith(str(datetime.now(timezone.utc).year))
@@ -464,7 +464,7 @@ def test_the_csv_for_dutch_excel_has_a_bom_semicolons_dutch_headers_and_dutch_ti
     assert list(rows[0]) == ["Nummer", "Ontvangen", "Functie", "Vast of tijdelijk", "Uren per week", "Startdatum",
                              "Organisatie", "Naam", "E-mail", "Telefoon", "Omschrijving", "Toestemming gegeven",
                              "Bezorging", "Pogingen", "Fout bij bezorgen", "Bezorgd op", "Afgehandeld op",
-                             "Afgehandeld door"]
+                             "Afgehandeld door", "Soort"]
     [row] = rows
     assert (row["Nummer"], row["Ontvangen"], row["Afgehandeld op"]) == (str(number), "02-07-2026 00:30",
                                                                      "03-12-2026 18:05")  # CEST, CET

@@ -51,7 +51,8 @@ def predicted(policy, tracker, domain):
 
 
 def test_it_learns_which_actions_continue_a_turn(policy):
-    assert policy.continuing == {"action_start_intake", "vacancy_form", "action_start_quiz", "career_quiz_form"}
+    assert policy.continuing == {"action_start_intake", "vacancy_form", "action_start_quiz", "career_quiz_form",
+                                 "action_start_callback", "callback_form"}
     assert {"action_not_in_knowledge", "action_answer_role", "action_vacancy_summary"} <= policy.known
 
 

@@ -34,12 +34,16 @@
     tooMany: "Je stuurt veel berichten kort na elkaar. Wacht even en probeer het dan opnieuw.",
     retry: "Opnieuw versturen",
     retryStart: "Opnieuw proberen",
+    staff: "{name} van 2ASSISTU",
+    handoffWaiting: "Je wacht op een medewerker van 2ASSISTU. Je kunt je vraag alvast typen.",
+    handoffActive: "Je chat met een medewerker van 2ASSISTU.",
     privacy: "We bewaren dit gesprek om je te kunnen helpen. ",
     privacyLink: "Privacy en bewaartermijn"
   };
 
   var MAX_TEXT = 4000;  // bot/web.py MAX_TEXT
   var TIMEOUT_MS = 45000;
+  var POLL_MS = 1000;   // zolang een medewerker het gesprek heeft: zo vaak naar nieuwe antwoorden vragen
   /* Links: https://…, mailto:…, tel:…, een los e-mailadres en een Nederlands telefoonnummer
      ("020 123 4567", "+31 20 123 4567"); actions/knowledge.py keurt de contactgegevens zo. */
   var LINK = /(?:https:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[0-9][0-9()\-]*[0-9]|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|(?:\+31[ -]?|\b0)[1-9](?:[ -]?[0-9]){8}(?![0-9]))/gi;
@@ -140,6 +144,10 @@
   typingDots.appendChild(el("span"));
   var typingText = el("span", "typing-text");
 
+  /* Met een medewerker van 2ASSISTU (de live overdracht): wie er antwoordt. */
+  var handoffBox = el("p", "handoff");
+  handoffBox.setAttribute("role", "status");
+
   var alertBox = el("div", "error");
   alertBox.setAttribute("role", "alert");
   var alertText = el("p", "error-text");
@@ -175,6 +183,7 @@
 
   panel.appendChild(head);
   panel.appendChild(log);
+  panel.appendChild(handoffBox);
   panel.appendChild(typing);
   panel.appendChild(alertBox);
   panel.appendChild(form);
@@ -211,7 +220,10 @@
     pending: null,    // een bericht dat (nog) niet aankwam: {text, display, clientId, typed}
     unread: 0,
     expired: false,   // het bewaarde gesprek bestond niet meer
-    started: false    // het gesprek staat in de lijst (geopend of uit de geschiedenis)
+    started: false,   // het gesprek staat in de lijst (geopend of uit de geschiedenis)
+    handoff: null,    // "wacht" of "actief" zolang een medewerker het gesprek heeft
+    last: 0,          // het nummer van het laatste doorgestuurde bericht (antwoorden van medewerkers)
+    polling: null     // de timer van de volgende vraag naar nieuwe antwoorden
   };
 
   function setToken(token) {
@@ -235,9 +247,14 @@
     var text = String(message.text || "");
     var row = null, group = null;
     if (text) {                                            // een bericht met alleen knoppen: geen lege ballon
-      row = el("div", "msg msg-" + from);
+      row = el("div", "msg msg-" + from + (message.staff ? " msg-staff" : ""));
       var bubble = el("div", "bubble");
-      bubble.appendChild(el("span", "sr", (from === "user" ? NL.you : NL.bot) + ": "));
+      if (message.staff) {                                 // een medewerker: zichtbaar met haar voornaam
+        row.appendChild(el("p", "who", NL.staff.replace("{name}", String(message.staff))));
+        bubble.appendChild(el("span", "sr", NL.staff.replace("{name}", String(message.staff)) + ": "));
+      } else {
+        bubble.appendChild(el("span", "sr", (from === "user" ? NL.you : NL.bot) + ": "));
+      }
       appendText(bubble, text);
       row.appendChild(bubble);
       log.appendChild(row);
@@ -335,6 +352,29 @@
     });
   }
 
+  /* ---- een medewerker heeft het gesprek: elke seconde naar nieuwe antwoorden vragen ---- */
+  function setHandoff(data) {
+    if (!data || !("handoff" in data)) return;
+    if (typeof data.last === "number" && data.last > state.last) state.last = data.last;
+    state.handoff = data.handoff || null;
+    handoffBox.textContent = state.handoff === "actief" ? NL.handoffActive
+      : state.handoff ? NL.handoffWaiting : "";
+    handoffBox.classList.toggle("on", !!state.handoff);
+    if (state.handoff && !state.polling) state.polling = setTimeout(poll, POLL_MS);
+  }
+
+  function poll() {
+    state.polling = null;
+    if (!state.token || !state.handoff) return;
+    api("GET", "poll?na=" + state.last).then(function (data) {
+      addBotMessages(data.messages);
+      setHandoff(data);
+    }).catch(function (err) {
+      if (err.status === 401) { setHandoff({ handoff: null }); return; }
+      if (!state.polling) state.polling = setTimeout(poll, 3 * POLL_MS);   // even geen verbinding
+    });
+  }
+
   /* ---- gesprek ---- */
   var starting = null;
   function startSession(notice) {
@@ -369,6 +409,7 @@
     state.started = true;
     return api("GET", "history").then(function (data) {
       renderTranscript(data.messages || []);
+      setHandoff(data);
       if (!state.started) restart(null);                   // leeg gesprek: opnieuw beginnen
     }).catch(function (err) {
       state.started = false;
@@ -387,9 +428,11 @@
     setTyping(NL.typing);
     var body = { text: message.text, client_id: message.clientId };
     if (message.display) body.display = message.display;
+    if (state.handoff) setTyping(null);                   // een medewerker antwoordt, niet de assistent
     return api("POST", "message", body).then(function (data) {
       replies("drop");
       addBotMessages(data.messages);
+      setHandoff(data);
     }).catch(function (err) {
       bubble.remove();
       replies("show");

@@ -96,11 +96,13 @@ def site():
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory, site):
     """The real assistant, with the second site's 127.0.0.1 origin allowed (its localhost
-    origin is not)."""
+    origin is not), and always within office hours (a person answers when someone is switched
+    on: tests/widget/test_handoff_browser.py)."""
     var_dir = tmp_path_factory.mktemp("widget-var")
-    saved = {k: os.environ.get(k) for k in ("WIDGET_ALLOWED_ORIGINS", "RASA_TELEMETRY_ENABLED")}
+    saved = {k: os.environ.get(k) for k in ("WIDGET_ALLOWED_ORIGINS", "RASA_TELEMETRY_ENABLED", "OFFICE_HOURS")}
     os.environ["WIDGET_ALLOWED_ORIGINS"] = f"http://127.0.0.1:{site.port}"
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    os.environ["OFFICE_HOURS"] = "altijd"
     try:
         running = Assistant(var_dir).start()
     finally:

@@ -1,0 +1,71 @@
+/* Beheer van de chatassistent: het enige script van de beheerpagina's (alles werkt ook zonder).
+ * - Houdt het aantal bij "Wacht op antwoord" in het menu bij, en zet het in de titel van de
+ *   pagina ("(1) Nieuw: ...") zodra er een bezoeker bij komt die op een medewerker wacht.
+ * - In een gesprek dat bij een medewerker ligt: zet nieuwe berichten van de bezoeker erbij.
+ * Vraagt alleen deze server (Content-Security-Policy: connect-src 'self'). */
+(function () {
+  "use strict";
+  var COUNT_MS = 4000, LIVE_MS = 1500;
+  var baseTitle = document.title;
+  var newest = null;
+  var stopped = false;   // de sessie is voorbij: niet meer vragen
+  var count = document.getElementById("wachtrij-aantal");
+
+  function get(url) {
+    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+      .then(function (res) {
+        if (res.status === 401) { stopped = true; throw new Error("uitgelogd"); }
+        if (!res.ok) throw new Error(String(res.status));
+        return res.json();
+      });
+  }
+
+  function showCount(data) {
+    if (!count) return;
+    var n = data.count;
+    count.hidden = n === 0;
+    count.firstChild.nodeValue = String(n);
+    count.lastChild.textContent = n === 1 ? " gesprek" : " gesprekken";
+    var fresh = newest !== null && data.newest > newest;
+    newest = Math.max(newest || 0, data.newest);
+    document.title = n === 0 ? baseTitle : "(" + n + ") " + (fresh || document.title.indexOf("Nieuw: ") >= 0
+      ? "Nieuw: " : "") + baseTitle;
+  }
+
+  function pollCount() {
+    get("/admin/wachtrij.json").then(showCount).catch(function () { /* uitgelogd of geen verbinding */ })
+      .then(function () { if (!stopped) setTimeout(pollCount, COUNT_MS); });
+  }
+
+  /* Nieuwe berichten in een open gesprek */
+  var list = document.getElementById("transcript");
+  function pollConversation() {
+    var known = Number(list.getAttribute("data-aantal")) || 0;
+    get("/admin/live.json?id=" + encodeURIComponent(list.getAttribute("data-gesprek")) + "&n=" + known)
+      .then(function (data) {
+        data.messages.forEach(function (m) {
+          var item = document.createElement("li");
+          item.className = "msg msg-" + (m.who === "user" ? "user" : "bot");
+          var who = document.createElement("p");
+          who.className = "who";
+          who.textContent = m.label + " ";
+          var time = document.createElement("time");
+          time.setAttribute("datetime", m.datetime);
+          time.textContent = m.time;
+          who.appendChild(time);
+          var bubble = document.createElement("div");
+          bubble.className = "bubble";
+          bubble.textContent = m.text;
+          item.appendChild(who);
+          item.appendChild(bubble);
+          list.appendChild(item);
+        });
+        list.setAttribute("data-aantal", String(data.count));
+        if (data.handoff) setTimeout(pollConversation, LIVE_MS);
+      })
+      .catch(function () { if (!stopped) setTimeout(pollConversation, 3 * LIVE_MS); });
+  }
+
+  if (count) pollCount();
+  if (list && document.querySelector("form.answer")) pollConversation();
+})();

@@ -1,0 +1,124 @@
+"""The live handoff's availability and store (actions/live.py), and a callback request stored and
+delivered as a vacancy request is (actions/leads.py, bot/delivery.py): unit tests, no servers."""
+import sqlite3
+import uuid
+from datetime import datetime
+
+import pytest
+
+from actions import leads, live, privacy
+from actions.leads import LOCAL
+from bot import delivery
+from tests.receivers import Mailbox, WebhookReceiver
+
+MONDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=LOCAL)      # a Monday
+MONDAY_8 = datetime(2026, 11, 30, 8, 59, tzinfo=LOCAL)
+FRIDAY_17 = datetime(2026, 12, 4, 17, 0, tzinfo=LOCAL)
+SATURDAY_11 = datetime(2026, 12, 5, 11, 0, tzinfo=LOCAL)
+
+
+def test_office_hours_are_read_from_the_words_visitors_read():
+    [period] = live.parse_hours("maandag tot en met vrijdag van 9.00 tot 17.00 uur")
+    assert period == live.Period(frozenset(range(5)), 9 * 60, 17 * 60)
+    hours = live.parse_hours("ma t/m vr 08:30-17:30; za 10.00-12.00")
+    assert live.within(hours, MONDAY_8) and live.within(hours, SATURDAY_11)
+    assert not live.within(hours, datetime(2026, 12, 6, 11, 0, tzinfo=LOCAL))  # Sunday
+    assert live.parse_hours("maandag, woensdag en vrijdag van 9 tot 12 uur")[0].days == frozenset({0, 2, 4})
+    assert live.parse_hours("gesloten") == []
+    assert live.within(live.parse_hours("altijd"), SATURDAY_11)
+    for wrong in ("soms", "maandag", "ma-vr 17.00-09.00"):
+        with pytest.raises(ValueError):
+            live.parse_hours(wrong)
+
+
+def test_the_contact_details_hours_are_the_office_hours_unless_configured():
+    office = live.office_hours({})  # the knowledge file's agency.contact_details.hours
+    assert live.within(office, MONDAY_10) and not live.within(office, MONDAY_8)
+    assert not live.within(office, FRIDAY_17) and not live.within(office, SATURDAY_11)
+    assert live.within(live.office_hours({"OFFICE_HOURS": "za 10.00-12.00"}), SATURDAY_11)
+    assert live.office_hours({"OFFICE_HOURS": "onzin"}) == [live.Period(frozenset(range(5)), 540, 1020)]
+
+
+def test_available_is_within_office_hours_and_someone_switched_on_whose_page_is_open(tmp_path):
+    db, env = tmp_path / "handoff.db", {"OFFICE_HOURS": "ma-vr 9.00-17.00"}
+    assert not live.available(MONDAY_10, env, db)                        # nobody switched on
+    live.set_available("anna", True, MONDAY_10.timestamp(), db)
+    assert live.available(MONDAY_10, env, db)
+    assert not live.available(SATURDAY_11, env, db)                     # outside office hours
+    later = datetime.fromtimestamp(MONDAY_10.timestamp() + 16 * 60, LOCAL)
+    assert not live.available(later, env, db)                            # her page closed a while
+    assert live.seen("anna", later.timestamp(), db) and live.available(later, env, db)
+    live.set_available("anna", False, later.timestamp(), db)
+    assert not live.available(later, env, db) and not live.seen("anna", later.timestamp(), db)
+
+
+def test_a_handoff_waits_is_answered_and_handed_back(tmp_path):
+    db = tmp_path / "handoff.db"
+    assert live.state("gesprek-1", db) is None and live.waiting_count(db) == (0, 0.0)
+    live.ask("gesprek-1", 100.0, db)
+    assert live.state("gesprek-1", db) == live.WAITING and live.waiting_count(db) == (1, 100.0)
+    first = live.push("gesprek-1", "Goedemiddag, waarmee kan ik helpen?", "Anna", "anna", 110.0, db)
+    assert live.state("gesprek-1", db) == live.ACTIVE and live.waiting_count(db)[0] == 0  # answered
+    [row] = live.waiting(db)
+    assert row.taken_by == "anna" and not row.unanswered
+    live.visitor_wrote("gesprek-1", 120.0, db)
+    assert live.waiting_count(db) == (1, 120.0)                          # the visitor wrote again
+    live.push("gesprek-2", "niet van dit gesprek", "Piet", "piet", 121.0, db)
+    second = live.push("gesprek-1", "Je praat weer met de assistent.", None, now=130.0, path=db)
+    assert live.pushed_since("gesprek-1", 0, db) == [
+        {"id": first, "staff": "Anna", "text": "Goedemiddag, waarmee kan ik helpen?"},
+        {"id": second, "staff": None, "text": "Je praat weer met de assistent."}]
+    assert live.pushed_since("gesprek-1", first, db)[0]["id"] == second == live.last_pushed("gesprek-1", db)
+    assert live.hand_back("gesprek-1", db) and live.state("gesprek-1", db) is None
+    assert not live.hand_back("gesprek-1", db)
+
+
+def test_the_staff_member_is_shown_by_her_first_name():
+    assert [live.first_name(n) for n in ("anna", "anna.de.vries", "piet_j", "els@bureau.nl")] == \
+        ["Anna", "Anna", "Piet", "Els"]
+
+
+def test_a_callback_is_stored_and_mailed_and_posted_as_a_request_of_its_own_kind(tmp_path, monkeypatch):
+    path = tmp_path / "leads.db"
+    box, hook = Mailbox().start(), WebhookReceiver()
+    try:
+        env = dict(box.env(), LEADS_WEBHOOK_URL=hook.url, LEADS_WEBHOOK_SECRET="x" * 20, LEADS_RETRY_DELAYS="0.3")
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        intake = uuid.uuid4().hex
+        number = leads.store_callback("Els de Vries", None, "+31612345678", "Hebben jullie ook parttime werk?",
+                                      intake, "gesprek-9", privacy.consent_question(), path)
+        assert leads.store_callback("Els de Vries", None, "+31612345678", "x", intake, "gesprek-9", "", path) == number
+        worker = delivery.Worker(delivery.Settings.from_env(), path)
+        worker.start()
+        try:
+            [mail] = box.wait_for(1)
+            deadline = __import__("time").monotonic() + 10
+            while not hook.posts and __import__("time").monotonic() < deadline:
+                __import__("time").sleep(0.1)
+        finally:
+            worker.stop()
+        assert mail["Subject"] == f"Terugbelverzoek {number}: Els de Vries, +31612345678"
+        body = mail.get_body(("plain",)).get_content()
+        assert "Vraag: Hebben jullie ook parttime werk?" in body and "Functie" not in body
+        assert hook.payloads()[0]["kind"] == "terugbelverzoek"
+    finally:
+        box.stop()
+        hook.stop()
+    [row] = leads.export_rows(path=path)
+    assert (row["kind"], row["delivery_state"], row["contact_name"]) == ("terugbelverzoek", "delivered", "Els de Vries")
+    excel = leads.export_excel(path=path).splitlines()
+    assert excel[0].endswith(";Soort") and excel[1].endswith(";Terugbelverzoek")
+    assert leads.find(None, "+31612345678", path) == [(number, "gesprek-9")]  # erasure finds it too
+
+
+def test_a_leads_file_of_schema_3_gets_the_kind_of_its_requests(tmp_path):
+    path = tmp_path / "leads.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(leads.SCHEMA.replace("    kind TEXT NOT NULL DEFAULT 'vacature',  -- a key of KINDS\n", ""))
+        db.execute("INSERT INTO vacancy_requests (created_at, intake_id, sender, role, contract, hours, start_date, "
+                   "organisation, contact_name, email, consent_at) VALUES ('2026-12-01T10:00:00+00:00', 'i', 's', "
+                   "'office manager', 'vast', 32, '2027-01-01', 'Bakker', 'Jan', 'jan@bakker.nl', 'x')")
+        db.execute("PRAGMA user_version = 3")
+    [row] = leads.export_rows(path=path)
+    assert row["kind"] == "vacature"
