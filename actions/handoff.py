@@ -5,6 +5,7 @@
   the admin page (Wacht op antwoord). From then on the widget's channel (bot/channel.py) keeps
   the visitor's messages for the staff and the assistant is silent, until a staff member hands
   the conversation back.
+- Nobody answers within HANDOFF_WAIT_MINUTES: the assistant answers again and offers a callback.
 - Nobody is available (or the visitor uses the REST channel, which cannot show live answers):
   a callback is offered. "Ja" starts `callback_form` (name, e-mail or phone, the question,
   consent), with the vacancy intake's questions, checks, consent question and removal of
@@ -39,7 +40,8 @@ class ActionAskHuman(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        if tracker.get_latest_input_channel() == "widget" and live.available():
+        if tracker.get_latest_input_channel() == "widget" and live.available() \
+                and not live.missed(tracker.sender_id):
             live.ask(tracker.sender_id)
             dispatcher.utter_message(response="utter_handoff_start")
             return []

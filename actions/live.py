@@ -14,11 +14,16 @@ vrijdag van 9.00 tot 17.00 uur", what visitors read), read as times; OFFICE_HOUR
 them in the same words ("ma t/m vr 9.00-17.00; za 10.00-12.00", "altijd", "gesloten").
 Times are Dutch time.
 
+A conversation that nobody answered within HANDOFF_WAIT_MINUTES (default 5) stops waiting
+(`expire`): the assistant answers again and says so, with the offer of a callback; for the rest
+of the day that visitor is offered a callback instead of another wait (`missed`).
+
 The texts pushed to the widget are also in the conversation (the tracker store); here they
 are kept one day only, long enough for the widget to fetch them.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -38,12 +43,15 @@ PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT / "var" / "handoff.db"
 KNOWLEDGE_FILE = PROJECT / "knowledge" / "knowledge.yml"
 STAFF_SEEN_MINUTES = 15
+WAIT_MINUTES = 5
 KEEP_SECONDS = 24 * 3600
-WAITING, ACTIVE = "wacht", "actief"   # a handoff's states; ended ones are removed
+WAITING, ACTIVE, MISSED = "wacht", "actief", "gemist"   # a handoff's states; ended ones are removed
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS handoffs (
     sender TEXT PRIMARY KEY,           -- the conversation (tracker sender id)
-    state TEXT NOT NULL,               -- 'wacht' (nobody answered yet) or 'actief'
+    state TEXT NOT NULL,               -- 'wacht' (nobody answered yet), 'actief', or 'gemist' (nobody
+                                       -- answered in time: the assistant answers again)
     asked_at REAL NOT NULL,            -- unix time
     taken_by TEXT,                     -- the admin account that answered first
     last_visitor_at REAL NOT NULL,     -- the visitor's last message
@@ -54,7 +62,8 @@ CREATE TABLE IF NOT EXISTS pushed (
     sender TEXT NOT NULL,
     at REAL NOT NULL,
     staff TEXT,                        -- the staff member's first name, NULL for the assistant
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    buttons TEXT                       -- quick replies, JSON [{title, payload}], or NULL
 );
 CREATE INDEX IF NOT EXISTS pushed_sender ON pushed (sender, id);
 CREATE TABLE IF NOT EXISTS staff (
@@ -158,12 +167,14 @@ def connect(path: Optional[Path] = None) -> sqlite3.Connection:
     path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=30)
-    if connection.execute("PRAGMA user_version").fetchone()[0] != 1:
+    if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
         with connection:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     connection.execute(statement)
-            connection.execute("PRAGMA user_version = 1")
+            if "buttons" not in {row[1] for row in connection.execute("PRAGMA table_info(pushed)")}:
+                connection.execute("ALTER TABLE pushed ADD COLUMN buttons TEXT")  # (schema 1: none)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return connection
 
 
@@ -205,14 +216,25 @@ def available(now: Optional[datetime] = None, env=None, path: Optional[Path] = N
     return within(office_hours(env), moment) and bool(staff_available(moment.timestamp(), path))
 
 
+def wait_seconds(env=None) -> float:
+    value = ((os.environ if env is None else env).get("HANDOFF_WAIT_MINUTES") or "").strip()
+    try:
+        return max(0.1, float(value)) * 60 if value else WAIT_MINUTES * 60
+    except ValueError:
+        logger.warning("HANDOFF_WAIT_MINUTES=%r is geen getal; %d minuten", value, WAIT_MINUTES)
+        return WAIT_MINUTES * 60
+
+
 def ask(sender: str, now: Optional[float] = None, path: Optional[Path] = None) -> None:
-    """The visitor asked for a person: the conversation waits for one (again)."""
+    """The visitor asked for a person: the conversation waits for one."""
     now = time.time() if now is None else now
     with closing(connect(path)) as connection, connection:
         connection.execute("INSERT INTO handoffs (sender, state, asked_at, last_visitor_at) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT (sender) DO UPDATE SET last_visitor_at = excluded.last_visitor_at",
+                           "ON CONFLICT (sender) DO UPDATE SET state = excluded.state, asked_at = excluded.asked_at, "
+                           "last_visitor_at = excluded.last_visitor_at, taken_by = NULL, last_staff_at = NULL",
                            (sender, WAITING, now, now))
         connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,))
+        connection.execute("DELETE FROM handoffs WHERE state = ? AND asked_at < ?", (MISSED, now - KEEP_SECONDS))
 
 
 def state(sender: str, path: Optional[Path] = None) -> Optional[str]:
@@ -222,7 +244,30 @@ def state(sender: str, path: Optional[Path] = None) -> Optional[str]:
         return None
     with closing(connect(path)) as connection:
         row = connection.execute("SELECT state FROM handoffs WHERE sender = ?", (sender,)).fetchone()
-    return row[0] if row else None
+    return row[0] if row and row[0] in (WAITING, ACTIVE) else None
+
+
+def expire(sender: str, now: Optional[float] = None, env=None, path: Optional[Path] = None) -> bool:
+    """True (once) when this conversation waited longer than HANDOFF_WAIT_MINUTES without any
+    answer: it no longer waits, and the assistant answers again."""
+    path = path or db_path()
+    if not path.exists():
+        return False
+    now = time.time() if now is None else now
+    with closing(connect(path)) as connection, connection:
+        return bool(connection.execute(
+            "UPDATE handoffs SET state = ? WHERE sender = ? AND state = ? AND taken_by IS NULL AND asked_at < ?",
+            (MISSED, sender, WAITING, now - wait_seconds(env))).rowcount)
+
+
+def missed(sender: str, path: Optional[Path] = None) -> bool:
+    """Nobody answered this visitor in time today: offer a callback rather than another wait."""
+    path = path or db_path()
+    if not path.exists():
+        return False
+    with closing(connect(path)) as connection:
+        row = connection.execute("SELECT state, asked_at FROM handoffs WHERE sender = ?", (sender,)).fetchone()
+    return bool(row and row[0] == MISSED and row[1] > time.time() - KEEP_SECONDS)
 
 
 def visitor_wrote(sender: str, now: Optional[float] = None, path: Optional[Path] = None) -> None:
@@ -232,7 +277,7 @@ def visitor_wrote(sender: str, now: Optional[float] = None, path: Optional[Path]
 
 
 def push(sender: str, text: str, staff: Optional[str], account: Optional[str] = None,
-         now: Optional[float] = None, path: Optional[Path] = None) -> int:
+         now: Optional[float] = None, path: Optional[Path] = None, buttons: Optional[List[Dict]] = None) -> int:
     """A message for the visitor's widget: a staff member's answer (`staff` her first name,
     `account` her admin account, who then has the conversation), or the assistant's (None)."""
     now = time.time() if now is None else now
@@ -240,8 +285,9 @@ def push(sender: str, text: str, staff: Optional[str], account: Optional[str] = 
         if staff:
             connection.execute("UPDATE handoffs SET state = ?, taken_by = coalesce(taken_by, ?), last_staff_at = ? "
                                "WHERE sender = ?", (ACTIVE, account or staff, now, sender))
-        return connection.execute("INSERT INTO pushed (sender, at, staff, text) VALUES (?, ?, ?, ?)",
-                                  (sender, now, staff, text)).lastrowid
+        connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,))  # fetched long ago
+        return connection.execute("INSERT INTO pushed (sender, at, staff, text, buttons) VALUES (?, ?, ?, ?, ?)",
+                                  (sender, now, staff, text, json.dumps(buttons) if buttons else None)).lastrowid
 
 
 def hand_back(sender: str, path: Optional[Path] = None) -> bool:
@@ -264,8 +310,9 @@ def pushed_since(sender: str, after: int, path: Optional[Path] = None) -> List[D
     if not path.exists():
         return []
     with closing(connect(path)) as connection:
-        return [{"id": i, "staff": staff, "text": text} for i, staff, text in connection.execute(
-            "SELECT id, staff, text FROM pushed WHERE sender = ? AND id > ? ORDER BY id", (sender, after))]
+        return [{"id": i, "staff": staff, "text": text, "buttons": json.loads(buttons) if buttons else []}
+                for i, staff, text, buttons in connection.execute(
+                    "SELECT id, staff, text, buttons FROM pushed WHERE sender = ? AND id > ? ORDER BY id", (sender, after))]
 
 
 @dataclass
@@ -291,7 +338,7 @@ def waiting(path: Optional[Path] = None) -> List[Waiting]:
     with closing(connect(path)) as connection:
         return [Waiting(*row) for row in connection.execute(
             "SELECT sender, state, asked_at, taken_by, last_visitor_at, last_staff_at FROM handoffs "
-            "ORDER BY asked_at")]
+            "WHERE state IN (?, ?) ORDER BY asked_at", (WAITING, ACTIVE))]
 
 
 def waiting_count(path: Optional[Path] = None) -> Tuple[int, float]:

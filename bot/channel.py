@@ -22,6 +22,7 @@ has the conversation (`handoff` is "wacht" or "actief"), a visitor's message is 
 conversation for the staff and the assistant does not answer it; the widget asks /api/poll
 every second for the staff's answers (marked with the staff member's first name) until the
 conversation is handed back (`handoff` null). Only the token's own conversation is answered.
+A wait that nobody answers in time ends with utter_handoff_no_answer (actions/live.py expire).
 
 The server picks the session id (uuid4) and signs it: token = "<id>.<expiry>.<hmac>", with
 HMAC-SHA256 over "<id>.<expiry>" under a secret that never leaves the server. A forged,
@@ -73,6 +74,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 
 from actions import live, privacy
 from bot import ratelimit
+from bot.texts import response_buttons, response_text
 from bot.web import DEMO_PAGE_CSP, MAX_TEXT, drop_cors_headers, parse_origins, security_headers, with_apology
 
 logger = logging.getLogger(__name__)
@@ -459,7 +461,7 @@ class WidgetInput(InputChannel):
                 return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
             if not self.agent_ready(request):
                 return self.error(503, "not_ready", "De assistent start nog op.")
-            handoff = await asyncio.to_thread(self.handoff_fields, session_id)
+            handoff, _ = await self.handoff_now(request, session_id)
             events = await self.events_of(request, session_id)
             return response.json(dict(self.token_fields(session_id), messages=transcript(events), **handoff))
 
@@ -472,6 +474,7 @@ class WidgetInput(InputChannel):
                 return self.error(401, "token", "Dit gesprek bestaat niet of is verlopen.")
             after = request.args.get("na") or "0"
             after = int(after) if after.isdigit() and len(after) < 12 else 0
+            await self.handoff_now(request, session_id, push=True)
             return response.json(await asyncio.to_thread(self.pushed, session_id, after))
 
         @widget.route("/api/message", methods=["POST", "OPTIONS"])
@@ -479,6 +482,22 @@ class WidgetInput(InputChannel):
             if request.method == "OPTIONS":
                 return response.empty()
             return await self.handle_message(request, on_new_message)
+
+    async def handoff_now(self, request: Request, session_id: Text,
+                          push: bool = False) -> Tuple[Dict[Text, Any], List[Dict[Text, Any]]]:
+        """handoff_fields, after ending a wait that nobody answered in time: then the assistant
+        says so in the conversation (and, with `push`, to the polling widget); that message is
+        returned too."""
+        said: List[Dict[Text, Any]] = []
+        if await asyncio.to_thread(live.expire, session_id):
+            from rasa.shared.core.events import BotUttered
+
+            text, buttons = response_text("utter_handoff_no_answer"), list(response_buttons("utter_handoff_no_answer"))
+            await append_events(request.app.ctx.agent, session_id, [BotUttered(text, data={"buttons": buttons})])
+            if push:
+                await asyncio.to_thread(live.push, session_id, text, None, None, None, None, buttons)
+            said = [m for m in [bot_message(text, buttons)] if m]
+        return await asyncio.to_thread(self.handoff_fields, session_id), said
 
     @staticmethod
     def handoff_fields(session_id: Text) -> Dict[Text, Any]:
@@ -488,7 +507,7 @@ class WidgetInput(InputChannel):
     @staticmethod
     def pushed(session_id: Text, after: int) -> Dict[Text, Any]:
         found = live.pushed_since(session_id, after)
-        messages = [m for m in (bot_message(p["text"], [], p["staff"]) for p in found) if m]
+        messages = [m for m in (bot_message(p["text"], p["buttons"], p["staff"]) for p in found) if m]
         return {"handoff": live.state(session_id), "messages": messages,
                 "last": found[-1]["id"] if found else after}
 
@@ -551,11 +570,13 @@ class WidgetInput(InputChannel):
                     title = offered_title(events, text.strip(), display)
                     if title:  # a quick reply: the visitor saw (and the transcript shows) its title
                         meta["display"] = title
-                    if await asyncio.to_thread(live.state, session_id):  # a person has it: no answer now
+                    before, said = await self.handoff_now(request, session_id)
+                    if before["handoff"]:  # a person has it: no answer now
                         await self.keep_for_staff(request, session_id, text.strip(), meta)
                         answered = []
-                    else:
-                        answered = await self.run_bot(on_new_message, text.strip(), session_id, meta, self.name())
+                    else:  # (after a wait nobody answered: first that, then the assistant's answer)
+                        answered = said + await self.run_bot(on_new_message, text.strip(), session_id, meta,
+                                                             self.name())
                 handoff = await asyncio.to_thread(self.handoff_fields, session_id)
         except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
             logger.exception("widget: handling a message failed")

@@ -17,3 +17,12 @@ def response_text(name: str) -> str:
     except (KeyError, IndexError, TypeError):
         raise SystemExit(f"{DOMAIN.name}: de response '{name}' met een 'text' ontbreekt; "
                          "de server gebruikt die tekst zelf.") from None
+
+
+@functools.lru_cache(maxsize=None)
+def response_buttons(name: str) -> tuple:
+    """The quick replies of the domain's response `name` (its first variant): ({title, payload}, ...)."""
+    response_text(name)  # (says so when the response is missing)
+    responses = yaml.safe_load(DOMAIN.read_text(encoding="utf-8")).get("responses") or {}
+    return tuple({"title": str(b["title"]), "payload": str(b["payload"]).replace("{{", "{").replace("}}", "}")}
+                 for b in responses[name][0].get("buttons") or [])

@@ -66,8 +66,8 @@ def test_a_handoff_waits_is_answered_and_handed_back(tmp_path):
     live.push("gesprek-2", "niet van dit gesprek", "Piet", "piet", 121.0, db)
     second = live.push("gesprek-1", "Je praat weer met de assistent.", None, now=130.0, path=db)
     assert live.pushed_since("gesprek-1", 0, db) == [
-        {"id": first, "staff": "Anna", "text": "Goedemiddag, waarmee kan ik helpen?"},
-        {"id": second, "staff": None, "text": "Je praat weer met de assistent."}]
+        {"id": first, "staff": "Anna", "text": "Goedemiddag, waarmee kan ik helpen?", "buttons": []},
+        {"id": second, "staff": None, "text": "Je praat weer met de assistent.", "buttons": []}]
     assert live.pushed_since("gesprek-1", first, db)[0]["id"] == second == live.last_pushed("gesprek-1", db)
     assert live.hand_back("gesprek-1", db) and live.state("gesprek-1", db) is None
     assert not live.hand_back("gesprek-1", db)
@@ -122,3 +122,17 @@ def test_a_leads_file_of_schema_3_gets_the_kind_of_its_requests(tmp_path):
         db.execute("PRAGMA user_version = 3")
     [row] = leads.export_rows(path=path)
     assert row["kind"] == "vacature"
+
+
+def test_a_wait_nobody_answers_ends_and_the_visitor_is_offered_a_callback_next_time(tmp_path):
+    db, now, env = tmp_path / "handoff.db", __import__("time").time(), {"HANDOFF_WAIT_MINUTES": "5"}
+    live.ask("gesprek-1", now - 200, db)
+    assert not live.expire("gesprek-1", now, env, db) and live.state("gesprek-1", db) == live.WAITING
+    assert live.expire("gesprek-1", now + 101, env, db) and not live.expire("gesprek-1", now + 102, env, db)
+    assert live.state("gesprek-1", db) is None and live.missed("gesprek-1", db) and live.waiting(db) == []
+    live.ask("gesprek-2", now - 400, db)
+    live.push("gesprek-2", "Ik kijk even mee.", "Anna", "anna", now - 390, db, [{"title": "Ja", "payload": "ja"}])
+    assert not live.expire("gesprek-2", now, env, db)  # someone answered: it stays hers
+    assert live.pushed_since("gesprek-2", 0, db)[0]["buttons"] == [{"title": "Ja", "payload": "ja"}]
+    live.ask("gesprek-1", now, db)  # (asked again after all: waits again)
+    assert live.state("gesprek-1", db) == live.WAITING and not live.missed("gesprek-1", db)

@@ -6,15 +6,18 @@ it the assistant is silent; handed back, the assistant answers again. Outside of
 (a second assistant, OFFICE_HOURS=gesloten) the visitor is offered a callback, which is stored,
 mailed (aiosmtpd) and listed on the admin page. axe on the new pages and widget states."""
 import re
+import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
+import requests
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from actions import leads
+from actions import leads, live
 from tests.e2e.assistant import PROJECT, Assistant
 from tests.receivers import Mailbox
 
@@ -158,3 +161,42 @@ def test_outside_office_hours_a_callback_is_stored_mailed_and_listed(closed, bro
     no_violations(desk, "Aanvragen with a callback")
     assert desk.errors == [] and visitor.errors == []
     desk.context.close()
+
+
+def test_the_poll_answers_only_its_own_conversation_and_a_wait_nobody_answers_ends(assistant, api):
+    db = assistant.var_dir / "handoff.db"
+    live.set_available("piet", True, path=db)
+    try:
+        mine, other, slow = (api.session().json() for _ in range(3))
+
+        def poll(session, after=0, token=None):
+            return requests.get(api.base + f"poll?na={after}", timeout=10,
+                                headers={"Authorization": f"Bearer {token or session['token']}"})
+
+        reply = api.message(mine["token"], "ik wil iemand spreken", uuid.uuid4().hex).json()
+        assert reply["handoff"] == "wacht" and reply["messages"][0]["text"].startswith("Ik zet je door")
+        assert api.message(mine["token"], "hallo?", uuid.uuid4().hex).json()["messages"] == []  # kept, no answer
+        number = live.push(mine["session_id"], "Alleen voor jou", "Anna", "anna", path=db)
+        assert poll(mine).json() == {"handoff": "actief", "last": number, "messages": [
+            {"from": "bot", "text": "Alleen voor jou", "buttons": [], "staff": "Anna"}]}
+        assert poll(mine, number).json()["messages"] == []
+        assert poll(other).json() == {"handoff": None, "messages": [], "last": 0}  # another conversation: nothing
+        assert poll(mine, token=mine["token"][:-4] + "0000").status_code == 401
+        history = api.history(mine["token"]).json()
+        assert history["handoff"] == "actief" and history["last"] == number  # (the staff's answer: its own test)
+        assert [m["text"] for m in history["messages"] if m["from"] == "user"][-1] == "hallo?"
+
+        # nobody answers the other one in time: the assistant takes over and offers a callback
+        api.message(slow["token"], "ik wil iemand spreken", uuid.uuid4().hex)
+        with sqlite3.connect(db) as connection:
+            connection.execute("UPDATE handoffs SET asked_at = asked_at - 3600 WHERE sender = ?", (slow["session_id"],))
+        got = poll(slow).json()
+        assert got["handoff"] is None
+        [said] = got["messages"]
+        assert said["text"].startswith("Het lukt nu niet om je met een medewerker te verbinden")
+        assert said["buttons"] == [{"title": "Terugbelverzoek doen", "payload": "/ask_human"}]
+        offer = api.message(slow["token"], "/ask_human", uuid.uuid4().hex, display="Terugbelverzoek doen").json()
+        assert "Zullen we je terugbellen?" in offer["messages"][0]["text"] and offer["handoff"] is None
+    finally:
+        live.set_available("piet", False, path=db)
+        live.hand_back(mine["session_id"], db)
