@@ -411,7 +411,7 @@ class AdminInput(InputChannel):
                 return self.message(request, 409, "Niet meer doorverbonden",
                                     "Dit gesprek wacht niet (meer) op een medewerker: de assistent antwoordt "
                                     "de bezoeker weer.", session)
-            back = "/admin/gesprek?" + urlencode({"id": sender})
+            back = "/admin/gesprek?" + urlencode({"id": sender, "terug": "/admin/wachtrij"})
             agent = request.app.ctx.agent
             from rasa.shared.core.events import BotUttered
 
@@ -443,7 +443,7 @@ class AdminInput(InputChannel):
             messages, _ = await run(conversation, self.reader, sender) if sender else ([], "")
             return response.json({
                 "count": len(messages), "handoff": await run(live.state, sender) if sender else None,
-                "messages": [{"who": m.who, "label": speaker(m), "time": m.at.strftime("%H:%M"),
+                "messages": [{"who": m.who, "label": speaker(m), "staff": bool(m.staff), "time": m.at.strftime("%H:%M"),
                               "datetime": m.at.isoformat(), "text": m.text} for m in messages[known:]]})
 
         @route("/admin.css", "GET")
@@ -575,11 +575,13 @@ class AdminInput(InputChannel):
             await self.audit(session.name, request, "gesprek bekeken", sender)
             requests_here = [row for row in await run(leads.export_rows, None, self.leads_db)
                              if row["sender"] == sender]
+            handoff = await run(live.state, sender)
             return self.page(request, "gesprek.html", title="Gesprek", session=session, messages=messages,
-                             handoff=await run(live.state, sender), speaker=speaker, max_answer=MAX_ANSWER,
+                             handoff=handoff, speaker=speaker, max_answer=MAX_ANSWER,
                              notice=self.notice(request),
                              channel={"widget": "chatwidget", "rest": "REST-koppeling"}.get(channel, channel),
-                             sender=sender, requests=requests_here, current="/admin/gesprekken",
+                             sender=sender, requests=requests_here,
+                             current="/admin/wachtrij" if handoff else "/admin/gesprekken",
                              back=local_path(request.args.get("terug"), "/admin/gesprekken"))
 
         return admin

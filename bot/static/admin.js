@@ -45,7 +45,7 @@
       .then(function (data) {
         data.messages.forEach(function (m) {
           var item = document.createElement("li");
-          item.className = "msg msg-" + (m.who === "user" ? "user" : "bot");
+          item.className = "msg msg-" + (m.who === "user" ? "user" : "bot") + (m.staff ? " msg-staff" : "");
           var who = document.createElement("p");
           who.className = "who";
           who.textContent = m.label + " ";

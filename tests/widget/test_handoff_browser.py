@@ -62,7 +62,7 @@ def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(a
     expect(desk.get_by_text("Er wacht nu niemand op een medewerker.")).to_be_visible()
     no_violations(desk, "Wacht op antwoord, leeg")
 
-    visitor = new_visitor().goto().open()
+    visitor = new_visitor(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True).goto().open()
     [said] = visitor.ask("ik wil iemand spreken")
     assert said.startswith("Ik zet je door naar een medewerker van 2ASSISTU")
     handoff = visitor.page.locator("#rol-advies-chat .handoff")
@@ -95,6 +95,10 @@ def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(a
     expect(desk.get_by_role("status")).to_have_text("Je antwoord is verstuurd.")
     expect(desk.locator(".transcript .who").last).to_contain_text("Sanne (medewerker)")
     no_violations(visitor.page, "widget: a staff member answered")
+    # the README's screenshots: the visitor's phone, and the staff member's page
+    visitor.page.screenshot(path=str(PROJECT / "docs" / "handoff-phone.png"))
+    desk.screenshot(path=str(PROJECT / "docs" / "wachtrij.png"), full_page=True,
+                    clip={"x": 0, "y": 0, "width": 1100, "height": 1500})
 
     # the visitor's next message reaches the open conversation page without a reload
     visitor.input.fill("24 uur, vanaf maart")
