@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from actions import knowledge as kb
-from actions.direct import Match, clauses, label_of
-from actions.language import CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFTER, GROWING, GROWTH_WORDS, TO_MARKERS
+from actions.direct import Match, clauses, compares, label_of
+from actions.language import (BOTH_ROLES, CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFTER, GROWING,
+                              GROWTH_WORDS, TO_MARKERS)
 from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
 from actions.search import looks_like_gibberish
 from actions.turn import Turn
@@ -266,9 +267,14 @@ def directly(turn: Turn, aspect: Optional[str], honest_unknown: bool = True,
     if form != "yes_no":
         return None
     focus = turn.roles_or_focus
-    if len(focus) != 1:
-        return None  # "moeten ze allebei ...?": the whole topic answers it
-    return yes_no(turn, focus[0], aspect, turn.text, honest_unknown)
+    if len(focus) == 1:
+        return yes_no(turn, focus[0], aspect, turn.text, honest_unknown)
+    if turn.both and not compares(BOTH_ROLES.sub(" ", turn.folded)):  # "allebei" itself compares nothing
+        # "moeten ze allebei goed kunnen plannen?": an answer per role, when a fact decides each
+        each = [yes_no(turn, role, aspect, turn.text, honest_unknown=False) for role in focus]
+        if all(each):
+            return plan("each", plans=each)
+    return None  # the whole topic, or the comparison, answers it
 
 
 class Decision(NamedTuple):

@@ -230,8 +230,19 @@ class FactFinder:
 
 def strengths(weights: Dict[str, float], terms: Set[str]) -> Dict[str, float]:
     """Each question word found among `terms`, with its best word_match."""
-    found = {q: max((word_match(q, t) for t in terms), default=0.0) for q in weights}
-    return {q: s for q, s in found.items() if s}
+    found = {}
+    for q in weights:
+        if q in terms:
+            found[q] = 1.0
+            continue
+        best = 0.0
+        for t in terms:
+            best = max(best, word_match(q, t))
+            if best == 1.0:
+                break
+        if best:
+            found[q] = best
+    return found
 
 
 def covered_weight(found: Dict[str, float], weights: Dict[str, float]) -> float:

@@ -91,6 +91,9 @@ NEGATIONS = {"geen", "niet", "niks", "niets", "nooit", "zonder", "hekel"}
 # Where one statement ends and the next begins: "ik plan graag, maar leidinggeven lijkt me niks".
 CLAUSE_BREAK = re.compile(r"[.;!?]|,|\bmaar\b|\ben\b")
 
+# Both roles at once: "moeten ze allebei kunnen plannen?".
+BOTH_ROLES = re.compile(r"\b(allebei|beide|beiden|alle twee|die twee|ze twee)\b")
+
 # Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
 OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)
 

@@ -73,7 +73,9 @@ def word_match(a: str, b: str) -> float:
     """1 for the same word or a short inflection of it, PARTIAL for a shared long start, else 0."""
     if a == b:
         return 1.0
-    short, long = sorted((a, b), key=len)
+    if a[:4] != b[:4]:  # both rules below need a shared start of four letters at least
+        return 0.0
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3:
         return 1.0
     shared = 0

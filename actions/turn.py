@@ -17,9 +17,9 @@ from rasa_sdk.events import SlotSet
 
 from actions.direct import compares, question_form
 from actions.knowledge import fold
-from actions.language import (AFTER_VERB_DIE, ASKS_AMOUNT, ASKS_SPECIFIC, FIRST_PERSON, FIRST_PERSON_PLURAL,
-                              FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS, OTHER_ROLE, QUESTION_WORDS,
-                              REFERS_BACK, WORDS_BEFORE_OM)
+from actions.language import (AFTER_VERB_DIE, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, FIRST_PERSON,
+                              FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS, OTHER_ROLE,
+                              QUESTION_WORDS, REFERS_BACK, WORDS_BEFORE_OM)
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
 from actions.search import is_english
 
@@ -91,12 +91,19 @@ class Turn:
             if key and key not in keys:
                 keys.append(key)
         keys += [key for key in KNOWLEDGE.roles_in_text(self.text) if key not in keys]
+        if len(keys) < 2 and self.both:  # "moeten ze allebei ...?"
+            return list(KNOWLEDGE.roles)
         if len(keys) < 2 and OTHER_ROLE.search(self.text):
             named = keys[0] if keys else self.focus
             others = [key for key in KNOWLEDGE.roles if key != named]
             if named and len(others) == 1:
                 keys = keys + others
         return keys
+
+    @property
+    def both(self) -> bool:
+        """ "allebei", "beide": both roles at once."""
+        return bool(BOTH_ROLES.search(self.folded))
 
     @property
     def roles_or_focus(self) -> List[str]:

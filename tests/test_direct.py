@@ -327,3 +327,11 @@ def test_the_address_is_honestly_unknown_with_the_contact_details():
     messages, _ = run(ActionAnswerAgency(), "wat is jullie adres? wil ff langskomen", "ask_contact")
     text = "\n".join(m["text"] for m in messages)
     assert "niet in mijn kennis" in text and "020" in text
+
+
+def test_allebei_gets_an_answer_per_role():
+    messages, _ = run(ActionAnswerRole(), "moeten ze allebei goed kunnen plannen?", "ask_competencies",
+                      role="secretaresse")
+    texts = [m["text"] for m in messages]
+    assert len(texts) == 2 and all(t.startswith("Ja") for t in texts)
+    assert "office manager" in texts[0] and "secretaresse" in texts[1]

@@ -30,6 +30,16 @@ BUILDERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
 }
 
 
+def each(out: CollectingDispatcher, turn: Turn, plans: List[Plan]) -> List[Dict[str, Any]]:
+    """One answer per role ("moeten ze allebei ...?"); the focus stays on both."""
+    for plan in plans:
+        BUILDERS[plan.kind](out, turn, **plan.args)
+    return []
+
+
+BUILDERS["each"] = each
+
+
 def build(out: CollectingDispatcher, turn: Turn, plan: Plan) -> List[Dict[str, Any]]:
     """The answer `plan` asks for, and what the turn adds to the conversation's state. A turn
     the assistant could not answer outright is logged for the staff's report of unanswered
