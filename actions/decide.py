@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from actions import knowledge as kb
-from actions.direct import Match, clauses, compares, label_of
+from actions.direct import MIN_COVERAGE_WHO, Match, clauses, compares, label_of
 from actions.language import (BOTH_ROLES, CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFTER, GROWING,
                               GROWTH_WORDS, TO_MARKERS)
 from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
@@ -178,6 +178,8 @@ def unsure(turn: Turn) -> Plan:
         direct = directly(turn, None, honest_unknown=False)
         if direct:
             return direct
+    if turn.asks_which_role_fits:  # "welke functie is dit?" after a pasted vacancy text
+        return advice(replace(turn, intent="career_advice" if turn.visitor == "kandidaat" else "hire_advice"))
     guess = turn.guess()
     if guess in ADVICE_INTENTS:  # "ik heb mbo 4 ..., welke functie is voor mij het meest haalbaar?"
         found = advice(replace(turn, intent=guess))
@@ -231,7 +233,12 @@ def follow_up(turn: Turn) -> Optional[Plan]:
     knowledge file's words, or as the NLU's best guess) is about that role; None otherwise
     (a salary stays unknown)."""
     role = turn.focus
-    if not role or turn.role_mentions or turn.roles or not turn.refers_back:
+    if not role or turn.role_mentions or turn.roles:
+        return None
+    if turn.continues and turn.question_before and not turn.refers_back:
+        # "moet een office manager ver vooruit kunnen denken?" ... "en vriendelijk voor klanten?"
+        return yes_no(turn, role, None, turn.text, honest_unknown=False)
+    if not turn.refers_back:
         return None
     aspect = (KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension
               else INTENT_TO_ASPECT.get(turn.guess(skip=("nlu_fallback", "out_of_scope"))))
@@ -262,7 +269,7 @@ def directly(turn: Turn, aspect: Optional[str], honest_unknown: bool = True,
             return plan("which", dimension=dimension)
         form = "who"  # "welke van beide houdt het budget in de gaten?"
     if form == "who" and len(roles) != 1:
-        match = FACTS.best(turn.text, roles or None, aspect)
+        match = FACTS.best(turn.text, roles or None, aspect, minimum=MIN_COVERAGE_WHO)
         return plan("who", match=match) if match else None
     if form != "yes_no":
         return None

@@ -26,6 +26,9 @@ from actions.search import lemma_of as lemmas_of, lemmas, same_word, word_match
 from actions.language import ADVICE_WORDS, ASKING_VERBS, CLAUSE_BREAK, COMPARING, LEAD_WORDS, LESS, MORE, NEGATIONS, NOT_A_VERB, OTHER_ROLE, PARTICLES, QUESTION_FILLER, QUESTION_WORDS, ROLE_NOUNS, SUBJECTS, YES_NO_VERBS
 
 MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
+# "wie bestelt nieuwe pennen, printerpapier en nietjes?": a question for whose task something is
+# names the task in several words of its own; the fact shown with the role lets the visitor judge.
+MIN_COVERAGE_WHO = 0.35
 VERB_WEIGHT = 1.0    # the opening verb weighs this much (a rare word about 4.5)
 NEAR = 0.15          # coverage this close to the best still counts as a tie
 

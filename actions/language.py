@@ -18,7 +18,7 @@ QUESTION_WORDS = {"wat", "welke", "welk", "wie", "hoe", "waar", "waarom", "wanne
 # Words that may come before the question itself: "en", "oke, ...", "zeg, ...".
 LEAD_WORDS = {"en", "maar", "ok", "oke", "okay", "dus", "he", "hey", "hoi", "hallo", "zeg", "nou",
               "vraagje", "trouwens", "eigenlijk", "ook", "nog", "even", "ja", "nee", "top", "goed",
-              "wacht", "dan"}
+              "wacht", "dan", "thnx", "thx", "bedankt", "dank", "dankje", "prima", "helder", "duidelijk"}
 
 # A sentence that starts with one of these is a statement, not a yes/no question.
 NOT_A_VERB = {"ik", "wij", "we", "jij", "je", "u", "hij", "zij", "ze", "het", "de", "een", "dit",
@@ -80,7 +80,7 @@ QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook",
                    "gemaakt", "mens", "mensen",
                    # words of degree: "helemaal zelfstandig" asks about zelfstandig
                    "helemaal", "volledig", "compleet", "totaal", "erg", "zeer", "nogal", "behoorlijk",
-                   "redelijk", "vooral", "voornamelijk", "grotendeels", "deels"}
+                   "redelijk", "vooral", "voornamelijk", "grotendeels", "deels", "alle", "allerlei"}
 
 # The particle of a separable verb closes the question: "stuurt ... aan?" is "aansturen".
 PARTICLES = {"aan", "op", "af", "in", "uit", "mee", "door", "over", "bij", "toe", "na", "terug", "weg"}
@@ -93,6 +93,13 @@ CLAUSE_BREAK = re.compile(r"[.;!?]|,|\bmaar\b|\ben\b")
 
 # Both roles at once: "moeten ze allebei kunnen plannen?".
 BOTH_ROLES = re.compile(r"\b(allebei|beide|beiden|alle twee|die twee|ze twee)\b")
+
+# A short question opening with one of these goes on from the last answer: "en voor klanten?".
+CONTINUING = {"en", "ook", "maar", "dus"}
+
+# "welke functie is dit?" after a pasted vacancy text: which role fits what was told.
+WHICH_ROLE_IS_THIS = re.compile(r"\b(welke|wat voor( een)?) (functie|rol|baan|beroep)\b.*\b(is|zou|past|hoort)\b"
+                                r"|\bwaarom (geen|niet)\b")
 
 # Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
 OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)

@@ -15,11 +15,11 @@ from typing import Any, Dict, List, Optional, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.direct import compares, question_form
+from actions.direct import DESCRIPTION_CHARS, compares, question_form
 from actions.knowledge import fold
-from actions.language import (AFTER_VERB_DIE, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, FIRST_PERSON,
+from actions.language import (AFTER_VERB_DIE, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, CONTINUING, FIRST_PERSON,
                               FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS, OTHER_ROLE,
-                              QUESTION_WORDS, REFERS_BACK, WORDS_BEFORE_OM)
+                              QUESTION_WORDS, REFERS_BACK, WHICH_ROLE_IS_THIS, WORDS_BEFORE_OM)
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
 from actions.search import is_english
 
@@ -161,7 +161,7 @@ class Turn:
         describing intent, or a statement (not a question) in the first person."""
         if self.text.startswith("/"):
             return False
-        if self.intent in DESCRIBING_INTENTS:
+        if self.intent in DESCRIBING_INTENTS or len(self.text) > DESCRIPTION_CHARS:  # a pasted vacancy text
             return True
         return (self.form == "open" and not self.text.rstrip().endswith("?")
                 and bool(set(self.folded.split()) & FIRST_PERSON))
@@ -213,6 +213,18 @@ class Turn:
         """A phone message of a few words ("om leiding?"): its words say the topic better than
         the NLU, which learned most topics from whole questions."""
         return len(self.text.split()) <= 3
+
+    @property
+    def continues(self) -> bool:
+        """ "en vriendelijk voor klanten?", "ook als het om geld gaat?": a short question that
+        goes on from the last answer."""
+        words = self.folded.split()
+        return bool(words) and words[0] in CONTINUING and len(words) <= 8 and self.text.rstrip().endswith("?")
+
+    @property
+    def asks_which_role_fits(self) -> bool:
+        """ "welke functie is dit?", "waarom geen secretaresse?" about what she told before."""
+        return bool(self.told) and bool(WHICH_ROLE_IS_THIS.search(self.folded))
 
     @property
     def asks_who(self) -> bool:
