@@ -254,10 +254,12 @@ def expire(sender: str, now: Optional[float] = None, env=None, path: Optional[Pa
     if not path.exists():
         return False
     now = time.time() if now is None else now
+    where = "sender = ? AND state = ? AND taken_by IS NULL AND asked_at < ?"
+    values = (sender, WAITING, now - wait_seconds(env))
     with closing(connect(path)) as connection, connection:
-        return bool(connection.execute(
-            "UPDATE handoffs SET state = ? WHERE sender = ? AND state = ? AND taken_by IS NULL AND asked_at < ?",
-            (MISSED, sender, WAITING, now - wait_seconds(env))).rowcount)
+        if not connection.execute(f"SELECT 1 FROM handoffs WHERE {where}", values).fetchone():
+            return False  # (asked every second by the widget: a read, no write)
+        return bool(connection.execute(f"UPDATE handoffs SET state = ? WHERE {where}", (MISSED, *values)).rowcount)
 
 
 def missed(sender: str, path: Optional[Path] = None) -> bool:

@@ -20,7 +20,7 @@ server's own port:
 **The live handoff** (actions/live.py, actions/handoff.py, the admin page): while a staff member
 has the conversation (`handoff` is "wacht" or "actief"), a visitor's message is kept in the
 conversation for the staff and the assistant does not answer it; the widget asks /api/poll
-every second for the staff's answers (marked with the staff member's first name) until the
+every 0.8 s for the staff's answers (marked with the staff member's first name) until the
 conversation is handed back (`handoff` null). Only the token's own conversation is answered.
 A wait that nobody answers in time ends with utter_handoff_no_answer (actions/live.py expire).
 

@@ -43,7 +43,7 @@
 
   var MAX_TEXT = 4000;  // bot/web.py MAX_TEXT
   var TIMEOUT_MS = 45000;
-  var POLL_MS = 1000;   // zolang een medewerker het gesprek heeft: zo vaak naar nieuwe antwoorden vragen
+  var POLL_MS = 800;    // zolang een medewerker het gesprek heeft: zo vaak naar nieuwe antwoorden vragen
   /* Links: https://…, mailto:…, tel:…, een los e-mailadres en een Nederlands telefoonnummer
      ("020 123 4567", "+31 20 123 4567"); actions/knowledge.py keurt de contactgegevens zo. */
   var LINK = /(?:https:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[0-9][0-9()\-]*[0-9]|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|(?:\+31[ -]?|\b0)[1-9](?:[ -]?[0-9]){8}(?![0-9]))/gi;

@@ -116,6 +116,8 @@ def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(a
     desk.goto(desk.url.split("/admin/")[0] + "/admin/wachtrij")
     expect(desk.get_by_text("Er wacht nu niemand op een medewerker.")).to_be_visible()
     expect(count).to_be_hidden()
+    desk.goto(desk.url.split("/admin/")[0] + "/admin/gesprekken?dagen=7&uitkomst=doorverbonden")  # its outcome
+    expect(desk.locator("td.preview a", has_text="ik wil iemand spreken")).to_have_count(1)
     assert desk.errors == [] and visitor.errors == []
     desk.context.close()
 
