@@ -286,7 +286,7 @@ def push(sender: str, text: str, staff: Optional[str], account: Optional[str] = 
     with closing(connect(path)) as connection, connection:
         if staff:
             connection.execute("UPDATE handoffs SET state = ?, taken_by = coalesce(taken_by, ?), last_staff_at = ? "
-                               "WHERE sender = ?", (ACTIVE, account or staff, now, sender))
+                               "WHERE sender = ? AND state IN (?, ?)", (ACTIVE, account or staff, now, sender, WAITING, ACTIVE))
         connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,))  # fetched long ago
         return connection.execute("INSERT INTO pushed (sender, at, staff, text, buttons) VALUES (?, ?, ?, ?, ?)",
                                   (sender, now, staff, text, json.dumps(buttons) if buttons else None)).lastrowid
@@ -315,6 +315,29 @@ def pushed_since(sender: str, after: int, path: Optional[Path] = None) -> List[D
         return [{"id": i, "staff": staff, "text": text, "buttons": json.loads(buttons) if buttons else []}
                 for i, staff, text, buttons in connection.execute(
                     "SELECT id, staff, text, buttons FROM pushed WHERE sender = ? AND id > ? ORDER BY id", (sender, after))]
+
+
+def purge(now: Optional[float] = None, path: Optional[Path] = None) -> int:
+    """Answers fetched long ago and waits nobody answered, older than a day (bot/retention.py)."""
+    path = path or db_path()
+    if not path.exists():
+        return 0
+    now = time.time() if now is None else now
+    with closing(connect(path)) as connection, connection:
+        return (connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,)).rowcount
+                + connection.execute("DELETE FROM handoffs WHERE state = ? AND asked_at < ?",
+                                     (MISSED, now - KEEP_SECONDS)).rowcount)
+
+
+def forget(senders: List[str], path: Optional[Path] = None) -> int:
+    """Everything of these conversations (`python -m bot forget`)."""
+    path = path or db_path()
+    if not senders or not path.exists():
+        return 0
+    marks = ", ".join("?" for _ in senders)
+    with closing(connect(path)) as connection, connection:
+        return (connection.execute(f"DELETE FROM pushed WHERE sender IN ({marks})", senders).rowcount
+                + connection.execute(f"DELETE FROM handoffs WHERE sender IN ({marks})", senders).rowcount)
 
 
 @dataclass

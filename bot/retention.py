@@ -25,7 +25,7 @@ from typing import Dict, List, Optional, Tuple
 import sqlalchemy
 from sqlalchemy import bindparam, text
 
-from actions import leads, privacy, unanswered
+from actions import leads, live, privacy, unanswered
 
 logger = logging.getLogger(__name__)
 DAY = 24 * 3600
@@ -36,6 +36,7 @@ class Stores:
     tracker_url: sqlalchemy.engine.URL  # the tracker store: SQLite or PostgreSQL
     leads: Path
     unanswered: Path
+    handoff: Optional[Path] = None  # the live handoff (actions/live.py), None: HANDOFF_DB or var/handoff.db
 
     @classmethod
     def from_env(cls, env: Dict[str, str]) -> "Stores":
@@ -50,7 +51,8 @@ class Stores:
         else:
             url = sqlalchemy.engine.make_url(f"sqlite:///{env.get('TRACKER_DB') or leads.DEFAULT_DB.with_name('tracker.db')}")
         return cls(url, Path(env.get("LEADS_DB") or leads.DEFAULT_DB),
-                   Path(env.get("UNANSWERED_DB") or unanswered.DEFAULT_DB))
+                   Path(env.get("UNANSWERED_DB") or unanswered.DEFAULT_DB),
+                   Path(env["HANDOFF_DB"]) if env.get("HANDOFF_DB") else None)
 
     def tracker(self) -> Optional[sqlalchemy.engine.Engine]:
         """The tracker store, or None when it does not exist yet (nothing to remove)."""
@@ -84,6 +86,8 @@ def purge(stores: Stores, dry_run: bool = False, now: Optional[float] = None) ->
         engine.dispose()
     removed["unanswered"] = unanswered.purge(iso(cutoff("unanswered")), dry_run, stores.unanswered)
     removed["requests"], removed["jobs"] = leads.purge(iso(cutoff("requests")), dry_run, stores.leads)
+    if not dry_run:  # (the live handoff's answers and missed waits: one day, not a setting)
+        live.purge(path=stores.handoff)
     return removed
 
 
@@ -166,6 +170,8 @@ def forget(stores: Stores, value: str, dry_run: bool = False) -> Found:
     questions = unanswered.forget(sorted(senders), patterns, dry_run, stores.unanswered)
     numbers = [number for number, _ in requests]
     _, jobs = leads.delete(numbers, dry_run, stores.leads)
+    if not dry_run:
+        live.forget(sorted(senders), stores.handoff)
     return Found(numbers, jobs, sorted(senders), events, questions)
 
 

@@ -136,3 +136,16 @@ def test_a_wait_nobody_answers_ends_and_the_visitor_is_offered_a_callback_next_t
     assert live.pushed_since("gesprek-2", 0, db)[0]["buttons"] == [{"title": "Ja", "payload": "ja"}]
     live.ask("gesprek-1", now, db)  # (asked again after all: waits again)
     assert live.state("gesprek-1", db) == live.WAITING and not live.missed("gesprek-1", db)
+
+
+def test_purge_and_forget_remove_the_handoff_of_a_day_ago_and_of_one_conversation(tmp_path):
+    db, now = tmp_path / "handoff.db", __import__("time").time()
+    live.ask("nu", now, db)  # (asking and answering clear out what is older than a day as well)
+    live.push("nu", "vandaag", "Anna", "anna", now, db)
+    live.ask("oud", now - 2 * live.KEEP_SECONDS, db)
+    live.push("oud", "gisteren", "Anna", "anna", now - 2 * live.KEEP_SECONDS, db)
+    live.hand_back("oud", db)
+    live.ask("oud", now - 2 * live.KEEP_SECONDS, db)
+    assert live.expire("oud", now, {}, db) and live.missed("oud", db) is False  # (more than a day ago)
+    assert live.purge(now, db) == 2 and live.pushed_since("oud", 0, db) == [] and not live.missed("oud", db)
+    assert live.forget(["nu"], db) == 2 and live.state("nu", db) is None and live.pushed_since("nu", 0, db) == []
