@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from actions import knowledge as kb
-from actions.direct import MIN_COVERAGE_WHO, Match, clauses, compares, label_of
+from actions.direct import MIN_COVERAGE_NEAR, MIN_COVERAGE_WHO, Match, clauses, compares, label_of
 from actions.language import (BOTH_ROLES, CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFTER, GROWING,
                               GROWTH_WORDS, TO_MARKERS)
 from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
@@ -35,6 +35,9 @@ def plan(kind: str, note: Optional[Tuple[str, str]] = None, **args: Any) -> Plan
 
 
 def decide(turn: Turn) -> Plan:
+    if turn.is_description and turn.entry != "action_answer_privacy":
+        # a pasted vacancy text or a candidate's story is advised on, whatever the NLU made of it
+        return advice(replace(turn, intent=turn.advice_intent))
     return ENTRIES[turn.entry](turn)
 
 
@@ -52,8 +55,8 @@ def about_a_role(turn: Turn) -> Plan:
         return not_known(f"onbekende functie '{turn.unknown_role}'", response="utter_unknown_role",
                          mention=turn.unknown_role)
     roles = turn.roles
-    if turn.intent == "inform_role" and len(roles) == 1 and turn.question_before:
-        # "stuurt een office manager mensen aan?" ... "en een secretaresse?"
+    if len(roles) == 1 and turn.question_before and (turn.intent == "inform_role" or turn.asks_same_again):
+        # "stuurt een office manager mensen aan?" ... "en een secretaresse?" / "doet de office manager dat ook?"
         return yes_no(turn, roles[0], aspect, turn.question_before)
     if turn.intent == "inform_role" and len(set(roles)) > 1:
         # "officemanager vs secretaresse??": naming two roles and nothing else compares them
@@ -175,14 +178,17 @@ def unsure(turn: Turn) -> Plan:
     if found:
         return found
     if named or turn.asks_who:  # "wie regelt hr?": whose task it is, when a fact says so
-        direct = directly(turn, None, honest_unknown=False)
+        direct = directly(turn, None, honest_unknown=False, near=True)
         if direct:
             return direct
     if turn.asks_which_role_fits:  # "welke functie is dit?" after a pasted vacancy text
-        return advice(replace(turn, intent="career_advice" if turn.visitor == "kandidaat" else "hire_advice"))
+        return advice(replace(turn, intent=turn.advice_intent))
+    if turn.asks_which_role_is_this:  # ... before it: ask for the text
+        return plan("paste_text")
     guess = turn.guess()
-    if guess in ADVICE_INTENTS:  # "ik heb mbo 4 ..., welke functie is voor mij het meest haalbaar?"
-        found = advice(replace(turn, intent=guess))
+    if guess in ADVICE_INTENTS or guess == "tell_situation":
+        # "ik heb mbo 4 ..., welke functie is voor mij het meest haalbaar?"
+        found = advice(replace(turn, intent=guess)) if guess in ADVICE_INTENTS else a_situation(turn)
         if found.kind in ("recommend", "growth"):  # only a clear recommendation, not a guess at one
             found.note = found.note or (f"onzeker: beste gok '{guess}'", "zoekantwoord")
             return found
@@ -242,8 +248,10 @@ def follow_up(turn: Turn) -> Optional[Plan]:
         return None
     aspect = (KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension
               else INTENT_TO_ASPECT.get(turn.guess(skip=("nlu_fallback", "out_of_scope"))))
-    if not aspect:
-        return None
+    if not aspect:  # "en wat moet ze met het gebouw?": a fact of hers the words name
+        match = FACTS.best(turn.text, [role], None)
+        return plan("about", role=role, match=match,
+                    note=(f"vervolgvraag over '{role}'", "zoekantwoord")) if match else None
     note = (f"vervolgvraag over '{role}': '{aspect}'", "zoekantwoord")
     direct = directly(turn, aspect, honest_unknown=False)
     if direct:
@@ -253,7 +261,7 @@ def follow_up(turn: Turn) -> Optional[Plan]:
 
 
 def directly(turn: Turn, aspect: Optional[str], honest_unknown: bool = True,
-             yes_no_only: bool = False) -> Optional[Plan]:
+             yes_no_only: bool = False, near: bool = False) -> Optional[Plan]:
     """A yes/no question, "which of the two" or "who does ..." gets the facts that decide it,
     first. None when the question asks for a whole topic (or, with `honest_unknown` off, when
     no fact decides it)."""
@@ -275,7 +283,7 @@ def directly(turn: Turn, aspect: Optional[str], honest_unknown: bool = True,
         return None
     focus = turn.roles_or_focus
     if len(focus) == 1:
-        return yes_no(turn, focus[0], aspect, turn.text, honest_unknown)
+        return yes_no(turn, focus[0], aspect, turn.text, honest_unknown, near or honest_unknown)
     if turn.both and not compares(BOTH_ROLES.sub(" ", turn.folded)):  # "allebei" itself compares nothing
         # "moeten ze allebei goed kunnen plannen?": an answer per role, when a fact decides each
         each = [yes_no(turn, role, aspect, turn.text, honest_unknown=False) for role in focus]
@@ -292,7 +300,7 @@ class Decision(NamedTuple):
 
 
 def yes_no(turn: Turn, role: str, aspect: Optional[str], question: str,
-           honest_unknown: bool = True) -> Optional[Plan]:
+           honest_unknown: bool = True, near: bool = True) -> Optional[Plan]:
     """Ja or nee and the fact that decides it; the other role's fact when it is theirs; or
     honestly that the file does not say. `question` is this turn's, or the one before for
     "en een secretaresse?". A question of two parts joined by "en" gets an answer per part
@@ -307,6 +315,10 @@ def yes_no(turn: Turn, role: str, aspect: Optional[str], question: str,
     if answers:
         return plan("yes_no", role=role, answers=answers, question=question,
                     unknown_parts=[part for part, decided in parts if not decided])
+    close = FACTS.best(question, [role], aspect, minimum=MIN_COVERAGE_NEAR) if near else None
+    if close:  # "heeft die een bepaalde opleiding nodig?": what the article does say, honestly introduced
+        return plan("near", role=role, match=close, question=question,
+                    note=("ja/nee-vraag: alleen een feit dat in de buurt komt", "zoekantwoord"))
     if not honest_unknown:
         return None
     return plan("yes_no_unknown", role=role, aspect=aspect or "definitie", question=question,

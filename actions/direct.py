@@ -29,6 +29,9 @@ MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's wei
 # "wie bestelt nieuwe pennen, printerpapier en nietjes?": a question for whose task something is
 # names the task in several words of its own; the fact shown with the role lets the visitor judge.
 MIN_COVERAGE_WHO = 0.35
+# A fact of the topic that covers this much of a yes/no question comes near enough to show,
+# introduced as not quite the answer ("heeft die een bepaalde opleiding nodig?").
+MIN_COVERAGE_NEAR = 0.4
 VERB_WEIGHT = 1.0    # the opening verb weighs this much (a rare word about 4.5)
 NEAR = 0.15          # coverage this close to the best still counts as a tie
 

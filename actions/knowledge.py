@@ -24,7 +24,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge
 SCHEMA_VERSION = 2
 # The wording of answers composed from facts (fixed texts are responses in domain.yml).
 PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_role_sentence",
-           "unknown", "unknown_amount", "unknown_specific", "unknown_part", "which", "which_same", "who_does", "more_comparison",
+           "unknown", "unknown_amount", "unknown_specific", "near", "about_item", "about_sentence", "unknown_part", "which", "which_same", "who_does", "more_comparison",
            "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
            "advice_ask", "fit_employer", "fit_candidate",
            "fit_reasons", "runner_up", "not_fit", "quiz_best", "quiz_tie", "difference_button")

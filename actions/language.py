@@ -80,7 +80,9 @@ QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook",
                    "gemaakt", "mens", "mensen",
                    # words of degree: "helemaal zelfstandig" asks about zelfstandig
                    "helemaal", "volledig", "compleet", "totaal", "erg", "zeer", "nogal", "behoorlijk",
-                   "redelijk", "vooral", "voornamelijk", "grotendeels", "deels", "alle", "allerlei"}
+                   "redelijk", "vooral", "voornamelijk", "grotendeels", "deels", "alle", "allerlei",
+                   # determiners that say nothing about what is asked: "een bepaalde opleiding"
+                   "bepaald", "bepaalde", "zekere", "zeker"}
 
 # The particle of a separable verb closes the question: "stuurt ... aan?" is "aansturen".
 PARTICLES = {"aan", "op", "af", "in", "uit", "mee", "door", "over", "bij", "toe", "na", "terug", "weg"}
@@ -100,6 +102,9 @@ CONTINUING = {"en", "ook", "maar", "dus"}
 # "welke functie is dit?" after a pasted vacancy text: which role fits what was told.
 WHICH_ROLE_IS_THIS = re.compile(r"\b(welke|wat voor( een)?) (functie|rol|baan|beroep)\b.*\b(is|zou|past|hoort)\b"
                                 r"|\bwaarom (geen|niet)\b")
+
+# "doet de office manager dat ook?": the question just answered, asked about another role.
+SAME_QUESTION = re.compile(r"\b(dat|dit|het|hetzelfde) ook\b|\book zo\b|\bhetzelfde\b")
 
 # Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
 OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)

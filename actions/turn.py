@@ -19,7 +19,8 @@ from actions.direct import DESCRIPTION_CHARS, compares, question_form
 from actions.knowledge import fold
 from actions.language import (AFTER_VERB_DIE, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, CONTINUING, FIRST_PERSON,
                               FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS, OTHER_ROLE,
-                              QUESTION_WORDS, REFERS_BACK, WHICH_ROLE_IS_THIS, WORDS_BEFORE_OM)
+                              QUESTION_WORDS, REFERS_BACK, SAME_QUESTION, WHICH_ROLE_IS_THIS,
+                              WORDS_BEFORE_OM)
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
 from actions.search import is_english
 
@@ -161,7 +162,7 @@ class Turn:
         describing intent, or a statement (not a question) in the first person."""
         if self.text.startswith("/"):
             return False
-        if self.intent in DESCRIBING_INTENTS or len(self.text) > DESCRIPTION_CHARS:  # a pasted vacancy text
+        if self.intent in DESCRIBING_INTENTS or self.is_description:  # a pasted vacancy text
             return True
         return (self.form == "open" and not self.text.rstrip().endswith("?")
                 and bool(set(self.folded.split()) & FIRST_PERSON))
@@ -225,6 +226,29 @@ class Turn:
     def asks_which_role_fits(self) -> bool:
         """ "welke functie is dit?", "waarom geen secretaresse?" about what she told before."""
         return bool(self.told) and bool(WHICH_ROLE_IS_THIS.search(self.folded))
+
+    @property
+    def asks_which_role_is_this(self) -> bool:
+        """ "kun jij zeggen welke functie dit is?", before any text was told."""
+        return (not self.told and bool(WHICH_ROLE_IS_THIS.search(self.folded))
+                and len(FACTS.weights(self.text)) <= 2)  # it says nothing of the work itself
+
+    @property
+    def asks_same_again(self) -> bool:
+        """ "doet de office manager dat ook?": the question just answered, about another role."""
+        return bool(SAME_QUESTION.search(self.folded)) and len(self.folded.split()) <= 8
+
+    @property
+    def is_description(self) -> bool:
+        """A pasted vacancy text or a candidate's story: read as a whole, advised on."""
+        return len(self.text) > DESCRIPTION_CHARS
+
+    @property
+    def advice_intent(self) -> str:
+        """The advice she is after: a candidate's, once she showed she is one; else an employer's."""
+        if self.visitor == "kandidaat" or (not self.visitor and self.intent == "career_advice"):
+            return "career_advice"
+        return "hire_advice"
 
     @property
     def asks_who(self) -> bool:

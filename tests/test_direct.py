@@ -4,7 +4,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import (KNOWLEDGE, ActionAnswerDifference, ActionAnswerRole,
+from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference, ActionAnswerRole,
                              ActionNotInKnowledge, ActionRoleAdvice)
 from actions.direct import question_form
 from tests.rendered import rendered
@@ -335,3 +335,27 @@ def test_allebei_gets_an_answer_per_role():
     texts = [m["text"] for m in messages]
     assert len(texts) == 2 and all(t.startswith("Ja") for t in texts)
     assert "office manager" in texts[0] and "secretaresse" in texts[1]
+
+
+def test_a_fact_that_comes_near_is_shown_as_such_not_denied():
+    messages, _ = run(ActionAnswerRole(), "heeft die ook een bepaalde opleiding nodig?", "ask_education",
+                      role="office_manager")
+    assert "niet in mijn kennis" not in first(messages) and "HBO" in first(messages)
+
+
+def test_the_question_just_answered_asked_about_the_other_role():
+    messages, _ = run(ActionAnswerRole(), "doet de office manager dat ook?", "ask_tasks", role="secretaresse",
+                      question="maakt een secretaresse de notulen?")
+    assert first(messages).startswith("Nee") or "secretaresse" in first(messages)
+
+
+def test_which_role_is_this_before_any_text_asks_for_the_text():
+    messages, _ = run(ActionNotInKnowledge(), "ik heb een vacature, kun jij zeggen welke functie dit is?", "nlu_fallback")
+    assert first(messages).startswith("Plak de vacaturetekst")
+
+
+def test_a_pasted_text_is_advised_on_whatever_the_nlu_made_of_it():
+    text = ("Wij zoeken een collega die de agenda van de directeur beheert, vergaderingen voorbereidt en notuleert, "
+            "de telefoon aanneemt en de correspondentie verzorgt. Je werkt onder aansturing van de directeur. ") * 3
+    messages, events = run(ActionAnswerAgency(), text + "Wat voor rol is dit?", "ask_agency")
+    assert first(messages).startswith("Dat klinkt als een secretaresse.")

@@ -35,3 +35,8 @@ def situation(out: CollectingDispatcher, turn: Turn, again: bool) -> List[Dict[s
 def what_else(out: CollectingDispatcher, turn: Turn) -> List[Dict[str, Any]]:
     out.utter_message(response="utter_what_else")
     return []
+
+
+def paste_text(out: CollectingDispatcher, turn: Turn) -> List[Dict[str, Any]]:
+    out.utter_message(response="utter_paste_text")
+    return []

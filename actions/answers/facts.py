@@ -4,7 +4,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.decide import Decision
-from actions.direct import Match, fact_lines, section_of
+from actions.direct import Match, fact_lines, label_of, section_of
 from actions.loaded import KNOWLEDGE
 from actions.turn import Turn, focus_events
 
@@ -23,6 +23,18 @@ def yes_no_unknown(out: CollectingDispatcher, turn: Turn, role: str, aspect: str
     """No fact decides it: the file does not say, and the whole section one tap away."""
     out.utter_message(text=KNOWLEDGE.phrase("unknown"), buttons=[KNOWLEDGE.more_button(role, aspect)])
     return focus_events(role, aspect, question=question)
+
+
+def near(out: CollectingDispatcher, turn: Turn, role: str, match: Match, question: str) -> List[Dict[str, Any]]:
+    """No fact decides the yes/no question, but one of the topic comes near: that, honestly."""
+    return show_fact(out, match, role, KNOWLEDGE.phrase("near"), KNOWLEDGE.phrase("near"), question)
+
+
+def about(out: CollectingDispatcher, turn: Turn, role: str, match: Match) -> List[Dict[str, Any]]:
+    """ "en wat moet ze met het gebouw?": the fact of the role in focus that the words name."""
+    name = KNOWLEDGE.roles[role].name
+    return show_fact(out, match, role, KNOWLEDGE.phrase("about_item", label=label_of(KNOWLEDGE, match.fact), name=name),
+                     KNOWLEDGE.phrase("about_sentence"))
 
 
 def who(out: CollectingDispatcher, turn: Turn, match: Match) -> List[Dict[str, Any]]:
