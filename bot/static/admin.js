@@ -1,6 +1,7 @@
 /* Beheer van de chatassistent: het enige script van de beheerpagina's (alles werkt ook zonder).
  * - Houdt het aantal bij "Wacht op antwoord" in het menu bij, en zet het in de titel van de
  *   pagina ("(1) Nieuw: ...") zodra er een bezoeker bij komt die op een medewerker wacht.
+ * - Ververst de pagina "Wacht op antwoord" zelf als er een bericht van een bezoeker bij komt.
  * - In een gesprek dat bij een medewerker ligt: zet nieuwe berichten van de bezoeker erbij.
  * Vraagt alleen deze server (Content-Security-Policy: connect-src 'self'). */
 (function () {
@@ -9,6 +10,9 @@
   var baseTitle = document.title;
   var newest = null;
   var stopped = false;   // de sessie is voorbij: niet meer vragen
+  var NEW_KEY = "beheer-wachtrij-nieuw";   // "Nieuw:" in de titel blijft staan na het verversen
+  var carried = false;
+  try { carried = sessionStorage.getItem(NEW_KEY) === "1"; sessionStorage.removeItem(NEW_KEY); } catch (e) { /* */ }
   var count = document.getElementById("wachtrij-aantal");
 
   function get(url) {
@@ -26,10 +30,17 @@
     count.hidden = n === 0;
     count.firstChild.nodeValue = String(n);
     count.lastChild.textContent = n === 1 ? " gesprek" : " gesprekken";
-    var fresh = newest !== null && data.newest > newest;
+    var arrived = newest !== null && data.newest > newest;
     newest = Math.max(newest || 0, data.newest);
-    document.title = n === 0 ? baseTitle : "(" + n + ") " + (fresh || document.title.indexOf("Nieuw: ") >= 0
-      ? "Nieuw: " : "") + baseTitle;
+    // Op "Wacht op antwoord" zelf (daar typ je niets): de lijst bijwerken zodra er iets nieuws is.
+    if (arrived && location.pathname === "/admin/wachtrij") {
+      try { sessionStorage.setItem(NEW_KEY, "1"); } catch (e) { /* privémodus */ }
+      location.reload();
+      return;
+    }
+    var mark = arrived || carried || document.title.indexOf("Nieuw: ") >= 0;
+    carried = false;
+    document.title = n === 0 ? baseTitle : "(" + n + ") " + (mark ? "Nieuw: " : "") + baseTitle;
   }
 
   function pollCount() {
