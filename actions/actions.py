@@ -79,4 +79,5 @@ QUESTION_ENTRIES = {
     "career_advice": ActionRoleAdvice.NAME,
     "ask_privacy": ActionAnswerPrivacy.NAME,  # "hoe lang bewaren jullie dit?" at the consent question
     "ask_erasure": ActionAnswerPrivacy.NAME,
+    "out_of_scope": ActionNotInKnowledge.NAME,  # "en wat kost dat?" at "Voor welke functie zoek je iemand?"
 }

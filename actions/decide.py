@@ -35,8 +35,9 @@ def plan(kind: str, note: Optional[Tuple[str, str]] = None, **args: Any) -> Plan
 
 
 def decide(turn: Turn) -> Plan:
-    if turn.is_description and turn.entry != "action_answer_privacy":
-        # a pasted vacancy text or a candidate's story is advised on, whatever the NLU made of it
+    if (turn.is_description or turn.asks_which_role_fits) and turn.entry != "action_answer_privacy":
+        # a pasted vacancy text or a candidate's story, or "welke functie is dit?" / "waarom niet
+        # office manager?" after one, is advised on whatever the NLU made of it
         return advice(replace(turn, intent=turn.advice_intent))
     return ENTRIES[turn.entry](turn)
 
@@ -163,7 +164,11 @@ def off_the_subject(turn: Turn) -> Plan:
     found = follow_up(turn)
     if found:
         return found
-    return a_situation(turn) if turn.tells_only else not_known("buiten het onderwerp")
+    if turn.tells_only:
+        return a_situation(turn)
+    if KNOWLEDGE.asks_not_known_of_agency(turn.text):  # "en wat kost dat?"
+        return not_known("bureau: niet in kennis")
+    return not_known("buiten het onderwerp")
 
 
 def unsure(turn: Turn) -> Plan:
@@ -178,11 +183,10 @@ def unsure(turn: Turn) -> Plan:
     if found:
         return found
     if named or turn.asks_who:  # "wie regelt hr?": whose task it is, when a fact says so
+        # a yes/no question: the fact, or one that comes near; not "not known", the NLU was unsure
         direct = directly(turn, None, honest_unknown=False, near=True)
         if direct:
             return direct
-    if turn.asks_which_role_fits:  # "welke functie is dit?" after a pasted vacancy text
-        return advice(replace(turn, intent=turn.advice_intent))
     if turn.asks_which_role_is_this:  # ... before it: ask for the text
         return plan("paste_text")
     guess = turn.guess()

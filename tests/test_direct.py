@@ -359,3 +359,16 @@ def test_a_pasted_text_is_advised_on_whatever_the_nlu_made_of_it():
             "de telefoon aanneemt en de correspondentie verzorgt. Je werkt onder aansturing van de directeur. ") * 3
     messages, events = run(ActionAnswerAgency(), text + "Wat voor rol is dit?", "ask_agency")
     assert first(messages).startswith("Dat klinkt als een secretaresse.")
+
+
+def test_why_not_the_other_role_after_advice_gets_the_advice_with_its_reasons():
+    told = ["ik heb mbo niveau 4 en geen kantoorervaring"]
+    messages, _ = run(ActionAnswerRole(), "Waarom niet office manager dan?", "ask_definition", told=told,
+                      visitor="kandidaat")
+    assert first(messages).startswith("Dan past de functie secretaresse")
+    assert "office manager past minder" in "\n".join(m["text"] for m in messages)
+
+
+def test_a_price_asked_off_the_subject_is_the_agency_honesty():
+    messages, _ = run(ActionNotInKnowledge(), "en wat kost dat?", "out_of_scope")
+    assert "niet in mijn kennis" in first(messages)
