@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from actions import knowledge as kb
-from actions.direct import MIN_COVERAGE_NEAR, MIN_COVERAGE_WHO, Match, clauses, compares, label_of
+from actions.direct import MIN_COVERAGE, MIN_COVERAGE_NEAR, MIN_COVERAGE_PART, MIN_COVERAGE_WHO, Match, clauses, compares, label_of
 from actions.language import (BOTH_ROLES, CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFTER, GROWING,
                               GROWTH_WORDS, TO_MARKERS)
 from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
@@ -205,6 +205,10 @@ def unsure(turn: Turn) -> Plan:
                         note=("onzeker, twee functies: vergelijking", "zoekantwoord"))
     if KNOWLEDGE.names_agency(turn.text) and KNOWLEDGE.asks_not_known_of_agency(turn.text):
         return not_known("bureau: niet in kennis")  # "sinds wanneer bestaat 2assistu"
+    if CONTRACT_KINDS.search(turn.folded) and KNOWLEDGE.asks_not_known_of_agency(turn.text):
+        return not_known("bureau: niet in kennis")  # "wat kost een tijdelijke kracht?"
+    if CONTRACT_KINDS.search(turn.folded) and not named:  # "ook tijdelijk?"
+        return plan("agency", topics=["posities"], note=("onzeker: vast of tijdelijk", "zoekantwoord"))
     roles = turn.roles_or_focus or None
     hit = SEARCH.best_answer(turn.text, roles)
     if hit:
@@ -245,9 +249,11 @@ def follow_up(turn: Turn) -> Optional[Plan]:
     role = turn.focus
     if not role or turn.role_mentions or turn.roles:
         return None
-    if turn.continues and turn.question_before and not turn.refers_back:
+    if turn.continues and not turn.refers_back:
         # "moet een office manager ver vooruit kunnen denken?" ... "en vriendelijk voor klanten?"
-        return yes_no(turn, role, None, turn.text, honest_unknown=False)
+        found = yes_no(turn, role, None if turn.question_before else turn.aspect, turn.text, honest_unknown=False)
+        if found:
+            return found
     if not turn.refers_back:
         return None
     aspect = (KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension
@@ -310,7 +316,8 @@ def yes_no(turn: Turn, role: str, aspect: Optional[str], question: str,
     "en een secretaresse?". A question of two parts joined by "en" gets an answer per part
     when the facts answer them only apart, and honesty about a part the file does not answer."""
     whole = decide_yes_no(question, role, aspect)
-    parts = [(part, decide_yes_no(part, role, aspect)) for part in question_parts(question)]
+    # a part needs less: a short part is mostly one word or two ("de monteur als er iets kapot is")
+    parts = [(part, decide_yes_no(part, role, aspect, MIN_COVERAGE_PART)) for part in question_parts(question)]
     answers: List[Decision] = [whole] if whole else []
     if not whole:  # each part's fact, the same fact once
         for _, decided in parts:
@@ -329,17 +336,19 @@ def yes_no(turn: Turn, role: str, aspect: Optional[str], question: str,
                 note=("ja/nee-vraag: geen feit gevonden", "niet in kennis"))
 
 
-def decide_yes_no(text: str, role: str, aspect: Optional[str]) -> Optional[Decision]:
+def decide_yes_no(text: str, role: str, aspect: Optional[str], minimum: float = MIN_COVERAGE) -> Optional[Decision]:
     """What answers a yes/no question about `role`: its own fact (ja or nee), or the other
     role's ("zorgt een secretaresse voor het budget?"); None when the file does not say."""
     name = KNOWLEDGE.roles[role].name
-    own = FACTS.best(text, [role], aspect)
+    own = FACTS.best(text, [role], aspect, minimum)
+    if own and minimum < MIN_COVERAGE and not FACTS.names_exactly(text, own):
+        own = None  # a part decided by a word's start only ("recht" in "rechtstreeks") is not decided
     if own and own.denied:
         return Decision(own, KNOWLEDGE.phrase("no_sentence"), KNOWLEDGE.phrase("no_sentence"))
     if own:
         return Decision(own, KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
                         KNOWLEDGE.phrase("yes_sentence"))
-    other = FACTS.best(text, KNOWLEDGE.other_roles(role), aspect)
+    other = FACTS.best(text, KNOWLEDGE.other_roles(role), aspect)  # "it is hers" needs the full measure
     if other and not other.denied:
         other_name = KNOWLEDGE.roles[other.fact.role].name
         return Decision(other, KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),

@@ -23,17 +23,34 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from actions.knowledge import Fact, Knowledge, fold
 from actions.search import lemma_of as lemmas_of, lemmas, same_word, word_match
-from actions.language import ADVICE_WORDS, ASKING_VERBS, CLAUSE_BREAK, COMPARING, LEAD_WORDS, LESS, MORE, NEGATIONS, NOT_A_VERB, OTHER_ROLE, PARTICLES, QUESTION_FILLER, QUESTION_WORDS, ROLE_NOUNS, SUBJECTS, YES_NO_VERBS
+from actions.language import (ADVICE_WORDS, ASKING_VERBS, CLAUSE_BREAK, COMPARING, LEAD_WORDS, LESS, MORE, NEGATIONS,
+                              NOT_A_VERB, OTHER_ROLE, PARTICLES, QUESTION_FILLER, QUESTION_WORDS, ROLE_NOUNS,
+                              SETTING_PREPOSITIONS, SUBJECTS, YES_NO_VERBS)
 
 MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
 # "wie bestelt nieuwe pennen, printerpapier en nietjes?": a question for whose task something is
 # names the task in several words of its own; the fact shown with the role lets the visitor judge.
 MIN_COVERAGE_WHO = 0.35
+MIN_COVERAGE_PART = 0.5  # one part of a two-part question ("en de monteur als er iets kapot is?")
+SETTING_WEIGHT = 0.5  # a word in a prepositional phrase weighs half (setting_words)
 # A fact of the topic that covers this much of a yes/no question comes near enough to show,
 # introduced as not quite the answer ("heeft die een bepaalde opleiding nodig?").
 MIN_COVERAGE_NEAR = 0.4
 VERB_WEIGHT = 1.0    # the opening verb weighs this much (a rare word about 4.5)
 NEAR = 0.15          # coverage this close to the best still counts as a tie
+
+
+def setting_words(words: List[str]) -> List[str]:
+    """The words of a prepositional phrase ("bij een advocatenkantoor", "met clienten"): they
+    place the question, the thing asked is elsewhere ("doet ze ook de correspondentie")."""
+    found, after = [], 0
+    for word in words:
+        if word in SETTING_PREPOSITIONS:
+            after = 3
+        elif after:
+            found.append(word)
+            after -= 1
+    return found
 
 
 def words_of(text: str) -> List[str]:
@@ -152,7 +169,9 @@ class FactFinder:
         opening = self._terms(" ".join(asking[:1]))
         if len(words) > 2 and words[-1] in PARTICLES and opening:
             query |= set(self._terms(words[-1] + opening[0]))  # "stuurt ... aan" → aansturen
-        return {term: VERB_WEIGHT if term in opening else self.term_weight(term) for term in query}
+        setting = set(self._terms(" ".join(setting_words(words))))
+        return {term: VERB_WEIGHT if term in opening
+                else self.term_weight(term) * (SETTING_WEIGHT if term in setting else 1.0) for term in query}
 
     def term_weight(self, term: str) -> float:
         """The weight of the rarest word of the file that `term` is a form of."""
@@ -186,6 +205,11 @@ class FactFinder:
         denied = strengths(weights, self.deny_terms[fact.id])
         listed = sum(1 for q in weights if any(same_word(q, t) for t in self.word_terms[fact.id]))
         return confirmed, denied, listed + len(denied)
+
+    def names_exactly(self, text: str, match: Match) -> bool:
+        """Whether a word of the question is a word of the facts itself, not only its start."""
+        terms = set().union(*(self.terms[f.id] | self.deny_terms[f.id] for f in match.facts))
+        return any(strengths({q: 1.0}, terms).get(q) == 1.0 for q in self.weights(text))
 
     def excerpt(self, fact: Fact, terms: Set[str]) -> str:
         """A long fact shortened to its sentences that hold the question's words: "Ja. Ze

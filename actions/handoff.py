@@ -45,7 +45,9 @@ class ActionAskHuman(Action):
             live.ask(tracker.sender_id)
             dispatcher.utter_message(response="utter_handoff_start")
             return []
-        dispatcher.utter_message(response="utter_callback_offer", hours=live.contact_hours())
+        dispatcher.utter_message(response="utter_callback_offer", hours=live.contact_hours(),
+                                 phone=KNOWLEDGE.contact_details["phone"],
+                                 email=KNOWLEDGE.contact_details["email"])
         return []
 
 

@@ -24,7 +24,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge
 SCHEMA_VERSION = 2
 # The wording of answers composed from facts (fixed texts are responses in domain.yml).
 PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_role_sentence",
-           "unknown", "unknown_amount", "unknown_specific", "near", "about_item", "about_sentence", "unknown_part", "which", "which_same", "who_does", "more_comparison",
+           "unknown", "unknown_amount", "unknown_specific", "near", "human_button", "about_item", "about_sentence", "unknown_part", "which", "which_same", "who_does", "more_comparison",
            "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
            "advice_ask", "fit_employer", "fit_candidate",
            "fit_reasons", "runner_up", "not_fit", "quiz_best", "quiz_tie", "difference_button")
@@ -141,6 +141,7 @@ class Knowledge:
     other_job_endings: Tuple[str, ...] = ()  # their compound endings ("projectmanager")
     agency_names: Tuple[str, ...] = ()       # words that mean the agency ("jullie", "bureau")
     agency_not_known: Tuple[str, ...] = ()   # starts of words asking what the file does not say ("prijs")
+    contact_details: Dict[str, str] = field(default_factory=dict)  # agency.contact_details: phone, email, ...
     intent_to_aspect: Dict[str, str] = field(init=False)
     facts: Tuple[Fact, ...] = field(init=False)
 
@@ -417,7 +418,8 @@ class _Loader:
                          growth=growth, quiz=quiz, agency=agency, agency_intents=agency_intents,
                          phrases=phrases, other_jobs=other_jobs, other_job_endings=endings,
                          agency_names=tuple(map(fold, self.words(agency_raw, "names", "agency"))),
-                         agency_not_known=tuple(map(fold, self.words(agency_raw, "not_known", "agency"))))
+                         agency_not_known=tuple(map(fold, self.words(agency_raw, "not_known", "agency"))),
+                         contact_details=dict(self.details))
 
     def aspect(self, key: str, raw, comparisons: dict) -> Aspect:
         where = f"aspects.{key}"

@@ -84,6 +84,9 @@ QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook",
                    # determiners that say nothing about what is asked: "een bepaalde opleiding"
                    "bepaald", "bepaalde", "zekere", "zeker"}
 
+# Prepositions that open a phrase placing the question: "bij een advocatenkantoor", "met clienten".
+SETTING_PREPOSITIONS = {"bij", "met", "voor", "in", "op", "van", "tijdens", "binnen", "buiten"}
+
 # The particle of a separable verb closes the question: "stuurt ... aan?" is "aansturen".
 PARTICLES = {"aan", "op", "af", "in", "uit", "mee", "door", "over", "bij", "toe", "na", "terug", "weg"}
 

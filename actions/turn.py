@@ -17,9 +17,9 @@ from rasa_sdk.events import SlotSet
 
 from actions.direct import DESCRIPTION_CHARS, compares, question_form
 from actions.knowledge import fold
-from actions.language import (AFTER_VERB_DIE, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, CONTINUING, FIRST_PERSON,
-                              FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS, OTHER_ROLE,
-                              QUESTION_WORDS, REFERS_BACK, SAME_QUESTION, WHICH_ROLE_IS_THIS,
+from actions.language import (AFTER_VERB_DIE, ASKING_VERBS, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, CONTINUING,
+                              FIRST_PERSON, FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS,
+                              OTHER_ROLE, QUESTION_WORDS, REFERS_BACK, SAME_QUESTION, WHICH_ROLE_IS_THIS,
                               WORDS_BEFORE_OM)
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
 from actions.search import is_english
@@ -175,7 +175,8 @@ class Turn:
         while words and words[0] in LEAD_WORDS:  # "hoi, ik ..."
             words = words[1:]
         return (self.describes and not self.text.rstrip().endswith("?") and bool(words)
-                and words[0] in FIRST_PERSON and not set(words) & QUESTION_WORDS
+                and words[0] not in ASKING_VERBS  # "kunt u mij iets vertellen over ..." asks
+                and not set(words) & QUESTION_WORDS
                 and not GROWTH_WORDS.search(self.folded))  # "ik wil politieagent worden"
 
     @property

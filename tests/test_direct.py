@@ -372,3 +372,21 @@ def test_why_not_the_other_role_after_advice_gets_the_advice_with_its_reasons():
 def test_a_price_asked_off_the_subject_is_the_agency_honesty():
     messages, _ = run(ActionNotInKnowledge(), "en wat kost dat?", "out_of_scope")
     assert "niet in mijn kennis" in first(messages)
+
+
+def test_a_word_that_only_places_the_question_weighs_less():
+    messages, _ = run(ActionAnswerRole(), "doet een secretaresse bij een advocatenkantoor ook de correspondentie met clienten",
+                      "ask_tasks")
+    assert "niet in mijn kennis" not in first(messages) and "correspondentie" in first(messages)
+
+
+@pytest.mark.parametrize("text, role, known", [
+    ("schrijft een secretaresse zakelijke brieven en maakt ze ook de wc's schoon?", "secretaresse", "brieven"),
+    ("krijgt een office manager een bonus en heeft die recht op 30 vakantiedagen?", "office_manager", None),
+])
+def test_a_part_is_decided_only_by_a_word_of_the_fact_itself(text, role, known):
+    messages, _ = run(ActionAnswerRole(), text, "ask_tasks")
+    whole = "\n".join(m["text"] for m in messages)
+    assert "maar bij de office manager" not in whole and "rechtstreeks" not in whole
+    if known:
+        assert known in first(messages)

@@ -11,7 +11,9 @@ from actions.turn import Turn
 
 def agency(out: CollectingDispatcher, turn: Turn, topics: List[str]) -> List[Dict[str, Any]]:
     for topic in topics:
-        out.utter_message(text=KNOWLEDGE.agency_answer(topic))
+        # the contact details, and a person of the agency one tap away (actions/handoff.py)
+        buttons = [{"title": KNOWLEDGE.phrase("human_button"), "payload": "/ask_human"}] if topic == "contact" else []
+        out.utter_message(text=KNOWLEDGE.agency_answer(topic), buttons=buttons)
     return []
 
 
