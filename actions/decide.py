@@ -155,7 +155,7 @@ def off_the_subject(turn: Turn) -> Plan:
     to nothing asked gets what the assistant can do."""
     if turn.intent == "nlu_fallback":
         return unsure(turn)
-    if turn.intent in ("affirm", "deny"):
+    if turn.intent in ("affirm", "deny", "stop"):  # "ik wil stoppen" with nothing going on
         return plan("what_else")
     if turn.roles or turn.asks_who:  # "doet een secretaresse ook de boekhouding?"
         direct = directly(turn, None, honest_unknown=False)
