@@ -281,19 +281,21 @@ def directly(turn: Turn, aspect: Optional[str], honest_unknown: bool = True,
     if yes_no_only and form != "yes_no":
         return None
     roles = turn.roles
+    minimum = MIN_COVERAGE_WHO
     if form == "which":
         dimension = turn.dimension or (KNOWLEDGE.aspects[aspect].comparison if aspect else None)
         if dimension:
             return plan("which", dimension=dimension)
         form = "who"  # "welke van beide houdt het budget in de gaten?"
-    if form == "who" and len(roles) != 1:
-        match = FACTS.best(turn.text, roles or None, aspect, minimum=MIN_COVERAGE_WHO)
+        minimum = MIN_COVERAGE  # ... with a comparing word that named no comparison: the full measure
+    if form == "who":  # "wie begeleidt secretaresses ...?": a role named as the object counts no one out
+        match = FACTS.best(turn.question_text, roles if len(roles) > 1 else None, aspect, minimum=minimum)
         return plan("who", match=match) if match else None
     if form != "yes_no":
         return None
     focus = turn.roles_or_focus
     if len(focus) == 1:
-        return yes_no(turn, focus[0], aspect, turn.text, honest_unknown, near or honest_unknown)
+        return yes_no(turn, focus[0], aspect, turn.question_text, honest_unknown, near or honest_unknown)
     if turn.both and not compares(BOTH_ROLES.sub(" ", turn.folded)):  # "allebei" itself compares nothing
         # "moeten ze allebei goed kunnen plannen?": an answer per role, when a fact decides each
         each = [yes_no(turn, role, aspect, turn.text, honest_unknown=False) for role in focus]

@@ -25,7 +25,7 @@ from actions.knowledge import Fact, Knowledge, fold
 from actions.search import lemma_of as lemmas_of, lemmas, same_word, word_match
 from actions.language import (ADVICE_WORDS, ASKING_VERBS, CLAUSE_BREAK, COMPARING, LEAD_WORDS, LESS, MORE, NEGATIONS,
                               NOT_A_VERB, OTHER_ROLE, PARTICLES, QUESTION_FILLER, QUESTION_WORDS, ROLE_NOUNS,
-                              SETTING_PREPOSITIONS, SUBJECTS, YES_NO_VERBS)
+                              SETTING_PREPOSITIONS, SUBJECTS, WHICH_OF_THE_TWO, YES_NO_VERBS)
 
 MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
 # "wie bestelt nieuwe pennen, printerpapier en nietjes?": a question for whose task something is
@@ -64,13 +64,34 @@ DESCRIPTION_CHARS = 400
 
 def question_form(text: str, role_words: Set[str] = frozenset()) -> str:
     """'yes_no', 'which', 'who' or 'open' (see the module's docstring). A question after a
-    comma counts too: "office manager, is dat hbo werk?"."""
+    comma, a colon or an emoji counts too: "office manager, is dat hbo werk?", "ik bedoel: en
+    wie beheert het budget?"."""
+    return question_part(text, role_words)[0]
+
+
+def question_part(text: str, role_words: Set[str] = frozenset()) -> Tuple[str, str]:
+    """The form of the question and the part of the message that asks it: the whole message,
+    what follows its first comma, or its last sentence ("Onze manager stopt. Wie regelt dan
+    de inkoop?")."""
     if len(text) > DESCRIPTION_CHARS:
-        return "open"
+        return "open", text
     form = clause_form(text, role_words)
     if form == "open" and "," in text:
-        form = clause_form(text.split(",", 1)[1], role_words)
-    return form
+        after = text.split(",", 1)[1]
+        form = clause_form(after, role_words)
+        if form != "open":
+            return form, text  # the words before the comma name what is asked about
+    last = [part for part in SENTENCE_BREAK.split(text) if words_of(part)][-1:]
+    if form == "open" and last and last[0].strip() != text.strip():
+        question = last[0] + ("?" if text.rstrip().endswith("?") else "")
+        form = clause_form(question, role_words)
+        if form != "open":
+            return form, question
+    return form, text
+
+
+# Where a message's last sentence starts: after . : ; ! ? or a symbol such as an emoji.
+SENTENCE_BREAK = re.compile(r"[.:;!?…]+|[^\w\s',-]+")
 
 
 def clause_form(text: str, role_words: Set[str]) -> str:
@@ -163,12 +184,15 @@ class FactFinder:
         question weighs little ("houdt ... zich bezig met het budget?"): it is the question's
         form more than its subject."""
         words = words_of(text)
-        query = set(self._terms(text))
+        # "wie krijgt het hoogste loon?": a comparing word is the question's form, not its subject
+        query = set(self._terms(" ".join(w for w in words if w not in MORE and w not in LESS)))
         # the verb: the first word of a yes/no question, the one after "wie" / "welke functie"
-        asking = [w for w in words if w not in QUESTION_WORDS and w not in ROLE_NOUNS]
+        # the first word after "welke (van de twee)": "welke van de twee stuurt ..." opens with "stuurt"
+        asking = [w for w in words if w not in QUESTION_WORDS and w not in ROLE_NOUNS and w not in WHICH_OF_THE_TWO]
         opening = self._terms(" ".join(asking[:1]))
         if len(words) > 2 and words[-1] in PARTICLES and opening:
             query |= set(self._terms(words[-1] + opening[0]))  # "stuurt ... aan" → aansturen
+        query -= PARTICLES  # a particle on its own ("schrijft er mee") says nothing of the subject
         setting = set(self._terms(" ".join(setting_words(words))))
         return {term: VERB_WEIGHT if term in opening
                 else self.term_weight(term) * (SETTING_WEIGHT if term in setting else 1.0) for term in query}

@@ -41,6 +41,9 @@ YES_NO_VERBS = {"is", "zijn", "heeft", "hebben", "heb", "moet", "moeten", "kan",
                 "coordineert", "leidt", "notuleert", "beantwoordt", "verzorgt", "onderhoudt", "voert"}
 
 # "welke functie ...", "wie van ...": the noun after a question word that asks for a role.
+# "welke van de twee / van beide ...": the words between the question word and the verb.
+WHICH_OF_THE_TWO = {"de", "die", "twee", "beide", "beiden"}
+
 ROLE_NOUNS = {"functie", "rol", "baan", "beroep", "van"}
 
 # "welke functie raad je aan?" asks for advice, not for whose fact something is.

@@ -15,9 +15,9 @@ from typing import Any, Dict, List, Optional, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.direct import DESCRIPTION_CHARS, compares, question_form
+from actions.direct import DESCRIPTION_CHARS, compares, question_part
 from actions.knowledge import fold
-from actions.language import (AFTER_VERB_DIE, ASKING_VERBS, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, CONTINUING,
+from actions.language import (ADVICE_WORDS, AFTER_VERB_DIE, ASKING_VERBS, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, CONTINUING,
                               FIRST_PERSON, FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS,
                               OTHER_ROLE, QUESTION_WORDS, REFERS_BACK, SAME_QUESTION, WHICH_ROLE_IS_THIS,
                               WORDS_BEFORE_OM)
@@ -113,7 +113,12 @@ class Turn:
     @cached_property
     def form(self) -> str:
         """'yes_no', 'which', 'who' or 'open' (actions/direct.py)."""
-        return question_form(self.text, FACTS.role_words)
+        return question_part(self.text, FACTS.role_words)[0]
+
+    @cached_property
+    def question_text(self) -> str:
+        """The part of the message that asks the question (its last sentence after a preamble)."""
+        return question_part(self.text, FACTS.role_words)[1]
 
     @cached_property
     def dimension(self) -> Optional[str]:
@@ -253,7 +258,10 @@ class Turn:
 
     @property
     def asks_who(self) -> bool:
-        """A question for the role that does something ("wie regelt hr"), without naming one."""
+        """A question for the role that does something ("wie regelt hr", "welke van de twee
+        stuurt personeel aan?"), without naming one."""
+        if self.form == "which":  # ... but not "welke functie is voor mij het meest haalbaar?"
+            return not set(self.folded.split()) & ADVICE_WORDS
         return self.form == "who"
 
     @property

@@ -390,3 +390,18 @@ def test_a_part_is_decided_only_by_a_word_of_the_fact_itself(text, role, known):
     assert "maar bij de office manager" not in whole and "rechtstreeks" not in whole
     if known:
         assert known in first(messages)
+
+
+@pytest.mark.parametrize("text, role", [
+    ("sorry kat op toetsenbord 😅 wie plant de vergaderingen?", "secretaresse"),
+    ("ik bedoel: en wie beheert het kantoorbudget?", "office manager"),
+    ("wie begeleidt secretaresses bij hun groei?", "office manager"),
+])
+def test_a_who_question_after_a_preamble_or_naming_a_role_as_its_object(text, role):
+    messages, _ = run(ActionNotInKnowledge(), text, "nlu_fallback")
+    assert first(messages).startswith((f"Dat doet de {role}", f"Dat is de {role}"))
+
+
+def test_a_comparing_word_is_not_the_subject_of_a_who_question():
+    messages, _ = run(ActionNotInKnowledge(), "wie van de twee krijgt het hoogste loon?", "nlu_fallback")
+    assert "niet in mijn kennis" in first(messages)
