@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from actions import knowledge as kb
-from actions.direct import MIN_COVERAGE, MIN_COVERAGE_NEAR, MIN_COVERAGE_PART, MIN_COVERAGE_WHO, Match, clauses, compares, label_of
+from actions.direct import (MIN_COVERAGE, MIN_COVERAGE_NEAR, MIN_COVERAGE_PART, MIN_COVERAGE_WHO, Match, clauses,
+                            compares, label_of)
 from actions.language import (BOTH_ROLES, CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFTER, GROWING,
                               GROWTH_WORDS, TO_MARKERS)
 from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
@@ -38,7 +39,12 @@ def decide(turn: Turn) -> Plan:
     if (turn.is_description or turn.asks_which_role_fits) and turn.entry != "action_answer_privacy":
         # a pasted vacancy text or a candidate's story, or "welke functie is dit?" / "waarom niet
         # office manager?" after one, is advised on whatever the NLU made of it
-        return advice(replace(turn, intent=turn.advice_intent))
+        found = advice(replace(turn, intent=turn.advice_intent))
+        asked = KNOWLEDGE.dimension_in_text(turn.last_sentence) if turn.is_description else None
+        if found.kind == "recommend" and asked:  # "... welk opleidingsniveau vragen we?" at its end
+            topic = plan("topic", roles=[found.args["best"]], aspect=KNOWLEDGE.comparisons[asked].aspect)
+            return plan("each", plans=[found, topic])
+        return found
     return ENTRIES[turn.entry](turn)
 
 
@@ -168,6 +174,8 @@ def off_the_subject(turn: Turn) -> Plan:
         return a_situation(turn)
     if KNOWLEDGE.asks_not_known_of_agency(turn.text):  # "en wat kost dat?"
         return not_known("bureau: niet in kennis")
+    if CONTRACT_KINDS.search(turn.folded) and not turn.roles:  # "tijdelijk kan?"
+        return plan("agency", topics=["posities"], note=("buiten het onderwerp: vast of tijdelijk", "zoekantwoord"))
     return not_known("buiten het onderwerp")
 
 

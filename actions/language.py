@@ -107,10 +107,11 @@ CONTINUING = {"en", "ook", "maar", "dus"}
 
 # "welke functie is dit?" after a pasted vacancy text: which role fits what was told.
 WHICH_ROLE_IS_THIS = re.compile(r"\b(welke|wat voor( een)?) (functie|rol|baan|beroep)\b.*\b(is|zou|past|hoort)\b"
-                                r"|\bwaarom (geen|niet)\b")
+                                r"|\bwaarom (geen|niet)\b|^\W*(en |maar )?waarom( dan| precies| dan precies)?\W*$")
 
 # "doet de office manager dat ook?": the question just answered, asked about another role.
-SAME_QUESTION = re.compile(r"\b(dat|dit|het|hetzelfde) ook\b|\book zo\b|\bhetzelfde\b")
+SAME_QUESTION = re.compile(r"\b(dat|dit|het|hetzelfde) ook\b|\book zo\b|\bhetzelfde\b"
+                           r"|^\W*(en )?(de |een )?[\w-]+ ook\W*$")
 
 # Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
 OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)
@@ -160,7 +161,7 @@ ASKS_SPECIFIC = re.compile(r"\b(precies|specifiek\w*|exact|welke richting|welke 
 
 ASKS_AMOUNT = re.compile(r"\b(hoe ?lang|hoe ?oud|wat kost\w*|hoeveel (jaar|jaren|maand\w*|weken|dagen|"
                          r"vakantiedag\w*|uur|uren|euro|geld|procent|mensen|medewerkers|personen|"
-                         r"salaris|verdien\w*|krijg\w*))\b")
+                         r"salaris|verdien\w*|krijg\w*|secretaresse\w*|werknemers|collega\w*))\b")
 
 # Numbers written as words, besides digits: a text with one of these gives a number.
 COUNT_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf",

@@ -225,8 +225,9 @@ class Turn:
     def continues(self) -> bool:
         """ "en vriendelijk voor klanten?", "ook als het om geld gaat?": a short question that
         goes on from the last answer."""
-        words = self.folded.split()
-        return bool(words) and words[0] in CONTINUING and len(words) <= 8 and self.text.rstrip().endswith("?")
+        words = re.findall(r"[\w'-]+", self.folded)
+        return (bool(words) and (words[0] in CONTINUING or words[-1] == "ook") and len(words) <= 8
+                and self.text.rstrip().endswith("?"))
 
     @property
     def asks_which_role_fits(self) -> bool:
@@ -243,6 +244,12 @@ class Turn:
     def asks_same_again(self) -> bool:
         """ "doet de office manager dat ook?": the question just answered, about another role."""
         return bool(SAME_QUESTION.search(self.folded)) and len(self.folded.split()) <= 8
+
+    @property
+    def last_sentence(self) -> str:
+        """The last sentence of a longer message: a pasted text often ends with its question."""
+        parts = [p for p in re.split(r"(?<=[.!?])\s+|\n+", self.text.strip()) if p.strip()]
+        return parts[-1] if parts else self.text
 
     @property
     def is_description(self) -> bool:

@@ -405,3 +405,20 @@ def test_a_who_question_after_a_preamble_or_naming_a_role_as_its_object(text, ro
 def test_a_comparing_word_is_not_the_subject_of_a_who_question():
     messages, _ = run(ActionNotInKnowledge(), "wie van de twee krijgt het hoogste loon?", "nlu_fallback")
     assert "niet in mijn kennis" in first(messages)
+
+
+def test_why_after_advice_gets_the_reasons_again():
+    told = ["ik heb mbo niveau 4 en geen kantoorervaring"]
+    messages, _ = run(ActionNotInKnowledge(), "waarom?", "nlu_fallback", told=told, visitor="kandidaat")
+    assert first(messages).startswith("Dan past de functie secretaresse")
+
+
+def test_a_role_and_ook_asks_the_question_just_answered_about_her():
+    messages, _ = run(ActionAnswerRole(), "secr ook?", "ask_tasks", role="office_manager",
+                      question="beheert een office manager het budget?")
+    assert first(messages).startswith("Nee")
+
+
+def test_what_is_not_known_stays_not_known_for_the_other_role():
+    _, events = run(ActionNotInKnowledge(), "wat verdient een office manager?", "out_of_scope")
+    assert SlotSet("question", "wat verdient een office manager?") in events

@@ -34,10 +34,12 @@ BUILDERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
 
 
 def each(out: CollectingDispatcher, turn: Turn, plans: List[Plan]) -> List[Dict[str, Any]]:
-    """One answer per role ("moeten ze allebei ...?"); the focus stays on both."""
+    """Answers one after the other: one per role ("moeten ze allebei ...?"), or advice and the
+    question at the end of a pasted text; what each leaves for the next turn, the last one winning."""
+    events: List[Dict[str, Any]] = []
     for plan in plans:
-        BUILDERS[plan.kind](out, turn, **plan.args)
-    return []
+        events += BUILDERS[plan.kind](out, turn, **plan.args)
+    return events
 
 
 BUILDERS["each"] = each

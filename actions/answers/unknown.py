@@ -21,7 +21,8 @@ def not_in_knowledge(out: CollectingDispatcher, turn: Turn, response: str, offer
     out.utter_message(response=response, buttons=SUGGESTIONS, **values)
     if offer_contact:
         out.utter_message(text=KNOWLEDGE.agency_answer("contact"))
-    return []
+    # "wat verdient een office manager?" ... "en een secretaresse?" asks the same, and gets the same honesty
+    return [SlotSet("question", turn.text)] if turn.roles else []
 
 
 def search_hit(out: CollectingDispatcher, turn: Turn, document) -> List[Dict[str, Any]]:
