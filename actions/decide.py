@@ -56,6 +56,8 @@ def about_a_role(turn: Turn) -> Plan:
     if turn.off_topic:
         return unsure(turn)
     aspect = INTENT_TO_ASPECT.get(turn.intent) or turn.aspect or "definitie"
+    if turn.asks_same_again and turn.aspect and not turn.question_before:  # "secr ook?" after a topic: that topic
+        aspect = turn.aspect
     if turn.is_short and turn.dimension and turn.roles:  # "om leiding?"
         aspect = KNOWLEDGE.comparisons[turn.dimension].aspect
     if turn.unknown_role:

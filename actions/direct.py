@@ -165,6 +165,11 @@ class FactFinder:
         self.role_words = {w for role in knowledge.roles.values()
                            for alias in role.aliases + (fold(role.name),)
                            for w in re.findall(r"\w+", alias)}
+        # "kantoor" of the alias "kantoor manager" is also a word visitors ask about ("werkt ze op
+        # een kantoor?"): a word of an alias that a fact lists, and no role's name has, is content.
+        listed = {w for f in knowledge.facts for phrase in f.words for w in re.findall(r"\w+", fold(phrase))}
+        named = {w for role in knowledge.roles.values() for w in re.findall(r"\w+", fold(role.name))}
+        self.role_words -= listed - named
         self.terms = {f.id: set(self._terms(" ".join((f.text,) + f.words))) for f in knowledge.facts}
         self.word_terms = {f.id: set(self._terms(" ".join(f.words))) for f in knowledge.facts}
         self.deny_terms = {f.id: set(self._terms(" ".join(f.denies))) for f in knowledge.facts}
@@ -185,7 +190,9 @@ class FactFinder:
         form more than its subject."""
         words = words_of(text)
         # "wie krijgt het hoogste loon?": a comparing word is the question's form, not its subject
-        query = set(self._terms(" ".join(w for w in words if w not in MORE and w not in LESS)))
+        # (the words as typed: the lemma table knows "secretariële", not "secretariele")
+        query = set(self._terms(" ".join(w for w in re.findall(r"[\w'-]+", text)
+                                         if fold(w.lower()) not in MORE and fold(w.lower()) not in LESS)))
         # the verb: the first word of a yes/no question, the one after "wie" / "welke functie"
         # the first word after "welke (van de twee)": "welke van de twee stuurt ..." opens with "stuurt"
         asking = [w for w in words if w not in QUESTION_WORDS and w not in ROLE_NOUNS and w not in WHICH_OF_THE_TWO]

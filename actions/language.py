@@ -80,7 +80,7 @@ QUESTION_FILLER = {"belangrijk", "nodig", "goed", "vaak", "veel", "echt", "ook",
                    "manier", "altijd", "meestal", "soms", "staat", "staan", "zit", "zitten", "ligt",
                    "komt", "gaat", "werkt", "werken", "doet", "maakt", "iemand", "houdt", "heeft",
                    "krijgt", "neemt", "gedaan", "gehad", "geweest", "gekregen", "gevolgd",
-                   "gemaakt", "mens", "mensen",
+                   "gemaakt", "mens", "mensen", "persoon", "personen",
                    # words of degree: "helemaal zelfstandig" asks about zelfstandig
                    "helemaal", "volledig", "compleet", "totaal", "erg", "zeer", "nogal", "behoorlijk",
                    "redelijk", "vooral", "voornamelijk", "grotendeels", "deels", "alle", "allerlei",

@@ -422,3 +422,16 @@ def test_a_role_and_ook_asks_the_question_just_answered_about_her():
 def test_what_is_not_known_stays_not_known_for_the_other_role():
     _, events = run(ActionNotInKnowledge(), "wat verdient een office manager?", "out_of_scope")
     assert SlotSet("question", "wat verdient een office manager?") in events
+
+
+def test_a_word_of_an_alias_that_a_fact_lists_is_still_asked_about():
+    # "kantoor" is in the alias "kantoor manager" and in the secretaresse's workplace
+    messages, _ = run(ActionAnswerRole(), "zo iemand, werkt die altijd op een kantoor?", "ask_environment",
+                      role="secretaresse")
+    assert "niet in mijn kennis" not in first(messages) and "kantoor" in first(messages)
+
+
+def test_an_accented_word_is_found_as_typed():
+    messages, _ = run(ActionAnswerRole(), "moet die persoon ook secretariële taken kunnen doen?", "ask_tasks",
+                      role="secretaresse")
+    assert first(messages).startswith("Ja")
