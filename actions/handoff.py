@@ -22,10 +22,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import leads, live, privacy
 from actions import vacancy as parse
-from actions.intake import ValidateVacancyForm, is_cancel, reset_intake
+from actions.intake import ValidateVacancyForm, is_cancel, remove_personal_data, reset_intake
 from actions.loaded import KNOWLEDGE
 
-CALLBACK_SLOTS = ["contact_name", "contact", "callback_question"]
 # How a sentence names each answer with personal data (utter_personal_data_removed).
 CALLBACK_PERSONAL = {"contact_name": "je naam", "contact": "je contactgegevens", "callback_question": "je vraag"}
 
@@ -94,21 +93,6 @@ class ValidateCallbackForm(ValidateVacancyForm):
         return self.checked("callback_question", value, parse_question, dispatcher, tracker, domain)
 
 
-def remove_callback_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """A callback request without consent: the tracker store removes the answers with personal
-    data (as for the intake, actions/intake.py remove_personal_data) and the visitor is told."""
-    misses = tracker.get_slot("intake_misses") or {}
-    given = [name for slot, name in CALLBACK_PERSONAL.items() if tracker.get_slot(slot) or misses.get(slot)]
-    intake_id = tracker.get_slot("intake_id")
-    if not (given and intake_id):
-        return []
-    removed = ", ".join(given[:-1]) + (" en " if len(given) > 1 else "") + given[-1]
-    kept = privacy.period(privacy.retention_days()["conversations"])
-    dispatcher.utter_message(response="utter_personal_data_removed", removed=removed, period=kept)
-    return [SlotSet("personal_data_removed", {"intake_id": intake_id, "reason": "geen toestemming",
-                                              "slots": CALLBACK_SLOTS + ["email", "phone"]})]
-
-
 class ActionCallbackResult(Action):
     """After the form: store the callback request, or say why not."""
 
@@ -120,7 +104,7 @@ class ActionCallbackResult(Action):
         status = tracker.get_slot("intake_status")
         if status in ("cancelled", "gave_up") or tracker.get_slot("consent") is not True:
             dispatcher.utter_message(response="utter_callback_not_stored")
-            removed = remove_callback_data(dispatcher, tracker)
+            removed = remove_personal_data(dispatcher, tracker, CALLBACK_PERSONAL)
             if status != "cancelled":
                 dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
             return reset_callback() + removed

@@ -238,12 +238,15 @@ class ActionVacancySummary(Action):
         return [SlotSet("intake_status", "confirming")] if intake_request(tracker)["role"] else []
 
 
-def remove_personal_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """An intake that ends without consent: the tracker store removes the answers with personal
-    data from the conversation (bot/tracker_store.py), and the visitor is told which, and what is
-    kept. Nothing is said when none were given."""
+def remove_personal_data(dispatcher: CollectingDispatcher, tracker: Tracker,
+                         personal: Optional[Dict[str, str]] = None) -> List[Dict[Text, Any]]:
+    """An intake (or a callback request, with its own `personal` answers) that ends without
+    consent: the tracker store removes the answers with personal data from the conversation
+    (bot/tracker_store.py), and the visitor is told which, and what is kept. Nothing is said
+    when none were given."""
+    personal = personal or PERSONAL
     misses = tracker.get_slot("intake_misses") or {}
-    given = [name for slot, name in PERSONAL.items() if tracker.get_slot(slot) or misses.get(slot)]
+    given = [name for slot, name in personal.items() if tracker.get_slot(slot) or misses.get(slot)]
     intake_id = tracker.get_slot("intake_id")
     if not (given and intake_id):
         return []
@@ -251,7 +254,7 @@ def remove_personal_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     kept = privacy.period(privacy.retention_days()["conversations"])
     dispatcher.utter_message(response="utter_personal_data_removed", removed=removed, period=kept)
     return [SlotSet("personal_data_removed", {"intake_id": intake_id, "reason": "geen toestemming",
-                                              "slots": list(PERSONAL) + ["email", "phone"]})]
+                                              "slots": list(personal) + ["email", "phone"]})]
 
 
 def display(slot: str, value: Any) -> str:

@@ -149,3 +149,20 @@ def test_purge_and_forget_remove_the_handoff_of_a_day_ago_and_of_one_conversatio
     assert live.expire("oud", now, {}, db) and live.missed("oud", db) is False  # (more than a day ago)
     assert live.purge(now, db) == 2 and live.pushed_since("oud", 0, db) == [] and not live.missed("oud", db)
     assert live.forget(["nu"], db) == 2 and live.state("nu", db) is None and live.pushed_since("nu", 0, db) == []
+
+
+def test_a_callback_without_consent_has_its_personal_answers_removed():
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.handoff import ActionCallbackResult
+    slots = {"contact_name": "Anna", "contact": "06 12345678", "callback_question": "over een vacature",
+             "consent": False, "intake_id": "abc"}
+    tracker = Tracker(sender_id="cb", slots=slots, latest_message={"text": "nee"}, events=[], paused=False,
+                      followup_action=None, active_loop={}, latest_action_name=None)
+    dispatcher = CollectingDispatcher()
+    events = ActionCallbackResult().run(dispatcher, tracker, {})
+    removed = next(e for e in events if e.get("name") == "personal_data_removed")["value"]
+    assert removed["intake_id"] == "abc" and {"contact_name", "contact", "callback_question"} <= set(removed["slots"])
+    said = [m.get("response") for m in dispatcher.messages]
+    assert "utter_callback_not_stored" in said and "utter_personal_data_removed" in said
