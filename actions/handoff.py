@@ -23,6 +23,8 @@ from rasa_sdk.types import DomainDict
 from actions import leads, live, privacy
 from actions import vacancy as parse
 from actions.intake import ValidateVacancyForm, is_cancel, remove_personal_data, reset_intake
+from actions.knowledge import fold
+from actions.language import ASKS_WHO_ANSWERS
 from actions.loaded import KNOWLEDGE
 
 # How a sentence names each answer with personal data (utter_personal_data_removed).
@@ -39,6 +41,10 @@ class ActionAskHuman(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if ASKS_WHO_ANSWERS.search(fold((tracker.latest_message or {}).get("text") or "")):
+            # "spreek ik met een medewerker of met een bot?": who answers, with the way to a person
+            dispatcher.utter_message(response="utter_bot_challenge")
+            return []
         if tracker.get_latest_input_channel() == "widget" and live.available() \
                 and not live.missed(tracker.sender_id):
             live.ask(tracker.sender_id)

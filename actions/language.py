@@ -113,6 +113,10 @@ WHICH_ROLE_IS_THIS = re.compile(r"\b(welke|wat voor( een)?) (functie|rol|baan|be
 SAME_QUESTION = re.compile(r"\b(dat|dit|het|hetzelfde) ook\b|\book zo\b|\bhetzelfde\b"
                            r"|^\W*(en )?(de |een )?[\w-]+ ook\W*$")
 
+# "spreek ik met een medewerker of met een bot?": asked who is answering, not for a person.
+ASKS_WHO_ANSWERS = re.compile(r"\b(spreek|praat|chat) ik\b.*\b(bot|robot|chatbot|computer|mens|medewerker)\b.*\?"
+                              r"|\bben ik (nu )?aan het (chatten|praten)\b.*\?")
+
 # Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
 OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)
 
