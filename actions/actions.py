@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import build
 from actions.decide import decide
-from actions.loaded import KNOWLEDGE  # noqa: F401  (the intake and the tests read it here)
+from actions.loaded import KNOWLEDGE
 from actions.turn import Turn
 
 

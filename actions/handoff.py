@@ -50,7 +50,7 @@ class ActionAskHuman(Action):
             live.ask(tracker.sender_id)
             dispatcher.utter_message(response="utter_handoff_start")
             return []
-        dispatcher.utter_message(response="utter_callback_offer", hours=live.contact_hours(),
+        dispatcher.utter_message(response="utter_callback_offer", hours=KNOWLEDGE.contact_details["hours"],
                                  phone=KNOWLEDGE.contact_details["phone"],
                                  email=KNOWLEDGE.contact_details["email"])
         return []
@@ -118,5 +118,6 @@ class ActionCallbackResult(Action):
             tracker.get_slot("contact_name"), tracker.get_slot("email"), tracker.get_slot("phone"),
             tracker.get_slot("callback_question"), tracker.get_slot("intake_id") or uuid.uuid4().hex,
             tracker.sender_id, tracker.get_slot("consent_text") or privacy.consent_question())
-        dispatcher.utter_message(response="utter_callback_stored", number=number, hours=live.contact_hours())
+        dispatcher.utter_message(response="utter_callback_stored", number=number,
+                                 hours=KNOWLEDGE.contact_details["hours"])
         return reset_callback()

@@ -32,6 +32,7 @@ import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
@@ -129,7 +130,14 @@ def _days(text: str) -> FrozenSet[int]:
 
 
 def contact_hours(path: Path = KNOWLEDGE_FILE) -> str:
-    """The hours visitors read in the contact answer (agency.contact_details.hours)."""
+    """The hours visitors read in the contact answer (agency.contact_details.hours), read once
+    per version of the file: the admin page asks at every load. (The action server has them in
+    actions.loaded.KNOWLEDGE; the Rasa server's admin pages do not load the whole file.)"""
+    return _contact_hours(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=4)
+def _contact_hours(path: str, modified: float) -> str:
     import yaml
 
     with open(path, encoding="utf-8") as handle:

@@ -183,3 +183,13 @@ def test_asking_who_answers_is_not_asking_for_a_person(text, response):
     dispatcher = CollectingDispatcher()
     ActionAskHuman().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == response
+
+
+def test_the_contact_hours_are_read_once_per_version_of_the_file(tmp_path):
+    import os
+    path = tmp_path / "knowledge.yml"
+    path.write_text("agency:\n  contact_details:\n    hours: maandag van 9.00 tot 12.00 uur\n", encoding="utf-8")
+    assert live.contact_hours(path) == "maandag van 9.00 tot 12.00 uur"
+    path.write_text("agency:\n  contact_details:\n    hours: dinsdag van 9.00 tot 12.00 uur\n", encoding="utf-8")
+    os.utime(path, (1, 1))  # a new version, even within the file system's time resolution
+    assert live.contact_hours(path) == "dinsdag van 9.00 tot 12.00 uur"

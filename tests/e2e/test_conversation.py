@@ -55,7 +55,7 @@ def test_what_a_candidate_told_over_several_messages_weighs_in_the_advice(assist
 def test_a_typed_yes_to_the_offer_of_a_request_starts_the_intake(assistant):
     advice, yes = talk(assistant, "we zoeken iemand die de agenda bijhoudt en notuleert, wat past daarbij?", "ja graag")
     assert advice.startswith("Dat klinkt als een secretaresse.") and "Wil je dat 2ASSISTU iemand voor je zoekt?" in advice
-    assert "Voor welke functie zoek je iemand?" in yes or "aanvraag" in yes.lower()
+    assert "Voor welke functie zoek je iemand?" in yes  # the intake's first question
     assert "niet mee helpen" not in yes
 
 
@@ -63,7 +63,7 @@ def test_a_typed_no_to_the_offer_is_taken_for_an_answer(assistant):
     _, no, question = talk(assistant, "we zoeken iemand die het kantoor runt en het team aanstuurt, welke functie is dat?",
                            "nee hoor", "wat doet een secretaresse?")
     assert no.startswith("Prima, dan niet.")
-    assert question.startswith("Wat doet een secretaresse?") or "secretaresse" in question.lower()
+    assert question.startswith("Wat doet een secretaresse?")
 
 
 def test_a_yes_to_nothing_asked_is_not_taken_for_a_question(assistant):
