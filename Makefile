@@ -47,7 +47,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	  -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
-$(LANGUAGE_DATA): $(VENV)/.installed bot/tools/build_spacy.py bot/lemmas.py
+$(LANGUAGE_DATA): $(VENV)/.installed bot/tools/build_spacy.py bot/components/lemmas.py
 	@echo "[setup] Nederlandse taaldata bouwen (spaCy-tokenizer + lemmatabel)..."
 	$(PY) -m bot.tools.build_spacy
 
@@ -62,7 +62,7 @@ run: setup
 leads: setup
 	@$(PY) -m bot leads $(if $(SINCE),--since $(SINCE))
 
-# The running action server does this once a day too (bot/retention.py); one person's data:
+# The running action server does this once a day too (bot/office/retention.py); one person's data:
 # .venv/bin/python -m bot forget <e-mail or phone> [--dry-run] [--var-dir DIR]
 purge: setup
 	@$(PY) -m bot purge $(if $(VAR_DIR),--var-dir $(VAR_DIR)) $(if $(DRY_RUN),--dry-run)

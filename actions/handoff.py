@@ -1,8 +1,8 @@
 """A visitor asks for a person (intent ask_human, or the quick reply "Spreek een medewerker").
 
-- A person of 2ASSISTU is available (actions/live.py: office hours and someone switched on)
+- A person of 2ASSISTU is available (bot/stores/live.py: office hours and someone switched on)
   and the visitor is in the chat widget: "Ik zet je door ...", and the conversation waits on
-  the admin page (Wacht op antwoord). From then on the widget's channel (bot/channel.py) keeps
+  the admin page (Wacht op antwoord). From then on the widget's channel (bot/runtime/channel.py) keeps
   the visitor's messages for the staff and the assistant is silent, until a staff member hands
   the conversation back.
 - Nobody answers within HANDOFF_WAIT_MINUTES: the assistant answers again and offers a callback.
@@ -10,7 +10,7 @@
   a callback is offered. "Ja" starts `callback_form` (name, e-mail or phone, the question,
   consent), with the vacancy intake's questions, checks, consent question and removal of
   personal data without consent (actions/intake.py); the request is stored and delivered as a
-  vacancy request is (actions/leads.py, bot/delivery.py), of kind 'terugbelverzoek'.
+  vacancy request is (bot/stores/leads.py, bot/office/delivery.py), of kind 'terugbelverzoek'.
 """
 import uuid
 from typing import Any, Dict, List, Optional, Text
@@ -20,7 +20,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import leads, live, privacy
+from bot.stores import leads, live, privacy
 from actions import vacancy as parse
 from actions.intake import ValidateVacancyForm, is_cancel, remove_personal_data, reset_intake
 from actions.knowledge import fold

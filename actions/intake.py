@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge as kb
-from actions import leads, privacy
+from bot.stores import leads, privacy
 from actions import vacancy as parse
 from actions.actions import QUESTION_ENTRIES, answer
 from actions.knowledge import QUIZ_SLOTS, fold
@@ -196,7 +196,7 @@ def reset_intake() -> List[Dict[Text, Any]]:
 
 
 class ActionAskConsent(Action):
-    """The consent question: what is kept, how long and why (actions/privacy.py). The exact
+    """The consent question: what is kept, how long and why (bot/stores/privacy.py). The exact
     text shown is kept in a slot and stored with the request."""
 
     def name(self) -> Text:
@@ -242,7 +242,7 @@ def remove_personal_data(dispatcher: CollectingDispatcher, tracker: Tracker,
                          personal: Optional[Dict[str, str]] = None) -> List[Dict[Text, Any]]:
     """An intake (or a callback request, with its own `personal` answers) that ends without
     consent: the tracker store removes the answers with personal data from the conversation
-    (bot/tracker_store.py), and the visitor is told which, and what is kept. Nothing is said
+    (bot/runtime/tracker_store.py), and the visitor is told which, and what is kept. Nothing is said
     when none were given."""
     personal = personal or PERSONAL
     misses = tracker.get_slot("intake_misses") or {}

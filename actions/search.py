@@ -1,7 +1,7 @@
 """Last-resort search over the knowledge file, and role advice from a described need.
 
 Every entry of the knowledge file becomes a small document of Dutch lemmas (spaCy's Dutch
-tokenizer and lemma table, as the NLU has them: bot/lemmas.py). A question is scored with BM25; a match only
+tokenizer and lemma table, as the NLU has them: bot/components/lemmas.py). A question is scored with BM25; a match only
 counts as an answer when it covers most of the question's own content words, so "wat is het
 salaris van een secretaresse" (salaris: nowhere in the file) is not answered with a fact.
 """
@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Tuple
 import spacy
 
 from actions.knowledge import Knowledge, fold
-from bot.lemmas import table
+from bot.components.lemmas import table
 from actions.language import ENGLISH_WORDS, FILLER, MEANINGFUL, SHARED_WORDS
 
 MIN_PREFIX = 5  # "opleiding" matches "opleidingsniveau": Dutch glues words together
@@ -26,7 +26,7 @@ K1, B = 1.5, 0.75
 
 @lru_cache(maxsize=1)
 def _nlp():
-    return spacy.blank("nl")  # spaCy's Dutch tokenizer; the lemmas come from bot/lemmas.py
+    return spacy.blank("nl")  # spaCy's Dutch tokenizer; the lemmas come from bot/components/lemmas.py
 
 
 def _lemma(word: str) -> str:

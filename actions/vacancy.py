@@ -200,7 +200,7 @@ class Field:
     parse: Callable[[str, Knowledge], Any]
     columns: Optional[Dict[str, str]] = None
     # Personal data: how a sentence names it ("je naam"); removed from the conversation when
-    # the visitor does not give consent (bot/tracker_store.py).
+    # the visitor does not give consent (bot/runtime/tracker_store.py).
     personal: Optional[str] = None
 
     @property

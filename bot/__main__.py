@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot import launcher
+from bot.runtime import launcher
 from bot.tools import cli as tool_commands
 
 VAR_DIR = launcher.PROJECT / "var"
@@ -96,7 +96,7 @@ def add_data_commands(commands) -> None:
 def leads_command(args, parser) -> int:
     from datetime import date
 
-    from actions import leads
+    from bot.stores import leads
 
     if args.since:
         try:
@@ -117,7 +117,7 @@ def leads_command(args, parser) -> int:
 
 
 def retention_command(args, parser) -> int:
-    from bot import retention
+    from bot.office import retention
 
     stores = retention.Stores.from_env(launcher.base_env(var_dir=args.var_dir.resolve()))
     try:  # a wrong RETENTION_*_DAYS, or no e-mail address or phone number
@@ -132,7 +132,7 @@ def retention_command(args, parser) -> int:
 
 
 def report_command(args, parser) -> int:
-    from actions import unanswered
+    from bot.stores import unanswered
 
     print(unanswered.report(args.db))
     return 0
@@ -158,7 +158,7 @@ def add_admin_commands(commands) -> None:
 def admin_command(args, parser) -> int:
     import getpass
 
-    from bot import admin_db
+    from bot.office import admin_db
 
     path = args.var_dir.resolve() / "admin.db"
     if args.command == "admin-log":

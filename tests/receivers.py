@@ -12,7 +12,7 @@ from typing import List
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from bot.instance import free_port
+from bot.runtime.instance import free_port
 
 SMTP_USER, SMTP_PASSWORD = "bureau", "geheim-wachtwoord"
 

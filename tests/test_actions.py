@@ -3,7 +3,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import unanswered
+from bot.stores import unanswered
 from tests.rendered import rendered, texts
 from actions.actions import (ActionAnswerAgency, ActionAnswerDifference, ActionAnswerRole,
                              ActionNotInKnowledge, ActionRoleAdvice, KNOWLEDGE)
@@ -343,7 +343,7 @@ def test_level_question_in_a_vacancy_gets_the_education_comparison():
 
 
 def test_privacy_is_answered_with_the_periods_the_consent_question_names(monkeypatch):
-    from actions import privacy
+    from bot.stores import privacy
     from actions.actions import ActionAnswerPrivacy
 
     monkeypatch.setenv("RETENTION_CONVERSATIONS_DAYS", "30")

@@ -22,10 +22,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions import leads, unanswered
-from bot import admin_db, charts, conversations
-from bot.admin import local_path
-from bot.launcher import PROJECT
+from bot.stores import leads, unanswered
+from bot.office import admin_db, charts, conversations
+from bot.office.admin import local_path
+from bot.runtime.launcher import PROJECT
 from tests.test_retention import request
 
 PASSWORD = "een-lang-wachtwoord"

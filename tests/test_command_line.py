@@ -4,8 +4,8 @@ import os
 import pytest
 
 from bot.__main__ import build_parser
-from bot.instance import Instance, free_port, memory_mb, server_pids
-from bot.launcher import port_in_use
+from bot.runtime.instance import Instance, free_port, memory_mb, server_pids
+from bot.runtime.launcher import port_in_use
 
 
 @pytest.mark.parametrize("argv", [

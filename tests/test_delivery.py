@@ -1,4 +1,4 @@
-"""Delivery of stored requests (bot/delivery.py) to a real SMTP server (aiosmtpd) and a real
+"""Delivery of stored requests (bot/office/delivery.py) to a real SMTP server (aiosmtpd) and a real
 HTTP receiver, both in this process; the outbox in a real SQLite file."""
 import csv
 import hashlib
@@ -16,9 +16,9 @@ from unittest import mock
 
 import pytest
 
-from actions import leads, privacy
-from bot import delivery
-from bot.launcher import PROJECT
+from bot.stores import leads, privacy
+from bot.office import delivery
+from bot.runtime.launcher import PROJECT
 from tests.receivers import SMTP_USER, Mailbox, WebhookReceiver
 
 SECRET = "webhook-geheim-" + uuid.uuid4().hex
@@ -146,7 +146,7 @@ def test_after_the_retry_window_a_request_is_failed_loudly_and_can_be_retried(ou
     monkeypatch.setenv("LEADS_RETRY_HOURS", str(1 / 3600))  # one second
     number = store()
     worker = delivery.Worker()
-    with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+    with caplog.at_level(logging.WARNING, logger="bot.office.delivery"):
         deadline = time.monotonic() + 10
         while rows(outbox)[0]["delivery_state"] != "failed" and time.monotonic() < deadline:
             time.sleep(min(worker.send_due(), 0.3))
@@ -233,7 +233,7 @@ def test_settings_refuse_what_would_leak_or_cannot_work():
 
 
 def test_staff_are_told_when_requests_are_not_mailed():
-    from bot import admin
+    from bot.office import admin
 
     assert "LEADS_EMAIL_TO" in delivery.Settings.from_env({}).not_set_up()
     assert delivery.Settings.from_env({"LEADS_EMAIL_TO": "vacatures@2assistu.nl"}).not_set_up() is None

@@ -5,7 +5,7 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import leads
+from bot.stores import leads
 from tests.rendered import DOMAIN, rendered
 from actions.intake import (ActionCorrectVacancy, ActionQuizResult, ActionStartIntake, ActionStoreVacancy,
                             ActionVacancySummary, ValidateVacancyForm)

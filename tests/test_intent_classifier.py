@@ -1,4 +1,4 @@
-"""The intent classifier (bot/intent_classifier.py): trained, saved and loaded again in a server
+"""The intent classifier (bot/components/intent_classifier.py): trained, saved and loaded again in a server
 process, where skops trusts only the types our models need, it is the same classifier, and its
 fast prediction gives scikit-learn's probabilities."""
 import subprocess
@@ -7,7 +7,7 @@ import textwrap
 
 TRAIN_SAVE_LOAD = textwrap.dedent("""
     import pathlib, sys
-    from bot import rasa_changes
+    from bot.runtime import rasa_changes
     rasa_changes.apply({})  # skops first, with the short allowlist, as in the server
     import numpy as np, scipy.sparse
     from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -16,7 +16,7 @@ TRAIN_SAVE_LOAD = textwrap.dedent("""
     from rasa.shared.nlu.training_data.features import Features
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
-    from bot.intent_classifier import TfidfLogisticRegression
+    from bot.components.intent_classifier import TfidfLogisticRegression
 
     def message(row, intent=None):
         m = Message(data={"text": "x", **({"intent": intent} if intent else {})})

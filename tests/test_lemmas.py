@@ -1,4 +1,4 @@
-"""The compact lemma table (bot/lemmas.py) gives every word the lemma spaCy's own Dutch
+"""The compact lemma table (bot/components/lemmas.py) gives every word the lemma spaCy's own Dutch
 lookup lemmatizer gives it, and the NLU's documents carry those lemmas."""
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import spacy
 
-from bot.lemmas import TABLE, LemmaTable, lemmatize, table
+from bot.components.lemmas import TABLE, LemmaTable, lemmatize, table
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,7 @@ def test_a_document_gets_its_lemmas_and_a_missing_table_says_how_to_build_it(tmp
     assert [token.lemma_ for token in doc] == ["de", "secretaresse", "plannen", "vergadering", "."]
     built = LemmaTable.build(tmp_path / "lemmas.npz")
     assert LemmaTable(built).lemma("notuleert") == "notuleren"
-    monkeypatch.setattr("bot.lemmas.TABLE", tmp_path / "missing.npz")
+    monkeypatch.setattr("bot.components.lemmas.TABLE", tmp_path / "missing.npz")
     table.cache_clear()
     try:
         with pytest.raises(FileNotFoundError, match="make setup"):

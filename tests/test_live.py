@@ -1,14 +1,14 @@
-"""The live handoff's availability and store (actions/live.py), and a callback request stored and
-delivered as a vacancy request is (actions/leads.py, bot/delivery.py): unit tests, no servers."""
+"""The live handoff's availability and store (bot/stores/live.py), and a callback request stored and
+delivered as a vacancy request is (bot/stores/leads.py, bot/office/delivery.py): unit tests, no servers."""
 import sqlite3
 import uuid
 from datetime import datetime
 
 import pytest
 
-from actions import leads, live, privacy
-from actions.leads import LOCAL
-from bot import delivery
+from bot.stores import leads, live, privacy
+from bot.stores.leads import LOCAL
+from bot.office import delivery
 from tests.receivers import Mailbox, WebhookReceiver
 
 MONDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=LOCAL)      # a Monday

@@ -6,9 +6,9 @@ import multiprocessing
 import time
 from pathlib import Path
 
-from bot import ratelimit
-from bot.locks import SQLiteLockStore
-from bot.ratelimit import RateLimiter, SharedRateLimiter
+from bot.runtime import ratelimit
+from bot.runtime.locks import SQLiteLockStore
+from bot.runtime.ratelimit import RateLimiter, SharedRateLimiter
 
 FORK = multiprocessing.get_context("fork")  # as Sanic starts its workers
 

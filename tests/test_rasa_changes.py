@@ -1,4 +1,4 @@
-"""Our changes to Rasa (bot/rasa_changes.py): each one is installed, finds its target in this
+"""Our changes to Rasa (bot/runtime/rasa_changes.py): each one is installed, finds its target in this
 Rasa, and keeps Rasa's behaviour."""
 import subprocess
 import sys
@@ -6,8 +6,8 @@ import sys
 import pytest
 from jsonschema import ValidationError
 
-from bot import rasa_changes
-from bot.rasa_changes import CHANGES, Change, RasaChangeError
+from bot.runtime import rasa_changes
+from bot.runtime.rasa_changes import CHANGES, Change, RasaChangeError
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -35,7 +35,7 @@ def test_every_change_finds_its_target_and_is_active(changes_applied):
 def test_a_change_whose_target_is_gone_stops_the_start_with_its_name_before_rasa_is_changed():
     with pytest.raises(RasaChangeError, match="'moved'.*rasa.core.run:no_such_function"):
         rasa_changes.check(Change("moved", "rasa.core.run:no_such_function", "", lambda: None))
-    code = ("from bot import rasa_changes as rc\n"
+    code = ("from bot.runtime import rasa_changes as rc\n"
             "from rasa.core.actions.action import RemoteAction\n"
             "original = RemoteAction._validate_action_result\n"
             "rc.CHANGES.append(rc.Change('moved', 'rasa.core.run:no_such_function', '', lambda: None))\n"
@@ -45,7 +45,7 @@ def test_a_change_whose_target_is_gone_stops_the_start_with_its_name_before_rasa
 
 
 def test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads():
-    check = ("import re, sys, bot.rasa_changes as rc\n"
+    check = ("import re, sys, bot.runtime.rasa_changes as rc\n"
              "active = rc.apply({'RASA_CHANGES_OFF': sys.argv[1]})\n"
              "from rasa.core.agent import Agent\n"
              "from rasa.engine.recipes.default_recipe import DefaultV1Recipe\n"
@@ -71,7 +71,7 @@ def test_the_action_result_check_still_accepts_good_and_rejects_bad_replies():
     action = RemoteAction("action_answer_role", None)
     good = {"events": [{"event": "slot", "name": "role", "value": "secretaresse"}],
             "responses": [{"text": "Wat doet een secretaresse?", "buttons": []}]}
-    assert RemoteAction._validate_action_result.__module__ == "bot.rasa_changes"
+    assert RemoteAction._validate_action_result.__module__ == "bot.runtime.rasa_changes"
     assert action._validate_action_result(good)
     for bad in ({"events": "geen lijst"}, {"events": [{"name": "role"}]}, {"responses": [1]}):
         with pytest.raises(ValidationError):
@@ -298,7 +298,7 @@ def test_skops_is_imported_without_all_of_scikit_learn_and_keeps_the_log_level()
              "import skops.io; print(logging.getLevelName(logging.getLogger().level), "
              "'numpy.distutils' in sys.modules)")
     for first, after in (("", "WARNING True"),  # without, with:
-                         ("import bot.rasa_changes as rc; rc.trust_only_linear_models(); ", "INFO False")):
+                         ("import bot.runtime.rasa_changes as rc; rc.trust_only_linear_models(); ", "INFO False")):
         assert run_python(check.format(first=first)) == after
 
 
@@ -312,7 +312,7 @@ def test_the_spacy_pipeline_is_loaded_once():
 
 def test_the_rasa_server_process_imports_skops_before_rasa_and_tensorflow():
     """skops' import scans sys.modules once per numpy ufunc: after TensorFlow it took 6 s."""
-    check = ("import sys, bot.rasa_cli as cli\n"
+    check = ("import sys, bot.runtime.rasa_cli as cli\n"
              "sys.modules['rasa.__main__'] = None  # stop where Rasa itself would start\n"
              "try:\n    cli.main(['rasa', 'run'])\nexcept ImportError:\n    pass\n"
              "names = list(sys.modules)  # in the order of import\n"
@@ -322,7 +322,7 @@ def test_the_rasa_server_process_imports_skops_before_rasa_and_tensorflow():
 
 SQL_STORE_SCRIPT = """
 import asyncio, json, sqlite3, sys
-from bot import rasa_changes
+from bot.runtime import rasa_changes
 if sys.argv[1] == "ours":
     rasa_changes.apply({})
 from rasa.core.tracker_store import SQLTrackerStore

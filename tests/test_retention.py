@@ -15,8 +15,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions import leads, unanswered
-from bot.launcher import PROJECT
+from bot.stores import leads, unanswered
+from bot.runtime.launcher import PROJECT
 
 DAY = 24 * 3600
 

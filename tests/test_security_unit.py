@@ -2,8 +2,8 @@
 environments for both servers (tests/e2e/test_security.py runs them for real)."""
 import pytest
 
-from bot import launcher, ratelimit
-from bot.rasa_cli import api_args, cors_args
+from bot.runtime import launcher, ratelimit
+from bot.runtime.rasa_cli import api_args, cors_args
 
 TOKEN = "t" * 32
 SECRET = "s" * 32
@@ -128,17 +128,17 @@ def test_each_server_gets_only_what_it_needs():
     assert "SMTP_PASSWORD" not in rasa and "LEADS_WEBHOOK_SECRET" not in rasa  # the delivery worker's
     assert launcher.action_server_env(dict(env, SMTP_PASSWORD="smtp"), "127.0.0.1")["SMTP_PASSWORD"] == "smtp"
     assert rasa["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024) and rasa["SANIC_ACCESS_LOG"] == "false"
-    assert rasa["RASA_API_TOKEN"] == TOKEN  # read by bot.rasa_cli inside the Rasa process
+    assert rasa["RASA_API_TOKEN"] == TOKEN  # read by bot.runtime.rasa_cli inside the Rasa process
     assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": "2048"})["SANIC_REQUEST_MAX_SIZE"] == "2048"
     assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": ""})["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024)
 
 
 def test_the_api_settings_go_to_rasa_run_only():
-    """`rasa train` runs through bot.rasa_cli too (with our changes); it takes no API options."""
+    """`rasa train` runs through bot.runtime.rasa_cli too (with our changes); it takes no API options."""
     import subprocess
     import sys
 
-    check = ("import sys, bot.rasa_cli as cli\n"
+    check = ("import sys, bot.runtime.rasa_cli as cli\n"
              "sys.modules['rasa.__main__'] = None  # stop where Rasa itself would start\n"
              "try:\n    cli.main(['rasa', sys.argv[1]])\nexcept ImportError:\n    pass\n"
              "print('--enable-api' in sys.argv)")

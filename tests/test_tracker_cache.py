@@ -1,4 +1,4 @@
-"""The tracker cache and the kept dialogue states (bot/tracker_cache.py): a conversation is
+"""The tracker cache and the kept dialogue states (bot/runtime/tracker_cache.py): a conversation is
 reused only while the store is unchanged, and the policies get exactly Rasa's states."""
 import asyncio
 import sqlite3
@@ -15,8 +15,8 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.core.training_data.structures import StoryGraph
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
-from bot import rasa_changes
-from bot.tracker_cache import TrackerCache
+from bot.runtime import rasa_changes
+from bot.runtime.tracker_cache import TrackerCache
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def turn(tracker: DialogueStateTracker, text: str) -> None:
 def another_worker_says(db: Path, text: str) -> None:
     """A turn saved by another process (another Sanic worker) on the same database."""
     code = ("import asyncio, sys\n"
-            "from bot import rasa_changes; rasa_changes.apply({})\n"
+            "from bot.runtime import rasa_changes; rasa_changes.apply({})\n"
             "from rasa.core.tracker_store import SQLTrackerStore\n"
             "from rasa.shared.core.domain import Domain\n"
             "from rasa.shared.core.events import UserUttered\n"

@@ -1,4 +1,4 @@
-"""bot/tracker_store.py: what is removed from a conversation without consent, and the store that
+"""bot/runtime/tracker_store.py: what is removed from a conversation without consent, and the store that
 creates its tables one worker at a time."""
 import asyncio
 import json
@@ -9,8 +9,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.launcher import PROJECT
-from bot.tracker_store import MARKER_SLOT, AssistantTrackerStore, one_at_a_time, redacted
+from bot.runtime.launcher import PROJECT
+from bot.runtime.tracker_store import MARKER_SLOT, AssistantTrackerStore, one_at_a_time, redacted
 
 REMOVED = "[verwijderd: geen toestemming]"
 REMOVAL = {"intake_id": "i1", "reason": "geen toestemming", "slots": ["organisation", "contact", "email"]}
@@ -75,7 +75,7 @@ def test_a_conversation_stopped_by_the_circuit_breaker_listens_again_when_read(t
     domain = Domain.load(str(PROJECT / "domain.yml"))
     store = AssistantTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
     stuck = [ActionExecuted("action_listen"), UserUttered("Hoi, wij zijn een advocatenkantoor", {"name": "inform"})]
-    stuck += [ActionExecuted("action_not_in_knowledge")] * 10  # as stored before bot/turn_guard.py
+    stuck += [ActionExecuted("action_not_in_knowledge")] * 10  # as stored before bot/components/turn_guard.py
     asyncio.run(store.save(DialogueStateTracker.from_events("stuck", stuck, slots=domain.slots)))
     asyncio.run(store.save(DialogueStateTracker.from_events("fine", stuck[:3], slots=domain.slots)))
     assert asyncio.run(store.retrieve("stuck")).latest_action_name == "action_listen"

@@ -1,4 +1,4 @@
-"""bot/turn_guard.py: the policy that ends every turn, trained on the real rules and stories."""
+"""bot/components/turn_guard.py: the policy that ends every turn, trained on the real rules and stories."""
 import logging
 
 import pytest
@@ -13,8 +13,8 @@ from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from bot.launcher import PROJECT
-from bot.turn_guard import RESET_RESPONSE, TurnGuardPolicy
+from bot.runtime.launcher import PROJECT
+from bot.components.turn_guard import RESET_RESPONSE, TurnGuardPolicy
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_it_leaves_actions_that_continue_and_forms_to_the_others(policy, domain)
 def test_an_action_twice_in_a_turn_resets_the_conversation_and_listens(policy, domain, caplog):
     tracker = turn(domain, ActiveLoop("vacancy_form"), ActionExecuted("vacancy_form"), BotUttered("Hoeveel uur?"),
                    ActionExecuted("vacancy_form"), slots=[("hours", 32)])
-    with caplog.at_level(logging.WARNING, logger="bot.turn_guard"):
+    with caplog.at_level(logging.WARNING, logger="bot.components.turn_guard"):
         action, prediction = predicted(policy, tracker, domain)
     assert action == ACTION_LISTEN_NAME  # the visitor was answered already
     assert [type(e) for e in prediction.optional_events] == [ActiveLoop, AllSlotsReset]

@@ -3,7 +3,7 @@ from typing import Any, Callable, Dict, List
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import unanswered
+from bot.stores import unanswered
 from actions.answers import advice, assistant, comparison, facts, role_topic, unknown
 from actions.decide import Plan
 from actions.turn import Turn

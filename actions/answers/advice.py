@@ -48,8 +48,8 @@ def growth(out: CollectingDispatcher, turn: Turn, path: kb.GrowthPath) -> List[D
     heading = KNOWLEDGE.phrase("growth_heading", from_name=KNOWLEDGE.roles[path.from_role].name,
                                to_name=target.name)
     changes = [KNOWLEDGE.comparisons[c].lines[path.to_role].text for c in path.changes]
-    out.utter_message(text=kb.bullets(f"{kb.capitalize(heading)}\n{path.text}\n"
-                                      f"{KNOWLEDGE.phrase('growth_changes')}", changes))
+    out.utter_message(text=kb.bullets(kb.titled(kb.capitalize(heading), f"{path.text}\n"
+                                                f"{KNOWLEDGE.phrase('growth_changes')}"), changes))
     needs = [kb.bullets(target.aspects[a].text, target.aspects[a].items) for a in path.needs]
     out.utter_message(text=KNOWLEDGE.phrase("growth_needs") + "\n" + "\n".join(needs),
                       buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"), "payload": "/career_quiz"},

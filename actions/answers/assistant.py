@@ -4,7 +4,7 @@ from typing import Any, Dict, List
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import privacy as kept
+from bot.stores import privacy as kept
 from actions.loaded import KNOWLEDGE
 from actions.turn import Turn
 
@@ -18,7 +18,7 @@ def agency(out: CollectingDispatcher, turn: Turn, topics: List[str]) -> List[Dic
 
 
 def privacy(out: CollectingDispatcher, turn: Turn, erasure: bool) -> List[Dict[str, Any]]:
-    """The periods of actions/privacy.py, the same the consent question names."""
+    """The periods of bot/stores/privacy.py, the same the consent question names."""
     days = kept.retention_days()
     values = {"conversations": kept.period(days["conversations"]), "requests": kept.period(days["requests"]),
               "privacy": kept.where_to_read_more()}

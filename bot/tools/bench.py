@@ -6,10 +6,10 @@ concurrent users (each user its own sender and a five-turn conversation with fol
 turn 1 against turn 50 of one long conversation, the memory of both servers, and whether
 every reply was the expected one. Progress goes to stderr; the table to stdout (and --out).
 "Stock" is stock Rasa: Rasa's default configuration (bot/tools/data/stock_full_config.yml)
-and the Rasa server without our changes (RASA_SPEEDUPS=0, see bot/rasa_changes.py) in one
+and the Rasa server without our changes (RASA_SPEEDUPS=0, see bot/runtime/rasa_changes.py) in one
 process (SANIC_WORKERS=1: stock Rasa's in-memory lock store allows no more); same channels and
 actions. Ours runs as `make run` starts it (a worker per core, at most two). Both start through
-bot/instance.py, as the tests' assistant does. Memory: the peak resident set of each server,
+bot/runtime/instance.py, as the tests' assistant does. Memory: the peak resident set of each server,
 summed over its processes, and the proportional set (shared pages counted once) of all.
 """
 from __future__ import annotations
@@ -30,8 +30,8 @@ from typing import Dict, List, Optional, Tuple
 import aiohttp
 import requests
 
-from bot import launcher
-from bot.instance import Instance, StartError
+from bot.runtime import launcher
+from bot.runtime.instance import Instance, StartError
 from bot.tools import DATA
 
 STOCK_CONFIG = DATA / "stock_full_config.yml"
@@ -57,10 +57,10 @@ def percentile(values: List[float], share: float) -> float:
 def train(config: Path, out: Path, name: str) -> Tuple[Path, float]:
     progress(f"{name}: trainen vanaf nul met {config.name} (enkele minuten)...")
     started = time.monotonic()
-    # Ours trains as `make train` does (bot.rasa_cli, with our changes to Rasa), stock as plain `rasa`.
+    # Ours trains as `make train` does (bot.runtime.rasa_cli, with our changes to Rasa), stock as plain `rasa`.
     rasa = [launcher.venv_bin("rasa")]
     if "stock" not in name:
-        rasa = [sys.executable, "-m", "bot.rasa_cli", *rasa]
+        rasa = [sys.executable, "-m", "bot.runtime.rasa_cli", *rasa]
     subprocess.run([*rasa, "train", "--config", str(config), "--out", str(out),
                     "--fixed-model-name", name, "--force"], cwd=launcher.PROJECT,
                    env=launcher.base_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -166,7 +166,7 @@ def measure(name: str, model: Path, train_seconds: Optional[float], users: List[
             long_turns: int, work: Path) -> Dict[str, float]:
     # Speed, not the per-sender rate limit: the long conversation sends 50 turns in a row.
     env = {"REST_RATE_LIMIT": "0"}
-    if name == "stock":  # stock Rasa also runs without our changes to the Rasa server (bot/rasa_changes.py),
+    if name == "stock":  # stock Rasa also runs without our changes to the Rasa server (bot/runtime/rasa_changes.py),
         env["RASA_SPEEDUPS"] = "0"  # and, as its in-memory lock store makes it, in one process
         env["SANIC_WORKERS"] = "1"
     server = Instance(work / f"var-{name}", env, model)

@@ -4,14 +4,14 @@ There is no downloadable Dutch model on this machine, so it is assembled from wh
 with spaCy and `spacy-lookups-data`:
 - build/spacy_nl: spacy.blank("nl"), the tokenizer only, saved so that SpacyNLP in
   config.yml can load it by path;
-- build/lemmas_nl.npz: the Dutch lemma table in compact form (bot/lemmas.py).
+- build/lemmas_nl.npz: the Dutch lemma table in compact form (bot/components/lemmas.py).
 """
 import sys
 from pathlib import Path
 
 import spacy
 
-from bot.lemmas import TABLE, LemmaTable
+from bot.components.lemmas import TABLE, LemmaTable
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_TARGET = PROJECT / "build" / "spacy_nl"

@@ -12,11 +12,11 @@ import subprocess
 from pathlib import Path
 from typing import Dict, Optional
 
-from bot import launcher
+from bot.runtime import launcher
 from bot.tools import DATA
 
 HELDOUT = DATA / "nlu_heldout.yml"
-HELDOUT_2 = DATA / "nlu_heldout_2.yml"  # written later, scored only (README, "Quality")
+HELDOUT_2 = DATA / "nlu_heldout_2.yml"  # written later, scored only (docs/quality.md)
 DEV = DATA / "nlu_dev.yml"  # written apart from the training data; used to choose the classifier
 STOCK_CONFIG = DATA / "stock_config.yml"
 STOCK_MODEL = launcher.MODELS / "stock-nlu.tar.gz"

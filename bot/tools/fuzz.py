@@ -10,7 +10,7 @@ forms get the same random input. Seeded: the same seed sends the same conversati
 
 A turn is a finding when its reply is not 200, empty, the apology (utter_no_reply: an action
 failed), or slower than --max-seconds; and a conversation is one when the Rasa server's log
-says it tripped the circuit breaker or went round in circles (bot/turn_guard.py). Findings
+says it tripped the circuit breaker or went round in circles (bot/components/turn_guard.py). Findings
 are listed with the conversation up to that turn, so each can be replayed by hand.
 """
 from __future__ import annotations
@@ -29,15 +29,15 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
-from bot.launcher import PROJECT
-from bot.texts import response_text
+from bot.runtime.launcher import PROJECT
+from bot.runtime.texts import response_text
 from bot.tools import DATA
-from bot.turn_guard import LOOP_LOGGED
-from bot.web import MAX_TEXT
+from bot.components.turn_guard import LOOP_LOGGED
+from bot.runtime.web import MAX_TEXT
 
 APOLOGY = response_text("utter_no_reply")
 # What the Rasa server's log says of a conversation that went wrong (rasa.core.processor and
-# bot/turn_guard.py), with the sender's id in it.
+# bot/components/turn_guard.py), with the sender's id in it.
 LOG_FINDINGS = {"circuit breaker": re.compile(r"Circuit breaker tripped.*'(fuzz-[\w-]+)'"),
                 "loop": re.compile(re.escape(LOOP_LOGGED.split("%s")[0]) + r"(fuzz-[\w-]+)")}
 

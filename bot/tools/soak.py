@@ -2,7 +2,7 @@
 
 `python -m bot soak` (make soak; not part of `make test`, which runs a 60-second version in
 tests/e2e/test_load.py) starts both servers with the launcher on free ports and a temporary
-var dir (bot/instance.py), lets --users visitors (16) talk at once for --minutes (30), each
+var dir (bot/runtime/instance.py), lets --users visitors (16) talk at once for --minutes (30), each
 repeating the five-turn conversation of bot/tools/bench.py with a new sender for every
 conversation, and reports
 messages, errors, empty and wrong replies, latency, and the resident memory (RSS) of the Rasa
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bot.instance import Instance, StartError, memory_mb
+from bot.runtime.instance import Instance, StartError, memory_mb
 from bot.tools import bench
 
 SAMPLE_SECONDS = 5.0

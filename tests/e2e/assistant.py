@@ -1,10 +1,10 @@
-"""The real assistant for tests: bot.instance.Instance, plus a checked `ask` and a test
+"""The real assistant for tests: bot.runtime.instance.Instance, plus a checked `ask` and a test
 failure (with the log) when it does not start."""
 import pytest
 import requests
 
-from bot.instance import Instance, StartError
-from bot.launcher import PROJECT  # noqa: F401  (imported from here by many tests)
+from bot.runtime.instance import Instance, StartError
+from bot.runtime.launcher import PROJECT  # noqa: F401  (imported from here by many tests)
 
 
 class Assistant(Instance):

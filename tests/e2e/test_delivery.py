@@ -19,7 +19,7 @@ import uuid
 import pytest
 import requests
 
-from bot.instance import server_pids
+from bot.runtime.instance import server_pids
 from tests.e2e.assistant import PROJECT, Assistant
 from tests.e2e.test_faults import wait_for
 from tests.receivers import Mailbox, WebhookReceiver

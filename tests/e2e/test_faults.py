@@ -11,9 +11,9 @@ import uuid
 
 import requests
 
-from bot.instance import server_pids
-from bot.rasa_changes import ACTION_TIMEOUT
-from bot.texts import response_text
+from bot.runtime.instance import server_pids
+from bot.runtime.rasa_changes import ACTION_TIMEOUT
+from bot.runtime.texts import response_text
 from tests.e2e.assistant import PROJECT
 from tests.e2e.test_intake import fill_intake, leads_csv
 

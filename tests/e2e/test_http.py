@@ -11,7 +11,7 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from actions import knowledge as kb
-from bot.launcher import port_in_use
+from bot.runtime.launcher import port_in_use
 from tests.e2e.assistant import PROJECT, Assistant
 
 

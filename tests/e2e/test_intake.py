@@ -9,7 +9,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from bot.texts import response_text
+from bot.runtime.texts import response_text
 from tests.e2e.assistant import PROJECT, Assistant
 
 
@@ -113,7 +113,7 @@ DIE_AFTER_STORE = """
 import os, signal
 
 try:
-    from actions import leads  # the project is on the path of the launcher's children only
+    from bot.stores import leads  # the project is on the path of the launcher's children only
 except ImportError:
     leads = None
 

@@ -1,4 +1,4 @@
-"""The visitor asks about her own data (issue 21): answered from actions/privacy.py, the place
+"""The visitor asks about her own data (issue 21): answered from bot/stores/privacy.py, the place
 the consent question takes its periods from, also in the middle of the intake."""
 import uuid
 

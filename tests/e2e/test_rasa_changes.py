@@ -1,7 +1,7 @@
 """The running Rasa server says which of our changes to Rasa are active (GET /health)."""
 import requests
 
-from bot.rasa_changes import CHANGES
+from bot.runtime.rasa_changes import CHANGES
 
 
 def test_the_running_server_lists_every_change_to_rasa_as_active(assistant):

@@ -11,7 +11,7 @@ import jwt
 import pytest
 import requests
 
-from bot.ratelimit import TOO_MANY
+from bot.runtime.ratelimit import TOO_MANY
 from tests.e2e.assistant import Assistant
 
 TOKEN = "token-" + uuid.uuid4().hex

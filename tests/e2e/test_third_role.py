@@ -15,7 +15,7 @@ import requests
 import yaml
 
 from actions.knowledge import DEFAULT_PATH
-from bot.instance import free_port
+from bot.runtime.instance import free_port
 from tests.e2e.assistant import PROJECT
 
 NAME = "personal assistant"
@@ -45,7 +45,7 @@ def actions_url(tmp_path_factory):
     env = dict(os.environ, KNOWLEDGE_FILE=str(knowledge), UNANSWERED_DB=str(folder / "u.db"),
                LEADS_DB=str(folder / "l.db"), TRACKER_DB=str(folder / "t.db"), SANIC_HOST="127.0.0.1")
     log = open(folder / "actions.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot.action_server", "--actions", "actions",
+    process = subprocess.Popen([sys.executable, "-m", "bot.runtime.action_server", "--actions", "actions",
                                 "--port", str(port)], cwd=PROJECT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -7,7 +7,7 @@ import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 
-from bot import conversations
+from bot.office import conversations
 from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER
 from tests.test_admin import talks
 

@@ -27,8 +27,8 @@ import pytest
 import redis
 import requests
 
-from bot.instance import free_port
-from bot.redis_lock import AtomicRedisLockStore
+from bot.runtime.instance import free_port
+from bot.runtime.redis_lock import AtomicRedisLockStore
 from tests.e2e.assistant import PROJECT, Assistant
 
 DB_NAME, DB_USER, DB_PASSWORD = "roladvies_scale", "roladvies", "pg-" + uuid.uuid4().hex
@@ -243,7 +243,7 @@ def test_db_host_alone_gives_a_complete_scale_profile(monkeypatch):
     would refuse an unset one), and Rasa reads the stores we mean."""
     from rasa.core.utils import read_endpoints_from_path
 
-    from bot import launcher
+    from bot.runtime import launcher
 
     env = {k: v for k, v in launcher.base_env().items()
            if k not in launcher.SCALE_DEFAULTS and k != "SANIC_WORKERS"}
@@ -254,10 +254,10 @@ def test_db_host_alone_gives_a_complete_scale_profile(monkeypatch):
     endpoints = read_endpoints_from_path(str(PROJECT / "endpoints.scale.yml"))
     tracker, lock = endpoints.tracker_store, endpoints.lock_store
     assert (tracker.type, tracker.url, tracker.kwargs["dialect"], tracker.kwargs["port"]) == \
-        ("bot.tracker_store.AssistantTrackerStore", "db.example", "postgresql", "5432")
+        ("bot.runtime.tracker_store.AssistantTrackerStore", "db.example", "postgresql", "5432")
     assert (tracker.kwargs["db"], tracker.kwargs["username"], tracker.kwargs["password"]) == ("rasa", "rasa", "")
     assert (lock.type, lock.url, lock.kwargs["db"], lock.kwargs["key_prefix"]) == \
-        ("bot.redis_lock.AtomicRedisLockStore", "localhost", "1", "roladvies")
+        ("bot.runtime.redis_lock.AtomicRedisLockStore", "localhost", "1", "roladvies")
     assert lock.kwargs["password"] == ""  # empty: no AUTH
 
 

@@ -2,7 +2,7 @@
 import random
 
 from bot.tools import fuzz
-from bot.turn_guard import LOOP_LOGGED
+from bot.components.turn_guard import LOOP_LOGGED
 
 
 def test_the_same_seed_draws_the_same_conversations_from_every_source():
@@ -21,8 +21,8 @@ def test_the_log_names_conversations_that_looped_or_tripped_the_breaker(tmp_path
     log.write_text("\n".join([
         "old line: Circuit breaker tripped. Stopped predicting more actions for sender 'fuzz-1-old'.",
         "WARNING rasa.core.processor - Circuit breaker tripped. Stopped predicting more actions for sender 'fuzz-1-aa'.",
-        "WARNING bot.turn_guard - " + LOOP_LOGGED % ("fuzz-1-bb", "action_x, action_x"),
-        "WARNING bot.turn_guard - " + LOOP_LOGGED % ("someone-else", "action_x, action_x"),
+        "WARNING bot.components.turn_guard - " + LOOP_LOGGED % ("fuzz-1-bb", "action_x, action_x"),
+        "WARNING bot.components.turn_guard - " + LOOP_LOGGED % ("someone-else", "action_x, action_x"),
     ]))
     report = fuzz.Report(transcripts={"fuzz-1-aa": [("hoi", "...")]})
     fuzz.read_log(report, log, since=len(log.read_text().splitlines()[0]) + 1)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.instance import free_port
+from bot.runtime.instance import free_port
 from tests.e2e.assistant import Assistant
 
 HERE = Path(__file__).resolve().parent

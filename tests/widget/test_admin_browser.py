@@ -19,9 +19,9 @@ import requests
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from actions import unanswered
-from bot import admin_db
-from bot.admin import ADMIN_CSP, CHART_CSP
+from bot.stores import unanswered
+from bot.office import admin_db
+from bot.office.admin import ADMIN_CSP, CHART_CSP
 from tests.e2e.assistant import PROJECT
 from tests import consent
 from tests.e2e.test_intake import fill_intake

@@ -5,8 +5,8 @@ import uuid
 import pytest
 import requests
 
-from bot.channel import Tokens
-from bot.web import MAX_TEXT
+from bot.runtime.channel import Tokens
+from bot.runtime.web import MAX_TEXT
 
 pytestmark = pytest.mark.assistant
 

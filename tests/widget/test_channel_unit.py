@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from bot.channel import (DEFAULT_TTL, OpeningCollector, Tokens, WidgetInput, audience_of, load_secret,
+from bot.runtime.channel import (DEFAULT_TTL, OpeningCollector, Tokens, WidgetInput, audience_of, load_secret,
                          parse_origins, reply_to, transcript)
 
 SID = "0123456789abcdef0123456789abcdef"
@@ -115,7 +115,7 @@ def test_a_handled_client_id_gets_its_stored_answer():
 
 
 def test_the_privacy_page_names_the_periods_that_purge_applies(monkeypatch):
-    from bot.channel import privacy_page
+    from bot.runtime.channel import privacy_page
 
     monkeypatch.setenv("RETENTION_CONVERSATIONS_DAYS", "30")
     monkeypatch.delenv("RETENTION_REQUESTS_DAYS", raising=False)

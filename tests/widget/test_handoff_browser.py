@@ -17,7 +17,7 @@ import requests
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from actions import leads, live
+from bot.stores import leads, live
 from tests.e2e.assistant import PROJECT, Assistant
 from tests.receivers import Mailbox
 

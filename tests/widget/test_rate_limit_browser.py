@@ -7,7 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from bot.ratelimit import TOO_MANY
+from bot.runtime.ratelimit import TOO_MANY
 
 pytestmark = pytest.mark.assistant
 
