@@ -55,7 +55,7 @@ def about_a_role(turn: Turn) -> Plan:
     secretaresse?") that keeps the topic, or the question, in focus."""
     if turn.off_topic:
         return unsure(turn)
-    aspect = INTENT_TO_ASPECT.get(turn.intent) or turn.aspect or "definitie"
+    aspect = INTENT_TO_ASPECT.get(turn.intent or "") or turn.aspect or "definitie"
     if turn.asks_same_again and turn.aspect and not turn.question_before:  # "secr ook?" after a topic: that topic
         aspect = turn.aspect
     if turn.is_short and turn.dimension and turn.roles:  # "om leiding?"
@@ -66,7 +66,9 @@ def about_a_role(turn: Turn) -> Plan:
     roles = turn.roles
     if len(roles) == 1 and turn.question_before and (turn.intent == "inform_role" or turn.asks_same_again):
         # "stuurt een office manager mensen aan?" ... "en een secretaresse?" / "doet de office manager dat ook?"
-        return yes_no(turn, roles[0], aspect, turn.question_before)
+        found = yes_no(turn, roles[0], aspect, turn.question_before)
+        if found:  # (always, with honest_unknown)
+            return found
     if turn.intent == "inform_role" and len(set(roles)) > 1:
         # "officemanager vs secretaresse??": naming two roles and nothing else compares them
         return plan("difference", dimension=KNOWLEDGE.aspects[aspect].comparison)
@@ -138,7 +140,7 @@ def about_the_agency(turn: Turn, intent: Optional[str] = None) -> Plan:
     intent = intent or turn.intent
     if KNOWLEDGE.asks_not_known_of_agency(turn.text):
         return not_known("bureau: niet in kennis")
-    return plan("agency", topics=KNOWLEDGE.agency_intents.get(intent) or KNOWLEDGE.agency_intents["ask_agency"])
+    return plan("agency", topics=KNOWLEDGE.agency_intents.get(intent or "") or KNOWLEDGE.agency_intents["ask_agency"])
 
 
 def about_privacy(turn: Turn) -> Plan:
@@ -267,7 +269,7 @@ def follow_up(turn: Turn) -> Optional[Plan]:
     if not turn.refers_back:
         return None
     aspect = (KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension
-              else INTENT_TO_ASPECT.get(turn.guess(skip=("nlu_fallback", "out_of_scope"))))
+              else INTENT_TO_ASPECT.get(turn.guess(skip=("nlu_fallback", "out_of_scope")) or ""))
     if not aspect:  # "en wat moet ze met het gebouw?": a fact of hers the words name
         match = FACTS.best(turn.text, [role], None)
         return plan("about", role=role, match=match,

@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from actions.knowledge import Fact, Knowledge, fold
 from actions.search import lemma_of as lemmas_of, lemmas, same_word, word_match
@@ -62,14 +62,14 @@ def words_of(text: str) -> List[str]:
 DESCRIPTION_CHARS = 400
 
 
-def question_form(text: str, role_words: Set[str] = frozenset()) -> str:
+def question_form(text: str, role_words: AbstractSet[str] = frozenset()) -> str:
     """'yes_no', 'which', 'who' or 'open' (see the module's docstring). A question after a
     comma, a colon or an emoji counts too: "office manager, is dat hbo werk?", "ik bedoel: en
     wie beheert het budget?"."""
     return question_part(text, role_words)[0]
 
 
-def question_part(text: str, role_words: Set[str] = frozenset()) -> Tuple[str, str]:
+def question_part(text: str, role_words: AbstractSet[str] = frozenset()) -> Tuple[str, str]:
     """The form of the question and the part of the message that asks it: the whole message,
     what follows its first comma, or its last sentence ("Onze manager stopt. Wie regelt dan
     de inkoop?")."""
@@ -94,7 +94,7 @@ def question_part(text: str, role_words: Set[str] = frozenset()) -> Tuple[str, s
 SENTENCE_BREAK = re.compile(r"[.:;!?…]+|[^\w\s',-]+")
 
 
-def clause_form(text: str, role_words: Set[str]) -> str:
+def clause_form(text: str, role_words: AbstractSet[str]) -> str:
     words = words_of(text)
     while words and words[0] in LEAD_WORDS:
         words = words[1:]
@@ -267,7 +267,9 @@ class FactFinder:
             groups.setdefault((match.fact.role, section_of(self.knowledge, match.fact)), []).append(match)
         candidates = []
         for (_, section), singles in groups.items():
-            chosen, covered, denied, listed = [], {}, False, 0
+            chosen: List[Any] = []
+            covered: Dict[str, Any] = {}
+            denied, listed = False, 0
             for single in singles:  # best first; keep a fact only for the content it adds
                 confirmed, denies, names = self._covers(single.fact, weights)
                 found = {**confirmed, **denies}

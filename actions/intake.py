@@ -372,7 +372,7 @@ class ActionQuizResult(Action):
             dispatcher.utter_message(response="utter_quiz_stopped")
             return reset
         # What each "ja" says about a fit, with the comparison that gives the reason.
-        reasons = {role: [] for role in KNOWLEDGE.roles}
+        reasons: Dict[str, List[str]] = {role: [] for role in KNOWLEDGE.roles}
         for slot, (role, comparison) in KNOWLEDGE.quiz.items():
             if tracker.get_slot(slot):
                 reasons[role].append(KNOWLEDGE.comparisons[comparison].lines[role].text)

@@ -285,7 +285,7 @@ class Turn:
         nlu_fallback; the second is the NLU's guess."""
         best = next((r for r in self.ranking if r.get("name") != "nlu_fallback"),
                     {"name": self.intent, "confidence": self.confidence})
-        return best.get("name"), best.get("confidence")
+        return best.get("name"), best.get("confidence")  # type: ignore[return-value]  # (the NLU's types)
 
 
 def focus_events(role: Optional[str], aspect: str, comparing: bool = False,

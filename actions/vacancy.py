@@ -85,7 +85,7 @@ def parse_start_date(text: str, today: Optional[date] = None) -> str:
         n = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "zes": 6, "acht": 8}.get(weeks.group(1)) or int(weeks.group(1))
         return (today + timedelta(weeks=n)).isoformat()
 
-    found = None
+    found: Optional[Tuple[int, int, Optional[int]]] = None
     iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", words)
     numeric = None if iso else re.search(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b", words)
     named = re.search(r"\b(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?\b", words)

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import sqlalchemy
 from sqlalchemy import text
@@ -256,7 +256,7 @@ class Chart:
     title: str
     kind: str                 # "bar", "line" or "hbar"
     labels: List[str]
-    values: List[Optional[float]]  # None: nothing to measure (a day without messages)
+    values: Sequence[Optional[float]]  # None: nothing to measure (a day without messages)
     column: str               # the heading of the values' column in the table
     unit: str = ""            # "%" for shares
     summary: str = ""         # the chart in one sentence (the image's alt text)
@@ -302,9 +302,11 @@ def overview(reader: TrackerReader, leads_db: Optional[Path], days: int,
         elif turns and turns[-1][0] == sender:
             fell_back[-1] = True  # the turn ran the honest fallback
 
-    per_day = {day: set() for day in day_list}
-    messages_per_day, fallbacks_per_day = Counter(), Counter()
-    per_conversation, topics = Counter(), Counter()
+    per_day: Dict[date, set] = {day: set() for day in day_list}
+    messages_per_day: Counter = Counter()
+    fallbacks_per_day: Counter = Counter()
+    per_conversation: Counter = Counter()
+    topics: Counter = Counter()
     for (sender, moment, intent), fallback in zip(turns, fell_back):
         day = moment.date()
         if day not in per_day:
@@ -364,7 +366,7 @@ def requests_per_week(leads_db: Optional[Path], first: date, last: date, result:
     while day <= last:
         weeks.append(day.isocalendar()[:2])
         day += timedelta(days=7)
-    counts = Counter()
+    counts: Counter = Counter()
     for row in leads.export_rows(None, leads_db):
         created = local(row["created_at"]).date()
         if first <= created <= last:

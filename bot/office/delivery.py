@@ -46,7 +46,7 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import IO, Dict, List, Mapping, Optional
 
 from bot.stores import leads
 
@@ -75,14 +75,14 @@ class Settings:
     problems: List[str] = field(default_factory=list)  # why a channel cannot be used
 
     @classmethod
-    def from_env(cls, env: Optional[Dict[str, str]] = None) -> "Settings":
-        env = os.environ if env is None else env
-        get = lambda name, default="": (env.get(name) or default).strip()  # noqa: E731
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        values: Mapping[str, str] = os.environ if env is None else env
+        get = lambda name, default="": (values.get(name) or default).strip()  # noqa: E731
         settings = cls(email_to=[a.strip() for a in get("LEADS_EMAIL_TO").split(",") if a.strip()])
         settings.email_from = get("LEADS_EMAIL_FROM") or (settings.email_to[0] if settings.email_to else "")
         settings.smtp_host = get("SMTP_HOST", "localhost")
         settings.smtp_security = get("SMTP_SECURITY", "starttls").lower()
-        settings.smtp_user, settings.smtp_password = get("SMTP_USER"), env.get("SMTP_PASSWORD") or ""
+        settings.smtp_user, settings.smtp_password = get("SMTP_USER"), values.get("SMTP_PASSWORD") or ""
         settings.webhook_url, settings.webhook_secret = get("LEADS_WEBHOOK_URL"), get("LEADS_WEBHOOK_SECRET")
         if settings.smtp_security not in DEFAULT_PORTS:
             settings.problems.append(f"SMTP_SECURITY={settings.smtp_security!r}: kies starttls, tls of none")
@@ -195,7 +195,7 @@ def compose_mail(request: Dict, settings: Settings) -> EmailMessage:
 def send_mail(message: EmailMessage, settings: Settings) -> None:
     context = ssl.create_default_context()
     if settings.smtp_security == "tls":
-        smtp = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.timeout,
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.timeout,
                                 context=context)
     else:
         smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout)
@@ -257,7 +257,7 @@ class Worker:
     def __init__(self, settings: Optional[Settings] = None, path: Optional[Path] = None):
         self.settings = settings or Settings.from_env()
         self.path = path or leads.db_path()
-        self.lock = None
+        self.lock: Optional[IO[str]] = None
         self.stopped = threading.Event()
 
     def take_lock(self) -> bool:

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 import sqlalchemy
 from sqlalchemy import bindparam, text
@@ -39,7 +39,7 @@ class Stores:
     handoff: Optional[Path] = None  # the live handoff (bot/stores/live.py), None: HANDOFF_DB or var/handoff.db
 
     @classmethod
-    def from_env(cls, env: Dict[str, str]) -> "Stores":
+    def from_env(cls, env: Mapping[str, str]) -> "Stores":
         """The stores the launcher gives the servers (bot/runtime/launcher.py base_env)."""
         if env.get("DB_HOST"):
             from bot.runtime.launcher import SCALE_DEFAULTS
@@ -47,7 +47,7 @@ class Stores:
             get = lambda name: env.get(name) or SCALE_DEFAULTS.get(name)  # noqa: E731
             url = sqlalchemy.engine.URL.create(
                 "postgresql", username=get("DB_USER"), password=get("DB_PASSWORD") or None,
-                host=env["DB_HOST"], port=int(get("DB_PORT")), database=get("DB_NAME"))
+                host=env["DB_HOST"], port=int(get("DB_PORT") or 5432), database=get("DB_NAME"))
         else:
             url = sqlalchemy.engine.make_url(f"sqlite:///{env.get('TRACKER_DB') or leads.DEFAULT_DB.with_name('tracker.db')}")
         return cls(url, Path(env.get("LEADS_DB") or leads.DEFAULT_DB),

@@ -9,7 +9,7 @@ Two threads run beside the actions: the delivery of stored vacancy requests to t
 """
 import sys
 
-sys.modules["tensorflow"] = None  # `import tensorflow` now raises ImportError
+sys.modules["tensorflow"] = None  # type: ignore[assignment]  # `import tensorflow` now raises ImportError
 
 import os  # noqa: E402
 

@@ -63,7 +63,7 @@ import secrets
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Iterable, List, Optional, Text, Tuple
 
 from sanic import Blueprint, response
 from sanic.exceptions import PayloadTooLarge
@@ -280,7 +280,7 @@ class OpeningCollector(CollectingOutputChannel):
         super().__init__()
         self.audience = audience
 
-    def name(self) -> Text:  # type: ignore[override]  (an instance's name, not the class's)
+    def name(self) -> Text:  # an instance's name, not the class's
         return self.audience
 
 
@@ -420,7 +420,7 @@ class WidgetInput(InputChannel):
             return response.html(privacy_page(), headers={"Content-Security-Policy": DEMO_PAGE_CSP})
 
     @staticmethod
-    def static_file(name: Text) -> Callable[[Request], Awaitable[HTTPResponse]]:
+    def static_file(name: Text) -> Callable[[Request], Coroutine[Any, Any, HTTPResponse]]:
         filename, content_type = STATIC_FILES[name]
 
         async def serve(request: Request) -> HTTPResponse:
@@ -556,6 +556,7 @@ class WidgetInput(InputChannel):
         refused, body = self.refusal(request, session_id)
         if refused:
             return refused
+        assert session_id is not None  # refusal() refuses a request without a valid token
         text, client_id, display = body["text"], body["client_id"], body.get("display")
         meta: Dict[Text, Any] = {"client_id": client_id}
 

@@ -109,6 +109,7 @@ class Instance:
 
     def stop(self) -> int:
         """SIGTERM to the launcher, which stops both servers; its exit code."""
+        assert self.process is not None, "stop() before start()"
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=60)
 

@@ -173,7 +173,7 @@ def start(command: List[str], env: dict, log: Path) -> subprocess.Popen:
     # then stops the children in order.
     process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=handle,
                                stderr=subprocess.STDOUT, start_new_session=True)
-    process.restart = lambda: start(command, env, log)  # for the watch loop in serve()
+    process.restart = lambda: start(command, env, log)  # type: ignore[attr-defined]  # for serve()'s watch loop
     return process
 
 
@@ -211,7 +211,7 @@ def watch(processes: List[subprocess.Popen], names: List[str]) -> int:
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            processes[index] = process.restart()
+            processes[index] = process.restart()  # type: ignore[attr-defined]  # (see start)
 
 
 # ---- security defaults (docs/security.md) ---------------------------------------------------

@@ -297,7 +297,7 @@ def push(sender: str, text: str, staff: Optional[str], account: Optional[str] = 
                                "WHERE sender = ? AND state IN (?, ?)", (ACTIVE, account or staff, now, sender, WAITING, ACTIVE))
         connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,))  # fetched long ago
         return connection.execute("INSERT INTO pushed (sender, at, staff, text, buttons) VALUES (?, ?, ?, ?, ?)",
-                                  (sender, now, staff, text, json.dumps(buttons) if buttons else None)).lastrowid
+                                  (sender, now, staff, text, json.dumps(buttons) if buttons else None)).lastrowid or 0
 
 
 def hand_back(sender: str, path: Optional[Path] = None) -> bool:

@@ -127,7 +127,7 @@ def group(rows: Iterable[Tuple]) -> List[Group]:
     """(id, asked_at, sender, question, outcome, status, handled_at, handled_by, note) rows, oldest
     first, as groups, most frequent first. Questions that differ only in case, accents,
     punctuation or spacing are one group; so are questions with nearly the same words."""
-    exact = {}
+    exact: dict = {}
     for row in rows:
         exact.setdefault(" ".join(words(row[3])), []).append(row)
     groups: List[Tuple[set, Group]] = []

@@ -54,8 +54,8 @@ def evaluate(url: str, cases_file: Path = CASES) -> Tuple[float, Dict[str, List[
     by_category: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
     failures: List[str] = []
     for case in cases:
-        passed, failed = run_case(url, case)
-        by_category[case["cat"]][0] += passed
+        ok, failed = run_case(url, case)
+        by_category[case["cat"]][0] += ok
         by_category[case["cat"]][1] += 1
         failures += failed
     passed = sum(p for p, _ in by_category.values())

@@ -181,7 +181,7 @@ def measure(name: str, model: Path, train_seconds: Optional[float], users: List[
         first_answer(server.url)
         figures["cold start s"] = time.monotonic() - started
         asyncio.run(load(server.url, 2, min(2.0, seconds)))  # warm-up, not counted
-        errors = 0
+        errors = 0.0
         for count in users:
             progress(f"{name}: {count} gelijktijdige gebruiker(s), {seconds:.0f} s...")
             result = asyncio.run(load(server.url, count, seconds))
@@ -211,7 +211,7 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
         row = f"{key:<26}" + "".join(f"{results[n].get(key, float('nan')):>12.1f}" for n in names)
         if len(names) == 2:
             ours, stock = results[names[0]].get(key), results[names[1]].get(key)
-            ratio = ours / stock if stock and stock == stock and ours == ours else float("nan")
+            ratio = ours / stock if ours is not None and stock and stock == stock and ours == ours else float("nan")
             row += f"{ratio:>14.2f}"
         lines.append(row)
     return "\n".join(lines)

@@ -10,7 +10,7 @@ import argparse
 import json
 import subprocess
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 from bot.runtime import launcher
 from bot.tools import DATA
@@ -23,7 +23,7 @@ STOCK_MODEL = launcher.MODELS / "stock-nlu.tar.gz"
 RESULTS = launcher.PROJECT / "var" / "results"
 
 
-def score(model: Path, name: str, heldout: Path = HELDOUT) -> Dict[str, float]:
+def score(model: Path, name: str, heldout: Path = HELDOUT) -> Dict[str, Any]:
     """Run `rasa test nlu` on a held-out file and read the figures from its reports."""
     out = RESULTS / f"heldout-{name}"
     launcher.say(f"[eval] {name}: rasa test nlu op {heldout.name}...")

@@ -206,7 +206,7 @@ async def run(url: str, turns: int, seconds: float, seed: int, workers: int = 2,
             try:
                 async with session.post(webhook, json={"sender": sender, "message": text}) as response:
                     body = await response.json(content_type=None) if response.status == 200 else None
-                    status = response.status
+                    status = str(response.status)
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
                 body, status = None, f"{type(error).__name__}"
             took = time.monotonic() - sent
