@@ -37,6 +37,8 @@ PHONE = re.compile(r"(?:\+31[ -]?|0)[1-9](?:[ -]?[0-9]){8}")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 URL = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:[/?#][^\s<>\"']*)?")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# The line under a heading in an answer (see titled); bot/static/widget.js, HEADING_RULE.
+HEADING_RULE = "---"
 
 
 class KnowledgeError(ValueError):
@@ -268,7 +270,7 @@ class Knowledge:
 
     def role_answer(self, role_key: str, aspect: str) -> str:
         entry = self.roles[role_key].aspects[aspect]
-        return bullets(f"{self.heading(role_key, aspect)}\n{entry.text}", entry.items)
+        return bullets(titled(self.heading(role_key, aspect), entry.text), entry.items)
 
     def more_button(self, role_key: str, aspect: str) -> dict:
         """The quick reply to a whole aspect of a role ("Alle taken van een office manager")."""
@@ -286,8 +288,8 @@ class Knowledge:
         comparison = self.comparisons[dimension]
         keys = [r for r in (roles or []) if r in comparison.lines]
         keys = keys if len(keys) >= 2 else list(comparison.lines)
-        lines = [comparison.title] + [f"• {capitalize(self.roles[k].name)}: {comparison.lines[k].text}"
-                                      for k in keys]
+        lines = [comparison.title, HEADING_RULE]
+        lines += [f"• {capitalize(self.roles[k].name)}: {comparison.lines[k].text}" for k in keys]
         if comparison.both:
             lines.append(comparison.both)
         return "\n".join(lines)
@@ -303,6 +305,12 @@ class Knowledge:
     def agency_answer(self, topic: str) -> str:
         entry = self.agency[topic]
         return bullets(entry.text, entry.items)
+
+
+def titled(heading: str, text: str) -> str:
+    """An answer under its heading. The heading stays the first line; the line under it marks it
+    as a heading (a markdown "setext" heading), which the chat widget shows in bold."""
+    return f"{heading}\n{HEADING_RULE}\n{text}"
 
 
 def bullets(text: str, items) -> str:

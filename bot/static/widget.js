@@ -3,7 +3,9 @@
  * Op een pagina voor werkgevers of kandidaten met data-audience="werkgever" of "kandidaat":
  * dan past de openingszin daarbij (de teksten staan in domain.yml, utter_greet).
  * Geen framework, geen andere origin: alles komt van de server die dit bestand levert.
- * Alle tekst wordt als tekst getoond (textContent), nooit als HTML. */
+ * Alle tekst wordt als tekst getoond (textContent), nooit als HTML. Het enige opmaakteken: een regel
+ * "---" onder een regel van de assistent maakt die regel een kop (actions/knowledge.py, titled).
+ * Een lang antwoord staat eerst ingekort, met een knop "Meer lezen". */
 (function () {
   "use strict";
 
@@ -38,7 +40,9 @@
     handoffWaiting: "Je wacht op een medewerker van 2ASSISTU. Je kunt je vraag alvast typen.",
     handoffActive: "Je chat met een medewerker van 2ASSISTU.",
     privacy: "We bewaren dit gesprek om je te kunnen helpen. ",
-    privacyLink: "Privacy en bewaartermijn"
+    privacyLink: "Privacy en bewaartermijn",
+    more: "Meer lezen",
+    less: "Minder"
   };
 
   var MAX_TEXT = 4000;  // bot/web.py MAX_TEXT
@@ -48,6 +52,12 @@
      ("020 123 4567", "+31 20 123 4567"); actions/knowledge.py keurt de contactgegevens zo. */
   var LINK = /(?:https:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[0-9][0-9()\-]*[0-9]|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|(?:\+31[ -]?|\b0)[1-9](?:[ -]?[0-9]){8}(?![0-9]))/gi;
   var SAFE_PROTOCOLS = { "https:": 1, "mailto:": 1, "tel:": 1 };
+  var HEADING_RULE = /^-{3,}$/;  // de regel onder een kop (actions/knowledge.py, HEADING_RULE)
+  /* Een bericht van de assistent dat het zichtbare deel van het gesprek bijna vult (hoger dan LONG
+     keer die hoogte) staat eerst ingekort tot SHORT keer die hoogte, hele regels, met "Meer lezen"
+     eronder: zo past elk bericht op het scherm, ook op een telefoon van 375 x 740. */
+  var LONG = 0.8;
+  var SHORT = 0.45;
 
   var script = document.currentScript;
   if (!script || window.__rolAdviesWidget) return;
@@ -97,6 +107,31 @@
       return match;
     });
     parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  /* Een bericht van de assistent: tekst zoals appendText, en een regel met daaronder "---" als kop. */
+  var headingCount = 0;
+  function appendBody(parent, text) {
+    var lines = text.split("\n");
+    var run = [];
+    function flush() {
+      if (run.length) appendText(parent, run.join("\n"));
+      run = [];
+    }
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i].trim();
+      var heads = line && line.charAt(0) !== "•" && !HEADING_RULE.test(line);    // geen lijstregel, geen "---"
+      if (heads && i + 1 < lines.length && HEADING_RULE.test(lines[i + 1].trim())) {
+        flush();
+        var heading = el("h3", "heading", line);
+        heading.id = "kop-" + (++headingCount);
+        parent.appendChild(heading);
+        i++;                                               // de regel "---" zelf niet
+      } else {
+        run.push(lines[i]);
+      }
+    }
+    flush();
   }
 
   /* ---- DOM in een shadow root: de stijlen van de pagina en van de widget raken elkaar niet ---- */
@@ -233,6 +268,76 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
+  /* ---- lange berichten: eerst de korte vorm, "Meer lezen" toont alles ---- */
+  var folds = [];        // {row, body, button, area: hoogte van het gesprek bij het meten, short: de korte vorm, touched}
+  var foldCount = 0;
+
+  function foldable(row, body) {
+    var button = el("button", "more", NL.more);
+    button.type = "button";
+    button.hidden = true;
+    body.id = "bericht-" + (++foldCount);
+    button.setAttribute("aria-controls", body.id);
+    button.setAttribute("aria-expanded", "false");
+    var fold = { row: row, body: body, button: button, area: 0, short: 0, touched: false };
+    var heading = body.querySelector(".heading");
+    if (heading) button.setAttribute("aria-describedby", heading.id);   // "Meer lezen, Wat doet een ..."
+    button.addEventListener("click", function () {
+      fold.touched = true;
+      var folding = button.getAttribute("aria-expanded") === "true";
+      setFolded(fold, folding);
+      if (folding && row.offsetTop < log.scrollTop) log.scrollTop = row.offsetTop - 8;  // het begin weer in beeld
+    });
+    // een link in het verborgen deel krijgt focus (Tab): dan eerst alles tonen
+    body.addEventListener("focusin", function () {
+      if (button.getAttribute("aria-expanded") === "false" && !button.hidden) { fold.touched = true; setFolded(fold, false); }
+    });
+    row.appendChild(button);
+    folds.push(fold);
+    fit(fold);
+  }
+
+  function setFolded(fold, folded) {
+    fold.body.classList.toggle("folded", folded);
+    if (folded) fold.body.style.setProperty("max-height", fold.short + "px");   // CSSOM: de CSP staat het toe
+    else fold.body.style.removeProperty("max-height");
+    fold.button.textContent = folded ? NL.more : NL.less;
+    fold.button.setAttribute("aria-expanded", folded ? "false" : "true");
+  }
+
+  /* Kort of niet, naar de hoogte van het gesprek nu; opnieuw alleen als die veel verandert
+     (draaien, ander venster), niet als de regel "typt…" verschijnt. Wat de bezoeker zelf open-
+     of dichtklapte, blijft zo. */
+  function fit(fold) {
+    var area = log.clientHeight + typing.offsetHeight + alertBox.offsetHeight;   // zonder "typt…" of een fout
+    if (!area || fold.touched || !fold.row.isConnected) return;   // paneel dicht: bij openen
+    if (fold.area && Math.abs(area - fold.area) < 0.2 * fold.area) return;
+    fold.area = area;
+    fold.body.classList.remove("folded");
+    fold.body.style.removeProperty("max-height");
+    var line = parseFloat(getComputedStyle(fold.body).lineHeight) || 23;
+    var full = fold.body.scrollHeight;
+    fold.short = Math.max(4, Math.floor(area * SHORT / line)) * line;
+    var long = full > area * LONG && full - fold.short > 2 * line;
+    fold.button.hidden = !long;
+    if (long) setFolded(fold, true);
+  }
+
+  function fitAll() {
+    folds = folds.filter(function (fold) { return fold.row.isConnected; });
+    folds.forEach(fit);
+  }
+
+  // Het gesprek wordt zichtbaar (stijlen geladen, paneel open) of verandert van hoogte: lange
+  // berichten opnieuw passend maken (fit).
+  var fitting = 0;
+  function fitSoon() {
+    cancelAnimationFrame(fitting);
+    fitting = requestAnimationFrame(fitAll);
+  }
+  if (window.ResizeObserver) new ResizeObserver(fitSoon).observe(log);
+  else window.addEventListener("resize", fitSoon);
+
   /* Snelle antwoorden: verborgen zolang een bericht onderweg is, weg als het aankwam,
      terug als het niet aankwam. */
   function replies(how) {
@@ -255,9 +360,16 @@
       } else {
         bubble.appendChild(el("span", "sr", (from === "user" ? NL.you : NL.bot) + ": "));
       }
-      appendText(bubble, text);
+      if (from === "user") {
+        appendText(bubble, text);
+      } else {
+        var body = el("div", "body");
+        if (message.staff) appendText(body, text); else appendBody(body, text);
+        bubble.appendChild(body);
+      }
       row.appendChild(bubble);
       log.appendChild(row);
+      if (from === "bot") foldable(row, body);
     }
     var buttons = Array.isArray(message.buttons) ? message.buttons : [];
     if (withButtons && buttons.length) {
@@ -490,6 +602,7 @@
       startSession(state.expired ? NL.expired : null).catch(function () {});
       state.expired = false;
     }
+    fitAll();                                              // nu meten, voor het scrollen
     scrollDown();
     if (keepFocus !== true) input.focus();
   }
