@@ -45,7 +45,7 @@
     less: "Minder"
   };
 
-  var MAX_TEXT = 4000;  // bot/web.py MAX_TEXT
+  var MAX_TEXT = 4000;  // bot/runtime/web.py MAX_TEXT
   var TIMEOUT_MS = 45000;
   var POLL_MS = 800;    // zolang een medewerker het gesprek heeft: zo vaak naar nieuwe antwoorden vragen
   /* Links: https://…, mailto:…, tel:…, een los e-mailadres en een Nederlands telefoonnummer
