@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import AbstractSet, Dict, List, NoReturn, Optional, Set, Tuple
 
 import yaml
 from actions.language import DEFINITE, INTRODUCERS, LIKENESS, POSSESSIVES, PREPOSITIONS
@@ -146,9 +146,11 @@ class Knowledge:
     contact_details: Dict[str, str] = field(default_factory=dict)  # agency.contact_details: phone, email, ...
     intent_to_aspect: Dict[str, str] = field(init=False)
     facts: Tuple[Fact, ...] = field(init=False)
+    # text → role positions, see role_positions (asked several times per message)
+    _positions: Dict[str, List[Tuple[int, int, str]]] = field(init=False, default_factory=dict, repr=False,
+                                                             compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "_positions", {})  # text → role positions, see role_positions
         object.__setattr__(self, "intent_to_aspect",
                            {a.intent: a.key for a in self.aspects.values()})
         facts = []
@@ -204,7 +206,8 @@ class Knowledge:
                     if (window == alias or is_typo_of(window, alias)) and i not in found:
                         found[i] = (i, size, role.key)
         # A longer name wins over a shorter one inside it ("directie secretaresse").
-        taken, result = set(), []
+        taken: Set[int] = set()
+        result: List[Tuple[int, int, str]] = []
         for i, size, key in sorted(found.values(), key=lambda f: -f[1]):
             if not taken & set(range(i, i + size)):
                 taken |= set(range(i, i + size))
@@ -381,7 +384,7 @@ class _Loader:
         self.path = path
         self.fact_ids: Dict[str, str] = {}
 
-    def fail(self, key: str, problem: str):
+    def fail(self, key: str, problem: str) -> NoReturn:
         raise KnowledgeError(self.path, key, problem)
 
     def knowledge(self, raw) -> Knowledge:
@@ -566,7 +569,7 @@ class _Loader:
     def words(self, raw: dict, name: str, key: str) -> Tuple[str, ...]:
         return tuple(self.text_list(raw[name], f"{key}.{name}")) if name in raw else ()
 
-    def mapping(self, value, key: str, required: set = frozenset(), optional=None) -> dict:
+    def mapping(self, value, key: str, required: AbstractSet[str] = frozenset(), optional=None) -> dict:
         """A mapping with the required keys; with `optional` given, no other keys."""
         if not isinstance(value, dict):
             self.fail(key, f"verwacht een mapping (sleutel: waarde), gevonden {_kind(value)}")

@@ -49,7 +49,7 @@ import secrets
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import jinja2
@@ -59,6 +59,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import InputChannel
 
+from actions.knowledge import HEADING_RULE
 from bot.stores import leads, live, unanswered
 from bot.office import admin_db, charts, delivery
 from bot.office import conversations
@@ -158,6 +159,15 @@ def when(moment: Any) -> str:
     return f"{short_day(moment.date())} {moment.year}, {moment:%H:%M}"
 
 
+def heading_and_body(text: Any) -> Tuple[str, str]:
+    """An answer's heading (the line above HEADING_RULE) and the rest, so that a transcript shows
+    the heading in bold as the widget did; ("", text) for a message without one."""
+    first, _, rest = str(text).partition("\n")
+    if rest == HEADING_RULE or rest.startswith(HEADING_RULE + "\n"):
+        return first, rest[len(HEADING_RULE) + 1:]
+    return "", str(text)
+
+
 class AdminInput(InputChannel):
     """The admin page under /admin (see the module's docstring)."""
 
@@ -177,6 +187,7 @@ class AdminInput(InputChannel):
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                                             undefined=jinja2.StrictUndefined)
         self.templates.filters["when"] = when
+        self.templates.filters["heading_and_body"] = heading_and_body
         self.templates.filters["quote"] = lambda value: quote(str(value), safe="")
         self.templates.globals["zip"] = zip
         self._overviews: Dict[int, Any] = {}

@@ -66,7 +66,16 @@
           who.appendChild(time);
           var bubble = document.createElement("div");
           bubble.className = "bubble";
-          bubble.textContent = m.text;
+          var lines = m.text.split("\n");
+          if (lines.length > 1 && lines[1] === "---") {  // a heading, as in the widget (HEADING_RULE)
+            var heading = document.createElement("strong");
+            heading.className = "heading";
+            heading.textContent = lines[0];
+            bubble.appendChild(heading);
+            bubble.appendChild(document.createTextNode("\n" + lines.slice(2).join("\n")));
+          } else {
+            bubble.textContent = m.text;
+          }
           item.appendChild(who);
           item.appendChild(bubble);
           list.appendChild(item);
