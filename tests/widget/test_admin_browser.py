@@ -401,6 +401,8 @@ def test_one_conversation_reads_as_the_visitor_saw_it(admin, desk):
     expect(bubbles.first).to_contain_text("Hallo! Ik ben de digitale assistent")  # the opening, without /greet
     expect(desk.locator(".msg-user .bubble")).to_have_text(["Wat is het verschil?"])  # the title, not the payload
     expect(desk.locator(".msg-bot .bubble").nth(1)).to_contain_text("secretaresse")
+    expect(desk.locator(".msg-bot .bubble").nth(1).locator("strong.heading")).to_have_count(1)  # bold, as seen
+    expect(desk.locator(".msg-bot .bubble").nth(1)).not_to_contain_text("---")
     expect(desk.locator(".msg-bot").first.locator(".buttons .button")).to_have_count(3)
     expect(desk.get_by_text("/ask_difference")).to_have_count(0)
     expect(desk.locator(".facts")).to_contain_text("chatwidget")
