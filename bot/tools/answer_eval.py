@@ -1,4 +1,4 @@
-"""End-to-end answer check against a running assistant: bot/tools/data/answer_cases*.yml.
+"""End-to-end answer check against a running assistant: tests/cases/answer_cases*.yml.
 
 Each case is one conversation with a fresh sender id. A turn passes when the whole reply
 (texts and button titles, lower case, accents folded) holds at least one substring of every
@@ -16,9 +16,9 @@ import requests
 import yaml
 
 from actions.knowledge import fold
-from bot.tools import DATA
+from bot.tools import CASES
 
-CASES = DATA / "answer_cases.yml"
+DEFAULT_CASES = CASES / "answer_cases.yml"
 
 
 def reply_text(messages: List[dict]) -> str:
@@ -49,7 +49,7 @@ def run_case(url: str, case: dict) -> Tuple[bool, List[str]]:
     return not failures, failures
 
 
-def evaluate(url: str, cases_file: Path = CASES) -> Tuple[float, Dict[str, List[int]], List[str]]:
+def evaluate(url: str, cases_file: Path = DEFAULT_CASES) -> Tuple[float, Dict[str, List[int]], List[str]]:
     cases = yaml.safe_load(cases_file.read_text(encoding="utf-8"))
     by_category: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
     failures: List[str] = []

@@ -6,7 +6,7 @@ import argparse
 import importlib
 from pathlib import Path
 
-from bot.tools import DATA
+from bot.tools import CASES
 
 
 def positive(kind):
@@ -72,8 +72,8 @@ def add_commands(commands) -> None:
 
     answers = commands.add_parser("answers", help="antwoordkwaliteit end-to-end tegen een draaiende bot")
     answers.add_argument("--url", default="http://localhost:5005")
-    answers.add_argument("--cases", type=Path, default=DATA / "answer_cases.yml",
-                         help="standaard bot/tools/data/answer_cases.yml (ook: answer_cases_direct.yml daarnaast)")
+    answers.add_argument("--cases", type=Path, default=CASES / "answer_cases.yml",
+                         help="standaard tests/cases/answer_cases.yml (ook: answer_cases_direct.yml daarnaast)")
     answers.add_argument("--floor", type=float, default=0.0,
                          help="exitcode 1 als het aandeel geslaagde gevallen hieronder ligt (bijvoorbeeld 0.9)")
     answers.set_defaults(handler=run_tool("answer_eval"))

@@ -1,4 +1,4 @@
-"""NLU quality on questions that are not training data (bot/tools/data/nlu_*.yml), ours against stock Rasa.
+"""NLU quality on questions that are not training data (tests/cases/nlu/nlu_*.yml), ours against stock Rasa.
 
 `python -m bot eval` (make eval) trains what is missing, runs `rasa test nlu` on both models
 and prints intent accuracy, macro F1 and entity F1 side by side; with --ours-only only our
@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Dict, Optional
 
 from bot.runtime import launcher
-from bot.tools import DATA
+from bot.tools import DATA, NLU_CASES
 
-HELDOUT = DATA / "nlu_heldout.yml"
-HELDOUT_2 = DATA / "nlu_heldout_2.yml"  # written later, scored only (docs/quality.md)
-DEV = DATA / "nlu_dev.yml"  # written apart from the training data; used to choose the classifier
+HELDOUT = NLU_CASES / "nlu_heldout.yml"
+HELDOUT_2 = NLU_CASES / "nlu_heldout_2.yml"  # written later, scored only (docs/quality.md)
+DEV = NLU_CASES / "nlu_dev.yml"  # written apart from the training data; used to choose the classifier
 STOCK_CONFIG = DATA / "stock_config.yml"
 STOCK_MODEL = launcher.MODELS / "stock-nlu.tar.gz"
 RESULTS = launcher.PROJECT / "var" / "results"

@@ -31,7 +31,7 @@ import yaml
 
 from bot.runtime.launcher import PROJECT
 from bot.runtime.texts import response_text
-from bot.tools import DATA
+from bot.tools import CASES
 from bot.components.turn_guard import LOOP_LOGGED
 from bot.runtime.web import MAX_TEXT
 
@@ -78,7 +78,7 @@ class Material:
                 if item.get("intent") in ("hire_request", "career_quiz"):
                     starters += lines
         cases = []
-        for path in sorted(DATA.glob("answer_cases*.yml")):
+        for path in sorted(CASES.glob("answer_cases*.yml")):
             for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
                 cases += [turn["say"] for turn in case.get("turns") or [case] if turn.get("say")]
         domain = yaml.safe_load((project / "domain.yml").read_text(encoding="utf-8"))

@@ -5,12 +5,11 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.stores import leads
-from tests.rendered import DOMAIN, rendered
 from actions.intake import (ActionCorrectVacancy, ActionQuizResult, ActionStartIntake, ActionStoreVacancy,
                             ActionVacancySummary, ValidateVacancyForm)
+from bot.stores import leads
 from tests import helpers
-
+from tests.rendered import DOMAIN, rendered
 
 tracker = functools.partial(helpers.tracker, active_loop="vacancy_form")
 

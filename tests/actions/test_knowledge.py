@@ -326,11 +326,3 @@ def test_an_editor_adds_what_the_file_does_not_say_about_the_agency(tmp_path):
     data = copy.deepcopy(RAW)
     data["agency"]["not_known"].append("parkeer")
     assert kb.load(write(tmp_path, data)).asks_not_known_of_agency(question)
-
-
-def test_word_match_grades_a_shared_start_below_the_word_itself():
-    from actions.search import PARTIAL, word_match
-    assert word_match("personeelsdossier", "personeelsdossier") == 1.0
-    assert word_match("teams", "team") == 1.0                       # an inflection
-    assert word_match("personeelsdossier", "personeel") == PARTIAL  # only the start
-    assert word_match("goedemorgen", "beslissing") == 0.0

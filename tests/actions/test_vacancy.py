@@ -6,10 +6,9 @@ from datetime import date
 import pytest
 
 from actions import knowledge as kb
+from actions.vacancy import (Invalid, parse_consent, parse_contact, parse_contract, parse_description,
+                             parse_email, parse_hours, parse_phone, parse_role, parse_start_date, parse_text)
 from tests.rendered import texts
-from actions.vacancy import (Invalid, parse_consent, parse_contact, parse_contract,
-                             parse_description, parse_email, parse_hours, parse_phone, parse_role,
-                             parse_start_date, parse_text)
 
 TODAY = date(2026, 11, 27)
 

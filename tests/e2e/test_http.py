@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 from actions import knowledge as kb
 from bot.runtime.launcher import port_in_use
+from bot.tools import CASES, NLU_CASES
 from tests.e2e.assistant import PROJECT, Assistant
 
 
@@ -45,7 +46,7 @@ ROLE_FACT_HEADINGS = [KNOWLEDGE.heading(role, aspect) for role in KNOWLEDGE.role
 
 
 def test_every_heldout_out_of_scope_question_gets_the_honest_answer(assistant):
-    questions = [m.get("text") for m in load_data(str(PROJECT / "bot" / "tools" / "data" / "nlu_heldout.yml")).nlu_examples
+    questions = [m.get("text") for m in load_data(str(NLU_CASES / "nlu_heldout.yml")).nlu_examples
                  if m.get("intent") == "out_of_scope"]
     assert len(questions) >= 20
     wrong = []
@@ -68,7 +69,7 @@ def test_every_heldout_out_of_scope_question_gets_the_honest_answer(assistant):
                                           ("answer_cases_agency.yml", 0.65)])
 def test_answer_quality_on_our_own_end_to_end_cases(assistant, cases, floor):
     result = subprocess.run([sys.executable, "-m", "bot", "answers", "--url", f"http://127.0.0.1:{assistant.rasa_port}",
-                             "--cases", str(PROJECT / "bot" / "tools" / "data" / cases), "--floor", str(floor)],
+                             "--cases", str(CASES / cases), "--floor", str(floor)],
                             cwd=PROJECT, capture_output=True, text=True, timeout=900)
     print(cases, result.stdout[-3000:])
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]  # share >= floor

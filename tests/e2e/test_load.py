@@ -3,7 +3,7 @@
 Speed is not asserted anywhere here: the machine has two cores shared with other work, so
 only errors, empty and wrong replies, order and memory growth are checked. The 30-minute
 soak is `make soak` (bot/tools/soak.py); the 60-second version below runs the same command
-against this module's servers (its verdict's unit tests: tests/tools/test_soak.py).
+against this module's servers (its verdict's unit tests: tests/bot/tools/test_soak.py).
 """
 import asyncio
 import json

@@ -9,7 +9,7 @@ from rasa.shared.core.domain import Domain
 
 from bot.office import conversations
 from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER
-from tests.test_admin import talks
+from tests.stored import talks
 
 
 def test_the_admin_page_reads_conversations_from_postgresql(postgres, postgres_env, tmp_path):

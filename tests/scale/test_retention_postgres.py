@@ -8,7 +8,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 
 from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER
-from tests.test_retention import DAY, cli, conversations, request
+from tests.stored import DAY, cli, conversations, request
 
 
 def test_purge_and_forget_on_postgresql(postgres, postgres_env, tmp_path):

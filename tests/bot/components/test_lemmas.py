@@ -1,14 +1,11 @@
 """The compact lemma table (bot/components/lemmas.py) gives every word the lemma spaCy's own Dutch
 lookup lemmatizer gives it, and the NLU's documents carry those lemmas."""
-from pathlib import Path
-
 import numpy as np
 import pytest
 import spacy
 
 from bot.components.lemmas import TABLE, LemmaTable, lemmatize, table
-
-PROJECT = Path(__file__).resolve().parent.parent
+from bot.paths import PROJECT
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from bot.runtime.launcher import PROJECT
 from bot.components.turn_guard import RESET_RESPONSE, TurnGuardPolicy
+from bot.runtime.launcher import PROJECT
 
 
 @pytest.fixture(scope="module")

@@ -6,25 +6,21 @@ import hmac
 import io
 import json
 import logging
-import os
 import sqlite3
 import subprocess
 import sys
 import time
 import uuid
-from unittest import mock
 
 import pytest
 
-from bot.stores import leads, privacy
 from bot.office import delivery
 from bot.runtime.launcher import PROJECT
+from bot.stores import leads, privacy
 from tests.receivers import SMTP_USER, Mailbox, WebhookReceiver
+from tests.stored import REQUEST
 
 SECRET = "webhook-geheim-" + uuid.uuid4().hex
-REQUEST = {"role": "office manager", "contract": "vast", "hours": 32, "start_date": "2027-03-01",
-           "organisation": "Bakker & Zonen <BV>", "contact_name": "Jan Jansen", "email": "jan@bakker.nl",
-           "phone": "+31612345678", "description": "Iemand die het kantoor regelt"}
 
 
 @pytest.fixture
@@ -203,21 +199,6 @@ def test_a_request_is_never_stored_without_its_jobs(outbox, monkeypatch):
     assert [r["id"] for r in rows(outbox)] == [str(number)]  # the request went with its job
 
 
-def test_a_database_of_schema_1_is_upgraded_and_keeps_its_requests(tmp_path):
-    path = tmp_path / "old.db"
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE vacancy_requests (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
-                   "intake_id TEXT NOT NULL UNIQUE, sender TEXT NOT NULL, role TEXT NOT NULL, contract TEXT NOT NULL, "
-                   "hours INTEGER NOT NULL, start_date TEXT NOT NULL, organisation TEXT NOT NULL, contact_name TEXT "
-                   "NOT NULL, email TEXT, phone TEXT, description TEXT NOT NULL DEFAULT '', consent_at TEXT NOT NULL)")
-        db.execute("INSERT INTO vacancy_requests VALUES (1, '2026-01-05T10:00:00+00:00', 'x', 's', 'secretaresse', "
-                   "'tijdelijk', 24, '2026-02-01', 'Oud BV', 'Els', 'els@oud.nl', NULL, '', '2026-01-05T10:00:00+00:00')")
-        db.execute("PRAGMA user_version = 1")
-    [row] = list(csv.DictReader(io.StringIO(leads.export_csv(path=path))))
-    assert row["organisation"] == "Oud BV" and row["delivery_state"] == "none"
-    assert leads.store(REQUEST, "nieuw", "s", "vraag", path=path) == 2
-
-
 def test_settings_refuse_what_would_leak_or_cannot_work():
     plain = delivery.Settings.from_env({"LEADS_EMAIL_TO": "a@b.nl", "LEADS_WEBHOOK_URL": "http://crm.example.nl/x",
                                         "LEADS_WEBHOOK_SECRET": "kort"})
@@ -230,15 +211,3 @@ def test_settings_refuse_what_would_leak_or_cannot_work():
     schedule = delivery.Settings.from_env({})
     assert [schedule.delay(n) for n in (1, 2, 3, 4, 5, 9)] == [60, 300, 900, 3600, 7200, 7200]
     assert schedule.retry_hours >= 24
-
-
-def test_staff_are_told_when_requests_are_not_mailed():
-    from bot.office import admin
-
-    assert "LEADS_EMAIL_TO" in delivery.Settings.from_env({}).not_set_up()
-    assert delivery.Settings.from_env({"LEADS_EMAIL_TO": "vacatures@2assistu.nl"}).not_set_up() is None
-    env = {"LEADS_EMAIL_TO": "vacatures@2assistu.nl"}
-    with mock.patch.dict(os.environ, env):
-        assert admin.delivery_warning() is None and admin.delivery_states()["pending"] == "wacht op verzending"
-    with mock.patch.dict(os.environ, {"LEADS_EMAIL_TO": ""}):
-        assert admin.delivery_states()["pending"] == "niet ingesteld"

@@ -1,40 +1,13 @@
 """Retention (`python -m bot purge`, what `make purge` runs) and erasure (`python -m bot forget`)
 on real stores: conversations written by Rasa's own SQLTrackerStore, the unanswered-question
 log and the leads database, all SQLite files in a var dir of their own."""
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import sqlite3
-import subprocess
-import sys
 import time
-import uuid
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.stores import leads, unanswered
-from bot.runtime.launcher import PROJECT
-
-DAY = 24 * 3600
-
-
-def conversations(tracker_db, talks, store=None):
-    """talks: {sender: [(days ago, text, {slot: value}), ...]}, saved through Rasa's store
-    (SQLite at `tracker_db`, or the given one)."""
-    store = store or SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tracker_db))
-    for sender, turns in talks.items():
-        events = []
-        for days_ago, text, slots in turns:
-            moment = time.time() - days_ago * DAY
-            events += [UserUttered(text, timestamp=moment), BotUttered("Oké.", timestamp=moment + 1)]
-            events += [SlotSet(name, value, timestamp=moment + 2) for name, value in slots.items()]
-        # In a thread of its own: a browser test in the same session may own this thread's loop.
-        with ThreadPoolExecutor(1) as thread:
-            thread.submit(asyncio.run, store.save(DialogueStateTracker.from_events(sender, events))).result()
-    store.engine.dispose()
+from tests.stored import DAY, cli, conversations, request
 
 
 def events(tracker_db, sender=None):
@@ -50,26 +23,6 @@ def question(var_dir, sender, text, days_ago):
     with sqlite3.connect(var_dir / "unanswered.db") as db:
         db.execute("UPDATE unanswered SET asked_at = ? WHERE id = (SELECT max(id) FROM unanswered)",
                    (time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - days_ago * DAY)),))
-
-
-def request(var_dir, sender, name, email, phone, days_ago=0):
-    number = leads.store({"role": "secretaresse", "contract": "vast", "hours": 24, "start_date": "2027-01-01",
-                          "organisation": "Org", "contact_name": name, "email": email, "phone": phone,
-                          "description": ""},
-                         uuid.uuid4().hex, sender, "Mogen we ...?", var_dir / "leads.db")
-    with sqlite3.connect(var_dir / "leads.db") as db:
-        db.execute("UPDATE vacancy_requests SET created_at = ? WHERE id = ?",
-                   (time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - days_ago * DAY)), number))
-        db.execute("INSERT INTO delivery_attempts (delivery_id, started_at, outcome) SELECT id, 'x', 'ok' "
-                   "FROM deliveries WHERE request_id = ?", (number,))
-    return number
-
-
-def cli(*args, env=None):
-    import os
-
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT, capture_output=True, text=True,
-                          env=dict(os.environ, **(env or {})))
 
 
 def dump(var_dir):

@@ -4,7 +4,7 @@ import stat
 import pytest
 
 from bot.runtime.channel import (DEFAULT_TTL, OpeningCollector, Tokens, WidgetInput, audience_of, load_secret,
-                         parse_origins, reply_to, transcript)
+                                 parse_origins, reply_to, transcript)
 
 SID = "0123456789abcdef0123456789abcdef"
 

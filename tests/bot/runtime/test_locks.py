@@ -1,14 +1,10 @@
-"""The SQLite lock store and the shared rate limit are right across processes (Sanic workers
-are forked processes): one holder at a time, in the order the messages came, a short wait,
-and one count for all workers."""
+"""The SQLite lock store (bot/runtime/locks.py) is right across processes (Sanic workers are forked
+processes): one holder at a time, in the order the messages came, a short wait."""
 import asyncio
 import multiprocessing
 import time
-from pathlib import Path
 
-from bot.runtime import ratelimit
 from bot.runtime.locks import SQLiteLockStore
-from bot.runtime.ratelimit import RateLimiter, SharedRateLimiter
 
 FORK = multiprocessing.get_context("fork")  # as Sanic starts its workers
 
@@ -50,46 +46,6 @@ def test_one_conversation_is_served_one_at_a_time_in_arrival_order_across_proces
     assert served == sorted(served)  # first come, first served
     waits = [float(lines[i + 1][2]) - float(lines[i][2]) for i in range(1, len(lines) - 1, 2)]
     assert max(waits) < 0.5  # the next one gets in within the poll (Rasa's own: up to 1 s)
-
-
-def hit_many(path: str, times: int, allowed) -> None:
-    limiter = SharedRateLimiter(20, 60, path=Path(path), name="WIDGET_RATE_LIMIT")
-    for _ in range(times):
-        if limiter.hit("sessie") == 0.0:
-            with allowed.get_lock():
-                allowed.value += 1
-
-
-def test_the_rate_limit_counts_once_for_all_workers(tmp_path):
-    allowed = FORK.Value("i", 0)
-    workers = [FORK.Process(target=hit_many, args=(str(tmp_path / "rate.db"), 15, allowed)) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(30)
-        assert worker.exitcode == 0
-    assert allowed.value == 20  # not 30 (15 each), not 40 (20 each)
-
-
-def test_the_shared_limit_waits_like_the_one_in_memory(tmp_path):
-    now = [1000.0]
-    shared = SharedRateLimiter(2, 10, tmp_path / "rate.db", "REST_RATE_LIMIT", clock=lambda: now[0])
-    memory = RateLimiter(2, 10, clock=lambda: now[0])
-    for limiter in (shared, memory):
-        assert [limiter.hit("a"), limiter.hit("a"), limiter.hit("b")] == [0.0, 0.0, 0.0]
-        assert limiter.hit("a") == 10.0
-    now[0] += 10.5
-    assert shared.hit("a") == memory.hit("a") == 0.0
-
-
-def test_more_than_one_worker_gets_the_shared_limit(tmp_path, monkeypatch):
-    monkeypatch.setenv("RATE_LIMIT_DB", str(tmp_path / "rate.db"))
-    monkeypatch.setenv("SANIC_WORKERS", "2")
-    assert isinstance(ratelimit.from_env("WIDGET_RATE_LIMIT"), SharedRateLimiter)
-    monkeypatch.setenv("SANIC_WORKERS", "1")
-    assert isinstance(ratelimit.from_env("WIDGET_RATE_LIMIT"), RateLimiter)
-    monkeypatch.setenv("WIDGET_RATE_LIMIT", "0")
-    assert ratelimit.from_env("WIDGET_RATE_LIMIT") is None
 
 
 def test_a_waiting_message_reads_the_lock_and_writes_only_to_drop_an_expired_ticket(tmp_path):

@@ -1,12 +1,14 @@
-"""Security defaults without a server: the rate limiter, the HTTP API's options, the launcher's
-environments for both servers (tests/e2e/test_security.py runs them for real)."""
+"""The rate limit of both chat channels (bot/runtime/ratelimit.py): the limiter in memory, its
+setting, and the limit shared by the Sanic workers (forked processes) through one SQLite file."""
+import multiprocessing
+from pathlib import Path
+
 import pytest
 
-from bot.runtime import launcher, ratelimit
-from bot.runtime.rasa_cli import api_args, cors_args
+from bot.runtime import ratelimit
+from bot.runtime.ratelimit import RateLimiter, SharedRateLimiter
 
-TOKEN = "t" * 32
-SECRET = "s" * 32
+FORK = multiprocessing.get_context("fork")  # as Sanic starts its workers
 
 
 class Clock:
@@ -16,8 +18,6 @@ class Clock:
     def __call__(self):
         return self.now
 
-
-# ---- the rate limiter --------------------------------------------------------------------------
 
 def test_the_limit_refuses_the_next_message_until_the_oldest_leaves_the_window():
     clock = Clock()
@@ -81,69 +81,41 @@ def test_from_env(monkeypatch):
     assert ratelimit.retry_after(0.2) == "1" and ratelimit.retry_after(29.1) == "30"
 
 
-# ---- the HTTP API's options --------------------------------------------------------------------
-
-def test_the_api_is_off_without_a_token_or_secret():
-    assert api_args({}) == []
-    assert api_args({"RASA_API_TOKEN": "", "RASA_JWT_SECRET": "  "}) == []
-
-
-def test_a_token_or_a_secret_switches_it_on_with_that_check():
-    assert api_args({"RASA_API_TOKEN": TOKEN}) == ["--enable-api", "--auth-token", TOKEN]
-    assert api_args({"RASA_JWT_SECRET": SECRET}) == ["--enable-api", "--jwt-secret", SECRET,
-                                                     "--jwt-method", "HS256"]
-    both = api_args({"RASA_API_TOKEN": TOKEN, "RASA_JWT_SECRET": SECRET, "RASA_JWT_METHOD": "hs512"})
-    assert both == ["--enable-api", "--auth-token", TOKEN, "--jwt-secret", SECRET, "--jwt-method", "HS512"]
+def hit_many(path: str, times: int, allowed) -> None:
+    limiter = SharedRateLimiter(20, 60, path=Path(path), name="WIDGET_RATE_LIMIT")
+    for _ in range(times):
+        if limiter.hit("sessie") == 0.0:
+            with allowed.get_lock():
+                allowed.value += 1
 
 
-@pytest.mark.parametrize("env", [{"RASA_API_TOKEN": "kort"}, {"RASA_JWT_SECRET": "geheim"},
-                                 {"RASA_JWT_SECRET": SECRET, "RASA_JWT_METHOD": "none"}])
-def test_a_weak_token_or_an_unknown_method_stops_the_start(env):
-    with pytest.raises(SystemExit):
-        api_args(env)
+def test_the_rate_limit_counts_once_for_all_workers(tmp_path):
+    allowed = FORK.Value("i", 0)
+    workers = [FORK.Process(target=hit_many, args=(str(tmp_path / "rate.db"), 15, allowed)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+        assert worker.exitcode == 0
+    assert allowed.value == 20  # not 30 (15 each), not 40 (20 each)
 
 
-def test_cors_only_for_exact_origins():
-    assert cors_args({}) == []
-    assert cors_args({"RASA_CORS_ORIGINS": "*"}) == []
-    assert cors_args({"RASA_CORS_ORIGINS": "https://www.2assistu.nl, *, javascript:alert(1)"}) == [
-        "--cors", "https://www.2assistu.nl"]
+def test_the_shared_limit_waits_like_the_one_in_memory(tmp_path):
+    now = [1000.0]
+    shared = SharedRateLimiter(2, 10, tmp_path / "rate.db", "REST_RATE_LIMIT", clock=lambda: now[0])
+    memory = RateLimiter(2, 10, clock=lambda: now[0])
+    for limiter in (shared, memory):
+        assert [limiter.hit("a"), limiter.hit("a"), limiter.hit("b")] == [0.0, 0.0, 0.0]
+        assert limiter.hit("a") == 10.0
+    now[0] += 10.5
+    assert shared.hit("a") == memory.hit("a") == 0.0
 
 
-# ---- the launcher ------------------------------------------------------------------------------
-
-def test_the_action_server_listens_on_loopback_unless_configured():
-    assert launcher.action_host({}) == "127.0.0.1"
-    assert launcher.action_host({"ACTION_HOST": "localhost"}) == "127.0.0.1"
-    assert launcher.action_host({"ACTION_HOST": "0.0.0.0"}) == "0.0.0.0"
-    with pytest.raises(SystemExit, match="ACTION_HOST"):
-        launcher.action_host({"ACTION_HOST": "192.0.2.7"})  # Rasa would not find it there
-
-
-def test_each_server_gets_only_what_it_needs():
-    env = {"RASA_API_TOKEN": TOKEN, "RASA_JWT_SECRET": SECRET, "WIDGET_SECRET": SECRET, "PATH": "/bin"}
-    actions = launcher.action_server_env(dict(env, SANIC_REQUEST_MAX_SIZE="1000"), "127.0.0.1")
-    assert actions == {"PATH": "/bin", "SANIC_HOST": "127.0.0.1"}
-    rasa = launcher.rasa_server_env(dict(env, SMTP_PASSWORD="smtp", LEADS_WEBHOOK_SECRET="hook"))
-    assert "SMTP_PASSWORD" not in rasa and "LEADS_WEBHOOK_SECRET" not in rasa  # the delivery worker's
-    assert launcher.action_server_env(dict(env, SMTP_PASSWORD="smtp"), "127.0.0.1")["SMTP_PASSWORD"] == "smtp"
-    assert rasa["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024) and rasa["SANIC_ACCESS_LOG"] == "false"
-    assert rasa["RASA_API_TOKEN"] == TOKEN  # read by bot.runtime.rasa_cli inside the Rasa process
-    assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": "2048"})["SANIC_REQUEST_MAX_SIZE"] == "2048"
-    assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": ""})["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024)
-
-
-def test_the_api_settings_go_to_rasa_run_only():
-    """`rasa train` runs through bot.runtime.rasa_cli too (with our changes); it takes no API options."""
-    import subprocess
-    import sys
-
-    check = ("import sys, bot.runtime.rasa_cli as cli\n"
-             "sys.modules['rasa.__main__'] = None  # stop where Rasa itself would start\n"
-             "try:\n    cli.main(['rasa', sys.argv[1]])\nexcept ImportError:\n    pass\n"
-             "print('--enable-api' in sys.argv)")
-    env = {**__import__("os").environ, "RASA_API_TOKEN": "t" * 20}
-    for command, with_api in (("run", "True"), ("train", "False")):
-        result = subprocess.run([sys.executable, "-W", "ignore", "-c", check, command], env=env,
-                                capture_output=True, text=True, check=True)
-        assert result.stdout.split()[-1] == with_api
+def test_more_than_one_worker_gets_the_shared_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("RATE_LIMIT_DB", str(tmp_path / "rate.db"))
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    assert isinstance(ratelimit.from_env("WIDGET_RATE_LIMIT"), SharedRateLimiter)
+    monkeypatch.setenv("SANIC_WORKERS", "1")
+    assert isinstance(ratelimit.from_env("WIDGET_RATE_LIMIT"), RateLimiter)
+    monkeypatch.setenv("WIDGET_RATE_LIMIT", "0")
+    assert ratelimit.from_env("WIDGET_RATE_LIMIT") is None

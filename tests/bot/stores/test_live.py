@@ -1,19 +1,21 @@
-"""The live handoff's availability and store (bot/stores/live.py), and a callback request stored and
-delivered as a vacancy request is (bot/stores/leads.py, bot/office/delivery.py): unit tests, no servers."""
-import sqlite3
-import uuid
+"""The live handoff's availability and store (bot/stores/live.py): office hours, who is in, a
+handoff that waits, is answered and handed back, and what is purged or forgotten."""
 from datetime import datetime
 
 import pytest
 
-from bot.stores import leads, live, privacy
+from bot.stores import live
 from bot.stores.leads import LOCAL
-from bot.office import delivery
-from tests.receivers import Mailbox, WebhookReceiver
 
 MONDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=LOCAL)      # a Monday
+
+
 MONDAY_8 = datetime(2026, 11, 30, 8, 59, tzinfo=LOCAL)
+
+
 FRIDAY_17 = datetime(2026, 12, 4, 17, 0, tzinfo=LOCAL)
+
+
 SATURDAY_11 = datetime(2026, 12, 5, 11, 0, tzinfo=LOCAL)
 
 
@@ -78,52 +80,6 @@ def test_the_staff_member_is_shown_by_her_first_name():
         ["Anna", "Anna", "Piet", "Els"]
 
 
-def test_a_callback_is_stored_and_mailed_and_posted_as_a_request_of_its_own_kind(tmp_path, monkeypatch):
-    path = tmp_path / "leads.db"
-    box, hook = Mailbox().start(), WebhookReceiver()
-    try:
-        env = dict(box.env(), LEADS_WEBHOOK_URL=hook.url, LEADS_WEBHOOK_SECRET="x" * 20, LEADS_RETRY_DELAYS="0.3")
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        intake = uuid.uuid4().hex
-        number = leads.store_callback("Els de Vries", None, "+31612345678", "Hebben jullie ook parttime werk?",
-                                      intake, "gesprek-9", privacy.consent_question(), path)
-        assert leads.store_callback("Els de Vries", None, "+31612345678", "x", intake, "gesprek-9", "", path) == number
-        worker = delivery.Worker(delivery.Settings.from_env(), path)
-        worker.start()
-        try:
-            [mail] = box.wait_for(1)
-            deadline = __import__("time").monotonic() + 10
-            while not hook.posts and __import__("time").monotonic() < deadline:
-                __import__("time").sleep(0.1)
-        finally:
-            worker.stop()
-        assert mail["Subject"] == f"Terugbelverzoek {number}: Els de Vries, +31612345678"
-        body = mail.get_body(("plain",)).get_content()
-        assert "Vraag: Hebben jullie ook parttime werk?" in body and "Functie" not in body
-        assert hook.payloads()[0]["kind"] == "terugbelverzoek"
-    finally:
-        box.stop()
-        hook.stop()
-    [row] = leads.export_rows(path=path)
-    assert (row["kind"], row["delivery_state"], row["contact_name"]) == ("terugbelverzoek", "delivered", "Els de Vries")
-    excel = leads.export_excel(path=path).splitlines()
-    assert excel[0].endswith(";Soort") and excel[1].endswith(";Terugbelverzoek")
-    assert leads.find(None, "+31612345678", path) == [(number, "gesprek-9")]  # erasure finds it too
-
-
-def test_a_leads_file_of_schema_3_gets_the_kind_of_its_requests(tmp_path):
-    path = tmp_path / "leads.db"
-    with sqlite3.connect(path) as db:
-        db.executescript(leads.SCHEMA.replace("    kind TEXT NOT NULL DEFAULT 'vacature',  -- a key of KINDS\n", ""))
-        db.execute("INSERT INTO vacancy_requests (created_at, intake_id, sender, role, contract, hours, start_date, "
-                   "organisation, contact_name, email, consent_at) VALUES ('2026-12-01T10:00:00+00:00', 'i', 's', "
-                   "'office manager', 'vast', 32, '2027-01-01', 'Bakker', 'Jan', 'jan@bakker.nl', 'x')")
-        db.execute("PRAGMA user_version = 3")
-    [row] = leads.export_rows(path=path)
-    assert row["kind"] == "vacature"
-
-
 def test_a_wait_nobody_answers_ends_and_the_visitor_is_offered_a_callback_next_time(tmp_path):
     db, now, env = tmp_path / "handoff.db", __import__("time").time(), {"HANDOFF_WAIT_MINUTES": "5"}
     live.ask("gesprek-1", now - 200, db)
@@ -149,40 +105,6 @@ def test_purge_and_forget_remove_the_handoff_of_a_day_ago_and_of_one_conversatio
     assert live.expire("oud", now, {}, db) and live.missed("oud", db) is False  # (more than a day ago)
     assert live.purge(now, db) == 2 and live.pushed_since("oud", 0, db) == [] and not live.missed("oud", db)
     assert live.forget(["nu"], db) == 2 and live.state("nu", db) is None and live.pushed_since("nu", 0, db) == []
-
-
-def test_a_callback_without_consent_has_its_personal_answers_removed():
-    from rasa_sdk import Tracker
-    from rasa_sdk.executor import CollectingDispatcher
-
-    from actions.handoff import ActionCallbackResult
-    slots = {"contact_name": "Anna", "contact": "06 12345678", "callback_question": "over een vacature",
-             "consent": False, "intake_id": "abc"}
-    tracker = Tracker(sender_id="cb", slots=slots, latest_message={"text": "nee"}, events=[], paused=False,
-                      followup_action=None, active_loop={}, latest_action_name=None)
-    dispatcher = CollectingDispatcher()
-    events = ActionCallbackResult().run(dispatcher, tracker, {})
-    removed = next(e for e in events if e.get("name") == "personal_data_removed")["value"]
-    assert removed["intake_id"] == "abc" and {"contact_name", "contact", "callback_question"} <= set(removed["slots"])
-    said = [m.get("response") for m in dispatcher.messages]
-    assert "utter_callback_not_stored" in said and "utter_personal_data_removed" in said
-
-
-@pytest.mark.parametrize("text, response", [
-    ("spreek ik met een medewerker of met een bot?", "utter_bot_challenge"),
-    ("Ben ik nu aan het chatten met een medewerker van 2ASSISTU?", "utter_bot_challenge"),
-    ("kan ik een medewerker spreken?", "utter_callback_offer"),  # nobody is in during the tests
-])
-def test_asking_who_answers_is_not_asking_for_a_person(text, response):
-    from rasa_sdk import Tracker
-    from rasa_sdk.executor import CollectingDispatcher
-
-    from actions.handoff import ActionAskHuman
-    tracker = Tracker(sender_id="who", slots={}, latest_message={"text": text}, events=[], paused=False,
-                      followup_action=None, active_loop={}, latest_action_name=None)
-    dispatcher = CollectingDispatcher()
-    ActionAskHuman().run(dispatcher, tracker, {})
-    assert dispatcher.messages[0]["response"] == response
 
 
 def test_the_contact_hours_are_read_once_per_version_of_the_file(tmp_path):

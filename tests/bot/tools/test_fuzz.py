@@ -1,8 +1,8 @@
 """bot/tools/fuzz.py without servers: what it draws, and what it finds in the Rasa log."""
 import random
 
-from bot.tools import fuzz
 from bot.components.turn_guard import LOOP_LOGGED
+from bot.tools import fuzz
 
 
 def test_the_same_seed_draws_the_same_conversations_from_every_source():
