@@ -1,140 +1,187 @@
-"""Our changes to Rasa (bot/runtime/rasa_changes.py): each one is installed, finds its target in this
-Rasa, and keeps Rasa's behaviour."""
+"""The registry of changes to Rasa (bot/runtime/rasa_changes.py): every entry is pinned to the Rasa
+version and the parameters of what it replaces, and names a test below that runs the same inputs
+through stock Rasa and through the change and compares them, in this process: the test applies
+the change, compares, and undoes it. No test leaves a change behind (the fixture checks that
+every replaced attribute is Rasa's own again), so the tests run in any order. The two import
+guards cannot be undone: their tests run a fresh Python process."""
+import asyncio
+import logging
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from jsonschema import ValidationError
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.generator import TrainingDataGenerator
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.core.training_data.structures import StoryGraph
 
 from bot.runtime import rasa_changes
-from bot.runtime.rasa_changes import CHANGES, Change, RasaChangeError
+from bot.runtime.rasa_changes import CHANGES, RASA_VERSION, Change, RasaChangeError, applied
+
+PROJECT = Path(__file__).resolve().parent.parent
+UNDOABLE = [change for change in CHANGES if not change.before_rasa]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def changes_applied():
-    return rasa_changes.apply({})
+def raw(target: str):
+    """What the target's owner holds itself (a staticmethod as such), or None."""
+    owner, attribute = rasa_changes.resolve(target)
+    return vars(owner).get(attribute)
 
 
-def run_python(code: str) -> str:
-    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True,
-                            text=True, check=True)
+STOCK = {change.name: raw(change.replaces) for change in UNDOABLE}
+
+
+@pytest.fixture(autouse=True)
+def stock_rasa_after_every_test():
+    assert rasa_changes.active() == [], "a change was left applied before this test"
+    yield
+    rasa_changes.undo()
+    assert rasa_changes.active() == []
+    changed = [name for name, value in STOCK.items() if raw(rasa_changes.by_name(name).replaces) is not value]
+    assert changed == []
+
+
+def run_python(code: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args], capture_output=True,
+                            text=True, check=True, cwd=PROJECT)
     return result.stdout.strip().splitlines()[-1]
 
 
-def test_every_change_finds_its_target_and_is_active(changes_applied):
-    # (the TensorFlow stand-in leaves itself out where TensorFlow was imported before, as in
-    # this test process; the running server has it: tests/e2e/test_rasa_changes.py)
-    expected = [change.name for change in CHANGES]
-    assert [name for name in expected if name not in changes_applied] in ([], ["tensorflow-stand-in"])
-    assert changes_applied == [name for name in expected if name in changes_applied]
-    assert rasa_changes.apply({}) == changes_applied  # once only
-    stock = [change.name for change in rasa_changes.chosen({"RASA_SPEEDUPS": "0"})]
-    assert stock == ["skops-linear-models", "action-timeout", "empty-message-unsure", "health-route"]
+# ---- the registry itself -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.name)
+def test_each_change_is_pinned_to_the_rasa_it_was_written_against_and_names_its_comparison_test(change):
+    assert change.rasa_version == RASA_VERSION == rasa_changes.installed_rasa_version()
+    found = rasa_changes.current(change.replaces)  # stock: nothing is applied here
+    if change.pinned is not None:
+        assert rasa_changes.shape_of(found) == change.pinned
+    rasa_changes.check(change)
+    path, _, test = change.test.partition("::")
+    assert path == "tests/test_rasa_changes.py" and callable(globals().get(test)), change.test
 
 
-def test_a_change_whose_target_is_gone_stops_the_start_with_its_name_before_rasa_is_changed():
+def test_the_installed_rasa_is_the_pinned_version():
+    import rasa
+
+    assert rasa.__version__ == rasa_changes.installed_rasa_version() == RASA_VERSION
+
+
+def test_another_rasa_version_runs_stock_rasa_and_says_so(monkeypatch, caplog, tmp_path):
+    from bot.runtime.tracker_store import AssistantTrackerStore
+
+    monkeypatch.setattr(rasa_changes, "installed_rasa_version", lambda: "3.6.20")
+    with caplog.at_level(logging.WARNING, logger="bot.runtime.rasa_changes"):
+        assert rasa_changes.apply({}) == []
+    assert ("Rasa-versie 3.6.20 is niet de versie waartegen de aanpassingen zijn geschreven (3.6.21): "
+            "Rasa draait zonder aanpassingen") in caplog.text
+    assert all(raw(change.replaces) is STOCK[change.name] for change in UNDOABLE)
+    store = AssistantTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    assert store.speedups == [] and store.tracker_cache is None  # the store's own speedups: off too
+
+
+def test_a_change_whose_target_is_gone_or_different_stops_the_start_before_rasa_is_changed(monkeypatch):
+    gone = Change("moved", "rasa.core.run:no_such_function", "()", "", lambda: None, "")
     with pytest.raises(RasaChangeError, match="'moved'.*rasa.core.run:no_such_function"):
-        rasa_changes.check(Change("moved", "rasa.core.run:no_such_function", "", lambda: None))
-    code = ("from bot.runtime import rasa_changes as rc\n"
-            "from rasa.core.actions.action import RemoteAction\n"
-            "original = RemoteAction._validate_action_result\n"
-            "rc.CHANGES.append(rc.Change('moved', 'rasa.core.run:no_such_function', '', lambda: None))\n"
-            "try:\n    rc.apply({})\nexcept rc.RasaChangeError as error:\n"
-            "    print(RemoteAction._validate_action_result is original, rc.active())")
-    assert run_python(code) == "True ['skops-linear-models']"  # only what comes before Rasa
+        rasa_changes.check(gone)
+    other = Change("other", "rasa.core.run:configure_app", "(input_channels=None)", "", lambda: None, "")
+    with pytest.raises(RasaChangeError, match=r"'other'.*niet \(input_channels=None\) zoals in Rasa 3.6.21"):
+        rasa_changes.check(other)
+
+    installed = []
+    before = Change("first", "sys:meta_path", None, "", lambda: installed.append("first") or (lambda: None),
+                    "", before_rasa=True)
+    monkeypatch.setattr(rasa_changes, "CHANGES", [before, rasa_changes.by_name("event-lookup-cache"), gone])
+    with pytest.raises(RasaChangeError, match="'moved'"):
+        rasa_changes.apply({})
+    assert installed == ["first"] and rasa_changes.active() == ["first"]  # only what comes before Rasa
+    assert raw("rasa.shared.core.events:Event.resolve_by_type") is STOCK["event-lookup-cache"]
 
 
-def test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads():
-    check = ("import re, sys, bot.runtime.rasa_changes as rc\n"
-             "active = rc.apply({'RASA_CHANGES_OFF': sys.argv[1]})\n"
-             "from rasa.core.agent import Agent\n"
-             "from rasa.engine.recipes.default_recipe import DefaultV1Recipe\n"
-             "print('tensorflow-stand-in' in active, type(sys.modules['tensorflow']).__name__,\n"
-             "      int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024)")
-    # (the current resident set: a child's ru_maxrss starts at its parent's, which has TensorFlow)
-    without, stand_in, without_mb = run_python_args(check, "").split()
-    real, module, real_mb = run_python_args(check, "tensorflow-stand-in").split()
-    assert (without, stand_in, real, module) == ("True", "_StandInModule", "False", "module")
-    assert int(real_mb) - int(without_mb) > 200  # MB
+def test_apply_installs_the_chosen_changes_once_and_undo_puts_rasas_own_back():
+    names = [change.name for change in UNDOABLE]
+    assert rasa_changes.apply({"RASA_CHANGES_OFF": "tensorflow-stand-in,skops-linear-models"}) == names
+    assert rasa_changes.apply({}) == names  # once only
+    assert [change.name for change in UNDOABLE if raw(change.replaces) is STOCK[change.name]] == []
+    assert rasa_changes.undo() == []
+    assert [change.name for change in UNDOABLE if raw(change.replaces) is not STOCK[change.name]] == []
+    stock = [change.name for change in rasa_changes.chosen({"RASA_SPEEDUPS": "0"})]
+    assert stock == ["skops-linear-models", "action-timeout"]
+    assert rasa_changes.switched_on("tracker-cache", {})
+    assert not rasa_changes.switched_on("tracker-cache", {"RASA_SPEEDUPS": "0"})
+    assert not rasa_changes.switched_on("tracker-cache", {"RASA_CHANGES_OFF": "x,tracker-cache"})
 
 
-def test_the_tensorflow_stand_in_leaves_itself_out_when_a_component_needs_tensorflow(tmp_path, monkeypatch):
-    config = tmp_path / "config.yml"
-    config.write_text("pipeline:\n- name: WhitespaceTokenizer\n- name: DIETClassifier\npolicies:\n- name: RulePolicy\n")
-    monkeypatch.setattr(rasa_changes, "CONFIG", config)
-    assert "DIETClassifier" in rasa_changes.tensorflow_unwanted()
+def test_an_import_guard_is_not_applied_in_a_test_process():
+    with pytest.raises(RasaChangeError, match="ongedaan"):
+        with applied("skops-linear-models"):
+            pass
 
 
-def test_the_action_result_check_still_accepts_good_and_rejects_bad_replies():
+# ---- the comparisons: the same inputs through stock Rasa and through each change ---------------
+
+def test_action_timeout_an_action_is_called_as_stock_rasa_calls_it_with_a_shorter_timeout():
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.utils.endpoints import EndpointConfig
+
+    class Recorder(EndpointConfig):
+        """An action endpoint that records how Rasa calls it."""
+
+        def __init__(self):
+            super().__init__("http://127.0.0.1:1/webhook")
+            self.calls = []
+
+        async def request(self, **kwargs):
+            self.calls.append(kwargs)
+            return {"events": [{"event": "slot", "name": "role", "value": "secretaresse"}], "responses": []}
+
+    domain = Domain.from_yaml("version: '3.1'\nslots:\n  role:\n    type: text\n    mappings: []\n"
+                              "actions:\n  - action_a\n")
+    tracker = DialogueStateTracker.from_events(
+        "bezoeker", [ActionExecuted("action_listen"), UserUttered("hoi")], slots=domain.slots)
+
+    def run():
+        endpoint = Recorder()
+        events = asyncio.run(RemoteAction("action_a", endpoint).run(
+            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, domain))
+        return events, endpoint.calls
+
+    stock_events, [stock] = run()
+    with applied("action-timeout"):
+        events, [ours] = run()
+    assert events == stock_events
+    assert (stock.pop("timeout"), ours.pop("timeout")) == (300, rasa_changes.ACTION_TIMEOUT)
+    assert ours == stock
+
+
+def test_action_result_validator_once_accepts_and_rejects_as_stock_rasa():
     from rasa.core.actions.action import RemoteAction
 
     action = RemoteAction("action_answer_role", None)
-    good = {"events": [{"event": "slot", "name": "role", "value": "secretaresse"}],
-            "responses": [{"text": "Wat doet een secretaresse?", "buttons": []}]}
-    assert RemoteAction._validate_action_result.__module__ == "bot.runtime.rasa_changes"
-    assert action._validate_action_result(good)
-    for bad in ({"events": "geen lijst"}, {"events": [{"name": "role"}]}, {"responses": [1]}):
-        with pytest.raises(ValidationError):
-            action._validate_action_result(bad)
+    good = [{"events": [{"event": "slot", "name": "role", "value": "secretaresse"}],
+             "responses": [{"text": "Wat doet een secretaresse?", "buttons": []}]},
+            {}, {"events": [], "responses": []}]
+    bad = [{"events": "geen lijst"}, {"events": [{"name": "role"}]}, {"responses": [1]},
+           {"events": [{"event": 3}]}, {"responses": "tekst"}]
 
-
-def test_sqlite_connections_write_ahead(tmp_path):
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
-    with engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
-
-
-def test_the_sqlite_tracker_store_keeps_its_connection_open(tmp_path):
-    import asyncio
-
-    import sqlalchemy
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
-    store.engine.dispose()  # (creating the table opened one already)
-    opened = []
-    sqlalchemy.event.listen(store.engine, "connect", lambda connection, _record: opened.append(connection))
-
-    async def turns():
-        for turn in range(5):
-            tracker = await store.retrieve("bezoeker") or DialogueStateTracker("bezoeker", [])
-            tracker.update(ActionExecuted(f"utter_{turn}"))
-            await store.save(tracker)
-        return await store.retrieve_full_tracker("bezoeker")
-
-    assert len(asyncio.run(turns()).events) == 5
-    assert len(opened) == 1  # (without the pool: one per read and per write, 16 here)
-
-
-def test_the_classifier_gets_the_same_input_from_the_sentence_features_alone():
-    import numpy as np
-    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-    from rasa.shared.nlu.training_data.features import Features
-    from rasa.shared.nlu.training_data.message import Message
-    from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
-
-    rng = np.random.default_rng(7)
-
-    def message(tokens: int) -> Message:
-        found = Message(data={"text": "x " * tokens})
-        for origin, width in (("regex", 3), ("lexical", 40), ("words", 25), ("chars", 60)):
-            for kind, rows in (("sequence", tokens), ("sentence", 1)):
-                values = coo_matrix(rng.integers(0, 3, size=(rows, width)).astype(float))
-                found.add_features(Features(values, kind, "text", origin))
+    def outcomes():
+        found = [action._validate_action_result(result) for result in good]
+        for result in bad:
+            with pytest.raises(ValidationError) as error:
+                action._validate_action_result(result)
+            found.append((error.value.message, list(error.value.path), error.value.validator))
         return found
 
-    messages = [message(4), message(9)]
-    expected = vstack([hstack([csr_matrix(m.get_sparse_features("text")[1].features), csr_matrix([])])
-                       for m in messages])  # Rasa 3.6.21's _create_X, step by step
-    ours = LogisticRegressionClassifier._create_X(None, messages)
-    assert ours.shape == expected.shape == (2, 128) and ours.dtype == expected.dtype
-    assert (ours != expected).nnz == 0
+    stock = outcomes()
+    with applied("action-result-validator-once"):
+        assert RemoteAction._validate_action_result.__module__ == "bot.runtime.rasa_changes"
+        assert outcomes() == stock
+    assert stock[:3] == [True] * 3 and "Failed to validate Action server response" in stock[3][0]
 
 
 class Plus:
@@ -153,8 +200,7 @@ class Plus:
         return i + j + self.n
 
 
-def test_the_graph_runs_its_nodes_as_dask_did(tmp_path):
-    import dask
+def test_graph_runs_in_order_gives_what_dask_gives(tmp_path):
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
     from rasa.engine.runner.dask import DaskGraphRunner
@@ -166,27 +212,25 @@ def test_the_graph_runs_its_nodes_as_dask_did(tmp_path):
     schema = GraphSchema({"a": node({"i": "__x__"}, 1), "b": node({"i": "a"}, 10),
                           "c": node({"i": "a", "j": "b"}, 100), "unused": node({"i": "c"}, 1000)})
     runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "model"))
+    runs = [(["c"], 5), (["b", "a"], 5), (["c", "b"], 7), (None, 2)]
 
-    def by_dask(targets):  # Rasa 3.6.21's DaskGraphRunner.run, step by step
-        graph = runner._build_dask_graph(schema.minimal_graph_schema(targets))
-        graph["__x__"] = ("__x__", 5)
-        return dict(dask.get(graph, targets))
+    def outcomes():
+        found = []
+        for targets, x in runs:
+            Plus.calls.clear()
+            found.append((runner.run(inputs={"__x__": x}, targets=targets), sorted(Plus.calls)))
+        with pytest.raises(GraphRunError, match="clashes"):
+            runner.run(inputs={"__x__": "a"}, targets=["c"])
+        return found
 
-    for targets in (["c"], ["b", "a"], ["c", "b"]):
-        Plus.calls.clear()
-        ours = runner.run(inputs={"__x__": 5}, targets=targets)
-        ours_calls = sorted(Plus.calls)
-        Plus.calls.clear()
-        assert ours == by_dask(targets) and ours_calls == sorted(Plus.calls)  # each needed node once
-    assert runner.run(inputs={"__x__": 5}, targets=["c"]) == {"c": 6 + 16 + 100}
-    assert list(runner._plans_in_order) == [("c",), ("b", "a"), ("c", "b")]  # ours ran, not dask
-    with pytest.raises(GraphRunError, match="clashes"):
-        runner.run(inputs={"__x__": "a"}, targets=["c"])
+    stock = outcomes()
+    with applied("graph-runs-in-order"):
+        assert outcomes() == stock
+        assert list(runner._plans_in_order) == [("c",), ("b", "a"), ("c", "b"), ()]  # ours ran
+    assert stock[0] == ({"c": 6 + 16 + 100}, [1, 10, 100])  # each needed node once
 
 
-def test_calls_to_the_action_server_reuse_one_connection():
-    import asyncio
-
+def test_kept_alive_action_connection_gets_the_same_replies_on_one_connection():
     from aiohttp import web
     from rasa.utils.endpoints import EndpointConfig
 
@@ -194,8 +238,9 @@ def test_calls_to_the_action_server_reuse_one_connection():
         seen = []
 
         async def answer(request):
-            seen.append((request.transport.get_extra_info("peername"), request.headers.get("X-Test")))
-            return web.json_response({"events": [], "responses": []})
+            seen.append((request.transport.get_extra_info("peername"), request.headers.get("X-Test"),
+                         await request.json()))
+            return web.json_response({"events": [], "responses": [{"text": "ja"}]})
 
         app = web.Application()
         app.router.add_post("/webhook", answer)
@@ -206,108 +251,201 @@ def test_calls_to_the_action_server_reuse_one_connection():
         port = site._server.sockets[0].getsockname()[1]
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "ja"})
         try:
-            replies = [await endpoint.request(json={"next_action": "x"}, method="post", timeout=5)
-                       for _ in range(4)]
+            replies = [await endpoint.request(json={"next_action": f"x{i}"}, method="post", timeout=5)
+                       for i in range(4)]
         finally:
             await runner.cleanup()
         return replies, seen
 
-    replies, seen = asyncio.run(scenario())
-    assert replies == [{"events": [], "responses": []}] * 4
-    assert len({peer for peer, _ in seen}) == 1 and {header for _, header in seen} == {"ja"}
+    stock_replies, stock_seen = asyncio.run(scenario())
+    with applied("kept-alive-action-connection"):
+        replies, seen = asyncio.run(scenario())
+    assert replies == stock_replies == [{"events": [], "responses": [{"text": "ja"}]}] * 4
+    assert [request[1:] for request in seen] == [request[1:] for request in stock_seen]  # headers, bodies
+    assert len({request[0] for request in stock_seen}) == 4 and len({request[0] for request in seen}) == 1
 
 
-def test_an_action_gets_the_state_and_the_events_of_the_current_turn():
+def training_trackers(domain: Domain):
+    steps = []
+    for path in (PROJECT / "data" / "stories.yml", PROJECT / "data" / "rules.yml", PROJECT / "tests" / "test_stories.yml"):
+        steps += YAMLStoryReader(domain).read_from_file(str(path))
+    return TrainingDataGenerator(StoryGraph(steps), domain, augmentation_factor=0, remove_duplicates=False).generate()
+
+
+@pytest.fixture(scope="module")
+def project():
+    """The project's domain and its stories and rules as trackers (read only: nothing applied)."""
+    domain = Domain.load(str(PROJECT / "domain.yml"))
+    trackers = training_trackers(domain)
+    assert len(trackers) > 50 and any(tracker.active_loop_name for tracker in trackers)  # forms too
+    return domain, trackers
+
+
+def long_conversation(domain: Domain, turns: int = 60) -> list:
+    """A conversation of many turns, with a form started and left, as the tracker store gives it."""
+    events = [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]
+    for turn in range(turns):
+        events += [UserUttered(f"vraag {turn}", {"name": "ask_definition", "confidence": 0.9},
+                               entities=[{"entity": "role", "value": "secretaresse"}]),
+                   SlotSet("role", "secretaresse"), ActionExecuted("action_answer_role"),
+                   ActionExecuted("action_listen")]
+    return events
+
+
+def test_action_call_current_turn_gives_the_actions_what_stock_rasa_gives_them(project):
     from rasa.core.actions.action import RemoteAction
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
     from rasa.utils.endpoints import EndpointConfig
+    from rasa_sdk import Tracker
 
-    domain = Domain.from_yaml("version: '3.1'\nslots:\n  role:\n    type: text\n    mappings: []\n"
-                              "actions:\n  - action_a\n  - action_b:\n      send_domain: true\n")
-    tracker = DialogueStateTracker("bezoeker", domain.slots)
-    for text in ("eerste vraag", "tweede vraag"):
-        for event in (ActionExecuted("action_listen"), UserUttered(text, {"name": "ask", "confidence": 1.0}),
-                      SlotSet("role", text), ActionExecuted("action_a")):
-            tracker.update(event)
+    domain, stories = project
     endpoint = EndpointConfig("http://127.0.0.1:1/webhook", enable_selective_domain=True)
-    call = RemoteAction("action_a", endpoint)._action_call_format(tracker, domain)
-    state = call["tracker"]
-    assert [e["event"] for e in state["events"]] == ["user", "slot", "action"]
-    assert state["events"][0]["text"] == "tweede vraag"
-    assert {k: v for k, v in state.items() if k != "events"} == \
-        {k: v for k, v in tracker.current_state(EventVerbosity.ALL).items() if k != "events"}
-    assert "domain" not in call and "domain" in RemoteAction("action_b", endpoint)._action_call_format(tracker, domain)
-    first = DialogueStateTracker("nieuw", domain.slots)
-    first.update(ActionExecuted("action_session_start"))
-    assert len(RemoteAction("action_a", endpoint)._action_call_format(first, domain)["tracker"]["events"]) == 1
+
+    def what_actions_read(call):
+        tracker = Tracker.from_dict(call["tracker"])
+        turn = call["tracker"]["events"]
+        users = [i for i, event in enumerate(turn) if event["event"] == "user"]
+        return {"call": {k: v for k, v in call.items() if k != "tracker"}, "slots": tracker.slots,
+                "latest_message": tracker.latest_message, "active_loop": tracker.active_loop,
+                "latest_action_name": tracker.latest_action_name, "followup": tracker.followup_action,
+                "paused": tracker.is_paused(), "slots_to_validate": tracker.slots_to_validate(),
+                "channel": tracker.get_latest_input_channel(),
+                "state": {k: v for k, v in call["tracker"].items() if k != "events"},
+                "turn": turn[users[-1]:] if users else turn}
+
+    trackers = [DialogueStateTracker.from_events("lang", long_conversation(domain), slots=domain.slots)]
+    for story in stories[:40]:
+        for end in range(1, len(story.events) + 1):
+            trackers.append(DialogueStateTracker.from_events(story.sender_id, list(story.events)[:end],
+                                                             slots=domain.slots))
+    actions = [RemoteAction("action_answer_role", endpoint), RemoteAction("validate_vacancy_form", endpoint)]
+
+    def calls():
+        return [what_actions_read(action._action_call_format(tracker, domain))
+                for tracker in trackers for action in actions]
+
+    stock = calls()
+    with applied("action-call-current-turn"):
+        ours = calls()
+        assert len(actions[0]._action_call_format(trackers[0], domain)["tracker"]["events"]) == 4  # one turn
+    assert len(ours) == len(stock) > 500
+    assert ours == stock
 
 
-def test_event_classes_are_still_found_by_name_and_looked_up_once():
-    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+def test_applied_events_memo_and_dialogue_states_memo_give_stock_rasas_lists(project):
+    """Event by event through every story and rule and a long conversation: Rasa's applied
+    events and dialogue states (four ways of asking), then the same events through the memos."""
+    domain, stories = project
+    rule_only = {"slots": ["role", "confirmed"], "loops": ["vacancy_form"]}
+    variants = [(False, False, None), (True, False, None), (False, True, rule_only), (True, True, rule_only)]
+    conversations = [(story.sender_id, story.is_rule_tracker, list(story.events)) for story in stories]
+    conversations.append(("lang", False, long_conversation(domain)))
 
-    hits = Event.resolve_by_type.cache_info().hits
-    assert Event.resolve_by_type("slot") is SlotSet
-    assert Event.resolve_by_type("slot") is SlotSet
-    assert Event.resolve_by_type.cache_info().hits > hits
-    assert Event.resolve_by_type("user") is UserUttered
-    assert Event.resolve_by_type("action") is ActionExecuted
-    with pytest.raises(ValueError):
-        Event.resolve_by_type("geen_event")
+    def walk():
+        found = []
+        for sender, is_rule, events in conversations:
+            tracker = DialogueStateTracker(sender, domain.slots, is_rule_tracker=is_rule)
+            tracker.derived_memo = {}  # as the tracker store gives it (stock Rasa ignores it)
+            for event in events:
+                tracker.update(event)
+                found.append(tracker.applied_events())
+                for omit, ignore, rule_only_data in variants:
+                    states = domain.states_for_tracker_history(tracker, omit, ignore, rule_only_data)
+                    found.append([{name: dict(sub) for name, sub in state.items()} for state in states])
+                    for state in states:  # a featurizer's edit of what it got must not reach the kept states
+                        state.get("user", {}).pop("intent", None)
+        return found
+
+    stock = walk()
+    with applied("applied-events-memo", "dialogue-states-memo"):
+        assert Domain.states_for_tracker_history.__module__ == "bot.runtime.tracker_cache"
+        ours = walk()
+    assert len(ours) == len(stock) > 3000
+    assert ours == stock
 
 
-def test_an_empty_message_gets_no_intent_instead_of_an_error(tmp_path):
-    import numpy as np
-    import scipy.sparse
-    from rasa.engine.graph import ExecutionContext, GraphSchema
-    from rasa.engine.storage.local_model_storage import LocalModelStorage
-    from rasa.engine.storage.resource import Resource
-    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-    from rasa.shared.nlu.training_data.features import Features
-    from rasa.shared.nlu.training_data.message import Message
-    from rasa.shared.nlu.training_data.training_data import TrainingData
+def test_tracker_copy_without_replay_equals_stock_rasas_copy(project):
+    from rasa.shared.core.events import ActiveLoop
 
-    def message(text, row, intent=None):
-        m = Message(data={"text": text, **({"intent": intent} if intent else {})})
-        if row is not None:
-            m.add_features(Features(scipy.sparse.coo_matrix(np.array([row], dtype=float)),
-                                    "sentence", "text", "test"))
-        return m
+    domain, stories = project
+    conversations = [list(story.events) for story in stories] + [long_conversation(domain)]
 
-    classifier = LogisticRegressionClassifier.create(
-        LogisticRegressionClassifier.get_default_config(), LocalModelStorage(tmp_path),
-        Resource("lr"), ExecutionContext(GraphSchema({}), "test"))
-    classifier.train(TrainingData([message("hallo", [1, 0], "greet"), message("dag", [0, 1], "goodbye"),
-                                   message("hoi", [1, 0], "greet"), message("doei", [0, 1], "goodbye")]))
-    empty, greeting = message("", None), message("hallo daar", [1, 0])
-    assert classifier.process([empty, greeting]) == [greeting, empty]
-    assert empty.get("intent") == {"name": None, "confidence": 0.0}
-    assert greeting.get("intent")["name"] == "greet"
+    def kept(events):
+        tracker = DialogueStateTracker.from_events("bezoeker", events, slots=domain.slots)
+        tracker.derived_memo = {}  # as the tracker store gives it
+        return tracker
 
-    # Loaded again with skops' shorter allowlist, the classifier is the trained one (an
-    # untrusted type would make Rasa silently start an untrained classifier instead).
-    loaded = LogisticRegressionClassifier.load(
-        LogisticRegressionClassifier.get_default_config(), LocalModelStorage(tmp_path),
-        Resource("lr"), ExecutionContext(GraphSchema({}), "test"))
-    assert list(loaded.clf.classes_) == ["goodbye", "greet"]
+    def state(tracker):
+        return (list(tracker.events), tracker.current_state(EventVerbosity.ALL),
+                {name: slot.value for name, slot in tracker.slots.items()}, tracker.active_loop,
+                tracker.latest_message, tracker.latest_action, tracker.followup_action)
+
+    stock = [state(kept(events).copy()) for events in conversations]
+    with applied("tracker-copy-without-replay"):
+        assert DialogueStateTracker.copy.__module__ == "bot.runtime.tracker_cache"
+        originals = [kept(events) for events in conversations]
+        copies = [original.copy() for original in originals]
+    assert [state(copy) for copy in copies] == stock
+    for original, copy in zip(originals, copies):  # and the copy is apart from the original
+        before = original.current_state(EventVerbosity.ALL)
+        assert not hasattr(copy, "derived_memo")
+        copy.interrupt_loop(True)  # (changes the active loop in place, when there is one)
+        copy.update(SlotSet("role", "secretaresse"))
+        copy.update(ActiveLoop("vacancy_form"))
+        assert original.current_state(EventVerbosity.ALL) == before
+
+
+def test_event_lookup_cache_finds_every_event_class_stock_rasa_finds():
+    from rasa.shared.core.events import Event, SlotSet
+    from rasa.shared.utils.common import all_subclasses
+
+    names = sorted({cls.type_name for cls in all_subclasses(Event)}) + ["topic", "geen_event"]
+
+    def lookups():
+        found = []
+        for name in names:
+            try:
+                found.append(Event.resolve_by_type(name))
+            except ValueError as error:
+                found.append(str(error))
+            found.append(Event.resolve_by_type(name, default=SlotSet))
+        return found
+
+    stock = lookups()
+    with applied("event-lookup-cache"):
+        assert lookups() == stock
+        assert lookups() == stock
+        assert Event.resolve_by_type.cache_info().hits >= len(names)  # looked up once
+    assert len(names) > 20 and "Unknown event name 'geen_event'." in stock
+
+
+def test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads():
+    check = ("import re, sys, bot.runtime.rasa_changes as rc\n"
+             "active = rc.apply({'RASA_CHANGES_OFF': sys.argv[1]})\n"
+             "from rasa.core.agent import Agent\n"
+             "from rasa.engine.recipes.default_recipe import DefaultV1Recipe\n"
+             "print('tensorflow-stand-in' in active, type(sys.modules['tensorflow']).__name__,\n"
+             "      int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024)")
+    # (the current resident set: a child's ru_maxrss starts at its parent's, which has TensorFlow)
+    without, stand_in, without_mb = run_python(check, "").split()
+    real, module, real_mb = run_python(check, "tensorflow-stand-in").split()  # stock
+    assert (without, stand_in, real, module) == ("True", "_StandInModule", "False", "module")
+    assert int(real_mb) - int(without_mb) > 200  # MB
+
+
+def test_the_tensorflow_stand_in_leaves_itself_out_when_a_component_needs_tensorflow(tmp_path, monkeypatch):
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline:\n- name: WhitespaceTokenizer\n- name: DIETClassifier\npolicies:\n- name: RulePolicy\n")
+    monkeypatch.setattr(rasa_changes, "CONFIG", config)
+    assert "DIETClassifier" in rasa_changes.tensorflow_unwanted()
 
 
 def test_skops_is_imported_without_all_of_scikit_learn_and_keeps_the_log_level():
     check = ("import logging, sys; logging.basicConfig(level=logging.INFO); {first}"
              "import skops.io; print(logging.getLevelName(logging.getLogger().level), "
              "'numpy.distutils' in sys.modules)")
-    for first, after in (("", "WARNING True"),  # without, with:
+    for first, after in (("", "WARNING True"),  # stock, ours:
                          ("import bot.runtime.rasa_changes as rc; rc.trust_only_linear_models(); ", "INFO False")):
         assert run_python(check.format(first=first)) == after
-
-
-def test_the_spacy_pipeline_is_loaded_once():
-    from rasa.nlu.utils.spacy_utils import SpacyNLP
-
-    first = SpacyNLP.load_model("build/spacy_nl")
-    assert SpacyNLP.load_model("build/spacy_nl") is first
-    assert [t.text for t in first.model("de secretaresses plannen")] == ["de", "secretaresses", "plannen"]
 
 
 def test_the_rasa_server_process_imports_skops_before_rasa_and_tensorflow():
@@ -318,61 +456,3 @@ def test_the_rasa_server_process_imports_skops_before_rasa_and_tensorflow():
              "names = list(sys.modules)  # in the order of import\n"
              "print(names.index('skops.io') < names.index('rasa') < names.index('tensorflow'))")
     assert run_python(check) == "True"
-
-
-SQL_STORE_SCRIPT = """
-import asyncio, json, sqlite3, sys
-from bot.runtime import rasa_changes
-if sys.argv[1] == "ours":
-    rasa_changes.apply({})
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
-
-async def main(db, write):
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=db)
-    if write:
-        async def current():  # read before every change, as the server does
-            return await store.retrieve("bezoeker") or DialogueStateTracker("bezoeker", [])
-        for step, event in enumerate([
-                ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                UserUttered("wat doet een secretaresse", {"name": "ask_definition", "confidence": 0.9}),
-                SlotSet("role", "secretaresse"), BotUttered("Een secretaresse ...", {"buttons": []}),
-                ActionExecuted("action_listen")]):
-            event.timestamp = 1000.0 + step
-            tracker = await current()
-            tracker.update(event)
-            await store.save(tracker)  # turn by turn, as the server does
-        tracker = await current()
-        for step, event in enumerate([SessionStarted(), UserUttered("hallo", {"name": "greet"})]):
-            event.timestamp = 2000.0 + step
-            tracker.update(event)
-        await store.save(tracker)
-    latest, full = await store.retrieve("bezoeker"), await store.retrieve_full_tracker("bezoeker")
-    rows = sqlite3.connect(db).execute(
-        "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id").fetchall()
-    print(json.dumps({"latest": [e.as_dict() for e in latest.events],
-                      "full": [e.as_dict() for e in full.events], "rows": rows}))
-
-asyncio.run(main(sys.argv[2], sys.argv[3] == "write"))
-"""
-
-
-def test_the_sql_tracker_store_stores_and_reads_exactly_what_rasa_does(tmp_path):
-    import json
-
-    def run(store: str, db, mode: str) -> dict:
-        return json.loads(run_python_args(SQL_STORE_SCRIPT, store, str(db), mode))
-
-    stock, ours = run("stock", tmp_path / "stock.db", "write"), run("ours", tmp_path / "ours.db", "write")
-    assert ours == stock
-    assert len(stock["latest"]) == 2 and len(stock["full"]) == len(stock["rows"]) >= 9
-    assert run("ours", tmp_path / "stock.db", "read") == stock  # reads what stock Rasa wrote
-    assert run("stock", tmp_path / "ours.db", "read") == stock  # and the other way round
-
-
-def run_python_args(code: str, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args], capture_output=True,
-                            text=True, check=True)
-    return result.stdout.strip().splitlines()[-1]

@@ -1,49 +1,83 @@
-"""Our changes to Rasa 3.6.21's internals: the list, and `apply()`, which `bot/runtime/rasa_cli.py`
-calls once when the Rasa server starts (before Rasa is imported).
+"""The changes to Rasa's internals that have no supported seam: one registry (`CHANGES`), and
+`apply()`, which `bot/runtime/rasa_cli.py` calls once when the Rasa server starts (and when
+`make train` trains), before Rasa is imported.
 
-Each change names the Rasa attribute it replaces. `apply()` first checks that every target
-exists and stops the start with the change's name when one does not (a Rasa upgrade that moved
-it), then installs them. The running server lists the active ones at GET /health
+What has a supported seam is not here: the intent classifier's empty-message answer and input
+(bot/components/intent_classifier.py) and the spaCy model loaded once (bot/components/spacy_nlp.py),
+both components named in config.yml; the SQLite settings, the SQL without ORM objects and the
+tracker cache in the tracker store class named in endpoints.yml (bot/runtime/tracker_store.py);
+GET /health, a channel in credentials.yml (bot/runtime/health.py).
+
+Each entry of the registry names the Rasa function (or value) it replaces ("module:qualname"),
+the Rasa version it was written against (`rasa_version`), that function's parameters there
+(`pinned`), why, how it is installed (`install` returns the undo, which puts the original back;
+None for the two import guards, which cannot be undone), and the test that runs the same inputs
+through stock Rasa and through the change and compares (in tests/test_rasa_changes.py; those
+apply the change, compare and undo it, in one process, except the import guards' tests, which
+need a fresh process).
+
+The version pin: every change here was written against Rasa 3.6.21. When the installed Rasa
+is another version, `apply()` installs none of them and logs why (a WARNING, in Dutch): the
+server runs stock Rasa, and the tracker store's speedups stay off too (`switched_on`). A Rasa
+of the pinned version whose replaced function is missing or has other parameters (a patched
+install) stops the start with the change's name (`RasaChangeError`): nothing is installed
+half-way.
+
+RASA_SPEEDUPS=0 leaves out the speedups (`speedup=True`, and the tracker store's), so that
+`make bench` can measure stock Rasa; the changes that fix behaviour stay. RASA_CHANGES_OFF=name,name
+leaves out those (the store's speedups too). A change can also leave itself out
+(`skip_because`), saying why in the log. The running server lists the active ones at GET /health
 (tests/e2e/test_rasa_changes.py asks it); docs/architecture.md lists them under "Changes to Rasa".
-
-RASA_SPEEDUPS=0 leaves out the speedups (`speedup=True`), so that `make bench` can measure
-stock Rasa; the changes that fix behaviour stay. RASA_CHANGES_OFF=name,name leaves out those.
-A change can also leave itself out (`skip_because`), saying why in the log.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import importlib.metadata
+import inspect
 import logging
 import os
-import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from bot.runtime import tracker_cache
 
 logger = logging.getLogger(__name__)
 
+RASA_VERSION = "3.6.21"  # what every change below was written against (and requirements.txt pins)
+
 # Our actions answer in well under a second, but the clock runs while the server's one event
 # loop serves other visitors: at 32 users on a busy two-core machine 5 s gave false apologies.
 ACTION_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT", "8"))
 
+Undo = Callable[[], None]
+
 
 class RasaChangeError(RuntimeError):
-    """A change's target is not in this Rasa: the server must not start half-changed."""
+    """A change's target is not in this Rasa as it was: the server must not start half-changed."""
 
 
 @dataclass(frozen=True)
 class Change:
     name: str
-    target: str        # "module:attribute.attribute", what the change replaces
+    replaces: str           # "module:qualname": the Rasa function (or value) this replaces
+    pinned: Optional[str]   # its parameters (a value: its repr) in `rasa_version`; None: not Rasa's
     why: str
-    install: Callable[[], None]
+    install: Callable[[], Optional[Undo]]  # installs it; returns the undo (None: cannot be undone)
+    test: str               # tests/...::test_... : the same inputs through stock Rasa and this change
+    rasa_version: str = RASA_VERSION
     speedup: bool = False
     before_rasa: bool = False  # installed (and checked) before Rasa is imported
     skip_because: Callable[[], Optional[str]] = lambda: None  # why not here, or None
+
+
+# The tracker store's speedups (bot/runtime/tracker_store.py): a supported seam, but switched
+# like the changes (`switched_on`), so that `make bench` measures the stock store.
+STORE_SPEEDUPS = ("sqlite-write-ahead-log", "sqlite-connection-pool", "sql-tracker-store-without-orm",
+                  "tracker-cache")
 
 
 def resolve(target: str) -> Tuple[Any, str]:
@@ -58,10 +92,36 @@ def resolve(target: str) -> Tuple[Any, str]:
     return owner, attribute
 
 
-def replace(target: str, make: Callable[[Any], Any]) -> None:
-    """Set the target to `make(current value)`."""
+def current(target: str) -> Any:
     owner, attribute = resolve(target)
+    return getattr(owner, attribute)
+
+
+def shape_of(value: Any) -> str:
+    """What `Change.pinned` records: a function's parameters (names, kinds, defaults; not the
+    annotations, whose text differs between Python versions), or a value's repr."""
+    if callable(value) and not isinstance(value, type):
+        signature = inspect.signature(value)
+        bare = [parameter.replace(annotation=inspect.Parameter.empty)
+                for parameter in signature.parameters.values()]
+        return str(signature.replace(parameters=bare, return_annotation=inspect.Signature.empty))
+    return repr(value)
+
+
+def replace(target: str, make: Callable[[Any], Any]) -> Undo:
+    """Set the target to `make(current value)`; returns the undo, which puts back exactly what
+    was there (a staticmethod as a staticmethod; an inherited attribute by deleting ours)."""
+    owner, attribute = resolve(target)
+    missing = object()
+    original = vars(owner).get(attribute, missing)
     setattr(owner, attribute, make(getattr(owner, attribute)))
+
+    def undo() -> None:
+        if original is missing:
+            delattr(owner, attribute)
+        else:
+            setattr(owner, attribute, original)
+    return undo
 
 
 # ---- the changes -------------------------------------------------------------------------------
@@ -92,68 +152,50 @@ def keep_tensorflow_out() -> None:
 
 def trust_only_linear_models() -> None:
     """skops, which loads the LogisticRegressionClassifier, imported first with a short allowlist
-    (bot/runtime/skops_import.py says why: 7 s of the start, and the root logger set to WARNING)."""
+    (bot/runtime/skops_import.py says why: 7 s of the start, and the root logger set to WARNING).
+    An import: it cannot be undone."""
     from bot.runtime.skops_import import import_skops_trusting_linear_models
 
     import_skops_trusting_linear_models()
 
 
-def shorter_action_timeout() -> None:
-    replace("rasa.core.actions.action:DEFAULT_REQUEST_TIMEOUT", lambda _old: ACTION_TIMEOUT)
+def shorter_action_timeout() -> Undo:
+    return replace("rasa.core.actions.action:DEFAULT_REQUEST_TIMEOUT", lambda _old: ACTION_TIMEOUT)
 
 
-def classify_empty_messages_as_unsure() -> None:
-    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
+def validate_action_results_with_one_validator() -> Undo:
+    """Rasa's `jsonschema.validate` checks the schema itself, then builds a validator, at every
+    action call; here both are done once. The same errors, with Rasa's text added."""
+    from jsonschema.exceptions import best_match
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
 
-    def has_sentence_features(message) -> bool:  # (asking get_sparse_features would join them all)
-        return any(f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE for f in message.features)
+    schema = RemoteAction.action_response_format_spec()
+    validator = validator_for(schema)(schema)
+    validator.check_schema(schema)  # once, instead of every turn
 
-    def wrap(classify):
-        @functools.wraps(classify)
-        def process(classifier, messages):
-            empty = [m for m in messages if not has_sentence_features(m)]
-            for message in empty:  # no intent, confidence 0: the FallbackClassifier makes it nlu_fallback
-                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
-            featured = [m for m in messages if not any(m is e for e in empty)]
-            return (classify(classifier, featured) if featured else []) + empty
-        return process
+    def validate_action_result(_action: Any, result: Dict[str, Any]) -> bool:
+        error = best_match(validator.iter_errors(result))
+        if error is not None:
+            error.message += (". Failed to validate Action server response from API, make sure your "
+                              "response from the Action endpoint is valid. For more information about "
+                              f"the format visit {DOCS_BASE_URL}/custom-actions")
+            raise error
+        return True
 
-    replace(LOGISTIC_REGRESSION_PROCESS, wrap)
-
-
-def sentence_features_only() -> None:
-    """LogisticRegressionClassifier builds its input from the combined sentence features, but
-    asks Message.get_sparse_features for both kinds: joining every token's features (copied,
-    then stacked) cost more than the classifier itself. The same matrix from the sentence
-    features alone."""
-    from rasa.shared.nlu.constants import TEXT
-    from scipy.sparse import csr_matrix, hstack, vstack
-
-    def make(original):
-        def _create_X(self, messages):
-            rows = []
-            for message in messages:
-                sentence = message._filter_sparse_features(TEXT, [])[1]
-                dense = message.get_dense_features(attribute=TEXT)[1]
-                if not sentence:  # Rasa's own way for what our pipeline never gives
-                    return original(self, messages)
-                parts = [csr_matrix(feature.features) for feature in sentence]
-                rows.append(hstack(parts + [csr_matrix(dense.features if dense else [])]))
-            return vstack(rows, format="csr")  # (what scikit-learn converts it to anyway)
-        return _create_X
-
-    replace("rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier._create_X", make)
+    return replace("rasa.core.actions.action:RemoteAction._validate_action_result",
+                   lambda _old: validate_action_result)
 
 
-def graphs_run_in_order() -> None:
+def graphs_run_in_order() -> Undo:
     """Rasa runs the model's graph through dask for every message and every action prediction,
     and first works out again which nodes the targets need (walking shared dependencies once per
     path). Here the order is worked out once per target list and the nodes are called in it:
     the same calls with the same inputs, as dask's synchronous scheduler makes them."""
     from rasa.engine.exceptions import GraphRunError
 
-    def order_for(schema, targets) -> List[Tuple[str, Tuple[str, ...]]]:
+    def order_for(schema: Any, targets: List[str]) -> List[Tuple[str, Tuple[str, ...]]]:
         """Each needed node after the nodes it needs (depth first, in the order of `needs`)."""
         ordered: Dict[str, Tuple[str, ...]] = {}
 
@@ -169,29 +211,28 @@ def graphs_run_in_order() -> None:
             visit(target)
         return list(ordered.items())
 
-    def make(_dask_run):
-        def run(self, inputs: Optional[Dict[str, Any]] = None, targets: Optional[List[str]] = None):
-            targets = targets if targets else self._graph_schema.target_names
-            plans = self.__dict__.setdefault("_plans_in_order", {})
-            plan = plans.get(tuple(targets))
-            if plan is None:
-                plan = plans[tuple(targets)] = order_for(self._graph_schema, targets)
-            results: Dict[str, Any] = {}
-            for name, value in (inputs or {}).items():
-                if isinstance(value, str) and any(value == node for node, _ in plan):
-                    raise GraphRunError(f"Input value '{value}' clashes with a node name. Make sure that "
-                                        "none of the input names passed to the `run` method are the "
-                                        "same as node names in the graph schema.")
-                results[name] = (name, value)
-            try:
-                for name, needs in plan:  # (a need that is neither node nor input is passed as is, as in dask)
-                    results[name] = self._instantiated_nodes[name](*(results.get(n, n) for n in needs))
-            except RuntimeError as error:
-                raise GraphRunError("Error running runner.") from error
-            return dict(results[target] for target in targets)
-        return run
+    def run(self: Any, inputs: Optional[Dict[str, Any]] = None,
+            targets: Optional[List[str]] = None) -> Dict[str, Any]:
+        targets = targets if targets else self._graph_schema.target_names
+        plans = self.__dict__.setdefault("_plans_in_order", {})
+        plan = plans.get(tuple(targets))
+        if plan is None:
+            plan = plans[tuple(targets)] = order_for(self._graph_schema, targets)
+        results: Dict[str, Any] = {}
+        for name, value in (inputs or {}).items():
+            if isinstance(value, str) and any(value == node for node, _ in plan):
+                raise GraphRunError(f"Input value '{value}' clashes with a node name. Make sure that "
+                                    "none of the input names passed to the `run` method are the "
+                                    "same as node names in the graph schema.")
+            results[name] = (name, value)
+        try:
+            for name, needs in plan:  # (a need that is neither node nor input is passed as is, as in dask)
+                results[name] = self._instantiated_nodes[name](*(results.get(n, n) for n in needs))
+        except RuntimeError as error:
+            raise GraphRunError("Error running runner.") from error
+        return dict(results[target] for target in targets)
 
-    replace("rasa.engine.runner.dask:DaskGraphRunner.run", make)
+    return replace("rasa.engine.runner.dask:DaskGraphRunner.run", lambda _dask_run: run)
 
 
 # Below the action server's (Sanic's) keep-alive of 5 s, so that we never send on a
@@ -199,7 +240,7 @@ def graphs_run_in_order() -> None:
 KEEP_ALIVE_SECONDS = 2.0
 
 
-def kept_alive_endpoint_connections() -> None:
+def kept_alive_endpoint_connections() -> Undo:
     """Rasa opens a new HTTP session, and with it a new connection, for every call to the action
     server. Here each endpoint keeps one session per event loop (a Sanic worker has one): its
     connections are reused, with the same headers, authentication and timeouts."""
@@ -220,25 +261,23 @@ def kept_alive_endpoint_connections() -> None:
         async def __aexit__(self, *_error: Any) -> bool:
             return False
 
-    def make(_new_session_every_time):
-        def session(self) -> Borrowed:
-            loop = asyncio.get_running_loop()
-            kept_loop, kept = self.__dict__.get("_kept_session", (None, None))
-            if kept is None or kept.closed or kept_loop is not loop:
-                auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-                        if self.basic_auth else None)
-                kept = aiohttp.ClientSession(
-                    headers=self.headers, auth=auth,
-                    timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
-                    connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS))
-                self.__dict__["_kept_session"] = (loop, kept)
-            return Borrowed(kept)
-        return session
+    def session(self: Any) -> Borrowed:
+        loop = asyncio.get_running_loop()
+        kept_loop, kept = self.__dict__.get("_kept_session", (None, None))
+        if kept is None or kept.closed or kept_loop is not loop:
+            auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                    if self.basic_auth else None)
+            kept = aiohttp.ClientSession(
+                headers=self.headers, auth=auth,
+                timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS))
+            self.__dict__["_kept_session"] = (loop, kept)
+        return Borrowed(kept)
 
-    replace("rasa.utils.endpoints:EndpointConfig.session", make)
+    return replace("rasa.utils.endpoints:EndpointConfig.session", lambda _new_session_every_time: session)
 
 
-def action_calls_carry_the_current_turn() -> None:
+def action_calls_carry_the_current_turn() -> Undo:
     """Rasa sends the action server the whole conversation with every call (its JSON grows with
     every turn: a tenth of the server's time at turn 100). Our actions read the slots, the
     latest message and the form's newest slot events (rasa_sdk's `slots_to_validate`), so
@@ -248,7 +287,7 @@ def action_calls_carry_the_current_turn() -> None:
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import EventVerbosity
 
-    def current_turn(events) -> List[Any]:
+    def current_turn(events: Any) -> List[Any]:
         turn = []
         for event in reversed(events):
             turn.append(event)
@@ -256,247 +295,109 @@ def action_calls_carry_the_current_turn() -> None:
                 break
         return turn[::-1]
 
-    def make(_whole_conversation):
-        def _action_call_format(self, tracker, domain) -> Dict[str, Any]:
-            state = tracker.current_state(EventVerbosity.NONE)
-            state["events"] = [event.as_dict() for event in current_turn(tracker.events)]
-            result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
-                      "version": rasa.__version__}
-            if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
-                result["domain"] = domain.as_dict()
-            return result
-        return _action_call_format
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in current_turn(tracker.events)]
+        result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
+                  "version": rasa.__version__}
+        if (not self._is_selective_domain_enabled()
+                or domain.does_custom_action_explicitly_need_domain(self.name())):
+            result["domain"] = domain.as_dict()
+        return result
 
-    replace("rasa.core.actions.action:RemoteAction._action_call_format", make)
-
-
-def health_route() -> None:
-    from sanic import response
-
-    async def health(request):
-        agent = getattr(request.app.ctx, "agent", None)
-        ready = bool(agent and agent.is_ready())  # the model is loaded
-        return response.json({"status": "ok" if ready else "loading", "rasa": rasa_version(),
-                              "changes": active()}, status=200 if ready else 503)
-
-    def wrap(configure_app):
-        @functools.wraps(configure_app)
-        def configure_app_with_health(*args, **kwargs):
-            app = configure_app(*args, **kwargs)
-            app.add_route(health, "/health", methods=["GET"], name="health")
-            return app
-        return configure_app_with_health
-
-    replace("rasa.core.run:configure_app", wrap)
+    return replace("rasa.core.actions.action:RemoteAction._action_call_format",
+                   lambda _whole_conversation: _action_call_format)
 
 
-def validate_action_results_with_one_validator() -> None:
-    from jsonschema.exceptions import best_match
-    from jsonschema.validators import validator_for
-    from rasa.core.actions.action import RemoteAction
-
-    schema = RemoteAction.action_response_format_spec()
-    validator = validator_for(schema)(schema)
-    validator.check_schema(schema)  # once, instead of every turn
-
-    def validate_action_result(_action, result: Dict[str, Any]) -> bool:
-        error = best_match(validator.iter_errors(result))
-        if error is not None:
-            raise error
-        return True
-
-    replace("rasa.core.actions.action:RemoteAction._validate_action_result", lambda _old: validate_action_result)
+def remember_applied_events() -> Undo:
+    return replace("rasa.shared.core.trackers:DialogueStateTracker.applied_events",
+                   tracker_cache.applied_events_continued)
 
 
-def sqlite_write_ahead_log(connection, _record) -> None:
-    if type(connection).__module__.startswith("sqlite3"):
-        cursor = connection.cursor()
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.OperationalError as error:
-            if "readonly" not in str(error):  # the admin page reads with mode=ro (bot/office/conversations.py)
-                raise
-        finally:
-            cursor.close()
+def copy_without_replay() -> Undo:
+    return replace("rasa.shared.core.trackers:DialogueStateTracker.copy", tracker_cache.copy_without_replay)
 
 
-def sqlite_tracker_store_writes_ahead() -> None:
-    import sqlalchemy
-
-    if not sqlalchemy.event.contains(sqlalchemy.engine.Engine, "connect", sqlite_write_ahead_log):
-        sqlalchemy.event.listen(sqlalchemy.engine.Engine, "connect", sqlite_write_ahead_log)
+def remember_states() -> Undo:
+    return replace("rasa.shared.core.domain:Domain.states_for_tracker_history",
+                   tracker_cache.states_continued)
 
 
-def sqlite_connections_kept_open() -> None:
-    """SQLAlchemy 1.4 opens a new connection to an SQLite file for every session (NullPool):
-    about 1 ms each, several times a message. A pool keeps them open, as SQLAlchemy 2.0 does
-    for SQLite files (QueuePool; a connection moves between threads only through the pool)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import QueuePool
-
-    def kwargs_for(original):
-        def create_engine_kwargs(url) -> Dict[str, Any]:
-            if make_url(url).get_backend_name() == "sqlite":
-                return {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
-            return original(url)
-        return create_engine_kwargs
-
-    replace("rasa.core.tracker_store:create_engine_kwargs", kwargs_for)
+def event_classes_looked_up_once() -> Undo:
+    return replace("rasa.shared.core.events:Event.resolve_by_type",
+                   lambda walk: staticmethod(functools.lru_cache(maxsize=None)(walk)))
 
 
-def sql_tracker_store_without_orm() -> None:
-    """Rasa's SQLTrackerStore reads and writes events through ORM objects: building them (and
-    flushing them one by one) cost more than the SQL itself. The same statements in SQLAlchemy
-    Core: the `data` column read as text, the new events written in one executemany. A tracker
-    read or saved here remembers how many of its events are stored, so that saving it again
-    need not count them in the database (Rasa's own way, kept for any other tracker)."""
-    import itertools
-    import json
-
-    import sqlalchemy as sa
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.events import SessionStarted
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    table = SQLTrackerStore.SQLEvent.__table__
-
-    def of_session(query, sender_id: str, all_sessions: bool):
-        """Rasa's filter: the events since the latest SessionStarted (all events if none)."""
-        query = query.where(table.c.sender_id == sender_id)
-        if all_sessions:
-            return query
-        start = (sa.select(sa.func.max(table.c.timestamp))
-                 .where(table.c.sender_id == sender_id, table.c.type_name == SessionStarted.type_name)
-                 .scalar_subquery())
-        return query.where(sa.or_(table.c.timestamp >= start, start.is_(None)))
-
-    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
-        query = of_session(sa.select(table.c.data), sender_id, fetch_events_from_all_sessions)
-        with self.session_scope() as session:
-            rows = session.execute(query.order_by(table.c.id)).scalars().all()
-        if not (self.domain and rows):
-            return None
-        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots)
-        if not fetch_events_from_all_sessions:
-            tracker.stored_events = len(rows)  # what `save` need not count again
-        return tracker
-
-    def as_row(sender_id: str, event) -> Dict[str, Any]:
-        data = event.as_dict()
-        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-                "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
-                "action_name": data.get("name"), "data": json.dumps(data)}
-
-    async def save(self, tracker) -> None:
-        await self.stream_events(tracker)
-        stored = getattr(tracker, "stored_events", None)  # set when read from here
-        with self.session_scope() as session:
-            if stored is None or tracker._max_event_history is not None:
-                count = of_session(sa.select(sa.func.count()).select_from(table), tracker.sender_id, False)
-                stored = session.execute(count).scalar()
-            rows = [as_row(tracker.sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
-            if rows:
-                session.execute(table.insert(), rows)
-            session.commit()
-        tracker.stored_events = len(tracker.events)
-
-    replace("rasa.core.tracker_store:SQLTrackerStore._retrieve", lambda _old: _retrieve)
-    replace("rasa.core.tracker_store:SQLTrackerStore.save", lambda _old: save)
-
-
-def cached(target: str) -> Callable[[], None]:
-    def install() -> None:
-        replace(target, lambda old: staticmethod(functools.lru_cache(maxsize=None)(old)))
-    return install
-
-
-LOGISTIC_REGRESSION_PROCESS = ("rasa.nlu.classifiers.logistic_regression_classifier:"
-                               "LogisticRegressionClassifier.process")
+TESTS = "tests/test_rasa_changes.py::"
 
 CHANGES: List[Change] = [
-    Change("tensorflow-stand-in", "sys:meta_path",
+    Change("tensorflow-stand-in", "sys:meta_path", None,
            "TensorFlow, which no component of ours runs, replaced by empty stand-in modules: "
            "about 350 MB less in every process of the Rasa server and 3 s less start",
-           keep_tensorflow_out, speedup=True, before_rasa=True, skip_because=tensorflow_unwanted),
-    Change("skops-linear-models", "sklearn.utils:all_estimators",
+           keep_tensorflow_out,
+           TESTS + "test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads",
+           speedup=True, before_rasa=True, skip_because=tensorflow_unwanted),
+    Change("skops-linear-models", "sklearn.utils:all_estimators", "(type_filter=None)",
            "skops imported before Rasa, trusting scikit-learn's linear models only: 1 s instead of "
-           "7 s of the start, and Rasa's INFO log kept", trust_only_linear_models, before_rasa=True),
-    Change("action-timeout", "rasa.core.actions.action:DEFAULT_REQUEST_TIMEOUT",
+           "7 s of the start, and Rasa's INFO log kept", trust_only_linear_models,
+           TESTS + "test_skops_is_imported_without_all_of_scikit_learn_and_keeps_the_log_level",
+           before_rasa=True),
+    Change("action-timeout", "rasa.core.actions.action:DEFAULT_REQUEST_TIMEOUT", "300",
            f"wait {ACTION_TIMEOUT:g} s (ACTION_TIMEOUT) for an action instead of 5 minutes; the "
-           "channels then send the apology", shorter_action_timeout),
-    Change("empty-message-unsure", LOGISTIC_REGRESSION_PROCESS,
-           "an empty message gets no intent (then nlu_fallback: 'andere woorden') instead of an "
-           "exception and the apology", classify_empty_messages_as_unsure),
-    Change("health-route", "rasa.core.run:configure_app",
-           "GET /health: 200 once the model is loaded (else 503), the Rasa version and these "
-           "changes, whichever channels are on",
-           health_route),
+           "channels then send the apology", shorter_action_timeout,
+           TESTS + "test_action_timeout_an_action_is_called_as_stock_rasa_calls_it_with_a_shorter_timeout"),
     Change("action-result-validator-once", "rasa.core.actions.action:RemoteAction._validate_action_result",
+           "(self, result)",
            "the action server's reply checked with a validator built once (Rasa checked the schema "
            "itself every turn: ~40 % of the CPU under load)",
-           validate_action_results_with_one_validator, speedup=True),
+           validate_action_results_with_one_validator,
+           TESTS + "test_action_result_validator_once_accepts_and_rejects_as_stock_rasa", speedup=True),
     Change("graph-runs-in-order", "rasa.engine.runner.dask:DaskGraphRunner.run",
+           "(self, inputs=None, targets=None)",
            "the model's graph run node after node in an order worked out once, instead of "
            "through dask with the needed nodes worked out again at every run",
-           graphs_run_in_order, speedup=True),
-    Change("classifier-sentence-features-only",
-           "rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier._create_X",
-           "the intent classifier's input built from the sentence features only (Rasa also joined "
-           "every token's features, then threw them away): the same matrix, a quarter of the NLU's time",
-           sentence_features_only, speedup=True),
-    Change("kept-alive-action-connection", "rasa.utils.endpoints:EndpointConfig.session",
+           graphs_run_in_order, TESTS + "test_graph_runs_in_order_gives_what_dask_gives", speedup=True),
+    Change("kept-alive-action-connection", "rasa.utils.endpoints:EndpointConfig.session", "(self)",
            "calls to the action server reuse their connection (one HTTP session per endpoint "
            "and worker) instead of opening a new one every time",
-           kept_alive_endpoint_connections, speedup=True),
+           kept_alive_endpoint_connections,
+           TESTS + "test_kept_alive_action_connection_gets_the_same_replies_on_one_connection", speedup=True),
     Change("action-call-current-turn", "rasa.core.actions.action:RemoteAction._action_call_format",
+           "(self, tracker, domain)",
            "an action gets the conversation's state (slots, latest message, form) with the events "
            "of the current turn only, not every event since the start: what our actions read",
-           action_calls_carry_the_current_turn, speedup=True),
-    Change("sqlite-write-ahead-log", "rasa.core.tracker_store:SQLTrackerStore",
-           "SQLite tracker store with WAL and synchronous=NORMAL: a commit waits for no fsync "
-           "(kill -9 loses nothing; a power cut can lose the last turns)",
-           sqlite_tracker_store_writes_ahead, speedup=True),
-    Change("sqlite-connection-pool", "rasa.core.tracker_store:create_engine_kwargs",
-           "the SQLite tracker store keeps its connections open (a pool, as SQLAlchemy 2.0 does) "
-           "instead of opening the file for every read and write: ~1 ms each, 4 times a message",
-           sqlite_connections_kept_open, speedup=True),
-    Change("sql-tracker-store-without-orm", "rasa.core.tracker_store:SQLTrackerStore._retrieve",
-           "the SQL tracker store reads and writes with SQLAlchemy Core instead of ORM objects: "
-           "the same statements; 16 users on one worker: 35.8 instead of 30.7 msg/s",
-           sql_tracker_store_without_orm, speedup=True),
-    Change("tracker-cache", "rasa.core.tracker_store:SQLTrackerStore._retrieve",
-           "each worker keeps the conversations it saved last and reuses one while the store's "
-           "stamp (row count, last row id) is unchanged, instead of reading and replaying every "
-           "event (bot/runtime/tracker_cache.py)",
-           tracker_cache.install, speedup=True),
-    Change("applied-events-memo", "rasa.shared.core.trackers:DialogueStateTracker.applied_events",
-           "a conversation kept by the tracker cache keeps its applied events too: extended with "
+           action_calls_carry_the_current_turn,
+           TESTS + "test_action_call_current_turn_gives_the_actions_what_stock_rasa_gives_them",
+           speedup=True),
+    Change("applied-events-memo", "rasa.shared.core.trackers:DialogueStateTracker.applied_events", "(self)",
+           "a conversation from the tracker store keeps its applied events: extended with "
            "the new events instead of walking all of them at every question (bot/runtime/tracker_cache.py)",
-           tracker_cache.remember_applied_events, speedup=True),
-    Change("tracker-copy-without-replay", "rasa.shared.core.trackers:DialogueStateTracker.copy",
+           remember_applied_events,
+           TESTS + "test_applied_events_memo_and_dialogue_states_memo_give_stock_rasas_lists", speedup=True),
+    Change("tracker-copy-without-replay", "rasa.shared.core.trackers:DialogueStateTracker.copy", "(self)",
            "the copy Rasa makes before every action copies the conversation's state instead of "
            "replaying every event into a new tracker (bot/runtime/tracker_cache.py)",
-           tracker_cache.copy_without_replay, speedup=True),
+           copy_without_replay, TESTS + "test_tracker_copy_without_replay_equals_stock_rasas_copy",
+           speedup=True),
     Change("dialogue-states-memo", "rasa.shared.core.domain:Domain.states_for_tracker_history",
-           "a conversation kept by the tracker cache keeps its dialogue states too: the policies' "
+           "(self, tracker, omit_unset_slots=False, ignore_rule_only_turns=False, rule_only_data=None)",
+           "a conversation from the tracker store keeps its dialogue states: the policies' "
            "states are computed for the new events only, not from the first event at every "
            "prediction (bot/runtime/tracker_cache.py)",
-           tracker_cache.remember_states, speedup=True),
-    Change("event-lookup-cache", "rasa.shared.core.events:Event.resolve_by_type",
+           remember_states,
+           TESTS + "test_applied_events_memo_and_dialogue_states_memo_give_stock_rasas_lists", speedup=True),
+    Change("event-lookup-cache", "rasa.shared.core.events:Event.resolve_by_type", "(type_name, default=None)",
            "each stored event's class looked up by name once, not by walking the class tree "
            "(9 % of the CPU in a 100-turn conversation)",
-           cached("rasa.shared.core.events:Event.resolve_by_type"), speedup=True),
-    Change("spacy-once", "rasa.nlu.utils.spacy_utils:SpacyNLP.load_model",
-           "the spaCy pipeline loaded once per process (Rasa loaded it twice)",
-           cached("rasa.nlu.utils.spacy_utils:SpacyNLP.load_model"), speedup=True),
+           event_classes_looked_up_once,
+           TESTS + "test_event_lookup_cache_finds_every_event_class_stock_rasa_finds", speedup=True),
 ]
 
-_active: List[str] = []
+_undo: Dict[str, Optional[Undo]] = {}  # the installed changes, in order: name -> its undo
 
 
 def active() -> List[str]:
-    return list(_active)
+    return list(_undo)
 
 
 def rasa_version() -> str:
@@ -505,27 +406,61 @@ def rasa_version() -> str:
     return rasa.__version__
 
 
-def chosen(env: Mapping[str, str]) -> List[Change]:
+def installed_rasa_version() -> str:
+    """The installed Rasa's version, without importing Rasa (apply() runs before that)."""
+    return importlib.metadata.version("rasa")
+
+
+def by_name(name: str) -> Change:
+    return next(change for change in CHANGES if change.name == name)
+
+
+def _off(env: Mapping[str, str]) -> Tuple[bool, set]:
     speedups = env.get("RASA_SPEEDUPS", "1") != "0"
-    off = {name.strip() for name in (env.get("RASA_CHANGES_OFF") or "").split(",")}
+    return speedups, {name.strip() for name in (env.get("RASA_CHANGES_OFF") or "").split(",")}
+
+
+def chosen(env: Mapping[str, str]) -> List[Change]:
+    speedups, off = _off(env)
     return [change for change in CHANGES if (speedups or not change.speedup) and change.name not in off]
 
 
+def switched_on(name: str, env: Mapping[str, str] = os.environ) -> bool:
+    """For a speedup of the tracker store (STORE_SPEEDUPS): on, unless RASA_SPEEDUPS=0,
+    RASA_CHANGES_OFF names it, or the installed Rasa is not the pinned version (its SQL mirrors
+    Rasa 3.6.21's)."""
+    speedups, off = _off(env)
+    return speedups and name not in off and installed_rasa_version() == RASA_VERSION
+
+
 def check(change: Change) -> None:
+    """The change's target exists and is what it was in the Rasa version it was written for."""
     try:
-        resolve(change.target)
+        found = current(change.replaces)
     except (ImportError, AttributeError) as error:
         raise RasaChangeError(
-            f"Rasa-aanpassing '{change.name}' kan niet: {change.target} bestaat niet in deze "
+            f"Rasa-aanpassing '{change.name}' kan niet: {change.replaces} bestaat niet in deze "
             f"Rasa-versie ({error!r}). Pas bot/runtime/rasa_changes.py aan de versie aan.") from None
+    if change.pinned is not None and shape_of(found) != change.pinned:
+        raise RasaChangeError(
+            f"Rasa-aanpassing '{change.name}' kan niet: {change.replaces} is {shape_of(found)} in deze "
+            f"Rasa, niet {change.pinned} zoals in Rasa {change.rasa_version}. Pas "
+            "bot/runtime/rasa_changes.py aan de versie aan.")
 
 
 def apply(env: Mapping[str, str] = os.environ) -> List[str]:
-    """Install the chosen changes once. Each group's targets are all checked before any of
+    """Install the chosen changes once, when the installed Rasa is the version they were written
+    against (else none: stock Rasa, logged). Each group's targets are all checked before any of
     them is installed: first what must come before Rasa is imported, then the rest."""
-    if _active:
+    if _undo:
         return active()
     changes = chosen(env)
+    version = installed_rasa_version()
+    if any(change.rasa_version != version for change in changes):
+        logger.warning("Rasa-versie %s is niet de versie waartegen de aanpassingen zijn geschreven (%s): "
+                       "Rasa draait zonder aanpassingen (bot/runtime/rasa_changes.py).", version,
+                       ", ".join(sorted({change.rasa_version for change in changes})))
+        return []
     for group in ([c for c in changes if c.before_rasa], [c for c in changes if not c.before_rasa]):
         for change in group:
             check(change)
@@ -534,7 +469,41 @@ def apply(env: Mapping[str, str] = os.environ) -> List[str]:
             if reason:
                 logger.info("Rasa-aanpassing %s niet actief: %s", change.name, reason)
                 continue
-            change.install()
-            _active.append(change.name)
-    logger.info("Rasa-aanpassingen actief: %s", ", ".join(_active))
+            _undo[change.name] = change.install()
+    logger.info("Rasa-aanpassingen actief: %s", ", ".join(_undo))
     return active()
+
+
+def undo() -> List[str]:
+    """Put back Rasa's originals of every installed change, newest first; returns those that
+    cannot be undone (an import), which stay."""
+    for name in reversed(list(_undo)):
+        restore = _undo[name]
+        if restore is not None:
+            restore()
+            del _undo[name]
+    return active()
+
+
+@contextlib.contextmanager
+def applied(*names: str) -> Iterator[None]:
+    """The named changes installed (checked first) for the block, then undone: how the tests
+    run the same inputs through stock Rasa and through a change in one process."""
+    changes = [by_name(name) for name in names]
+    for change in changes:
+        if change.name in _undo:
+            raise RasaChangeError(f"Rasa-aanpassing '{change.name}' is al actief")
+        if change.before_rasa:  # an import guard: cannot be undone
+            raise RasaChangeError(f"Rasa-aanpassing '{change.name}' kan niet ongedaan worden: "
+                                  "test haar in een nieuw proces")
+        check(change)
+    undos: List[Undo] = []
+    try:
+        for change in changes:
+            restore = change.install()
+            assert restore is not None, change.name  # (only the import guards return none)
+            undos.append(restore)
+        yield
+    finally:
+        for restore in reversed(undos):
+            restore()

@@ -1,7 +1,8 @@
-"""The running Rasa server says which of our changes to Rasa are active (GET /health)."""
+"""The running Rasa server says which of our changes to Rasa are active (GET /health, a channel:
+bot/runtime/health.py), and what moved to Rasa's seams works there."""
 import requests
 
-from bot.runtime.rasa_changes import CHANGES
+from bot.runtime.rasa_changes import CHANGES, STORE_SPEEDUPS
 
 
 def test_the_running_server_lists_every_change_to_rasa_as_active(assistant):
@@ -10,5 +11,6 @@ def test_the_running_server_lists_every_change_to_rasa_as_active(assistant):
     body = health.json()
     assert body["status"] == "ok" and body["rasa"] == "3.6.21"
     assert body["changes"] == [change.name for change in CHANGES]
-    # and the changes work there: an empty message is answered, not apologised for
+    assert body["store_speedups"] == list(STORE_SPEEDUPS)
+    # and the seams work there: an empty message is answered (the classifier component), not apologised for
     assert "andere woorden" in assistant.ask("leeg", "   ")
