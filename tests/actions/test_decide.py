@@ -6,6 +6,8 @@ from rasa_sdk.events import SlotSet
 
 from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference, ActionAnswerRole,
                              ActionNotInKnowledge, ActionRoleAdvice)
+from actions.decide import decide
+from actions.turn import Turn
 from tests.helpers import first, run, tracker
 from tests.rendered import texts
 
@@ -121,3 +123,131 @@ def test_why_after_advice_gets_the_reasons_again():
 def test_a_price_asked_off_the_subject_is_the_agency_honesty():
     messages, _ = run(ActionNotInKnowledge(), "en wat kost dat?", "out_of_scope")
     assert "niet in mijn kennis" in first(messages)
+
+
+# ---- decide() on a Turn: the kind of plan and what it is about --------------------------------
+
+ROLE, DIFFERENCE, ADVICE = "action_answer_role", "action_answer_difference", "action_role_advice"
+AGENCY, PRIVACY, NOT_KNOWN = "action_answer_agency", "action_answer_privacy", "action_not_in_knowledge"
+OM, SE = "office_manager", "secretaresse"
+PASTED = ("Wij zoeken een collega die de agenda van de directeur beheert, vergaderingen voorbereidt en "
+          "notuleert, de telefoon aanneemt en de correspondentie verzorgt. Je werkt onder aansturing van de "
+          "directeur. ") * 3
+
+
+def decided(entry, text, intent, **slots):
+    return decide(Turn.read(tracker(text, intent, **slots), entry))
+
+
+def test_a_role_topic_is_the_topic_of_the_role_named():
+    plan = decided(ROLE, "wat doet een office manager", "ask_definition", roles=["office manager"])
+    assert (plan.kind, plan.args, plan.note) == ("topic", {"roles": ["office_manager"], "aspect": "definitie"}, None)
+    plan = decided(ROLE, "welke opleiding hebben office manager en secretaresse", "ask_education")
+    assert (plan.kind, plan.args) == ("topic", {"roles": ["office_manager", "secretaresse"], "aspect": "opleiding"})
+
+
+def test_no_role_named_and_none_in_focus_asks_which():
+    plan = decided(ROLE, "welke competenties zijn nodig", "ask_competencies")
+    assert (plan.kind, plan.args) == ("which_role", {"aspect": "competenties"})
+
+
+def test_a_bare_role_keeps_the_topic_or_the_yes_no_question_in_focus():
+    plan = decided(ROLE, "en een secretaresse?", "inform_role", roles=["secretaresse"], aspect="opleiding",
+                   role="office_manager")
+    assert (plan.kind, plan.args) == ("topic", {"roles": ["secretaresse"], "aspect": "opleiding"})
+    asked = "stuurt een office manager mensen aan?"
+    plan = decided(ROLE, "en een secretaresse?", "inform_role", roles=["secretaresse"], aspect="opleiding",
+                   role="office_manager", question=asked)
+    assert (plan.kind, plan.args["role"], plan.args["question"]) == ("yes_no", "secretaresse", asked)
+    [answer] = plan.args["answers"]
+    assert answer.match.fact.role == "office_manager"  # not hers: the other role's fact says so
+
+
+def test_two_roles_and_nothing_else_are_compared():
+    plan = decided(ROLE, "officemanager vs secretaresse??", "inform_role",
+                   roles=["office manager", "secretaresse"])
+    assert (plan.kind, plan.args) == ("difference", {"dimension": "algemeen"})
+    plan = decided(ROLE, "en qua opleiding?", "ask_education", role="secretaresse", comparing=True)
+    assert (plan.kind, plan.args) == ("difference", {"dimension": "opleiding"})
+    plan = decided(DIFFERENCE, "wie van de twee werkt het meest zelfstandig?", "ask_difference")
+    assert (plan.kind, plan.args) == ("which", {"dimension": "zelfstandigheid"})
+
+
+@pytest.mark.parametrize("text, intent, role, fact_of, denied", [
+    ("stuurt een office manager ook mensen aan?", "ask_responsibilities", OM, OM, False),
+    ("werkt een secretaresse zelfstandig?", "ask_autonomy", SE, SE, True),
+    ("zorgt een secretaresse voor het budget van het kantoor?", "ask_tasks", SE, OM, False),  # hers: "Nee"
+])
+def test_a_yes_no_question_is_decided_by_a_fact(text, intent, role, fact_of, denied):
+    plan = decided(ROLE, text, intent)
+    assert (plan.kind, plan.args["role"], plan.args["question"], plan.args["unknown_parts"]) == (
+        "yes_no", role, text, [])
+    [answer] = plan.args["answers"]
+    assert (answer.match.fact.role, answer.match.denied) == (fact_of, denied)
+
+
+def test_a_yes_no_question_no_fact_decides_is_honestly_not_known_and_logged():
+    plan = decided(ROLE, "kan een office manager parttime werken?", "ask_environment")
+    assert plan.kind == "yes_no_unknown" and plan.args["role"] == "office_manager"
+    assert plan.note == ("ja/nee-vraag: geen feit gevonden", "niet in kennis")
+
+
+def test_allebei_is_a_yes_no_answer_per_role():
+    plan = decided(ROLE, "moeten ze allebei goed kunnen plannen?", "ask_competencies", role="secretaresse")
+    assert plan.kind == "each"
+    assert [(p.kind, p.args["role"]) for p in plan.args["plans"]] == [("yes_no", "office_manager"),
+                                                                      ("yes_no", "secretaresse")]
+
+
+@pytest.mark.parametrize("text, roles, mention", [
+    ("wat doet een directeur eigenlijk de hele dag", [], "directeur"),
+    ("wat zijn de taken van een hr manager", ["hr manager"], "hr manager"),
+])
+def test_a_job_that_is_not_ours_is_honestly_unknown(text, roles, mention):
+    plan = decided(ROLE, text, "ask_definition", roles=roles, role="secretaresse")
+    assert (plan.kind, plan.args["response"], plan.args["values"]) == (
+        "not_in_knowledge", "utter_unknown_role", {"mention": mention})
+    assert plan.note == (f"onbekende functie '{mention}'", "niet in kennis") and plan.args["offer_contact"]
+
+
+def test_the_agency_gets_its_topics_and_honesty_about_what_the_file_does_not_say():
+    plan = decided(AGENCY, "wat doen jullie", "ask_agency")
+    assert (plan.kind, list(plan.args["topics"])) == ("agency", list(KNOWLEDGE.agency_intents["ask_agency"]))
+    assert list(decided(AGENCY, "hoe bereik ik jullie", "ask_contact").args["topics"]) == ["contact"]
+    plan = decided(AGENCY, "zijn jullie duur?", "ask_agency")
+    assert (plan.kind, plan.note) == ("not_in_knowledge", ("bureau: niet in kennis", "niet in kennis"))
+    assert decided(PRIVACY, "verwijder mijn gegevens", "ask_erasure").args == {"erasure": True}
+
+
+def test_an_unsure_nlu_gets_a_fact_a_section_or_honesty():
+    plan = decided(NOT_KNOWN, "wie zorgt voor het kantoorpand", "nlu_fallback")
+    assert plan.kind == "who" and plan.args["match"].fact.role == "office_manager"
+    plan = decided(NOT_KNOWN, "waar zorgt een office manager voor het kantoorpand", "nlu_fallback")
+    assert plan.kind == "search_hit" and plan.args["document"].key == ("office_manager", "taken")
+    assert plan.note[1] == "zoekantwoord"
+    plan = decided(NOT_KNOWN, "sdfkj qwpoeiru zxcmvn", "nlu_fallback")
+    assert (plan.kind, plan.args["response"], plan.args["offer_contact"]) == (
+        "not_in_knowledge", "utter_rephrase", False)
+    plan = decided(NOT_KNOWN, "wie wordt er kampioen?", "nlu_fallback")
+    assert (plan.kind, plan.args["response"], plan.note) == (
+        "not_in_knowledge", "utter_not_in_knowledge", ("zoeken: niets gevonden", "niet in kennis"))
+    assert decided(NOT_KNOWN, "ja", "affirm").kind == "what_else"
+
+
+def test_advice_recommends_grows_or_says_what_it_takes():
+    plan = decided(ADVICE, "iemand die mijn agenda beheert en de telefoon aanneemt", "hire_advice")
+    assert (plan.kind, plan.args["best"], plan.args["runner_up"], plan.args["candidate"]) == (
+        "recommend", "secretaresse", "office_manager", False)
+    plan = decided(ADVICE, "ik ben nu secretaresse, hoe kan ik doorgroeien?", "career_advice")
+    assert plan.kind == "growth" and (plan.args["path"].from_role, plan.args["path"].to_role) == (
+        "secretaresse", "office_manager")
+    assert decided(ADVICE, "hoe word ik office manager?", "career_advice").args == {"role": "office_manager"}
+
+
+def test_a_pasted_text_is_advised_on_and_the_question_at_its_end_answered_except_for_privacy():
+    plan = decided(AGENCY, PASTED + "Wat voor rol is dit?", "ask_agency")
+    assert (plan.kind, plan.args["best"]) == ("recommend", "secretaresse")
+    plan = decided(AGENCY, PASTED + "Welk opleidingsniveau vragen we?", "ask_agency")
+    assert [p.kind for p in plan.args["plans"]] == ["recommend", "topic"]
+    assert plan.args["plans"][1].args == {"roles": ["secretaresse"], "aspect": "opleiding"}
+    assert decided(PRIVACY, PASTED + "hoe lang bewaren jullie dit?", "ask_privacy").kind == "privacy"

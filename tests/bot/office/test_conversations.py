@@ -1,12 +1,16 @@
 """Conversations as the admin page shows them (bot/office/conversations.py), read from a tracker
 store that Rasa's own SQLTrackerStore wrote in tmp_path: one conversation as the visitor saw it,
 the list with who, how long and how it ended, the search, and the figures behind the charts."""
-from datetime import datetime, timedelta, timezone
+import asyncio
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import yaml
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered
 
 from bot.office import charts, conversations
 from bot.runtime.launcher import PROJECT
@@ -124,3 +128,49 @@ def test_the_list_says_who_how_long_and_how_each_conversation_ended_and_searches
     assert len(conversations.summaries(reader, tmp_path / "leads.db", 90)) == 7
     assert conversations.stronger("aanvraag", "onbeantwoord") == conversations.stronger("onbeantwoord", "aanvraag") \
         == "aanvraag"  # a request counts, even after a question it could not answer
+
+
+def test_a_conversation_a_staff_member_answered_in_is_handed_over_and_shows_her_name(tmp_path):
+    now = datetime.now(timezone.utc).timestamp()
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    save(store, "overgenomen", [
+        (now - 120, "kan ik iemand spreken?", "ask_human", "action_ask_human", {}),
+        (now - 100, "wat verdient ze?", "out_of_scope", "action_not_in_knowledge", {})])
+
+    async def staff_answers():  # the live handoff: a message written by Anna, not by the assistant
+        tracker = await store.retrieve("overgenomen")
+        tracker.update(BotUttered("Goedemiddag, met Anna.", metadata={"staff": "Anna"}, timestamp=now - 90))
+        await store.save(tracker)
+
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own, as tests.stored.save does
+        thread.submit(asyncio.run, staff_answers()).result()
+    store.engine.dispose()
+    reader = conversations.TrackerReader.from_env({"TRACKER_DB": str(tmp_path / "tracker.db")})
+
+    [listed] = conversations.summaries(reader, tmp_path / "leads.db", 7)
+    assert (listed.outcome, listed.messages) == ("doorverbonden", 2)  # stronger than the unanswered question
+    messages, _ = conversations.conversation(reader, "overgenomen")
+    assert [(m.who, m.text, m.staff) for m in messages][-1] == ("bot", "Goedemiddag, met Anna.", "Anna")
+    assert [m.staff for m in messages[:-1]] == [""] * (len(messages) - 1)
+
+
+@pytest.mark.parametrize("intent, who", [("hire_request", "werkgever"), ("hire_advice", "werkgever"),
+                                         ("correct_vacancy", "werkgever"), ("career_quiz", "kandidaat"),
+                                         ("career_advice", "kandidaat"), ("ask_tasks", None), (None, None)])
+def test_who_the_visitor_is_by_what_she_asks(intent, who):
+    assert conversations.who_by_intent(intent) == who
+
+
+def test_requests_are_counted_per_iso_week_of_the_period_only(tmp_path):
+    old = request(tmp_path, "a", "Els", "els@oud.nl", None)
+    request(tmp_path, "b", "Jan", "jan@oud.nl", None)
+    request(tmp_path, "c", "Piet", "piet@oud.nl", None)
+    with sqlite3.connect(tmp_path / "leads.db") as db:  # a Tuesday in week 2, a Sunday in week 3, before
+        for number, created in ((old, "2026-12-28T10:00:00+00:00"), (old + 1, "2027-01-05T10:00:00+00:00"),
+                                (old + 2, "2027-01-17T22:30:00+00:00")):  # (23:30 in Amsterdam: still Sunday)
+            db.execute("UPDATE vacancy_requests SET created_at = ? WHERE id = ?", (created, number))
+    result = conversations.Overview(14, date(2027, 1, 4), date(2027, 1, 17))
+    chart = conversations.requests_per_week(tmp_path / "leads.db", result.first, result.last, result)
+    assert (chart.labels, list(chart.values), result.requests) == (["week 1", "week 2"], [1, 1], 2)
+    assert chart.summary.endswith("week 1 tot en met week 2: 2 in totaal.")
+    assert conversations.dutch_number(2.25) == "2,2" and conversations.dutch_number(33.35) == "33,4"
