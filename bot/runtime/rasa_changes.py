@@ -101,10 +101,9 @@ def shape_of(value: Any) -> str:
     """What `Change.pinned` records: a function's parameters (names, kinds, defaults; not the
     annotations, whose text differs between Python versions), or a value's repr."""
     if callable(value) and not isinstance(value, type):
-        signature = inspect.signature(value)
-        bare = [parameter.replace(annotation=inspect.Parameter.empty)
-                for parameter in signature.parameters.values()]
-        return str(signature.replace(parameters=bare, return_annotation=inspect.Signature.empty))
+        bare = [inspect.Parameter(parameter.name, parameter.kind, default=parameter.default)
+                for parameter in inspect.signature(value).parameters.values()]
+        return str(inspect.Signature(bare))
     return repr(value)
 
 
