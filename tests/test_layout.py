@@ -3,11 +3,104 @@ each package imports only what its docstring allows (bot/*/__init__.py), functio
 too. The tests: every module with logic has its test file where the module is."""
 import ast
 from pathlib import Path
+from typing import Dict, Set
 
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "actions")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PROJECT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def project_imports(path: Path, modules: Set[str]) -> Set[str]:
+    """The project modules a file imports (`from bot.x import y` counts bot.x.y when that is a
+    module, else bot.x)."""
+    found = set()
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            for alias in node.names:
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
+    return {name for name in found if name in modules}
+
+
+def graph() -> Dict[str, Set[str]]:
+    files = [p for package in PACKAGES for p in (PROJECT / package).rglob("*.py")]
+    modules = {module_name(p) for p in files}
+    return {module_name(p): project_imports(p, modules) - {module_name(p)} for p in files}
+
+
+GRAPH = graph()
+
+
+def test_the_import_graph_has_no_cycle():
+    # Tarjan's strongly connected components; a component of more than one module is a cycle.
+    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in GRAPH[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(GRAPH):
+        if node not in index:
+            visit(node)
+    assert cycles == []
+
+
+# Which project modules each package may import besides its own (prefixes).
+ALLOWED = {
+    "actions": ("actions", "bot.stores", "bot.components.lemmas", "bot.paths"),
+    "bot.stores": ("bot.stores", "actions.language", "actions.knowledge", "actions.vacancy"),
+    "bot.components": ("bot.components", "bot.paths"),
+    "bot.paths": (),
+}
+
+
+def allowed(source: str, target: str) -> bool:
+    package = next((p for p in sorted(ALLOWED, key=len, reverse=True)
+                    if source == p or source.startswith(p + ".")), None)
+    if package is None:
+        return True
+    return any(target == prefix or target.startswith(prefix + ".") for prefix in ALLOWED[package])
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_each_package_imports_only_what_it_may(package):
+    wrong = sorted(f"{source} -> {target}" for source, targets in GRAPH.items() for target in targets
+                   if (source == package or source.startswith(package + ".")) and not allowed(source, target))
+    assert wrong == []
+
+
+def test_the_graph_is_read_from_the_code():
+    # The checks above would pass on an empty graph: make sure imports are really found.
+    assert "bot.stores.leads" in GRAPH["actions.intake"]
+    assert "bot.paths" in GRAPH["bot.components.lemmas"]
 
 
 # ---- every module with logic has its test file, where the module is ----------------------------
