@@ -83,7 +83,7 @@ def question_part(text: str, role_words: AbstractSet[str] = frozenset()) -> Tupl
             return form, text  # the words before the comma name what is asked about
     last = [part for part in SENTENCE_BREAK.split(text) if words_of(part)][-1:]
     if form == "open" and last and last[0].strip() != text.strip():
-        question = last[0] + ("?" if text.rstrip().endswith("?") else "")
+        question = last[0].strip() + ("?" if text.rstrip().endswith("?") else "")
         form = clause_form(question, role_words)
         if form != "open":
             return form, question

@@ -111,14 +111,19 @@ class Turn:
         return self.roles or ([self.focus] if self.focus else [])
 
     @cached_property
-    def form(self) -> str:
-        """'yes_no', 'which', 'who' or 'open' (actions/direct.py)."""
-        return question_part(self.text, FACTS.role_words)[0]
+    def question(self) -> Tuple[str, str]:
+        """The question's form and the part of the message that asks it (actions/direct.py)."""
+        return question_part(self.text, FACTS.role_words)
 
-    @cached_property
+    @property
+    def form(self) -> str:
+        """'yes_no', 'which', 'who' or 'open'."""
+        return self.question[0]
+
+    @property
     def question_text(self) -> str:
         """The part of the message that asks the question (its last sentence after a preamble)."""
-        return question_part(self.text, FACTS.role_words)[1]
+        return self.question[1]
 
     @cached_property
     def dimension(self) -> Optional[str]:
