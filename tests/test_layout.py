@@ -126,9 +126,6 @@ UNMIRRORED = {
     "bot/tools/bench.py": "trains and starts both assistants: tests/e2e/test_bench_smoke.py",
     "bot/tools/compare.py": "starts two checkouts, each with its own trained model: a developer's tool",
     "bot/tools/build_spacy.py": "run by make setup; what it builds: tests/bot/components/test_lemmas.py",
-    "bot/runtime/rasa_changes.py": "tests/test_rasa_changes.py, moved with the Rasa-changes work",
-    "bot/runtime/tracker_cache.py": "tests/test_tracker_cache.py, moved with the Rasa-changes work",
-    "bot/runtime/tracker_store.py": "tests/test_tracker_store.py, moved with the Rasa-changes work",
 }
 MODULES = sorted(p for package in PACKAGES for p in (PROJECT / package).rglob("*.py"))
 

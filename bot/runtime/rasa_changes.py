@@ -12,7 +12,7 @@ Each entry of the registry names the Rasa function (or value) it replaces ("modu
 the Rasa version it was written against (`rasa_version`), that function's parameters there
 (`pinned`), why, how it is installed (`install` returns the undo, which puts the original back;
 None for the two import guards, which cannot be undone), and the test that runs the same inputs
-through stock Rasa and through the change and compares (in tests/test_rasa_changes.py; those
+through stock Rasa and through the change and compares (in tests/bot/runtime/test_rasa_changes.py; those
 apply the change, compare and undo it, in one process, except the import guards' tests, which
 need a fresh process).
 
@@ -327,7 +327,7 @@ def event_classes_looked_up_once() -> Undo:
                    lambda walk: staticmethod(functools.lru_cache(maxsize=None)(walk)))
 
 
-TESTS = "tests/test_rasa_changes.py::"
+TESTS = "tests/bot/runtime/test_rasa_changes.py::"
 
 CHANGES: List[Change] = [
     Change("tensorflow-stand-in", "sys:meta_path", None,

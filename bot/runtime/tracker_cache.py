@@ -24,7 +24,7 @@ the store carries a `derived_memo` (set by the store); for such a tracker the fu
 (`applied_events_continued`, `states_continued`, `copy_without_replay`, each made from the Rasa
 3.6.21 function it replaces) extend the lists with the events added since, as long as those only
 append (a restart, an undo or a form's later step can drop earlier ones: then everything is
-computed again). The results are Rasa's: tests/test_rasa_changes.py compares them with stock
+computed again). The results are Rasa's: tests/bot/runtime/test_rasa_changes.py compares them with stock
 Rasa's, event by event.
 """
 from __future__ import annotations

@@ -39,7 +39,7 @@ the SQL below mirrors), so that `make bench` measures the stock store:
   store's stamp is unchanged (bot/runtime/tracker_cache.py); a tracker handed out by the store
   carries `derived_memo`, which the registry's memo changes use.
 
-PostgreSQL (endpoints.scale.yml) gets the last two. tests/test_tracker_store.py compares what
+PostgreSQL (endpoints.scale.yml) gets the last two. tests/bot/runtime/test_tracker_store.py compares what
 this store writes and reads with what stock Rasa's SQLTrackerStore does, in one process.
 """
 from __future__ import annotations

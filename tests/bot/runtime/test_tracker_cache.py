@@ -1,7 +1,7 @@
 """The tracker cache (bot/runtime/tracker_cache.py) in the tracker store (bot/runtime/tracker_store.py):
 a conversation is reused only while the store holds what was saved. Another worker is another
 store on the same database (its own cache), in this process. (That the kept applied events,
-dialogue states and copies are Rasa's own: tests/test_rasa_changes.py.)"""
+dialogue states and copies are Rasa's own: tests/bot/runtime/test_rasa_changes.py.)"""
 import asyncio
 import sqlite3
 

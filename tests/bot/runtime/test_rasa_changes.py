@@ -22,7 +22,7 @@ from rasa.shared.core.training_data.structures import StoryGraph
 from bot.runtime import rasa_changes
 from bot.runtime.rasa_changes import CHANGES, RASA_VERSION, Change, RasaChangeError, applied
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[3]
 UNDOABLE = [change for change in CHANGES if not change.before_rasa]
 
 
