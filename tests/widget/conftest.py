@@ -1,9 +1,7 @@
 """Fixtures for the chat widget tests.
 
-Tests marked `assistant` need the real assistant (a trained model) and, for the browser
-tests, Debian's Chromium; they run with `make test-widget` (`pytest tests/widget`). When
-pytest is pointed at the whole `tests` folder (`make test-unit`), only the unit tests of
-this folder run, so nothing runs twice and `test-unit` needs no model.
+They need the real assistant (a trained model) and Debian's Chromium; they run with
+`make test-widget` (`pytest tests/widget`). `make test-unit` leaves this folder out.
 """
 import html
 import http.server

@@ -143,7 +143,7 @@ def test_after_login_the_page_asked_for_opens_and_never_another_site(admin, new_
     expect(page).to_have_url(admin.base + asked)
     expect(page.get_by_label("Zoeken in de berichten")).to_have_value(f"dalfsen{admin.tag}")
     expect(page.get_by_label("Uitkomst")).to_have_value("beantwoord")
-    page = new_page()  # (the other kinds of addresses: tests/test_admin.py)
+    page = new_page()  # (the other kinds of addresses: tests/bot/office/test_admin.py)
     page.goto(admin.base + "login?volgende=" + quote("//aanvaller.example/admin/", safe=""))
     page.get_by_label("Naam").fill(NAME)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
