@@ -4,6 +4,7 @@ Every one of them reads the message once (actions/turn.py), decides what kind of
 needs (actions/decide.py) and builds that answer (actions/answers/). Which action Rasa picked
 is where the decision starts.
 """
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -15,8 +16,9 @@ from actions.loaded import KNOWLEDGE
 from actions.turn import Turn
 
 
-def answer(dispatcher: CollectingDispatcher, tracker: Tracker, entry: str,
-           intent: Optional[str] = None) -> List[Dict[Text, Any]]:
+def answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, entry: str, intent: Optional[str] = None
+) -> List[Dict[Text, Any]]:
     """Read, decide, build. `intent` replaces the NLU's (a question in the middle of a form)."""
     turn = Turn.read(tracker, entry, intent)
     return build(dispatcher, turn, decide(turn))
@@ -24,48 +26,57 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, entry: str,
 
 class AnswersFromKnowledge:
     """Mixed into each answer action below; not an `Action` itself, so Rasa does not register it."""
+
     NAME = ""
 
     def name(self) -> Text:
         return self.NAME
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         return answer(dispatcher, tracker, self.NAME)
 
 
 class ActionAnswerRole(AnswersFromKnowledge, Action):
     """A topic of a role, a yes/no question about it, or a bare role that keeps the topic."""
+
     NAME = "action_answer_role"
 
 
 class ActionAnswerDifference(AnswersFromKnowledge, Action):
     """The difference, in general or on one dimension; which of the two has more of it."""
+
     NAME = "action_answer_difference"
 
 
 class ActionRoleAdvice(AnswersFromKnowledge, Action):
     """Which role fits a need (employer) or a person (candidate); from one role to the other."""
+
     NAME = "action_role_advice"
 
 
 class ActionAnswerAgency(AnswersFromKnowledge, Action):
     """What the agency offers and how to reach it."""
+
     NAME = "action_answer_agency"
 
 
 class ActionAnswerPrivacy(AnswersFromKnowledge, Action):
     """What is kept of the visitor and how long, or how to have it erased."""
+
     NAME = "action_answer_privacy"
 
 
 class ActionAnswerSituation(AnswersFromKnowledge, Action):
     """A situation told before any question: kept, and what the assistant can do."""
+
     NAME = "action_answer_situation"
 
 
 class ActionNotInKnowledge(AnswersFromKnowledge, Action):
     """Off the subject or unsure: a fact or section that answers it, else honestly not known."""
+
     NAME = "action_not_in_knowledge"
 
 

@@ -5,6 +5,7 @@ The NLU says what a message is about; Rasa's rules pick one of the answer action
 two, who), the roles it names or points back at, the conversation so far. The result is a
 `Plan`: the kind of answer and what it is about. actions/answers/ builds the text of each kind.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,23 +13,38 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from actions import knowledge as kb
-from actions.direct import (MIN_COVERAGE, MIN_COVERAGE_NEAR, MIN_COVERAGE_PART, MIN_COVERAGE_WHO, Match, clauses,
-                            compares, label_of)
-from actions.language import (BOTH_ROLES, CONTRACT_KINDS, COUNT_WORDS, FROM_MARKERS, GOAL_AFTER, GROWING,
-                              GROWTH_WORDS, TO_MARKERS)
+from actions.direct import (
+    MIN_COVERAGE,
+    MIN_COVERAGE_NEAR,
+    MIN_COVERAGE_PART,
+    MIN_COVERAGE_WHO,
+    Match,
+    clauses,
+    compares,
+    label_of,
+)
+from actions.language import (
+    BOTH_ROLES,
+    CONTRACT_KINDS,
+    COUNT_WORDS,
+    FROM_MARKERS,
+    GOAL_AFTER,
+    GROWING,
+    GROWTH_WORDS,
+    TO_MARKERS,
+)
 from actions.loaded import FACTS, INTENT_TO_ASPECT, KNOWLEDGE, SEARCH
 from actions.search import looks_like_gibberish
 from actions.turn import Turn
-
 
 ADVICE_INTENTS = ("hire_advice", "career_advice")
 
 
 @dataclass
 class Plan:
-    kind: str                                   # a key of actions.answers.BUILDERS
+    kind: str  # a key of actions.answers.BUILDERS
     args: Dict[str, Any] = field(default_factory=dict)
-    note: Optional[Tuple[str, str]] = None      # (what was tried, outcome) for the unanswered report
+    note: Optional[Tuple[str, str]] = None  # (what was tried, outcome) for the unanswered report
 
 
 def plan(kind: str, note: Optional[Tuple[str, str]] = None, **args: Any) -> Plan:
@@ -50,19 +66,25 @@ def decide(turn: Turn) -> Plan:
 
 # ---- per answer action ------------------------------------------------------------------------
 
+
 def about_a_role(turn: Turn) -> Plan:
     """A topic of a role ("wat doet een office manager?"), or a bare role ("en een
     secretaresse?") that keeps the topic, or the question, in focus."""
     if turn.off_topic:
         return unsure(turn)
     aspect = INTENT_TO_ASPECT.get(turn.intent or "") or turn.aspect or "definitie"
-    if turn.asks_same_again and turn.aspect and not turn.question_before:  # "secr ook?" after a topic: that topic
+    if (
+        turn.asks_same_again and turn.aspect and not turn.question_before
+    ):  # "secr ook?" after a topic: that topic
         aspect = turn.aspect
     if turn.is_short and turn.dimension and turn.roles:  # "om leiding?"
         aspect = KNOWLEDGE.comparisons[turn.dimension].aspect
     if turn.unknown_role:
-        return not_known(f"onbekende functie '{turn.unknown_role}'", response="utter_unknown_role",
-                         mention=turn.unknown_role)
+        return not_known(
+            f"onbekende functie '{turn.unknown_role}'",
+            response="utter_unknown_role",
+            mention=turn.unknown_role,
+        )
     roles = turn.roles
     if len(roles) == 1 and turn.question_before and (turn.intent == "inform_role" or turn.asks_same_again):
         # "stuurt een office manager mensen aan?" ... "en een secretaresse?" / "doet de office manager dat ook?"
@@ -84,12 +106,22 @@ def about_a_role(turn: Turn) -> Plan:
         return plan("which_role", aspect=aspect)
     if turn.asks_amount and not any(gives_number(KNOWLEDGE.role_answer(role, aspect)) for role in roles):
         # "hoe lang duurt de opleiding?": honestly not known, and what the topic does say
-        return plan("topic", roles=roles, aspect=aspect, unknown="unknown_amount",
-                    note=("vraag naar een aantal of duur", "niet in kennis"))
+        return plan(
+            "topic",
+            roles=roles,
+            aspect=aspect,
+            unknown="unknown_amount",
+            note=("vraag naar een aantal of duur", "niet in kennis"),
+        )
     if turn.asks_specific and aspect == "opleiding":
         # "welke hbo-opleiding precies?": the article names a level, never a study
-        return plan("topic", roles=roles, aspect=aspect, unknown="unknown_specific",
-                    note=("vraag naar een specifieke opleiding", "niet in kennis"))
+        return plan(
+            "topic",
+            roles=roles,
+            aspect=aspect,
+            unknown="unknown_specific",
+            note=("vraag naar een specifieke opleiding", "niet in kennis"),
+        )
     return plan("topic", roles=roles, aspect=aspect)
 
 
@@ -102,8 +134,9 @@ def a_comparison(turn: Turn) -> Plan:
     if not asked and len(turn.roles) == 1 and not turn.compares:
         # the NLU took a question about one role for a comparison ("aan wie rapporteert ...?")
         aspect = KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension else "definitie"
-        return (directly(turn, aspect, honest_unknown=False)
-                or plan("topic", roles=turn.roles[:1], aspect=aspect))
+        return directly(turn, aspect, honest_unknown=False) or plan(
+            "topic", roles=turn.roles[:1], aspect=aspect
+        )
     if not asked:
         direct = directly(turn, None, honest_unknown=False)
         if direct:
@@ -140,7 +173,9 @@ def about_the_agency(turn: Turn, intent: Optional[str] = None) -> Plan:
     intent = intent or turn.intent
     if KNOWLEDGE.asks_not_known_of_agency(turn.text):
         return not_known("bureau: niet in kennis")
-    return plan("agency", topics=KNOWLEDGE.agency_intents.get(intent or "") or KNOWLEDGE.agency_intents["ask_agency"])
+    return plan(
+        "agency", topics=KNOWLEDGE.agency_intents.get(intent or "") or KNOWLEDGE.agency_intents["ask_agency"]
+    )
 
 
 def about_privacy(turn: Turn) -> Plan:
@@ -179,7 +214,9 @@ def off_the_subject(turn: Turn) -> Plan:
     if KNOWLEDGE.asks_not_known_of_agency(turn.text):  # "en wat kost dat?"
         return not_known("bureau: niet in kennis")
     if CONTRACT_KINDS.search(turn.folded) and not turn.roles:  # "tijdelijk kan?"
-        return plan("agency", topics=["posities"], note=("buiten het onderwerp: vast of tijdelijk", "zoekantwoord"))
+        return plan(
+            "agency", topics=["posities"], note=("buiten het onderwerp: vast of tijdelijk", "zoekantwoord")
+        )
     return not_known("buiten het onderwerp")
 
 
@@ -189,8 +226,11 @@ def unsure(turn: Turn) -> Plan:
     named = turn.roles
     if turn.dimension and turn.comparing and not named:
         # "en wat betreft strategisch denken?" right after a comparison
-        return plan("difference", dimension=turn.dimension,
-                    note=(f"context: vergelijking op '{turn.dimension}'", "zoekantwoord"))
+        return plan(
+            "difference",
+            dimension=turn.dimension,
+            note=(f"context: vergelijking op '{turn.dimension}'", "zoekantwoord"),
+        )
     found = follow_up(turn)  # "welke competenties horen daar dan bij?"
     if found:
         return found
@@ -210,11 +250,19 @@ def unsure(turn: Turn) -> Plan:
             return found
     if named:
         if guess in INTENT_TO_ASPECT:  # "wat houdt het werk van een secretaresse globaal in?"
-            return plan("topic", roles=named, aspect=INTENT_TO_ASPECT[guess], lead=True,
-                        note=(f"onzeker: beste gok '{guess}'", "zoekantwoord"))
+            return plan(
+                "topic",
+                roles=named,
+                aspect=INTENT_TO_ASPECT[guess],
+                lead=True,
+                note=(f"onzeker: beste gok '{guess}'", "zoekantwoord"),
+            )
         if len(named) > 1:  # "officemanager vs secretaresse??": both roles, side by side
-            return plan("difference", dimension=turn.dimension or "algemeen",
-                        note=("onzeker, twee functies: vergelijking", "zoekantwoord"))
+            return plan(
+                "difference",
+                dimension=turn.dimension or "algemeen",
+                note=("onzeker, twee functies: vergelijking", "zoekantwoord"),
+            )
     if KNOWLEDGE.names_agency(turn.text) and KNOWLEDGE.asks_not_known_of_agency(turn.text):
         return not_known("bureau: niet in kennis")  # "sinds wanneer bestaat 2assistu"
     if CONTRACT_KINDS.search(turn.folded) and KNOWLEDGE.asks_not_known_of_agency(turn.text):
@@ -225,12 +273,22 @@ def unsure(turn: Turn) -> Plan:
     hit = SEARCH.best_answer(turn.text, roles)
     if hit:
         doc = hit.document
-        return plan("search_hit", document=doc,
-                    note=(f"zoeken: '{'.'.join(doc.key)}' score {hit.score:.2f}, dekking {hit.coverage:.0%}",
-                          "zoekantwoord"))
+        return plan(
+            "search_hit",
+            document=doc,
+            note=(
+                f"zoeken: '{'.'.join(doc.key)}' score {hit.score:.2f}, dekking {hit.coverage:.0%}",
+                "zoekantwoord",
+            ),
+        )
     if looks_like_gibberish(turn.text) and not SEARCH.search(turn.text):
-        return plan("not_in_knowledge", response="utter_rephrase", offer_contact=False, values={},
-                    note=("zoeken: geen woorden herkend", "herformuleren"))
+        return plan(
+            "not_in_knowledge",
+            response="utter_rephrase",
+            offer_contact=False,
+            values={},
+            note=("zoeken: geen woorden herkend", "herformuleren"),
+        )
     if turn.tells_only:  # "hoi, ik heb mbo niveau 4 gedaan": kept, not "I can't help with that"
         return a_situation(turn)
     return not_known(describe_search(turn.text, roles))
@@ -249,9 +307,15 @@ ENTRIES: Dict[str, Callable[[Turn], Plan]] = {
 
 # ---- shared steps -----------------------------------------------------------------------------
 
+
 def not_known(tried: str, response: str = "utter_not_in_knowledge", **values: Any) -> Plan:
-    return plan("not_in_knowledge", response=response, offer_contact=True, values=values,
-                note=(tried, "niet in kennis"))
+    return plan(
+        "not_in_knowledge",
+        response=response,
+        offer_contact=True,
+        values=values,
+        note=(tried, "niet in kennis"),
+    )
 
 
 def follow_up(turn: Turn) -> Optional[Plan]:
@@ -263,17 +327,25 @@ def follow_up(turn: Turn) -> Optional[Plan]:
         return None
     if turn.continues and not turn.refers_back:
         # "moet een office manager ver vooruit kunnen denken?" ... "en vriendelijk voor klanten?"
-        found = yes_no(turn, role, None if turn.question_before else turn.aspect, turn.text, honest_unknown=False)
+        found = yes_no(
+            turn, role, None if turn.question_before else turn.aspect, turn.text, honest_unknown=False
+        )
         if found:
             return found
     if not turn.refers_back:
         return None
-    aspect = (KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension
-              else INTENT_TO_ASPECT.get(turn.guess(skip=("nlu_fallback", "out_of_scope")) or ""))
+    aspect = (
+        KNOWLEDGE.comparisons[turn.dimension].aspect
+        if turn.dimension
+        else INTENT_TO_ASPECT.get(turn.guess(skip=("nlu_fallback", "out_of_scope")) or "")
+    )
     if not aspect:  # "en wat moet ze met het gebouw?": a fact of hers the words name
         match = FACTS.best(turn.text, [role], None)
-        return plan("about", role=role, match=match,
-                    note=(f"vervolgvraag over '{role}'", "zoekantwoord")) if match else None
+        return (
+            plan("about", role=role, match=match, note=(f"vervolgvraag over '{role}'", "zoekantwoord"))
+            if match
+            else None
+        )
     note = (f"vervolgvraag over '{role}': '{aspect}'", "zoekantwoord")
     direct = directly(turn, aspect, honest_unknown=False)
     if direct:
@@ -282,8 +354,13 @@ def follow_up(turn: Turn) -> Optional[Plan]:
     return plan("topic", roles=[role], aspect=aspect, note=note)
 
 
-def directly(turn: Turn, aspect: Optional[str], honest_unknown: bool = True,
-             yes_no_only: bool = False, near: bool = False) -> Optional[Plan]:
+def directly(
+    turn: Turn,
+    aspect: Optional[str],
+    honest_unknown: bool = True,
+    yes_no_only: bool = False,
+    near: bool = False,
+) -> Optional[Plan]:
     """A yes/no question, "which of the two" or "who does ..." gets the facts that decide it,
     first. None when the question asks for a whole topic (or, with `honest_unknown` off, when
     no fact decides it)."""
@@ -318,39 +395,65 @@ def directly(turn: Turn, aspect: Optional[str], honest_unknown: bool = True,
 
 class Decision(NamedTuple):
     """The fact that answers a yes/no question and the openers of the answer."""
+
     match: Match
-    opener_item: str      # before a listed fact ("Ja, dat hoort bij de taken van ...:")
+    opener_item: str  # before a listed fact ("Ja, dat hoort bij de taken van ...:")
     opener_sentence: str  # before a fact that is a sentence ("Ja.")
 
 
-def yes_no(turn: Turn, role: str, aspect: Optional[str], question: str,
-           honest_unknown: bool = True, near: bool = True) -> Optional[Plan]:
+def yes_no(
+    turn: Turn,
+    role: str,
+    aspect: Optional[str],
+    question: str,
+    honest_unknown: bool = True,
+    near: bool = True,
+) -> Optional[Plan]:
     """Ja or nee and the fact that decides it; the other role's fact when it is theirs; or
     honestly that the file does not say. `question` is this turn's, or the one before for
     "en een secretaresse?". A question of two parts joined by "en" gets an answer per part
     when the facts answer them only apart, and honesty about a part the file does not answer."""
     whole = decide_yes_no(question, role, aspect)
     # a part needs less: a short part is mostly one word or two ("de monteur als er iets kapot is")
-    parts = [(part, decide_yes_no(part, role, aspect, MIN_COVERAGE_PART)) for part in question_parts(question)]
+    parts = [
+        (part, decide_yes_no(part, role, aspect, MIN_COVERAGE_PART)) for part in question_parts(question)
+    ]
     answers: List[Decision] = [whole] if whole else []
     if not whole:  # each part's fact, the same fact once
         for _, decided in parts:
             if decided and decided.match.facts not in [a.match.facts for a in answers]:
                 answers.append(decided)
     if answers:
-        return plan("yes_no", role=role, answers=answers, question=question,
-                    unknown_parts=[part for part, decided in parts if not decided])
+        return plan(
+            "yes_no",
+            role=role,
+            answers=answers,
+            question=question,
+            unknown_parts=[part for part, decided in parts if not decided],
+        )
     close = FACTS.best(question, [role], aspect, minimum=MIN_COVERAGE_NEAR) if near else None
     if close:  # "heeft die een bepaalde opleiding nodig?": what the article does say, honestly introduced
-        return plan("near", role=role, match=close, question=question,
-                    note=("ja/nee-vraag: alleen een feit dat in de buurt komt", "zoekantwoord"))
+        return plan(
+            "near",
+            role=role,
+            match=close,
+            question=question,
+            note=("ja/nee-vraag: alleen een feit dat in de buurt komt", "zoekantwoord"),
+        )
     if not honest_unknown:
         return None
-    return plan("yes_no_unknown", role=role, aspect=aspect or "definitie", question=question,
-                note=("ja/nee-vraag: geen feit gevonden", "niet in kennis"))
+    return plan(
+        "yes_no_unknown",
+        role=role,
+        aspect=aspect or "definitie",
+        question=question,
+        note=("ja/nee-vraag: geen feit gevonden", "niet in kennis"),
+    )
 
 
-def decide_yes_no(text: str, role: str, aspect: Optional[str], minimum: float = MIN_COVERAGE) -> Optional[Decision]:
+def decide_yes_no(
+    text: str, role: str, aspect: Optional[str], minimum: float = MIN_COVERAGE
+) -> Optional[Decision]:
     """What answers a yes/no question about `role`: its own fact (ja or nee), or the other
     role's ("zorgt een secretaresse voor het budget?"); None when the file does not say."""
     name = KNOWLEDGE.roles[role].name
@@ -360,13 +463,19 @@ def decide_yes_no(text: str, role: str, aspect: Optional[str], minimum: float = 
     if own and own.denied:
         return Decision(own, KNOWLEDGE.phrase("no_sentence"), KNOWLEDGE.phrase("no_sentence"))
     if own:
-        return Decision(own, KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
-                        KNOWLEDGE.phrase("yes_sentence"))
+        return Decision(
+            own,
+            KNOWLEDGE.phrase("yes_item", label=label_of(KNOWLEDGE, own.fact), name=name),
+            KNOWLEDGE.phrase("yes_sentence"),
+        )
     other = FACTS.best(text, KNOWLEDGE.other_roles(role), aspect)  # "it is hers" needs the full measure
     if other and not other.denied:
         other_name = KNOWLEDGE.roles[other.fact.role].name
-        return Decision(other, KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
-                        KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name))
+        return Decision(
+            other,
+            KNOWLEDGE.phrase("other_role_item", name=name, other=other_name),
+            KNOWLEDGE.phrase("other_role_sentence", name=name, other=other_name),
+        )
     return None
 
 
@@ -388,7 +497,7 @@ def growth_path(text: str) -> Optional[kb.GrowthPath]:
     words = re.findall(r"[\w-]+", folded)
     origin = goal = None
     for index, size, role in KNOWLEDGE.role_positions(text):
-        before, after = set(words[max(0, index - 3):index]), words[index + size:index + size + 1]
+        before, after = set(words[max(0, index - 3) : index]), words[index + size : index + size + 1]
         if before & TO_MARKERS or set(after) & GOAL_AFTER:
             goal = role
         elif before & FROM_MARKERS:
@@ -397,8 +506,7 @@ def growth_path(text: str) -> Optional[kb.GrowthPath]:
         return KNOWLEDGE.growth[0]  # "ik wil doorgroeien": the one way up there is
     if not origin:  # "hoe word ik office manager?" asks what it takes, not about a step
         return None
-    return next((p for p in KNOWLEDGE.growth
-                 if origin == p.from_role and goal in (None, p.to_role)), None)
+    return next((p for p in KNOWLEDGE.growth if origin == p.from_role and goal in (None, p.to_role)), None)
 
 
 def gives_number(text: str) -> bool:
@@ -410,5 +518,7 @@ def describe_search(text: str, roles: Optional[List[str]]) -> str:
     if not hits:
         return "zoeken: niets gevonden"
     top = hits[0]
-    return (f"zoeken: beste '{'.'.join(top.document.key)}' score {top.score:.2f}, "
-            f"dekking {top.coverage:.0%} (te zwak)")
+    return (
+        f"zoeken: beste '{'.'.join(top.document.key)}' score {top.score:.2f}, "
+        f"dekking {top.coverage:.0%} (te zwak)"
+    )

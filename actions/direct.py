@@ -13,6 +13,7 @@ words are weighed by how rare they are in the file, so a word the file never use
 ("parttime") keeps a question from being answered by a fact that happens to share a common
 word ("werken").
 """
+
 from __future__ import annotations
 
 import math
@@ -22,12 +23,30 @@ from dataclasses import dataclass
 from typing import AbstractSet, Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from actions.knowledge import Fact, Knowledge, fold
-from actions.search import lemma_of as lemmas_of, lemmas, same_word, word_match
-from actions.language import (ADVICE_WORDS, ASKING_VERBS, CLAUSE_BREAK, COMPARING, LEAD_WORDS, LESS, MORE, NEGATIONS,
-                              NOT_A_VERB, OTHER_ROLE, PARTICLES, QUESTION_FILLER, QUESTION_WORDS, ROLE_NOUNS,
-                              SETTING_PREPOSITIONS, SUBJECTS, WHICH_OF_THE_TWO, YES_NO_VERBS)
+from actions.language import (
+    ADVICE_WORDS,
+    ASKING_VERBS,
+    CLAUSE_BREAK,
+    COMPARING,
+    LEAD_WORDS,
+    LESS,
+    MORE,
+    NEGATIONS,
+    NOT_A_VERB,
+    OTHER_ROLE,
+    PARTICLES,
+    QUESTION_FILLER,
+    QUESTION_WORDS,
+    ROLE_NOUNS,
+    SETTING_PREPOSITIONS,
+    SUBJECTS,
+    WHICH_OF_THE_TWO,
+    YES_NO_VERBS,
+)
+from actions.search import lemma_of as lemmas_of
+from actions.search import lemmas, same_word, word_match
 
-MIN_COVERAGE = 0.6   # the deciding facts cover this share of the question's weight
+MIN_COVERAGE = 0.6  # the deciding facts cover this share of the question's weight
 # "wie bestelt nieuwe pennen, printerpapier en nietjes?": a question for whose task something is
 # names the task in several words of its own; the fact shown with the role lets the visitor judge.
 MIN_COVERAGE_WHO = 0.35
@@ -36,8 +55,8 @@ SETTING_WEIGHT = 0.5  # a word in a prepositional phrase weighs half (setting_wo
 # A fact of the topic that covers this much of a yes/no question comes near enough to show,
 # introduced as not quite the answer ("heeft die een bepaalde opleiding nodig?").
 MIN_COVERAGE_NEAR = 0.4
-VERB_WEIGHT = 1.0    # the opening verb weighs this much (a rare word about 4.5)
-NEAR = 0.15          # coverage this close to the best still counts as a tie
+VERB_WEIGHT = 1.0  # the opening verb weighs this much (a rare word about 4.5)
+NEAR = 0.15  # coverage this close to the best still counts as a tie
 
 
 def setting_words(words: List[str]) -> List[str]:
@@ -105,12 +124,14 @@ def clause_form(text: str, role_words: AbstractSet[str]) -> str:
     if head == "wie" and head != first:
         return "open"  # "met wie heeft die contact?" asks about the role in focus
     if head in {"wie", "welke", "welk"}:
-        comparing = (any(w in MORE or w in LESS for w in words)
-                     or re.search(r"\b(van (de|die) (twee|beide)|van beide|wie van)\b", " ".join(words)))
+        comparing = any(w in MORE or w in LESS for w in words) or re.search(
+            r"\b(van (de|die) (twee|beide)|van beide|wie van)\b", " ".join(words)
+        )
         if comparing:
             return "which"
-        names_a_role = head == "wie" or (len(words) > words.index(head) + 1
-                                         and words[words.index(head) + 1] in ROLE_NOUNS)
+        names_a_role = head == "wie" or (
+            len(words) > words.index(head) + 1 and words[words.index(head) + 1] in ROLE_NOUNS
+        )
         return "who" if names_a_role and not set(words) & ADVICE_WORDS else "open"
     if first in QUESTION_WORDS or first in NOT_A_VERB or first in role_words:
         return "open"
@@ -132,7 +153,9 @@ def is_inflected_verb(word: str) -> bool:
 
 def clauses(text: str) -> List[Tuple[str, bool]]:
     """The text's clauses, each with whether it is negated."""
-    return [(part, bool(set(words_of(part)) & NEGATIONS)) for part in CLAUSE_BREAK.split(text) if part.strip()]
+    return [
+        (part, bool(set(words_of(part)) & NEGATIONS)) for part in CLAUSE_BREAK.split(text) if part.strip()
+    ]
 
 
 def compares(text: str) -> bool:
@@ -148,10 +171,11 @@ def asks_less(text: str) -> bool:
 class Match:
     """The facts that decide a question: one fact, or up to three of one role's topic when
     each covers a part ("in een ziekenhuis of op een school?")."""
+
     facts: Tuple[Fact, ...]
     coverage: float  # share of the question's weight that the facts cover
-    denied: bool     # a matched word is one the facts answer with "nee"
-    listed: int      # question words found among the facts' own `words`/`denies`
+    denied: bool  # a matched word is one the facts answer with "nee"
+    listed: int  # question words found among the facts' own `words`/`denies`
     texts: Tuple[str, ...] = ()  # what to show of each fact: the sentences that hold the words
 
     @property
@@ -162,9 +186,12 @@ class Match:
 class FactFinder:
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
-        self.role_words = {w for role in knowledge.roles.values()
-                           for alias in role.aliases + (fold(role.name),)
-                           for w in re.findall(r"\w+", alias)}
+        self.role_words = {
+            w
+            for role in knowledge.roles.values()
+            for alias in role.aliases + (fold(role.name),)
+            for w in re.findall(r"\w+", alias)
+        }
         # "kantoor" of the alias "kantoor manager" is also a word visitors ask about ("werkt ze op
         # een kantoor?"): a word of an alias that a fact lists, and no role's name has, is content.
         listed = {w for f in knowledge.facts for phrase in f.words for w in re.findall(r"\w+", fold(phrase))}
@@ -173,8 +200,7 @@ class FactFinder:
         self.terms = {f.id: set(self._terms(" ".join((f.text,) + f.words))) for f in knowledge.facts}
         self.word_terms = {f.id: set(self._terms(" ".join(f.words))) for f in knowledge.facts}
         self.deny_terms = {f.id: set(self._terms(" ".join(f.denies))) for f in knowledge.facts}
-        df = Counter(t for f in knowledge.facts
-                     for t in self.terms[f.id] | self.deny_terms[f.id])
+        df = Counter(t for f in knowledge.facts for t in self.terms[f.id] | self.deny_terms[f.id])
         n = len(knowledge.facts)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.unknown_weight = math.log(1 + n)  # a word the file never uses weighs most
@@ -191,18 +217,31 @@ class FactFinder:
         words = words_of(text)
         # "wie krijgt het hoogste loon?": a comparing word is the question's form, not its subject
         # (the words as typed: the lemma table knows "secretariële", not "secretariele")
-        query = set(self._terms(" ".join(w for w in re.findall(r"[\w'-]+", text)
-                                         if fold(w.lower()) not in MORE and fold(w.lower()) not in LESS)))
+        query = set(
+            self._terms(
+                " ".join(
+                    w
+                    for w in re.findall(r"[\w'-]+", text)
+                    if fold(w.lower()) not in MORE and fold(w.lower()) not in LESS
+                )
+            )
+        )
         # the verb: the first word of a yes/no question, the one after "wie" / "welke functie"
         # the first word after "welke (van de twee)": "welke van de twee stuurt ..." opens with "stuurt"
-        asking = [w for w in words if w not in QUESTION_WORDS and w not in ROLE_NOUNS and w not in WHICH_OF_THE_TWO]
+        asking = [
+            w for w in words if w not in QUESTION_WORDS and w not in ROLE_NOUNS and w not in WHICH_OF_THE_TWO
+        ]
         opening = self._terms(" ".join(asking[:1]))
         if len(words) > 2 and words[-1] in PARTICLES and opening:
             query |= set(self._terms(words[-1] + opening[0]))  # "stuurt ... aan" → aansturen
         query -= PARTICLES  # a particle on its own ("schrijft er mee") says nothing of the subject
         setting = set(self._terms(" ".join(setting_words(words))))
-        return {term: VERB_WEIGHT if term in opening
-                else self.term_weight(term) * (SETTING_WEIGHT if term in setting else 1.0) for term in query}
+        return {
+            term: VERB_WEIGHT
+            if term in opening
+            else self.term_weight(term) * (SETTING_WEIGHT if term in setting else 1.0)
+            for term in query
+        }
 
     def term_weight(self, term: str) -> float:
         """The weight of the rarest word of the file that `term` is a form of."""
@@ -213,8 +252,9 @@ class FactFinder:
             self._term_weights[term] = max(known) if known else self.unknown_weight
         return self._term_weights[term]
 
-    def matches(self, text: str, roles: Optional[Sequence[str]] = None,
-                weights: Optional[Dict[str, float]] = None) -> List[Match]:
+    def matches(
+        self, text: str, roles: Optional[Sequence[str]] = None, weights: Optional[Dict[str, float]] = None
+    ) -> List[Match]:
         """Single facts (of `roles`, or of every role) ranked by how much of the question they
         cover (`weights`: the question's, when the caller has them already)."""
         weights = weights or self.weights(text)
@@ -225,8 +265,14 @@ class FactFinder:
                 continue  # an introduction to a list ("Dit zijn de taken:") decides nothing
             confirmed, denied, listed = self._covers(fact, weights)
             if confirmed or denied:
-                found.append(Match((fact,), covered_weight({**confirmed, **denied}, weights) / total,
-                                   bool(denied), listed))
+                found.append(
+                    Match(
+                        (fact,),
+                        covered_weight({**confirmed, **denied}, weights) / total,
+                        bool(denied),
+                        listed,
+                    )
+                )
         return sorted(found, key=lambda m: (-m.coverage, -m.listed, self.order[m.fact.id]))
 
     def _covers(self, fact: Fact, weights: Dict[str, float]):
@@ -251,8 +297,13 @@ class FactFinder:
         keep = [s for s in sentences if any(same_word(q, t) for q in terms for t in self._terms(s))]
         return " ".join(keep) if keep else fact.text
 
-    def best(self, text: str, roles: Optional[Sequence[str]] = None, aspect: Optional[str] = None,
-             minimum: float = MIN_COVERAGE) -> Optional[Match]:
+    def best(
+        self,
+        text: str,
+        roles: Optional[Sequence[str]] = None,
+        aspect: Optional[str] = None,
+        minimum: float = MIN_COVERAGE,
+    ) -> Optional[Match]:
         """The facts of one role's topic that cover most of the question, if enough. Nearly
         equal coverage goes to the topic asked about (`aspect`); equal coverage to the
         comparison the words name, then to facts whose own words name it, then to the fact
@@ -273,15 +324,30 @@ class FactFinder:
             for single in singles:  # best first; keep a fact only for the content it adds
                 confirmed, denies, names = self._covers(single.fact, weights)
                 found = {**confirmed, **denies}
-                adds = sum(weights[q] * (s - covered.get(q, 0)) for q, s in found.items() if s > covered.get(q, 0))
+                adds = sum(
+                    weights[q] * (s - covered.get(q, 0)) for q, s in found.items() if s > covered.get(q, 0)
+                )
                 if (not chosen or adds > VERB_WEIGHT) and len(chosen) < 3:
                     chosen.append(single.fact)
                     covered = {q: max(s, covered.get(q, 0)) for q, s in {**covered, **found}.items()}
                     denied, listed = denied or bool(denies), listed + names
-            match = Match(tuple(chosen), covered_weight(covered, weights) / total, denied, listed,
-                          tuple(self.excerpt(fact, set(covered)) for fact in chosen))
-            candidates.append((match.coverage, section == aspect, match.fact.comparison == dimension,
-                               listed, -self.order[match.fact.id], match))
+            match = Match(
+                tuple(chosen),
+                covered_weight(covered, weights) / total,
+                denied,
+                listed,
+                tuple(self.excerpt(fact, set(covered)) for fact in chosen),
+            )
+            candidates.append(
+                (
+                    match.coverage,
+                    section == aspect,
+                    match.fact.comparison == dimension,
+                    listed,
+                    -self.order[match.fact.id],
+                    match,
+                )
+            )
         if not candidates:
             return None
         top = max(c[0] for c in candidates)
@@ -313,6 +379,7 @@ def covered_weight(found: Dict[str, float], weights: Dict[str, float]) -> float:
 
 
 # ---- composing ------------------------------------------------------------------------------
+
 
 def fact_lines(match: Match, opener_item: str, opener_sentence: str) -> str:
     """The opener, then the facts: sentences follow the opener, list items go below it."""

@@ -5,6 +5,7 @@ middle ("wat doet een office manager eigenlijk?") is answered and the same quest
 again; "stop" or "laat maar" ends the form; three invalid answers to one question end it with
 the contact details instead.
 """
+
 import re
 import uuid
 from abc import abstractmethod
@@ -16,13 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge as kb
-from bot.stores import leads, privacy
 from actions import vacancy as parse
 from actions.actions import QUESTION_ENTRIES, answer
 from actions.knowledge import QUIZ_SLOTS, fold
 from actions.language import CANCEL, QUESTION_STARTS, QUIZ_NO, QUIZ_YES
 from actions.loaded import KNOWLEDGE
 from actions.turn import Turn
+from bot.stores import leads, privacy
 
 INTAKE_SLOTS = [field.slot for field in parse.INTAKE]
 # The answers with personal data, and how a sentence names each (actions/vacancy.py INTAKE).
@@ -30,7 +31,12 @@ PERSONAL = {field.slot: field.personal for field in parse.INTAKE if field.person
 # The answers shown in the summary, which the employer can correct one by one.
 SHOWN_FIELDS = {field.slot: field for field in parse.INTAKE if field.stored}
 MAX_MISSES = 3
-FOCUS_SLOTS = ("role", "aspect", "comparing", "question")  # the context an answer leaves (actions.turn.focus_events)
+FOCUS_SLOTS = (
+    "role",
+    "aspect",
+    "comparing",
+    "question",
+)  # the context an answer leaves (actions.turn.focus_events)
 
 # An answer that does not fit the question is still taken for a question from this confidence on.
 QUESTION_CONFIDENCE = 0.4  # the FallbackClassifier threshold in config.yml
@@ -78,8 +84,9 @@ class FormWithInterruptions(FormValidationAction):
     def name(self) -> Text:
         """Abstract, so that the action server does not register this base class."""
 
-    def interrupt(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> Optional[Dict[Text, Any]]:
+    def interrupt(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Optional[Dict[Text, Any]]:
         if is_cancel(tracker):
             return {slot: None, "intake_status": "cancelled"}
         if slot == "description" and not latest_text(tracker).rstrip().endswith("?"):
@@ -90,18 +97,28 @@ class FormWithInterruptions(FormValidationAction):
         return None
 
     @staticmethod
-    def answer_question(intent: str, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: DomainDict) -> Dict[Text, Any]:
+    def answer_question(
+        intent: str, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """Answer a question asked in the middle of the form; the form then asks `slot` again."""
         # with the question's intent, also when the NLU was unsure
         events = answer(dispatcher, tracker, QUESTION_ENTRIES[intent], intent)
         dispatcher.utter_message(response="utter_resume_form")
         # the answer's focus stays, so that "kan zo iemand ook ..." next is about that role
-        focus = {e["name"]: e["value"] for e in events if e.get("event") == "slot" and e.get("name") in FOCUS_SLOTS}
+        focus = {
+            e["name"]: e["value"] for e in events if e.get("event") == "slot" and e.get("name") in FOCUS_SLOTS
+        }
         return {**focus, slot: None}
 
-    def checked(self, slot: str, value: Any, parser: Callable[[str], Any], dispatcher: CollectingDispatcher,
-                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def checked(
+        self,
+        slot: str,
+        value: Any,
+        parser: Callable[[str], Any],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
         if value is None:  # cleared by the start or a correction, not answered
             return {slot: None}
         if tracker.get_slot("requested_slot") != slot:
@@ -125,8 +142,9 @@ class FormWithInterruptions(FormValidationAction):
                 dispatcher.utter_message(response=problem.response)
             return {slot: None, "intake_misses": misses}
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         if tracker.get_slot("intake_status") in ("cancelled", "gave_up"):
             return []  # ends the form; the summary or result action says why
         return domain_slots
@@ -136,8 +154,9 @@ class ActionStartIntake(Action):
     def name(self) -> Text:
         return "action_start_intake"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_intake_start")
         events = reset_intake() + [SlotSet("intake_id", uuid.uuid4().hex)]
         roles = Turn.read(tracker, "").roles
@@ -153,10 +172,17 @@ class ValidateVacancyForm(FormWithInterruptions):
     def name(self) -> Text:
         return "validate_vacancy_form"
 
-    def validate_field(self, field: parse.Field, value: Any, dispatcher: CollectingDispatcher,
-                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        result = self.checked(field.slot, value, lambda text: field.parse(text, KNOWLEDGE),
-                              dispatcher, tracker, domain)
+    def validate_field(
+        self,
+        field: parse.Field,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        result = self.checked(
+            field.slot, value, lambda text: field.parse(text, KNOWLEDGE), dispatcher, tracker, domain
+        )
         found = result.get(field.slot)
         if isinstance(found, dict):  # the contact: e-mail and/or phone, each in a slot of its own
             shown = " en ".join(v for v in (found.get("email"), found.get("phone")) if v)
@@ -167,6 +193,7 @@ class ValidateVacancyForm(FormWithInterruptions):
 def validator(field: parse.Field):
     def validate(self, value, dispatcher, tracker, domain):
         return self.validate_field(field, value, dispatcher, tracker, domain)
+
     return validate
 
 
@@ -191,8 +218,11 @@ def role_name(value: Optional[str]) -> Optional[str]:
 
 
 def reset_intake() -> List[Dict[Text, Any]]:
-    return [SlotSet(s, None) for s in INTAKE_SLOTS + ["email", "phone", "intake_misses",
-                                                      "intake_status", "intake_id", "consent_text"]]
+    return [
+        SlotSet(s, None)
+        for s in INTAKE_SLOTS
+        + ["email", "phone", "intake_misses", "intake_status", "intake_id", "consent_text"]
+    ]
 
 
 class ActionAskConsent(Action):
@@ -202,8 +232,9 @@ class ActionAskConsent(Action):
     def name(self) -> Text:
         return "action_ask_consent"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = privacy.consent_question()
         dispatcher.utter_message(response="utter_consent_question", consent_question=text)
         return [SlotSet("consent_text", text)]
@@ -215,8 +246,9 @@ class ActionVacancySummary(Action):
     def name(self) -> Text:
         return "action_vacancy_summary"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         status = tracker.get_slot("intake_status")
         contact = KNOWLEDGE.agency_answer("contact")
         if status == "cancelled":
@@ -232,14 +264,17 @@ class ActionVacancySummary(Action):
             removed = remove_personal_data(dispatcher, tracker)
             dispatcher.utter_message(text=contact)
             return reset_intake() + removed
-        lines = [f"• {field.label}: {display(slot, tracker.get_slot(slot))}"
-                 for slot, field in SHOWN_FIELDS.items()]
+        lines = [
+            f"• {field.label}: {display(slot, tracker.get_slot(slot))}"
+            for slot, field in SHOWN_FIELDS.items()
+        ]
         dispatcher.utter_message(response="utter_vacancy_summary", answers="\n".join(lines))
         return [SlotSet("intake_status", "confirming")] if intake_request(tracker)["role"] else []
 
 
-def remove_personal_data(dispatcher: CollectingDispatcher, tracker: Tracker,
-                         personal: Optional[Dict[str, str]] = None) -> List[Dict[Text, Any]]:
+def remove_personal_data(
+    dispatcher: CollectingDispatcher, tracker: Tracker, personal: Optional[Dict[str, str]] = None
+) -> List[Dict[Text, Any]]:
     """An intake (or a callback request, with its own `personal` answers) that ends without
     consent: the tracker store removes the answers with personal data from the conversation
     (bot/runtime/tracker_store.py), and the visitor is told which, and what is kept. Nothing is said
@@ -253,8 +288,16 @@ def remove_personal_data(dispatcher: CollectingDispatcher, tracker: Tracker,
     removed = ", ".join(given[:-1]) + (" en " if len(given) > 1 else "") + given[-1]
     kept = privacy.period(privacy.retention_days()["conversations"])
     dispatcher.utter_message(response="utter_personal_data_removed", removed=removed, period=kept)
-    return [SlotSet("personal_data_removed", {"intake_id": intake_id, "reason": "geen toestemming",
-                                              "slots": list(personal) + ["email", "phone"]})]
+    return [
+        SlotSet(
+            "personal_data_removed",
+            {
+                "intake_id": intake_id,
+                "reason": "geen toestemming",
+                "slots": list(personal) + ["email", "phone"],
+            },
+        )
+    ]
 
 
 def display(slot: str, value: Any) -> str:
@@ -269,13 +312,18 @@ class ActionStoreVacancy(Action):
     def name(self) -> Text:
         return "action_store_vacancy"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         if tracker.get_slot("intake_status") != "confirming" or tracker.get_slot("consent") is not True:
             dispatcher.utter_message(response="utter_nothing_to_send")
             return []
-        number = leads.store(intake_request(tracker), tracker.get_slot("intake_id") or uuid.uuid4().hex,
-                             tracker.sender_id, tracker.get_slot("consent_text") or privacy.consent_question())
+        number = leads.store(
+            intake_request(tracker),
+            tracker.get_slot("intake_id") or uuid.uuid4().hex,
+            tracker.sender_id,
+            tracker.get_slot("consent_text") or privacy.consent_question(),
+        )
         dispatcher.utter_message(response="utter_vacancy_stored", number=number)
         return reset_intake()
 
@@ -286,32 +334,45 @@ class ActionCorrectVacancy(Action):
     def name(self) -> Text:
         return "action_correct_vacancy"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         if tracker.get_slot("intake_status") != "confirming":
             dispatcher.utter_message(response="utter_nothing_to_correct")
             return []
-        field = next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                      if e.get("entity") == "field" and e.get("value") in SHOWN_FIELDS), None)
+        field = next(
+            (
+                e.get("value")
+                for e in tracker.latest_message.get("entities") or []
+                if e.get("entity") == "field" and e.get("value") in SHOWN_FIELDS
+            ),
+            None,
+        )
         if not field:
             dispatcher.utter_message(
                 response="utter_which_answer",
-                buttons=[{"title": f.label, "payload": f'/correct_vacancy{{"field": "{slot}"}}'}
-                         for slot, f in SHOWN_FIELDS.items()])
+                buttons=[
+                    {"title": f.label, "payload": f'/correct_vacancy{{"field": "{slot}"}}'}
+                    for slot, f in SHOWN_FIELDS.items()
+                ],
+            )
             return []
-        cleared = [SlotSet(field, None)] + ([SlotSet("email", None), SlotSet("phone", None)]
-                                            if field == "contact" else [])
+        cleared = [SlotSet(field, None)] + (
+            [SlotSet("email", None), SlotSet("phone", None)] if field == "contact" else []
+        )
         return cleared + [SlotSet("intake_status", None), FollowupAction("vacancy_form")]
 
 
 # ---- career quiz ---------------------------------------------------------------------------
 
+
 class ActionStartQuiz(Action):
     def name(self) -> Text:
         return "action_start_quiz"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_quiz_start")
         return reset_quiz()
 
@@ -364,8 +425,9 @@ class ActionQuizResult(Action):
     def name(self) -> Text:
         return "action_quiz_result"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         status = tracker.get_slot("intake_status")
         reset = reset_quiz()
         if status in ("cancelled", "gave_up"):
@@ -379,11 +441,13 @@ class ActionQuizResult(Action):
         ranked = sorted(reasons, key=lambda role: len(reasons[role]), reverse=True)
         best = ranked[0]
         if len(reasons[best]) == len(reasons[ranked[1]]):
-            dispatcher.utter_message(text=KNOWLEDGE.phrase("quiz_tie") + " " +
-                                     KNOWLEDGE.difference_answer("algemeen"))
+            dispatcher.utter_message(
+                text=KNOWLEDGE.phrase("quiz_tie") + " " + KNOWLEDGE.difference_answer("algemeen")
+            )
         else:
-            dispatcher.utter_message(text=kb.bullets(
-                KNOWLEDGE.phrase("quiz_best", name=KNOWLEDGE.roles[best].name), reasons[best]))
+            dispatcher.utter_message(
+                text=kb.bullets(KNOWLEDGE.phrase("quiz_best", name=KNOWLEDGE.roles[best].name), reasons[best])
+            )
             dispatcher.utter_message(text=KNOWLEDGE.role_answer(best, "opleiding"))
         dispatcher.utter_message(text=KNOWLEDGE.agency_answer("contact"))
         return reset + [SlotSet("role", best)]

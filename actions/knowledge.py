@@ -8,6 +8,7 @@ aspect, headings, buttons, aliases) is derived here. The file is loaded and vali
 broken file raises `KnowledgeError` naming the file and the key path, so the action server
 (and the launcher, which checks first) refuses to start with bad facts.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,16 +19,45 @@ from pathlib import Path
 from typing import AbstractSet, Dict, List, NoReturn, Optional, Set, Tuple
 
 import yaml
+
 from actions.language import DEFINITE, INTRODUCERS, LIKENESS, POSSESSIVES, PREPOSITIONS
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge.yml"
 SCHEMA_VERSION = 2
 # The wording of answers composed from facts (fixed texts are responses in domain.yml).
-PHRASES = ("yes_item", "yes_sentence", "no_sentence", "other_role_item", "other_role_sentence",
-           "unknown", "unknown_amount", "unknown_specific", "near", "human_button", "about_item", "about_sentence", "unknown_part", "which", "which_same", "who_does", "more_comparison",
-           "growth_heading", "growth_changes", "growth_needs", "quiz_offer", "advice_intro",
-           "advice_ask", "fit_employer", "fit_candidate",
-           "fit_reasons", "runner_up", "not_fit", "quiz_best", "quiz_tie", "difference_button")
+PHRASES = (
+    "yes_item",
+    "yes_sentence",
+    "no_sentence",
+    "other_role_item",
+    "other_role_sentence",
+    "unknown",
+    "unknown_amount",
+    "unknown_specific",
+    "near",
+    "human_button",
+    "about_item",
+    "about_sentence",
+    "unknown_part",
+    "which",
+    "which_same",
+    "who_does",
+    "more_comparison",
+    "growth_heading",
+    "growth_changes",
+    "growth_needs",
+    "quiz_offer",
+    "advice_intro",
+    "advice_ask",
+    "fit_employer",
+    "fit_candidate",
+    "fit_reasons",
+    "runner_up",
+    "not_fit",
+    "quiz_best",
+    "quiz_tie",
+    "difference_button",
+)
 QUIZ_SLOTS = ("quiz_lead", "quiz_planning", "quiz_writing", "quiz_strategy", "quiz_education")
 # 2ASSISTU's contact details (agency.contact_details): an agency topic's text names them as
 # {phone}, {email}, {url}, {hours}; the contact topic names all four. The widget makes links of
@@ -55,6 +85,7 @@ class Fact:
     """One statement of the file. `words` are visitors' words that it confirms, `denies`
     words of a question that it answers with "nee". A fact belongs to a role; `aspect` or
     `comparison` says where it stands in the file."""
+
     id: str
     text: str
     role: str = ""
@@ -73,6 +104,7 @@ class Fact:
 class Entry:
     """An aspect of a role or a topic of the agency: an introduction and its listed facts.
     `summary` is the introduction as a fact of its own, with the aspect's words."""
+
     source: str
     text: str
     facts: Tuple[Fact, ...] = ()
@@ -113,8 +145,8 @@ class Comparison:
     title: str
     keywords: tuple
     lines: Dict[str, Fact]  # role key → that role's side of the comparison
-    aspect: str             # the aspect a follow-up means ("en een secretaresse?")
-    most: str = ""          # the role that has the most of it ("wie heeft meer ...?")
+    aspect: str  # the aspect a follow-up means ("en een secretaresse?")
+    most: str = ""  # the role that has the most of it ("wie heeft meer ...?")
     both: str = ""
 
 
@@ -139,20 +171,20 @@ class Knowledge:
     agency: Dict[str, Entry]
     agency_intents: Dict[str, Tuple[str, ...]]
     phrases: Dict[str, str]
-    other_jobs: Tuple[str, ...] = ()         # jobs we know nothing about ("boekhouder")
+    other_jobs: Tuple[str, ...] = ()  # jobs we know nothing about ("boekhouder")
     other_job_endings: Tuple[str, ...] = ()  # their compound endings ("projectmanager")
-    agency_names: Tuple[str, ...] = ()       # words that mean the agency ("jullie", "bureau")
-    agency_not_known: Tuple[str, ...] = ()   # starts of words asking what the file does not say ("prijs")
+    agency_names: Tuple[str, ...] = ()  # words that mean the agency ("jullie", "bureau")
+    agency_not_known: Tuple[str, ...] = ()  # starts of words asking what the file does not say ("prijs")
     contact_details: Dict[str, str] = field(default_factory=dict)  # agency.contact_details: phone, email, ...
     intent_to_aspect: Dict[str, str] = field(init=False)
     facts: Tuple[Fact, ...] = field(init=False)
     # text → role positions, see role_positions (asked several times per message)
-    _positions: Dict[str, List[Tuple[int, int, str]]] = field(init=False, default_factory=dict, repr=False,
-                                                             compare=False)
+    _positions: Dict[str, List[Tuple[int, int, str]]] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self):
-        object.__setattr__(self, "intent_to_aspect",
-                           {a.intent: a.key for a in self.aspects.values()})
+        object.__setattr__(self, "intent_to_aspect", {a.intent: a.key for a in self.aspects.values()})
         facts = []
         for role in self.roles.values():
             for entry in role.aspects.values():
@@ -172,8 +204,10 @@ class Knowledge:
         for role in self.roles.values():
             if folded in (fold(role.key), fold(role.name)) or folded in role.aliases:
                 return role.key
-        return next((role.key for role in self.roles.values()
-                     for alias in role.aliases if is_typo_of(folded, alias)), None)
+        return next(
+            (role.key for role in self.roles.values() for alias in role.aliases if is_typo_of(folded, alias)),
+            None,
+        )
 
     def roles_in_text(self, text: str) -> List[str]:
         """Role keys named in `text`, in order of appearance."""
@@ -202,7 +236,7 @@ class Knowledge:
                 if len(alias) <= 2:
                     continue
                 for i in range(len(words) - size + 1):
-                    window = " ".join(words[i:i + size])
+                    window = " ".join(words[i : i + size])
                     if (window == alias or is_typo_of(window, alias)) and i not in found:
                         found[i] = (i, size, role.key)
         # A longer name wins over a shorter one inside it ("directie secretaresse").
@@ -223,13 +257,15 @@ class Knowledge:
         ("manager") only counts as a job right after "een" or "als" ("een project manager")."""
         words = folded_words(text)
         for i, word in enumerate(words):
-            before = words[max(0, i - 2):i]
-            if before[-1:] and (before[-1] in POSSESSIVES or (
-                    before[-1] in DEFINITE and before[:-1] and before[0] in PREPOSITIONS)):
+            before = words[max(0, i - 2) : i]
+            if before[-1:] and (
+                before[-1] in POSSESSIVES
+                or (before[-1] in DEFINITE and before[:-1] and before[0] in PREPOSITIONS)
+            ):
                 continue
-            if LIKENESS & set(words[max(0, i - 3):i]):  # "is ze een soort teamleider?"
+            if LIKENESS & set(words[max(0, i - 3) : i]):  # "is ze een soort teamleider?"
                 continue
-            pair, pair_before = " ".join(words[i:i + 2]), " ".join(words[max(0, i - 1):i + 1])
+            pair, pair_before = " ".join(words[i : i + 2]), " ".join(words[max(0, i - 1) : i + 1])
             if pair in self.other_jobs:
                 return pair
             if self.is_other_job(word):
@@ -246,7 +282,8 @@ class Knowledge:
         one of ours ("projectmanager", not "officemanager")."""
         return word in self.other_jobs or (
             any(word.endswith(e) and len(word) > len(e) + 1 for e in self.other_job_endings)
-            and not self.role_key(word))
+            and not self.role_key(word)
+        )
 
     def dimension_in_text(self, text: str) -> Optional[str]:
         """The comparison whose keywords the text mentions most, else None."""
@@ -254,8 +291,11 @@ class Knowledge:
         joined = " ".join(words)
         best, best_hits = None, 0
         for comparison in self.comparisons.values():
-            hits = sum(1 for kw in comparison.keywords
-                       if (" " in kw and kw in joined) or any(w.startswith(kw) for w in words))
+            hits = sum(
+                1
+                for kw in comparison.keywords
+                if (" " in kw and kw in joined) or any(w.startswith(kw) for w in words)
+            )
             if hits > best_hits:
                 best, best_hits = comparison.key, hits
         return best
@@ -277,13 +317,17 @@ class Knowledge:
 
     def more_button(self, role_key: str, aspect: str) -> dict:
         """The quick reply to a whole aspect of a role ("Alle taken van een office manager")."""
-        return {"title": self.aspects[aspect].more.format(name=self.roles[role_key].name),
-                "payload": f'/{self.aspects[aspect].intent}{{"role": "{role_key}"}}'}
+        return {
+            "title": self.aspects[aspect].more.format(name=self.roles[role_key].name),
+            "payload": f'/{self.aspects[aspect].intent}{{"role": "{role_key}"}}',
+        }
 
     def comparison_button(self, dimension: str) -> dict:
         title = self.comparisons[dimension].title
-        return {"title": self.phrase("more_comparison", title=title[:1].lower() + title[1:]),
-                "payload": f'/ask_difference{{"dimension": "{dimension}"}}'}
+        return {
+            "title": self.phrase("more_comparison", title=title[:1].lower() + title[1:]),
+            "payload": f'/ask_difference{{"dimension": "{dimension}"}}',
+        }
 
     def difference_answer(self, dimension: str, roles: Optional[List[str]] = None) -> str:
         """The comparison on one dimension: a line per role (the roles asked about, or every
@@ -361,6 +405,7 @@ def edit_distance(a: str, b: str) -> int:
 
 # ---- loading and validation ----------------------------------------------------------------
 
+
 def load(path: Optional[Path] = None) -> Knowledge:
     """Load and validate the knowledge file; raise KnowledgeError on any problem."""
     path = Path(path or os.environ.get("KNOWLEDGE_FILE") or DEFAULT_PATH)
@@ -388,75 +433,105 @@ class _Loader:
         raise KnowledgeError(self.path, key, problem)
 
     def knowledge(self, raw) -> Knowledge:
-        top = self.mapping(raw, "", {"schema_version", "aspects", "roles", "comparisons",
-                                     "agency", "phrases"}, optional={"growth", "quiz", "other_jobs"})
+        top = self.mapping(
+            raw,
+            "",
+            {"schema_version", "aspects", "roles", "comparisons", "agency", "phrases"},
+            optional={"growth", "quiz", "other_jobs"},
+        )
         if top["schema_version"] != SCHEMA_VERSION:
             self.fail("schema_version", f"verwacht {SCHEMA_VERSION}, gevonden {top['schema_version']!r}")
         comparisons_raw = self.mapping(top["comparisons"], "comparisons")
-        aspects = {key: self.aspect(key, value, comparisons_raw)
-                   for key, value in self.mapping(top["aspects"], "aspects").items()}
+        aspects = {
+            key: self.aspect(key, value, comparisons_raw)
+            for key, value in self.mapping(top["aspects"], "aspects").items()
+        }
         roles_raw = self.mapping(top["roles"], "roles")
         if len(roles_raw) < 2:
             self.fail("roles", "verwacht minstens twee functies")
         roles = {key: self.role(key, value, aspects) for key, value in roles_raw.items()}
-        comparisons = {key: self.comparison(key, value, roles, aspects)
-                       for key, value in comparisons_raw.items()}
-        growth = tuple(self.growth_path(i, g, roles, comparisons, aspects)
-                       for i, g in enumerate(self.list(top.get("growth", []), "growth")))
+        comparisons = {
+            key: self.comparison(key, value, roles, aspects) for key, value in comparisons_raw.items()
+        }
+        growth = tuple(
+            self.growth_path(i, g, roles, comparisons, aspects)
+            for i, g in enumerate(self.list(top.get("growth", []), "growth"))
+        )
         quiz = self.quiz(top.get("quiz", {}), roles, comparisons)
-        agency_raw = self.mapping(top["agency"], "agency", {"topics", "intents", "contact_details"},
-                                  optional={"names", "not_known"})
+        agency_raw = self.mapping(
+            top["agency"], "agency", {"topics", "intents", "contact_details"}, optional={"names", "not_known"}
+        )
         self.details = self.contact_details(agency_raw["contact_details"])
         topics_raw = self.mapping(agency_raw["topics"], "agency.topics", {"contact"})
-        agency = {t: self.entry(self.with_details(v, f"agency.topics.{t}"), f"agency.topics.{t}", role="")
-                  for t, v in topics_raw.items()}
+        agency = {
+            t: self.entry(self.with_details(v, f"agency.topics.{t}"), f"agency.topics.{t}", role="")
+            for t, v in topics_raw.items()
+        }
         self.uses_all_details(topics_raw["contact"], "agency.topics.contact.text")
         agency_intents = {}
         for intent, topics in self.mapping(agency_raw["intents"], "agency.intents").items():
             where = f"agency.intents.{intent}"
-            agency_intents[intent] = tuple(self.one_of(t, f"{where}[{i}]", agency)
-                                           for i, t in enumerate(self.text_list(topics, where)))
+            agency_intents[intent] = tuple(
+                self.one_of(t, f"{where}[{i}]", agency) for i, t in enumerate(self.text_list(topics, where))
+            )
         phrases_raw = self.mapping(top["phrases"], "phrases", set(PHRASES), optional=())
         phrases = {k: self.text(v, f"phrases.{k}") for k, v in phrases_raw.items()}
-        other_raw = self.mapping(top.get("other_jobs", {}), "other_jobs",
-                                 optional={"names", "endings"})
+        other_raw = self.mapping(top.get("other_jobs", {}), "other_jobs", optional={"names", "endings"})
         # A role added to the file wins over the same name in other_jobs ("personal assistant").
         ours = {fold(n) for r in roles.values() for n in (r.key, r.name, *r.aliases)}
-        other_jobs = tuple(w for w in map(fold, self.words(other_raw, "names", "other_jobs"))
-                           if w not in ours)
+        other_jobs = tuple(
+            w for w in map(fold, self.words(other_raw, "names", "other_jobs")) if w not in ours
+        )
         endings = tuple(fold(w) for w in self.words(other_raw, "endings", "other_jobs"))
-        return Knowledge(path=self.path, aspects=aspects, roles=roles, comparisons=comparisons,
-                         growth=growth, quiz=quiz, agency=agency, agency_intents=agency_intents,
-                         phrases=phrases, other_jobs=other_jobs, other_job_endings=endings,
-                         agency_names=tuple(map(fold, self.words(agency_raw, "names", "agency"))),
-                         agency_not_known=tuple(map(fold, self.words(agency_raw, "not_known", "agency"))),
-                         contact_details=dict(self.details))
+        return Knowledge(
+            path=self.path,
+            aspects=aspects,
+            roles=roles,
+            comparisons=comparisons,
+            growth=growth,
+            quiz=quiz,
+            agency=agency,
+            agency_intents=agency_intents,
+            phrases=phrases,
+            other_jobs=other_jobs,
+            other_job_endings=endings,
+            agency_names=tuple(map(fold, self.words(agency_raw, "names", "agency"))),
+            agency_not_known=tuple(map(fold, self.words(agency_raw, "not_known", "agency"))),
+            contact_details=dict(self.details),
+        )
 
     def aspect(self, key: str, raw, comparisons: dict) -> Aspect:
         where = f"aspects.{key}"
-        a = self.mapping(raw, where, {"heading", "intent", "comparison", "label", "more"},
-                         optional={"advice"})
-        return Aspect(key=key, heading=self.text(a["heading"], f"{where}.heading"),
-                      intent=self.text(a["intent"], f"{where}.intent"),
-                      comparison=self.one_of(a["comparison"], f"{where}.comparison", comparisons),
-                      label=self.text(a["label"], f"{where}.label"),
-                      more=self.text(a["more"], f"{where}.more"),
-                      advice=a.get("advice") is True)
+        a = self.mapping(
+            raw, where, {"heading", "intent", "comparison", "label", "more"}, optional={"advice"}
+        )
+        return Aspect(
+            key=key,
+            heading=self.text(a["heading"], f"{where}.heading"),
+            intent=self.text(a["intent"], f"{where}.intent"),
+            comparison=self.one_of(a["comparison"], f"{where}.comparison", comparisons),
+            label=self.text(a["label"], f"{where}.label"),
+            more=self.text(a["more"], f"{where}.more"),
+            advice=a.get("advice") is True,
+        )
 
     def role(self, key: str, raw, aspects: Dict[str, Aspect]) -> Role:
         where = f"roles.{key}"
         r = self.mapping(raw, where, {"name", "aliases", "advice", "aspects"}, optional=())
         aspects_raw = self.mapping(r["aspects"], f"{where}.aspects", set(aspects), optional=())
-        return Role(key=key, name=self.text(r["name"], f"{where}.name"),
-                    aliases=tuple(fold(a) for a in self.text_list(r["aliases"], f"{where}.aliases")),
-                    advice=self.text(r["advice"], f"{where}.advice"),
-                    aspects={a: self.entry(aspects_raw[a], f"{where}.aspects.{a}", key, a)
-                             for a in aspects})
+        return Role(
+            key=key,
+            name=self.text(r["name"], f"{where}.name"),
+            aliases=tuple(fold(a) for a in self.text_list(r["aliases"], f"{where}.aliases")),
+            advice=self.text(r["advice"], f"{where}.advice"),
+            aspects={a: self.entry(aspects_raw[a], f"{where}.aspects.{a}", key, a) for a in aspects},
+        )
 
     def comparison(self, key: str, raw, roles: Dict[str, Role], aspects: Dict[str, Aspect]) -> Comparison:
         where = f"comparisons.{key}"
-        c = self.mapping(raw, where, {"source", "title", "keywords", "roles"},
-                         optional={"most", "both", "aspect"})
+        c = self.mapping(
+            raw, where, {"source", "title", "keywords", "roles"}, optional={"most", "both", "aspect"}
+        )
         aspect = next((a.key for a in aspects.values() if a.comparison == key), None)
         if "aspect" in c:
             aspect = self.one_of(c["aspect"], f"{where}.aspect", aspects)
@@ -469,16 +544,21 @@ class _Loader:
         for role, value in lines_raw.items():
             self.one_of(role, f"{where}.roles.{role}", roles)
             value = value if isinstance(value, dict) else {"text": value}
-            lines[role] = self.fact(dict(value, id=f"{key}-{role}"), f"{where}.roles.{role}",
-                                    role=role, comparison=key)
+            lines[role] = self.fact(
+                dict(value, id=f"{key}-{role}"), f"{where}.roles.{role}", role=role, comparison=key
+            )
         return Comparison(
-            key=key, source=self.text(c["source"], f"{where}.source"),
+            key=key,
+            source=self.text(c["source"], f"{where}.source"),
             title=self.text(c["title"], f"{where}.title"),
-            keywords=tuple(fold(k) for k in self.text_list(c["keywords"], f"{where}.keywords",
-                                                           allow_empty=True)),
-            lines=lines, aspect=aspect,
+            keywords=tuple(
+                fold(k) for k in self.text_list(c["keywords"], f"{where}.keywords", allow_empty=True)
+            ),
+            lines=lines,
+            aspect=aspect,
             most=self.one_of(c["most"], f"{where}.most", lines) if "most" in c else "",
-            both=self.text(c["both"], f"{where}.both") if "both" in c else "")
+            both=self.text(c["both"], f"{where}.both") if "both" in c else "",
+        )
 
     def growth_path(self, i: int, raw, roles, comparisons, aspects) -> GrowthPath:
         where = f"growth[{i}]"
@@ -486,18 +566,26 @@ class _Loader:
         return GrowthPath(
             from_role=self.one_of(g["from"], f"{where}.from", roles),
             to_role=self.one_of(g["to"], f"{where}.to", roles),
-            source=self.text(g["source"], f"{where}.source"), text=self.text(g["text"], f"{where}.text"),
-            changes=tuple(self.one_of(c, f"{where}.changes", comparisons)
-                          for c in self.text_list(g["changes"], f"{where}.changes")),
-            needs=tuple(self.one_of(a, f"{where}.needs", aspects)
-                        for a in self.text_list(g["needs"], f"{where}.needs")))
+            source=self.text(g["source"], f"{where}.source"),
+            text=self.text(g["text"], f"{where}.text"),
+            changes=tuple(
+                self.one_of(c, f"{where}.changes", comparisons)
+                for c in self.text_list(g["changes"], f"{where}.changes")
+            ),
+            needs=tuple(
+                self.one_of(a, f"{where}.needs", aspects)
+                for a in self.text_list(g["needs"], f"{where}.needs")
+            ),
+        )
 
     def quiz(self, raw, roles, comparisons) -> Dict[str, Tuple[str, str]]:
         quiz = {}
         for slot, value in self.mapping(raw, "quiz", optional=set(QUIZ_SLOTS)).items():
             q = self.mapping(value, f"quiz.{slot}", {"role", "comparison"}, optional=())
-            quiz[slot] = (self.one_of(q["role"], f"quiz.{slot}.role", roles),
-                          self.one_of(q["comparison"], f"quiz.{slot}.comparison", comparisons))
+            quiz[slot] = (
+                self.one_of(q["role"], f"quiz.{slot}.role", roles),
+                self.one_of(q["comparison"], f"quiz.{slot}.comparison", comparisons),
+            )
         return quiz
 
     def contact_details(self, raw) -> Dict[str, str]:
@@ -506,9 +594,14 @@ class _Loader:
         key = "agency.contact_details"
         d = self.mapping(raw, key, set(CONTACT_DETAILS), optional=())
         details = {name: self.text(d[name], f"{key}.{name}") for name in CONTACT_DETAILS}
-        checks = {"phone": (PHONE, "een Nederlands telefoonnummer, bijvoorbeeld 020 123 4567 of +31 20 123 4567"),
-                  "email": (EMAIL, "een e-mailadres, bijvoorbeeld info@2assistu.nl"),
-                  "url": (URL, "een webadres dat met https:// begint, bijvoorbeeld https://www.2assistu.nl/contact")}
+        checks = {
+            "phone": (PHONE, "een Nederlands telefoonnummer, bijvoorbeeld 020 123 4567 of +31 20 123 4567"),
+            "email": (EMAIL, "een e-mailadres, bijvoorbeeld info@2assistu.nl"),
+            "url": (
+                URL,
+                "een webadres dat met https:// begint, bijvoorbeeld https://www.2assistu.nl/contact",
+            ),
+        }
         for name, (pattern, expected) in checks.items():
             if not pattern.fullmatch(details[name]):
                 self.fail(f"{key}.{name}", f"verwacht {expected}, gevonden '{details[name]}'")
@@ -516,8 +609,12 @@ class _Loader:
 
     def uses_all_details(self, raw: dict, key: str) -> None:
         """The contact answer gives every contact detail."""
-        used = set(PLACEHOLDER.findall(raw["text"] + " ".join(
-            str(f.get("text", "")) for f in raw.get("facts") or [] if isinstance(f, dict))))
+        used = set(
+            PLACEHOLDER.findall(
+                raw["text"]
+                + " ".join(str(f.get("text", "")) for f in raw.get("facts") or [] if isinstance(f, dict))
+            )
+        )
         for name in CONTACT_DETAILS:
             if name not in used:
                 self.fail(key, f"noemt {{{name}}} niet: het contactantwoord geeft alle contactgegevens")
@@ -531,9 +628,12 @@ class _Loader:
         if "text" in raw:
             topic["text"] = self.fill_details(raw["text"], f"{key}.text")
         if isinstance(raw.get("facts"), list):
-            topic["facts"] = [dict(f, text=self.fill_details(f["text"], f"{key}.facts[{i}].text"))
-                              if isinstance(f, dict) and "text" in f else f
-                              for i, f in enumerate(raw["facts"])]
+            topic["facts"] = [
+                dict(f, text=self.fill_details(f["text"], f"{key}.facts[{i}].text"))
+                if isinstance(f, dict) and "text" in f
+                else f
+                for i, f in enumerate(raw["facts"])
+            ]
         return topic
 
     def fill_details(self, text, key: str):
@@ -542,19 +642,35 @@ class _Loader:
             return text
         for name in PLACEHOLDER.findall(text):
             if name not in self.details:
-                self.fail(key, f"onbekende plaatshouder {{{name}}}; kies uit: "
-                               + ", ".join("{" + n + "}" for n in CONTACT_DETAILS))
+                self.fail(
+                    key,
+                    f"onbekende plaatshouder {{{name}}}; kies uit: "
+                    + ", ".join("{" + n + "}" for n in CONTACT_DETAILS),
+                )
         return PLACEHOLDER.sub(lambda match: self.details[match.group(1)], text)
 
     def entry(self, raw, key: str, role: str, aspect: str = "") -> Entry:
         e = self.mapping(raw, key, {"source", "text"}, optional={"facts", "words", "denies", "requires"})
-        facts = tuple(self.fact(f, f"{key}.facts[{i}]", role=role, aspect=aspect)
-                      for i, f in enumerate(self.list(e.get("facts", []), f"{key}.facts")))
+        facts = tuple(
+            self.fact(f, f"{key}.facts[{i}]", role=role, aspect=aspect)
+            for i, f in enumerate(self.list(e.get("facts", []), f"{key}.facts"))
+        )
         text = self.text(e["text"], f"{key}.text")
-        summary = Fact(id=f"{role}-{aspect}" if role else "", text=text, role=role, aspect=aspect,
-                       words=self.words(e, "words", key), denies=self.words(e, "denies", key))
-        return Entry(source=self.text(e["source"], f"{key}.source"), text=text, facts=facts,
-                     summary=summary, requires=self.words(e, "requires", key))
+        summary = Fact(
+            id=f"{role}-{aspect}" if role else "",
+            text=text,
+            role=role,
+            aspect=aspect,
+            words=self.words(e, "words", key),
+            denies=self.words(e, "denies", key),
+        )
+        return Entry(
+            source=self.text(e["source"], f"{key}.source"),
+            text=text,
+            facts=facts,
+            summary=summary,
+            requires=self.words(e, "requires", key),
+        )
 
     def fact(self, raw, key: str, role: str, aspect: str = "", comparison: str = "") -> Fact:
         f = self.mapping(raw, key, {"id", "text"}, optional={"words", "denies"})
@@ -562,9 +678,15 @@ class _Loader:
         if fact_id in self.fact_ids:
             self.fail(f"{key}.id", f"id '{fact_id}' staat ook bij {self.fact_ids[fact_id]}")
         self.fact_ids[fact_id] = key
-        return Fact(id=fact_id, text=self.text(f["text"], f"{key}.text"), role=role, aspect=aspect,
-                    comparison=comparison, words=self.words(f, "words", key),
-                    denies=self.words(f, "denies", key))
+        return Fact(
+            id=fact_id,
+            text=self.text(f["text"], f"{key}.text"),
+            role=role,
+            aspect=aspect,
+            comparison=comparison,
+            words=self.words(f, "words", key),
+            denies=self.words(f, "denies", key),
+        )
 
     def words(self, raw: dict, name: str, key: str) -> Tuple[str, ...]:
         return tuple(self.text_list(raw[name], f"{key}.{name}")) if name in raw else ()
@@ -607,12 +729,19 @@ def _kind(value) -> str:
         return "niets"
     if isinstance(value, str):
         return "lege tekst" if not value.strip() else "tekst"
-    return {dict: "een mapping", list: "een lijst", bool: "een ja/nee-waarde",
-            int: "een getal", float: "een getal"}.get(type(value), type(value).__name__)
+    return {
+        dict: "een mapping",
+        list: "een lijst",
+        bool: "een ja/nee-waarde",
+        int: "een getal",
+        float: "een getal",
+    }.get(type(value), type(value).__name__)
 
 
 if __name__ == "__main__":  # `python -m actions.knowledge` checks the file
     knowledge = load()
-    print(f"Kennisbestand in orde: {knowledge.path} ({len(knowledge.roles)} functies, "
-          f"{len(knowledge.aspects)} onderwerpen, {len(knowledge.comparisons)} vergelijkingen, "
-          f"{len(knowledge.facts)} feiten)")
+    print(
+        f"Kennisbestand in orde: {knowledge.path} ({len(knowledge.roles)} functies, "
+        f"{len(knowledge.aspects)} onderwerpen, {len(knowledge.comparisons)} vergelijkingen, "
+        f"{len(knowledge.facts)} feiten)"
+    )

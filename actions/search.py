@@ -5,6 +5,7 @@ tokenizer and lemma table, as the NLU has them: bot/components/lemmas.py). A que
 counts as an answer when it covers most of the question's own content words, so "wat is het
 salaris van een secretaresse" (salaris: nowhere in the file) is not answered with a fact.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,8 @@ from typing import Dict, List, Optional, Tuple
 import spacy
 
 from actions.knowledge import Knowledge, fold
-from bot.components.lemmas import table
 from actions.language import ENGLISH_WORDS, FILLER, MEANINGFUL, SHARED_WORDS
+from bot.components.lemmas import table
 
 MIN_PREFIX = 5  # "opleiding" matches "opleidingsniveau": Dutch glues words together
 K1, B = 1.5, 0.75
@@ -88,7 +89,7 @@ def word_match(a: str, b: str) -> float:
 
 @dataclass(frozen=True)
 class Document:
-    kind: str        # "role", "difference" or "agency"
+    kind: str  # "role", "difference" or "agency"
     key: Tuple[str, ...]  # (role, aspect), (dimension,) or (topic,)
     terms: Tuple[str, ...]
 
@@ -104,9 +105,12 @@ class KnowledgeSearch:
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
         # Role names are everywhere in the file; they pick the role, not the entry.
-        self.role_words = {w for role in knowledge.roles.values()
-                           for alias in role.aliases + (fold(role.name),)
-                           for w in re.findall(r"\w+", alias)}
+        self.role_words = {
+            w
+            for role in knowledge.roles.values()
+            for alias in role.aliases + (fold(role.name),)
+            for w in re.findall(r"\w+", alias)
+        }
         self.documents = self._documents()
         self.vocabulary = {t for d in self.documents for t in d.terms}
         self.avg_len = sum(len(d.terms) for d in self.documents) / len(self.documents)
@@ -123,8 +127,9 @@ class KnowledgeSearch:
                 text = " ".join((aspect, entry.text) + entry.items)
                 docs.append(Document("role", (role.key, aspect), tuple(self._terms(text))))
         for comparison in k.comparisons.values():
-            text = " ".join([comparison.title, comparison.both]
-                            + [line.text for line in comparison.lines.values()])
+            text = " ".join(
+                [comparison.title, comparison.both] + [line.text for line in comparison.lines.values()]
+            )
             docs.append(Document("difference", (comparison.key,), tuple(self._terms(text))))
         for topic, entry in k.agency.items():
             text = " ".join((topic, entry.text) + entry.items)
@@ -168,8 +173,9 @@ class KnowledgeSearch:
         known = sum(1 for q in query if any(same_word(q, t) for t in self.vocabulary))
         return known / len(query) < 0.5
 
-    def best_answer(self, text: str, roles: Optional[List[str]] = None,
-                    min_coverage: float = 0.6, min_score: float = 1.5) -> Optional[Hit]:
+    def best_answer(
+        self, text: str, roles: Optional[List[str]] = None, min_coverage: float = 0.6, min_score: float = 1.5
+    ) -> Optional[Hit]:
         """The top hit if it is a strong match, else None (then we say we don't know)."""
         hits = self.search(text, roles)
         if hits and hits[0].coverage >= min_coverage and hits[0].score >= min_score:
@@ -184,8 +190,11 @@ class KnowledgeSearch:
         a clause names ("mbo" against the office manager's education) or whose `requires` a
         negated clause names ("geen ervaring"); an entry whose `requires` a clause names without
         negation ("ik heb hbo") is a reason."""
-        fit = Fit({key: [] for key in self.knowledge.roles}, {key: [] for key in self.knowledge.roles},
-                  {key: [] for key in self.knowledge.roles})
+        fit = Fit(
+            {key: [] for key in self.knowledge.roles},
+            {key: [] for key in self.knowledge.roles},
+            {key: [] for key in self.knowledge.roles},
+        )
         for clause, negated in clauses:
             query = set(self._terms(clause))
             for role in self.knowledge.roles.values():
@@ -197,7 +206,9 @@ class KnowledgeSearch:
                 for entry in role.aspects.values():
                     if entry.text in fit.against[role.key]:
                         continue
-                    denied = not negated and entry.summary and self._shares(query, " ".join(entry.summary.denies))
+                    denied = (
+                        not negated and entry.summary and self._shares(query, " ".join(entry.summary.denies))
+                    )
                     required = self._shares(query, " ".join(entry.requires))
                     if denied or (negated and required):
                         fit.against[role.key].append(entry.text)
@@ -218,6 +229,7 @@ class KnowledgeSearch:
 @dataclass
 class Fit:
     """What a described need or person says for and against each role (by role key)."""
+
     reasons: Dict[str, List[str]]
     against: Dict[str, List[str]]
     met: Dict[str, List[str]]  # the reasons that are a requirement the person meets ("ik heb hbo")
@@ -229,7 +241,8 @@ class Fit:
         """Enough to recommend `best`: it scores higher, and more than one shared word speaks for
         it ("druk kantoor" alone is no reason), or a requirement met, or something against the other."""
         return self.score(best) > self.score(runner_up) and bool(
-            len(self.reasons[best]) > 1 or self.met[best] or self.against[runner_up])
+            len(self.reasons[best]) > 1 or self.met[best] or self.against[runner_up]
+        )
 
 
 def looks_like_gibberish(text: str) -> bool:
@@ -254,8 +267,7 @@ def is_english(text: str) -> bool:
     """A rough test: most words are common English words and few are Dutch words."""
     if text.startswith("/"):  # a button payload such as /ask_definition{"role": "office manager"}
         return False
-    words = [w for w in re.findall(r"[a-z']+", text.lower().replace("’", "'"))
-             if w not in SHARED_WORDS]
+    words = [w for w in re.findall(r"[a-z']+", text.lower().replace("’", "'")) if w not in SHARED_WORDS]
     english = sum(1 for w in words if w in ENGLISH_WORDS or w.rstrip("'s") in ENGLISH_WORDS)
     dutch = sum(1 for w in words if w not in ENGLISH_WORDS and _is_known_word(w))
     return english >= 2 and english > 2 * dutch

@@ -4,10 +4,10 @@ Every answer is decided (actions/decide.py) and built (actions/answers/) from a 
 answer reads the tracker itself. What the words say is worked out when first asked for and
 kept for the rest of the turn.
 """
+
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Dict, List, Optional, Tuple
@@ -17,13 +17,28 @@ from rasa_sdk.events import SlotSet
 
 from actions.direct import DESCRIPTION_CHARS, compares, question_part
 from actions.knowledge import fold
-from actions.language import (ADVICE_WORDS, AFTER_VERB_DIE, ASKING_VERBS, ASKS_AMOUNT, ASKS_SPECIFIC, BOTH_ROLES, CONTINUING,
-                              FIRST_PERSON, FIRST_PERSON_PLURAL, FIRST_PERSON_SINGULAR, GROWTH_WORDS, LEAD_WORDS,
-                              OTHER_ROLE, QUESTION_WORDS, REFERS_BACK, SAME_QUESTION, WHICH_ROLE_IS_THIS,
-                              WORDS_BEFORE_OM)
+from actions.language import (
+    ADVICE_WORDS,
+    AFTER_VERB_DIE,
+    ASKING_VERBS,
+    ASKS_AMOUNT,
+    ASKS_SPECIFIC,
+    BOTH_ROLES,
+    CONTINUING,
+    FIRST_PERSON,
+    FIRST_PERSON_PLURAL,
+    FIRST_PERSON_SINGULAR,
+    GROWTH_WORDS,
+    LEAD_WORDS,
+    OTHER_ROLE,
+    QUESTION_WORDS,
+    REFERS_BACK,
+    SAME_QUESTION,
+    WHICH_ROLE_IS_THIS,
+    WORDS_BEFORE_OM,
+)
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
 from actions.search import is_english
-
 
 # Messages with these intents tell about the visitor or her need, whatever their form.
 DESCRIBING_INTENTS = {"tell_situation", "hire_advice", "career_advice"}
@@ -36,39 +51,50 @@ KEPT_TOLD = 6  # the visitor's last messages about herself that advice weighs
 class Turn:
     text: str
     intent: Optional[str]
-    entry: str                       # the Rasa action that asked for an answer
+    entry: str  # the Rasa action that asked for an answer
     sender: str = ""
     entities: List[dict] = field(default_factory=list)
     ranking: List[dict] = field(default_factory=list)
     confidence: Optional[float] = None
     # the conversation so far
-    focus: Optional[str] = None      # the role in focus ("die", "zo iemand")
-    aspect: Optional[str] = None     # the topic in focus ("en een secretaresse?")
-    comparing: bool = False          # the last answer compared the roles
+    focus: Optional[str] = None  # the role in focus ("die", "zo iemand")
+    aspect: Optional[str] = None  # the topic in focus ("en een secretaresse?")
+    comparing: bool = False  # the last answer compared the roles
     question_before: Optional[str] = None  # the yes/no question just answered
     told: List[str] = field(default_factory=list)  # what the visitor told before (DESCRIBING)
-    visitor: Optional[str] = None    # werkgever or kandidaat, once shown
+    visitor: Optional[str] = None  # werkgever or kandidaat, once shown
 
     @classmethod
     def read(cls, tracker: Tracker, entry: str, intent: Optional[str] = None) -> "Turn":
         """`intent` replaces the NLU's: a question answered in the middle of a form."""
         message: Dict[str, Any] = tracker.latest_message or {}
         found = message.get("intent") or {}
-        return cls(text=message.get("text") or "", intent=intent or found.get("name"), entry=entry,
-                   sender=tracker.sender_id, entities=list(message.get("entities") or []),
-                   ranking=list(message.get("intent_ranking") or []), confidence=found.get("confidence"),
-                   focus=KNOWLEDGE.role_key(tracker.get_slot("role")), aspect=tracker.get_slot("aspect"),
-                   comparing=bool(tracker.get_slot("comparing")),
-                   question_before=tracker.get_slot("question"),
-                   told=list(tracker.get_slot("told") or []), visitor=tracker.get_slot("visitor"))
+        return cls(
+            text=message.get("text") or "",
+            intent=intent or found.get("name"),
+            entry=entry,
+            sender=tracker.sender_id,
+            entities=list(message.get("entities") or []),
+            ranking=list(message.get("intent_ranking") or []),
+            confidence=found.get("confidence"),
+            focus=KNOWLEDGE.role_key(tracker.get_slot("role")),
+            aspect=tracker.get_slot("aspect"),
+            comparing=bool(tracker.get_slot("comparing")),
+            question_before=tracker.get_slot("question"),
+            told=list(tracker.get_slot("told") or []),
+            visitor=tracker.get_slot("visitor"),
+        )
 
     # ---- what the words say ----------------------------------------------------------------
 
     @cached_property
     def role_mentions(self) -> List[str]:
         """Roles the NLU tagged, known or not ("hr manager")."""
-        return [str(e.get("value", "")) for e in self.entities
-                if e.get("entity") == "role" and not self._is_the_word_om(e)]
+        return [
+            str(e.get("value", ""))
+            for e in self.entities
+            if e.get("entity") == "role" and not self._is_the_word_om(e)
+        ]
 
     def _is_the_word_om(self, entity: dict) -> bool:
         """The NLU sometimes tags the everyday word "om" ("om secretaresse te worden") as the
@@ -133,8 +159,14 @@ class Turn:
     @cached_property
     def dimension_asked(self) -> Optional[str]:
         """The comparison a button or the NLU named as an entity."""
-        return next((e.get("value") for e in self.entities
-                     if e.get("entity") == "dimension" and e.get("value") in KNOWLEDGE.comparisons), None)
+        return next(
+            (
+                e.get("value")
+                for e in self.entities
+                if e.get("entity") == "dimension" and e.get("value") in KNOWLEDGE.comparisons
+            ),
+            None,
+        )
 
     @cached_property
     def english(self) -> bool:
@@ -150,8 +182,9 @@ class Turn:
         the knowledge file's other jobs."""
         if self.roles:
             return None
-        return (next((m for m in self.role_mentions if m and not KNOWLEDGE.role_key(m)), None)
-                or KNOWLEDGE.other_job_in_text(self.text))
+        return next(
+            (m for m in self.role_mentions if m and not KNOWLEDGE.role_key(m)), None
+        ) or KNOWLEDGE.other_job_in_text(self.text)
 
     @cached_property
     def off_topic(self) -> bool:
@@ -174,8 +207,11 @@ class Turn:
             return False
         if self.intent in DESCRIBING_INTENTS or self.is_description:  # a pasted vacancy text
             return True
-        return (self.form == "open" and not self.text.rstrip().endswith("?")
-                and bool(set(self.folded.split()) & FIRST_PERSON))
+        return (
+            self.form == "open"
+            and not self.text.rstrip().endswith("?")
+            and bool(set(self.folded.split()) & FIRST_PERSON)
+        )
 
     @property
     def tells_only(self) -> bool:
@@ -184,10 +220,14 @@ class Turn:
         words = re.findall(r"[\w'-]+", self.folded)
         while words and words[0] in LEAD_WORDS:  # "hoi, ik ..."
             words = words[1:]
-        return (self.describes and not self.text.rstrip().endswith("?") and bool(words)
-                and words[0] not in ASKING_VERBS  # "kunt u mij iets vertellen over ..." asks
-                and not set(words) & QUESTION_WORDS
-                and not GROWTH_WORDS.search(self.folded))  # "ik wil politieagent worden"
+        return (
+            self.describes
+            and not self.text.rstrip().endswith("?")
+            and bool(words)
+            and words[0] not in ASKING_VERBS  # "kunt u mij iets vertellen over ..." asks
+            and not set(words) & QUESTION_WORDS
+            and not GROWTH_WORDS.search(self.folded)
+        )  # "ik wil politieagent worden"
 
     @property
     def speaks_for_herself(self) -> bool:
@@ -231,8 +271,12 @@ class Turn:
         """ "en vriendelijk voor klanten?", "ook als het om geld gaat?": a short question that
         goes on from the last answer."""
         words = re.findall(r"[\w'-]+", self.folded)
-        return (bool(words) and (words[0] in CONTINUING or words[-1] == "ook") and len(words) <= 8
-                and self.text.rstrip().endswith("?"))
+        return (
+            bool(words)
+            and (words[0] in CONTINUING or words[-1] == "ook")
+            and len(words) <= 8
+            and self.text.rstrip().endswith("?")
+        )
 
     @property
     def asks_which_role_fits(self) -> bool:
@@ -242,8 +286,11 @@ class Turn:
     @property
     def asks_which_role_is_this(self) -> bool:
         """ "kun jij zeggen welke functie dit is?", before any text was told."""
-        return (not self.told and bool(WHICH_ROLE_IS_THIS.search(self.folded))
-                and len(FACTS.weights(self.text)) <= 2)  # it says nothing of the work itself
+        return (
+            not self.told
+            and bool(WHICH_ROLE_IS_THIS.search(self.folded))
+            and len(FACTS.weights(self.text)) <= 2
+        )  # it says nothing of the work itself
 
     @property
     def asks_same_again(self) -> bool:
@@ -288,13 +335,16 @@ class Turn:
     def logged_guess(self) -> Tuple[Optional[str], Optional[float]]:
         """For the unanswered-question report: after a fallback the ranking's first entry is
         nlu_fallback; the second is the NLU's guess."""
-        best = next((r for r in self.ranking if r.get("name") != "nlu_fallback"),
-                    {"name": self.intent, "confidence": self.confidence})
+        best = next(
+            (r for r in self.ranking if r.get("name") != "nlu_fallback"),
+            {"name": self.intent, "confidence": self.confidence},
+        )
         return best.get("name"), best.get("confidence")  # type: ignore[return-value]  # (the NLU's types)
 
 
-def focus_events(role: Optional[str], aspect: str, comparing: bool = False,
-                 question: Optional[str] = None) -> List[Dict[str, Any]]:
+def focus_events(
+    role: Optional[str], aspect: str, comparing: bool = False, question: Optional[str] = None
+) -> List[Dict[str, Any]]:
     """What the next turn reads: the role and topic in focus, whether the roles were just
     compared, and the yes/no question just answered ("en een secretaresse?" asks it again)."""
     events = [SlotSet("aspect", aspect), SlotSet("comparing", comparing), SlotSet("question", question)]

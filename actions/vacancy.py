@@ -4,6 +4,7 @@ Each `parse_*` returns the clean value, or raises `Invalid` naming the domain re
 explains the problem; the form shows it before asking again. No Rasa here, so every rule is
 unit-tested directly. `INTAKE` at the end is the one definition of the intake's questions.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,11 @@ def parse_role(text: str, knowledge: Knowledge) -> str:
 
 def parse_contract(text: str) -> str:
     words = _folded(text)
-    if re.search(r"\b(tijdelijk\w*|interim|uitzend\w*|invallen|invalkracht|vervang\w*|tijdje|"
-                 r"project\w*|detacher\w*|temporary|temp)\b", words):
+    if re.search(
+        r"\b(tijdelijk\w*|interim|uitzend\w*|invallen|invalkracht|vervang\w*|tijdje|"
+        r"project\w*|detacher\w*|temporary|temp)\b",
+        words,
+    ):
         return "tijdelijk"
     if re.search(r"\b(vast\w*|permanent\w*|loondienst|onbepaalde tijd|in dienst)\b", words):
         return "vast"
@@ -58,7 +62,9 @@ def parse_hours(text: str) -> int:
     numbers += [v for w, v in NUMBER_WORDS.items() if re.search(rf"\b{w}\b", words)]
     days = re.search(r"(\d+|een|twee|drie|vier|vijf)\s*dag(en)?\b", words)
     if days and not re.search(r"\buur\b", words):
-        count = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5}.get(days.group(1)) or int(days.group(1))
+        count = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5}.get(days.group(1)) or int(
+            days.group(1)
+        )
         numbers = [count * 8]
     if not numbers:
         raise Invalid("utter_invalid_hours")
@@ -82,7 +88,9 @@ def parse_start_date(text: str, today: Optional[date] = None) -> str:
         return (today + timedelta(days=1)).isoformat()
     weeks = re.search(r"over (\d+|een|twee|drie|vier|zes|acht) (week|weken)", words)
     if weeks:
-        n = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "zes": 6, "acht": 8}.get(weeks.group(1)) or int(weeks.group(1))
+        n = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "zes": 6, "acht": 8}.get(weeks.group(1)) or int(
+            weeks.group(1)
+        )
         return (today + timedelta(weeks=n)).isoformat()
 
     found: Optional[Tuple[int, int, Optional[int]]] = None
@@ -97,9 +105,17 @@ def parse_start_date(text: str, today: Optional[date] = None) -> str:
             day, month, year = int(numeric.group(1)), int(numeric.group(2)), numeric.group(3)
             found = (day, month, int(year) + (2000 if len(year) == 2 else 0) if year else None)
         elif named and named.group(2) in MONTHS:
-            found = (int(named.group(1)), MONTHS[named.group(2)], int(named.group(3)) if named.group(3) else None)
+            found = (
+                int(named.group(1)),
+                MONTHS[named.group(2)],
+                int(named.group(3)) if named.group(3) else None,
+            )
         elif month_only and month_only.group(1) in MONTHS:
-            found = (1, MONTHS[month_only.group(1)], int(month_only.group(2)) if month_only.group(2) else None)
+            found = (
+                1,
+                MONTHS[month_only.group(1)],
+                int(month_only.group(2)) if month_only.group(2) else None,
+            )
         if found:
             day, month, year = found
             start = date(year or today.year, month, day)
@@ -188,6 +204,7 @@ def parse_consent(text: str) -> bool:
 
 # ---- the intake's questions ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Field:
     """One question of the intake, in the order asked: the form's slot (asked by the domain
@@ -195,6 +212,7 @@ class Field:
     and the stored request's columns with their labels for the recruiters (None: the column is
     the slot, under `label`). A field with columns is shown in the summary and can be
     corrected."""
+
     slot: str
     label: str
     parse: Callable[[str, Knowledge], Any]
@@ -213,15 +231,32 @@ INTAKE: Tuple[Field, ...] = (
     Field("contract", "Vast of tijdelijk", lambda text, _: parse_contract(text)),
     Field("hours", "Uren per week", lambda text, _: parse_hours(text)),
     Field("start_date", "Startdatum", lambda text, _: parse_start_date(text)),
-    Field("organisation", "Organisatie", lambda text, _: parse_text(text, "utter_invalid_organisation"),
-          personal="de naam van je organisatie"),
-    Field("contact_name", "Naam",
-          lambda text, _: parse_text(text, "utter_invalid_contact_name", maximum=80), personal="je naam"),
+    Field(
+        "organisation",
+        "Organisatie",
+        lambda text, _: parse_text(text, "utter_invalid_organisation"),
+        personal="de naam van je organisatie",
+    ),
+    Field(
+        "contact_name",
+        "Naam",
+        lambda text, _: parse_text(text, "utter_invalid_contact_name", maximum=80),
+        personal="je naam",
+    ),
     # one answer, two columns: the form's validator splits it into the slots email and phone
-    Field("contact", "Bereikbaar via", lambda text, _: parse_contact(text),
-          columns={"email": "E-mail", "phone": "Telefoon"}, personal="je contactgegevens"),
-    Field("description", "Omschrijving", lambda text, _: parse_description(text),
-          personal="je omschrijving van de functie"),
+    Field(
+        "contact",
+        "Bereikbaar via",
+        lambda text, _: parse_contact(text),
+        columns={"email": "E-mail", "phone": "Telefoon"},
+        personal="je contactgegevens",
+    ),
+    Field(
+        "description",
+        "Omschrijving",
+        lambda text, _: parse_description(text),
+        personal="je omschrijving van de functie",
+    ),
     # kept with the request as the question asked (consent_text), not as a column of its own
     Field("consent", "Toestemming", lambda text, _: parse_consent(text), columns={}),
 )

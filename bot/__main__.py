@@ -3,6 +3,7 @@
 Each command is a subparser whose `handler(args, parser)` does the work; the developer
 tools' commands (bench, soak, eval, answers) are declared in bot/tools/cli.py.
 """
+
 import argparse
 import os
 import sys
@@ -32,16 +33,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ---- run, train, check ------------------------------------------------------------------------
 
+
 def add_serving_commands(commands) -> None:
     run = commands.add_parser("run", help="train als het nodig is en start beide servers")
     run.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     run.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
-    run.add_argument("--host", default=os.environ.get("RASA_HOST", "127.0.0.1"),
-                     help="adres waarop de Rasa-server luistert (standaard alleen deze machine)")
+    run.add_argument(
+        "--host",
+        default=os.environ.get("RASA_HOST", "127.0.0.1"),
+        help="adres waarop de Rasa-server luistert (standaard alleen deze machine)",
+    )
     run.add_argument("--var-dir", type=Path, default=VAR_DIR, help="map voor de gespreksdatabase en de logs")
     run.add_argument("--no-train", action="store_true", help="gebruik het bestaande model")
-    run.add_argument("--model", type=Path, default=launcher.MODEL_FILE,
-                     help="het model dat de server laadt (standaard models/role-advice.tar.gz)")
+    run.add_argument(
+        "--model",
+        type=Path,
+        default=launcher.MODEL_FILE,
+        help="het model dat de server laadt (standaard models/role-advice.tar.gz)",
+    )
     run.set_defaults(handler=run_command)
 
     train = commands.add_parser("train", help="train alleen als data, config of domain veranderd is")
@@ -54,8 +63,9 @@ def add_serving_commands(commands) -> None:
 def run_command(args, parser) -> int:
     if not args.no_train:
         launcher.train_if_needed()
-    return launcher.serve(args.rasa_port, args.action_port, args.var_dir.resolve(), args.host,
-                          args.model.resolve())
+    return launcher.serve(
+        args.rasa_port, args.action_port, args.var_dir.resolve(), args.host, args.model.resolve()
+    )
 
 
 def train_command(args, parser) -> int:
@@ -71,18 +81,26 @@ def check_command(args, parser) -> int:
 
 # ---- leads, purge, forget, report -------------------------------------------------------------
 
+
 def add_data_commands(commands) -> None:
     leads = commands.add_parser("leads", help="opgeslagen vacatureaanvragen als CSV")
     leads.add_argument("--since", help="alleen vanaf deze datum (JJJJ-MM-DD)")
     leads.add_argument("--db", type=Path, default=None, help="standaard var/leads.db")
-    leads.add_argument("--retry-failed", action="store_true",
-                       help="geef mislukte bezorgingen een nieuwe reeks pogingen (na het oplossen van de oorzaak)")
+    leads.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="geef mislukte bezorgingen een nieuwe reeks pogingen (na het oplossen van de oorzaak)",
+    )
     leads.set_defaults(handler=leads_command)
 
     var_dir_help = "de map van `run --var-dir` (standaard var/); PostgreSQL als DB_HOST gezet is"
     purge = commands.add_parser("purge", help="verwijder wat ouder is dan de bewaartermijn")
-    forget = commands.add_parser("forget", help="wis de gegevens van één persoon (e-mailadres of telefoonnummer)")
-    forget.add_argument("contact", help="e-mailadres of telefoonnummer, bijvoorbeeld jan@bakker.nl of 0612345678")
+    forget = commands.add_parser(
+        "forget", help="wis de gegevens van één persoon (e-mailadres of telefoonnummer)"
+    )
+    forget.add_argument(
+        "contact", help="e-mailadres of telefoonnummer, bijvoorbeeld jan@bakker.nl of 0612345678"
+    )
     for command in (purge, forget):
         command.add_argument("--var-dir", type=Path, default=VAR_DIR, help=var_dir_help)
         command.add_argument("--dry-run", action="store_true", help="laat alleen zien wat weg zou gaan")
@@ -104,15 +122,19 @@ def leads_command(args, parser) -> int:
         except ValueError:
             parser.error(f"--since verwacht een datum als 2027-03-01, niet {args.since!r}")
     if args.retry_failed:
-        print(f"{leads.retry_failed(args.db)} mislukte bezorging(en) staan weer klaar; de actieserver "
-              "verstuurt ze.")
+        print(
+            f"{leads.retry_failed(args.db)} mislukte bezorging(en) staan weer klaar; de actieserver "
+            "verstuurt ze."
+        )
         return 0
     sys.stdout.write(leads.export_csv(args.since, args.db))
     failed = [row["id"] for row in leads.export_rows(None, args.db) if row["delivery_state"] == "failed"]
     if failed:  # loud, on stderr, so that the CSV itself stays clean
-        sys.stderr.write(f"LET OP: {len(failed)} {'aanvraag is' if len(failed) == 1 else 'aanvragen zijn'} "
-                         f"NIET bezorgd (nummers {', '.join(map(str, failed))}); zie last_error. Na het "
-                         "oplossen: python -m bot leads --retry-failed\n")
+        sys.stderr.write(
+            f"LET OP: {len(failed)} {'aanvraag is' if len(failed) == 1 else 'aanvragen zijn'} "
+            f"NIET bezorgd (nummers {', '.join(map(str, failed))}); zie last_error. Na het "
+            "oplossen: python -m bot leads --retry-failed\n"
+        )
     return 0
 
 
@@ -140,15 +162,23 @@ def report_command(args, parser) -> int:
 
 # ---- admin-user, admin-log --------------------------------------------------------------------
 
+
 def add_admin_commands(commands) -> None:
     admin_dir_help = "de map van `run --var-dir` (standaard var/); het account staat in admin.db daarin"
-    admin_user = commands.add_parser("admin-user", help="maak een account voor de beheerpagina /admin/, "
-                                     "of geef het een nieuw wachtwoord")
+    admin_user = commands.add_parser(
+        "admin-user",
+        help="maak een account voor de beheerpagina /admin/, " "of geef het een nieuw wachtwoord",
+    )
     admin_user.add_argument("name", help="de naam waarmee je inlogt, bijvoorbeeld anna")
-    admin_user.add_argument("--password-stdin", action="store_true",
-                            help="lees het wachtwoord van standaardinvoer (de eerste regel) in plaats van het te vragen")
+    admin_user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="lees het wachtwoord van standaardinvoer (de eerste regel) in plaats van het te vragen",
+    )
     admin_user.add_argument("--remove", action="store_true", help="verwijder het account")
-    admin_log = commands.add_parser("admin-log", help="de laatste handelingen op de beheerpagina: wie, wat, wanneer")
+    admin_log = commands.add_parser(
+        "admin-log", help="de laatste handelingen op de beheerpagina: wie, wat, wanneer"
+    )
     admin_log.add_argument("--limit", type=int, default=50)
     for command in (admin_user, admin_log):
         command.add_argument("--var-dir", type=Path, default=VAR_DIR, help=admin_dir_help)
@@ -186,8 +216,10 @@ def admin_command(args, parser) -> int:
     except ValueError as error:
         print(f"{error} Er is niets veranderd.", file=sys.stderr)
         return 1
-    print(f"Account {args.name} {'aangemaakt' if new else 'heeft een nieuw wachtwoord; de sessies ervan zijn beëindigd'}"
-          f" ({path}). Inloggen: http://localhost:{os.environ.get('RASA_PORT', 5005)}/admin/")
+    print(
+        f"Account {args.name} {'aangemaakt' if new else 'heeft een nieuw wachtwoord; de sessies ervan zijn beëindigd'}"
+        f" ({path}). Inloggen: http://localhost:{os.environ.get('RASA_PORT', 5005)}/admin/"
+    )
     return 0
 
 

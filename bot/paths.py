@@ -1,4 +1,5 @@
 """Where the project's built files live; imports nothing of the project, so any module may use it."""
+
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]

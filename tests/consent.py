@@ -1,14 +1,24 @@
 """A visitor who goes through the intake in the chat widget and declines consent, and what the
 agency's staff then see of that conversation on the admin page (issue 22). Shared by the
 SQLite (tests/widget) and PostgreSQL (tests/scale) tests."""
+
 import re
 
 import requests
 from playwright.sync_api import expect
 
 # What the visitor types, and taps (a quick reply's title), in the widget.
-ANSWERS = ["ik zoek een secretaresse", "vast", "32", "1 maart", "Notariskantoor Visser", "Petra Visser",
-           "petra.visser@notarisvisser.nl 06 87654321", "tap:Overslaan", "tap:Nee"]
+ANSWERS = [
+    "ik zoek een secretaresse",
+    "vast",
+    "32",
+    "1 maart",
+    "Notariskantoor Visser",
+    "Petra Visser",
+    "petra.visser@notarisvisser.nl 06 87654321",
+    "tap:Overslaan",
+    "tap:Nee",
+]
 PERSONAL = ["Visser", "petra.visser", "87654321", "+31687654321"]
 REMOVED = "[verwijderd: geen toestemming]"
 
@@ -24,7 +34,9 @@ def decline_consent(chat_base: str) -> tuple:
         if answer.startswith("tap:"):
             button = next(b for b in buttons if b["title"] == answer[4:])
             body = dict(body, text=button["payload"], display=button["title"])
-        reply = requests.post(api + "message", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        reply = requests.post(
+            api + "message", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60
+        )
         assert reply.status_code == 200, reply.text
         messages = reply.json()["messages"]
         token = reply.json()["token"]
@@ -47,8 +59,9 @@ def assert_transcript_without_personal_data(page, base: str, session_id: str) ->
     page.goto(base + "gesprek?id=" + session_id)
     expect(page.get_by_role("heading", level=1)).to_have_text("Gesprek")
     user = page.locator(".msg-user .bubble")
-    expect(user).to_have_text(["ik zoek een secretaresse", "vast", "32", "1 maart", REMOVED, REMOVED, REMOVED,
-                               REMOVED, "Nee"])  # "Overslaan" was the answer to the description: removed too
+    expect(user).to_have_text(
+        ["ik zoek een secretaresse", "vast", "32", "1 maart", REMOVED, REMOVED, REMOVED, REMOVED, "Nee"]
+    )  # "Overslaan" was the answer to the description: removed too
     shown = page.locator("main").inner_text()
     for personal in PERSONAL:
         assert personal not in shown

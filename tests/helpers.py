@@ -1,4 +1,5 @@
 """Helpers shared by the unit tests."""
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -10,10 +11,19 @@ def tracker(text, intent="inform", confidence=0.9, roles=(), entities=(), active
     a `role` entity per name in `roles` plus `entities`, and the form `active_loop` if any."""
     entities = [{"entity": "role", "value": r} for r in roles] + list(entities)
     return Tracker(
-        sender_id="test", slots=slots, latest_message={
-            "text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities},
-        events=[], paused=False, followup_action=None, active_loop={"name": active_loop} if active_loop else {},
-        latest_action_name=None)
+        sender_id="test",
+        slots=slots,
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": entities,
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name=None,
+    )
 
 
 def run(action, message, intent=None, **slots):

@@ -1,5 +1,6 @@
 """Real receivers for the delivery tests: an SMTP server (aiosmtpd) and an HTTP server that
 records webhook POSTs. Both run in threads of the test process, on ports of their own."""
+
 import asyncio
 import email
 import email.policy
@@ -27,8 +28,8 @@ class Mailbox:
         self.messages: List[email.message.EmailMessage] = []
         self.logins: List[str] = []
         self.controller = None
-        self.entered = threading.Event()   # a message is being received
-        self.release = threading.Event()   # let it be answered
+        self.entered = threading.Event()  # a message is being received
+        self.release = threading.Event()  # let it be answered
         self.release.set()
         mailbox = self
 
@@ -39,12 +40,17 @@ class Mailbox:
                     await asyncio.sleep(0.05)
                 if server.transport is None or server.transport.is_closing():
                     return "451 sender gone"  # it died mid-send and never learns of this copy
-                mailbox.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+                mailbox.messages.append(
+                    email.message_from_bytes(envelope.content, policy=email.policy.default)
+                )
                 return "250 Message accepted for delivery"
 
         def authenticate(server, session, envelope, mechanism, auth_data):
-            ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == SMTP_USER
-                  and auth_data.password.decode() == SMTP_PASSWORD)
+            ok = (
+                isinstance(auth_data, LoginPassword)
+                and auth_data.login.decode() == SMTP_USER
+                and auth_data.password.decode() == SMTP_PASSWORD
+            )
             if ok:
                 mailbox.logins.append(auth_data.login.decode())
             return AuthResult(success=ok)
@@ -52,8 +58,13 @@ class Mailbox:
         self.handler, self.authenticate = Handler(), authenticate
 
     def start(self) -> "Mailbox":
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     authenticator=self.authenticate, auth_require_tls=False)
+        self.controller = Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=self.authenticate,
+            auth_require_tls=False,
+        )
         self.controller.start()
         return self
 
@@ -64,9 +75,15 @@ class Mailbox:
             self.controller = None
 
     def env(self) -> dict:
-        return {"LEADS_EMAIL_TO": "vacatures@2assistu.nl", "LEADS_EMAIL_FROM": "chatassistent@2assistu.nl",
-                "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port), "SMTP_SECURITY": "none",
-                "SMTP_USER": SMTP_USER, "SMTP_PASSWORD": SMTP_PASSWORD}
+        return {
+            "LEADS_EMAIL_TO": "vacatures@2assistu.nl",
+            "LEADS_EMAIL_FROM": "chatassistent@2assistu.nl",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(self.port),
+            "SMTP_SECURITY": "none",
+            "SMTP_USER": SMTP_USER,
+            "SMTP_PASSWORD": SMTP_PASSWORD,
+        }
 
     def wait_for(self, count: int, timeout: float = 30) -> List[email.message.EmailMessage]:
         deadline = time.monotonic() + timeout

@@ -2,6 +2,7 @@
 (`dispatcher.utter_message(response=..., **values)`) rendered through domain.yml the way
 Rasa 3.6 does it (rasa/core/actions/action.py `_utter_responses`): the response filled with
 the slots and the values, buttons sent with it added after the response's own."""
+
 from pathlib import Path
 from typing import Dict, List, Optional
 

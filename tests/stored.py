@@ -1,6 +1,7 @@
 """What the tests write into real stores: conversations through Rasa's own SQLTrackerStore (SQLite, or
 the PostgreSQL store of tests/scale), vacancy requests into a leads database, and `python -m bot` run
 on them. Shared by the unit tests of bot/office and bot/stores and by tests/scale."""
+
 import asyncio
 import os
 import sqlite3
@@ -20,9 +21,17 @@ from bot.stores import leads
 
 DAY = 24 * 3600
 # A vacancy request as the intake stores it.
-REQUEST = {"role": "office manager", "contract": "vast", "hours": 32, "start_date": "2027-03-01",
-           "organisation": "Bakker & Zonen <BV>", "contact_name": "Jan Jansen", "email": "jan@bakker.nl",
-           "phone": "+31612345678", "description": "Iemand die het kantoor regelt"}
+REQUEST = {
+    "role": "office manager",
+    "contract": "vast",
+    "hours": 32,
+    "start_date": "2027-03-01",
+    "organisation": "Bakker & Zonen <BV>",
+    "contact_name": "Jan Jansen",
+    "email": "jan@bakker.nl",
+    "phone": "+31612345678",
+    "description": "Iemand die het kantoor regelt",
+}
 
 
 def conversations(tracker_db, talks, store=None):
@@ -42,33 +51,67 @@ def conversations(tracker_db, talks, store=None):
 
 
 def request(var_dir, sender, name, email, phone, days_ago=0):
-    number = leads.store({"role": "secretaresse", "contract": "vast", "hours": 24, "start_date": "2027-01-01",
-                          "organisation": "Org", "contact_name": name, "email": email, "phone": phone,
-                          "description": ""},
-                         uuid.uuid4().hex, sender, "Mogen we ...?", var_dir / "leads.db")
+    number = leads.store(
+        {
+            "role": "secretaresse",
+            "contract": "vast",
+            "hours": 24,
+            "start_date": "2027-01-01",
+            "organisation": "Org",
+            "contact_name": name,
+            "email": email,
+            "phone": phone,
+            "description": "",
+        },
+        uuid.uuid4().hex,
+        sender,
+        "Mogen we ...?",
+        var_dir / "leads.db",
+    )
     with sqlite3.connect(var_dir / "leads.db") as db:
-        db.execute("UPDATE vacancy_requests SET created_at = ? WHERE id = ?",
-                   (time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - days_ago * DAY)), number))
-        db.execute("INSERT INTO delivery_attempts (delivery_id, started_at, outcome) SELECT id, 'x', 'ok' "
-                   "FROM deliveries WHERE request_id = ?", (number,))
+        db.execute(
+            "UPDATE vacancy_requests SET created_at = ? WHERE id = ?",
+            (time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - days_ago * DAY)), number),
+        )
+        db.execute(
+            "INSERT INTO delivery_attempts (delivery_id, started_at, outcome) SELECT id, 'x', 'ok' "
+            "FROM deliveries WHERE request_id = ?",
+            (number,),
+        )
     return number
 
 
 def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT, capture_output=True, text=True,
-                          env=dict(os.environ, **(env or {})))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **(env or {})),
+    )
 
 
 def save(store, sender, turns):
     """turns: [(unix time, text, intent, action after it, widget metadata)]"""
     events = []
     for moment, text, intent, action, meta in turns:
-        events.append(UserUttered(text, {"name": intent, "confidence": 0.9}, timestamp=moment,
-                                  metadata={"widget": meta} if meta else None, input_channel="widget"))
+        events.append(
+            UserUttered(
+                text,
+                {"name": intent, "confidence": 0.9},
+                timestamp=moment,
+                metadata={"widget": meta} if meta else None,
+                input_channel="widget",
+            )
+        )
         events.append(ActionExecuted(action, timestamp=moment + 0.1))
-        events.append(BotUttered(f"antwoord op {text}", {"buttons": [{"title": "Wat is het verschil?",
-                                                                       "payload": "/ask_difference"}]},
-                                 timestamp=moment + 0.2))
+        events.append(
+            BotUttered(
+                f"antwoord op {text}",
+                {"buttons": [{"title": "Wat is het verschil?", "payload": "/ask_difference"}]},
+                timestamp=moment + 0.2,
+            )
+        )
     tracker = DialogueStateTracker.from_events(sender, events)
     with ThreadPoolExecutor(1) as thread:  # a loop of its own, also beside Playwright's in one pytest run
         thread.submit(asyncio.run, store.save(tracker)).result()
@@ -76,11 +119,32 @@ def save(store, sender, turns):
 
 def talks(store, now):
     day = 24 * 3600
-    save(store, "eerste", [(now - 2 * day, "/greet", "greet", "utter_greet", {"opening": True}),
-                           (now - 2 * day + 5, "wat doet een office manager", "ask_definition", "action_answer_role", {}),
-                           (now - 2 * day + 9, "wat verdient ze?", "out_of_scope", "action_not_in_knowledge", {}),
-                           (now - 2 * day + 20, '/ask_tasks{"role": "secretaresse"}', "ask_tasks",
-                            "action_answer_role", {"display": "Taken van een secretaresse"})])
-    save(store, "tweede", [(now - 60, "hoi", "greet", "utter_greet", {}),
-                           (now - 50, "sdfsdf", "nlu_fallback", "action_not_in_knowledge", {})])
-    save(store, "oud", [(now - 40 * day, "wat doet een secretaresse", "ask_definition", "action_answer_role", {})])
+    save(
+        store,
+        "eerste",
+        [
+            (now - 2 * day, "/greet", "greet", "utter_greet", {"opening": True}),
+            (now - 2 * day + 5, "wat doet een office manager", "ask_definition", "action_answer_role", {}),
+            (now - 2 * day + 9, "wat verdient ze?", "out_of_scope", "action_not_in_knowledge", {}),
+            (
+                now - 2 * day + 20,
+                '/ask_tasks{"role": "secretaresse"}',
+                "ask_tasks",
+                "action_answer_role",
+                {"display": "Taken van een secretaresse"},
+            ),
+        ],
+    )
+    save(
+        store,
+        "tweede",
+        [
+            (now - 60, "hoi", "greet", "utter_greet", {}),
+            (now - 50, "sdfsdf", "nlu_fallback", "action_not_in_knowledge", {}),
+        ],
+    )
+    save(
+        store,
+        "oud",
+        [(now - 40 * day, "wat doet een secretaresse", "ask_definition", "action_answer_role", {})],
+    )

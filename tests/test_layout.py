@@ -1,6 +1,7 @@
 """The layout of bot/ and actions/, read from the source with ast. The import graph: no cycles, and
 each package imports only what its docstring allows (bot/*/__init__.py), function-level imports
 too. The tests: every module with logic has its test file where the module is."""
+
 import ast
 from pathlib import Path
 from typing import Dict, Set
@@ -27,7 +28,9 @@ def project_imports(path: Path, modules: Set[str]) -> Set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             for alias in node.names:
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
     return {name for name in found if name in modules}
@@ -83,8 +86,9 @@ ALLOWED = {
 
 
 def allowed(source: str, target: str) -> bool:
-    package = next((p for p in sorted(ALLOWED, key=len, reverse=True)
-                    if source == p or source.startswith(p + ".")), None)
+    package = next(
+        (p for p in sorted(ALLOWED, key=len, reverse=True) if source == p or source.startswith(p + ".")), None
+    )
     if package is None:
         return True
     return any(target == prefix or target.startswith(prefix + ".") for prefix in ALLOWED[package])
@@ -92,8 +96,12 @@ def allowed(source: str, target: str) -> bool:
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
 def test_each_package_imports_only_what_it_may(package):
-    wrong = sorted(f"{source} -> {target}" for source, targets in GRAPH.items() for target in targets
-                   if (source == package or source.startswith(package + ".")) and not allowed(source, target))
+    wrong = sorted(
+        f"{source} -> {target}"
+        for source, targets in GRAPH.items()
+        for target in targets
+        if (source == package or source.startswith(package + ".")) and not allowed(source, target)
+    )
     assert wrong == []
 
 
@@ -105,10 +113,13 @@ def test_the_graph_is_read_from_the_code():
 
 # ---- every module with logic has its test file, where the module is ----------------------------
 
+
 def has_logic(path: Path) -> bool:
     """A module defines a function or a class; constants, word lists and data alone are no logic."""
-    return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-               for node in ast.walk(ast.parse(path.read_text(), str(path))))
+    return any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+    )
 
 
 def mirrored_test(path: Path) -> Path:
@@ -131,8 +142,11 @@ MODULES = sorted(p for package in PACKAGES for p in (PROJECT / package).rglob("*
 
 
 def test_every_module_with_logic_has_its_test_file():
-    missing = [module for module, p in ((str(p.relative_to(PROJECT)), p) for p in MODULES)
-               if has_logic(p) and module not in UNMIRRORED and not mirrored_test(p).exists()]
+    missing = [
+        module
+        for module, p in ((str(p.relative_to(PROJECT)), p) for p in MODULES)
+        if has_logic(p) and module not in UNMIRRORED and not mirrored_test(p).exists()
+    ]
     assert missing == [], "a test file where the module is (tests/<its path>/test_<module>.py), or a reason"
 
 
@@ -148,9 +162,13 @@ def test_every_unit_test_file_is_where_its_module_is():
     module's (tests/bot/components/test_intent_classifier_against_rasa.py)."""
     tests = [p for folder in ("actions", "bot") for p in (PROJECT / "tests" / folder).rglob("test_*.py")]
     tested = {mirrored_test(p) for p in MODULES}
-    astray = [str(t.relative_to(PROJECT)) for t in tests
-              if not any(t.parent == m.parent and (t.stem == m.stem or t.stem.startswith(m.stem + "_"))
-                         for m in tested)]
+    astray = [
+        str(t.relative_to(PROJECT))
+        for t in tests
+        if not any(
+            t.parent == m.parent and (t.stem == m.stem or t.stem.startswith(m.stem + "_")) for m in tested
+        )
+    ]
     assert astray == []
 
 
@@ -158,6 +176,7 @@ def test_the_mirror_is_read_from_the_code():
     # The checks above would pass with no module found, or with everything found to be data.
     assert has_logic(PROJECT / "actions" / "decide.py") and not has_logic(PROJECT / "actions" / "language.py")
     assert mirrored_test(PROJECT / "actions" / "answers" / "facts.py") == (
-        PROJECT / "tests" / "actions" / "answers" / "test_facts.py")
+        PROJECT / "tests" / "actions" / "answers" / "test_facts.py"
+    )
     assert mirrored_test(PROJECT / "bot" / "__main__.py") == PROJECT / "tests" / "bot" / "test_main.py"
     assert sum(has_logic(p) for p in MODULES) > 50

@@ -1,12 +1,13 @@
 """The answer of each kind that actions/decide.py can choose, one module per kind."""
+
 from typing import Any, Callable, Dict, List
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.stores import unanswered
 from actions.answers import advice, assistant, comparison, facts, role_topic, unknown
 from actions.decide import Plan
 from actions.turn import Turn
+from bot.stores import unanswered
 
 BUILDERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
     "topic": role_topic.topic,

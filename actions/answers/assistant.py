@@ -1,18 +1,23 @@
 """The agency and the assistant itself: what the agency offers, how to reach it, what is kept
 of the visitor and how to have it erased; what the assistant can do for her."""
+
 from typing import Any, Dict, List
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.stores import privacy as kept
 from actions.loaded import KNOWLEDGE
 from actions.turn import Turn
+from bot.stores import privacy as kept
 
 
 def agency(out: CollectingDispatcher, turn: Turn, topics: List[str]) -> List[Dict[str, Any]]:
     for topic in topics:
         # the contact details, and a person of the agency one tap away (actions/handoff.py)
-        buttons = [{"title": KNOWLEDGE.phrase("human_button"), "payload": "/ask_human"}] if topic == "contact" else []
+        buttons = (
+            [{"title": KNOWLEDGE.phrase("human_button"), "payload": "/ask_human"}]
+            if topic == "contact"
+            else []
+        )
         out.utter_message(text=KNOWLEDGE.agency_answer(topic), buttons=buttons)
     return []
 
@@ -20,8 +25,11 @@ def agency(out: CollectingDispatcher, turn: Turn, topics: List[str]) -> List[Dic
 def privacy(out: CollectingDispatcher, turn: Turn, erasure: bool) -> List[Dict[str, Any]]:
     """The periods of bot/stores/privacy.py, the same the consent question names."""
     days = kept.retention_days()
-    values = {"conversations": kept.period(days["conversations"]), "requests": kept.period(days["requests"]),
-              "privacy": kept.where_to_read_more()}
+    values = {
+        "conversations": kept.period(days["conversations"]),
+        "requests": kept.period(days["requests"]),
+        "privacy": kept.where_to_read_more(),
+    }
     out.utter_message(response="utter_erasure" if erasure else "utter_privacy", **values)
     if erasure:
         out.utter_message(text=KNOWLEDGE.agency_answer("contact"))

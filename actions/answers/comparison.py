@@ -1,4 +1,5 @@
 """The two roles side by side: the difference on a dimension, or which of the two has more of it."""
+
 from typing import Any, Dict, List
 
 from rasa_sdk.events import SlotSet
@@ -23,17 +24,25 @@ def which(out: CollectingDispatcher, turn: Turn, dimension: str) -> List[Dict[st
         others = [r for r in comparison.lines if r != winner]
         winner = others[0] if len(others) == 1 else ""
     # "wie werkt er meer onder toezicht?": the words of one role's side decide
-    named = {m.fact.role for m in FACTS.matches(turn.text, list(comparison.lines))
-             if m.fact.comparison == dimension and m.listed and not m.denied}
+    named = {
+        m.fact.role
+        for m in FACTS.matches(turn.text, list(comparison.lines))
+        if m.fact.comparison == dimension and m.listed and not m.denied
+    }
     if len(named) == 1:
         winner = named.pop()
     if not winner:
         text = KNOWLEDGE.phrase("which_same") + "\n" + KNOWLEDGE.difference_answer(dimension)
     else:
-        lines = [f"{KNOWLEDGE.phrase('which', name=KNOWLEDGE.roles[winner].name)} "
-                 f"{comparison.lines[winner].text}"]
-        lines += [f"• {kb.capitalize(KNOWLEDGE.roles[r].name)}: {line.text}"
-                  for r, line in comparison.lines.items() if r != winner]
+        lines = [
+            f"{KNOWLEDGE.phrase('which', name=KNOWLEDGE.roles[winner].name)} "
+            f"{comparison.lines[winner].text}"
+        ]
+        lines += [
+            f"• {kb.capitalize(KNOWLEDGE.roles[r].name)}: {line.text}"
+            for r, line in comparison.lines.items()
+            if r != winner
+        ]
         text = "\n".join(lines)
     out.utter_message(text=text, buttons=[KNOWLEDGE.comparison_button(dimension)])
     return focus_events(winner or None, comparison.aspect, comparing=True)

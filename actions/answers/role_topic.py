@@ -1,16 +1,23 @@
 """A topic of a role: its section of the knowledge file ("wat doet een office manager?")."""
+
 from typing import Any, Dict, List, Optional
 
-from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge as kb
 from actions.loaded import KNOWLEDGE
 from actions.turn import Turn, focus_events
 
 
-def topic(out: CollectingDispatcher, turn: Turn, roles: List[str], aspect: str,
-          lead: bool = False, unknown: Optional[str] = None) -> List[Dict[str, Any]]:
+def topic(
+    out: CollectingDispatcher,
+    turn: Turn,
+    roles: List[str],
+    aspect: str,
+    lead: bool = False,
+    unknown: Optional[str] = None,
+) -> List[Dict[str, Any]]:
     """Each role's section; `lead` says first that this is what the search found, `unknown`
     (a phrase) that the detail asked for is not in it."""
     if lead:
@@ -25,8 +32,10 @@ def topic(out: CollectingDispatcher, turn: Turn, roles: List[str], aspect: str,
 def which_role(out: CollectingDispatcher, turn: Turn, aspect: str) -> List[Dict[str, Any]]:
     """No role named and none in focus: ask which, with a button per role."""
     intent = KNOWLEDGE.aspects[aspect].intent
-    buttons = [{"title": kb.capitalize(role.name), "payload": f"/{intent}{{\"role\": \"{role.key}\"}}"}
-               for role in KNOWLEDGE.roles.values()]
+    buttons = [
+        {"title": kb.capitalize(role.name), "payload": f'/{intent}{{"role": "{role.key}"}}'}
+        for role in KNOWLEDGE.roles.values()
+    ]
     out.utter_message(response="utter_which_role", buttons=buttons)
     return [SlotSet("aspect", aspect)]
 
@@ -34,6 +43,8 @@ def which_role(out: CollectingDispatcher, turn: Turn, aspect: str) -> List[Dict[
 def what_it_takes(out: CollectingDispatcher, turn: Turn, role: str) -> List[Dict[str, Any]]:
     """ "Hoe word ik office manager?": the education and the competences, and the quiz."""
     out.utter_message(text=KNOWLEDGE.role_answer(role, "opleiding"))
-    out.utter_message(text=KNOWLEDGE.role_answer(role, "competenties"),
-                      buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"), "payload": "/career_quiz"}])
+    out.utter_message(
+        text=KNOWLEDGE.role_answer(role, "competenties"),
+        buttons=[{"title": KNOWLEDGE.phrase("quiz_offer"), "payload": "/career_quiz"}],
+    )
     return focus_events(role, "opleiding")

@@ -1,5 +1,6 @@
 """Honest answers: the file does not say it (with what it can answer), a section the search
 found for an unsure question, or a request to rephrase what could not be read."""
+
 from typing import Any, Dict, List
 
 from rasa_sdk.events import SlotSet
@@ -9,14 +10,18 @@ from actions.loaded import KNOWLEDGE
 from actions.turn import Turn, focus_events
 
 # The quick replies under "I don't know that": what each role does, and the difference.
-SUGGESTIONS = [{"title": KNOWLEDGE.heading(role, "definitie"),
-                "payload": f'/{KNOWLEDGE.aspects["definitie"].intent}{{"role": "{role}"}}'}
-               for role in KNOWLEDGE.roles] + [{"title": KNOWLEDGE.phrase("difference_button"),
-                                                "payload": "/ask_difference"}]
+SUGGESTIONS = [
+    {
+        "title": KNOWLEDGE.heading(role, "definitie"),
+        "payload": f'/{KNOWLEDGE.aspects["definitie"].intent}{{"role": "{role}"}}',
+    }
+    for role in KNOWLEDGE.roles
+] + [{"title": KNOWLEDGE.phrase("difference_button"), "payload": "/ask_difference"}]
 
 
-def not_in_knowledge(out: CollectingDispatcher, turn: Turn, response: str, offer_contact: bool,
-                     values: Dict[str, Any]) -> List[Dict[str, Any]]:
+def not_in_knowledge(
+    out: CollectingDispatcher, turn: Turn, response: str, offer_contact: bool, values: Dict[str, Any]
+) -> List[Dict[str, Any]]:
     """The domain response `response` (filled with `values`) with the suggestions below it."""
     out.utter_message(response=response, buttons=SUGGESTIONS, **values)
     if offer_contact:

@@ -23,6 +23,7 @@ with Rasa's own):
   Message.get_sparse_features for both kinds and joins every token's features (copied, then
   stacked) before it drops them, which cost more than the classifier itself. The same matrix.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -44,8 +45,11 @@ IDF_WEIGHTS_TYPE = "scipy.sparse._csr.csr_matrix"
 
 def sentence_features(message: Message) -> list:
     """The message's sparse sentence features of its text, in the order Rasa joins them."""
-    return [f for f in message.features
-            if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE]
+    return [
+        f
+        for f in message.features
+        if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE
+    ]
 
 
 class FastPrediction:
@@ -67,7 +71,7 @@ class FastPrediction:
         rows.eliminate_zeros()  # (a stored zero has no logarithm)
         rows.data = (np.log(rows.data) + 1.0) * self.idf[rows.indices]
         row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))  # each value's row
-        lengths = np.sqrt(np.bincount(row_of, weights=rows.data ** 2, minlength=rows.shape[0]))
+        lengths = np.sqrt(np.bincount(row_of, weights=rows.data**2, minlength=rows.shape[0]))
         rows.data /= lengths[row_of]  # (a row with values has a length above 0)
         return rows
 
@@ -81,10 +85,11 @@ class TfidfLogisticRegression(LogisticRegressionClassifier):
     def get_default_config() -> Dict[str, Any]:
         return {**LogisticRegressionClassifier.get_default_config(), "C": 100.0, "max_iter": 300}
 
-    def __init__(self, config: Dict[str, Any], name: str, model_storage: ModelStorage,
-                 resource: Resource) -> None:
+    def __init__(
+        self, config: Dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource
+    ) -> None:
         super().__init__(config, name, model_storage, resource)
-        regression = self.clf.set_params(C=self.config["C"])
+        regression = self.clf.set_params(C=self.config["C"])  # type: ignore[has-type]  # (set by Rasa)
         self.clf = make_pipeline(TfidfTransformer(sublinear_tf=True), regression)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -112,8 +117,14 @@ class TfidfLogisticRegression(LogisticRegressionClassifier):
         return vstack(rows, format="csr")  # (what scikit-learn converts it to anyway)
 
     @classmethod
-    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfLogisticRegression":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfLogisticRegression":
         import skops.io
 
         component = cls(config, execution_context.node_name, model_storage, resource)

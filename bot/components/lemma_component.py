@@ -4,6 +4,7 @@ SpacyNLP makes a spaCy document of each text with the tokenizer only (build/spac
 lemmatizer); this writes each token's lemma from the compact table (bot/components/lemmas.py), where
 SpacyTokenizer reads it. The lemmas are the ones spaCy's lookup lemmatizer gave.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -27,8 +28,13 @@ class DutchLemmas(GraphComponent):
         return [SpacyNLP]
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "DutchLemmas":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DutchLemmas":
         required_table()  # a missing table stops training or the start, not the first message
         return cls()
 

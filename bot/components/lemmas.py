@@ -10,6 +10,7 @@ spaCy's own 64-bit string hashes, so every word gets exactly the lemma spaCy gav
 The NLU uses it through the Rasa component `bot.components.lemma_component.DutchLemmas` (config.yml),
 the actions through `actions/search.py`; neither loads spaCy's own lemmatizer.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -25,10 +26,10 @@ from bot.paths import LEMMA_TABLE as TABLE  # (where `make setup` builds it)
 class LemmaTable:
     def __init__(self, path: Path = TABLE) -> None:
         with np.load(path, allow_pickle=False) as arrays:
-            self.keys = arrays["keys"]          # uint64, sorted: spaCy's hash of each word
+            self.keys = arrays["keys"]  # uint64, sorted: spaCy's hash of each word
             self.lemma_of_key = arrays["lemma"]  # uint32: index of the word's lemma
-            self.ends = arrays["ends"]          # uint32: where each lemma ends in `text`
-            self.text = str(arrays["text"])     # every distinct lemma, one after the other
+            self.ends = arrays["ends"]  # uint32: where each lemma ends in `text`
+            self.text = str(arrays["text"])  # every distinct lemma, one after the other
 
     def lemma(self, word: str) -> str:
         """As spaCy's Dutch lookup lemmatizer: the table's lemma of the lowercased word, or the
@@ -39,7 +40,7 @@ class LemmaTable:
         if at == len(self.keys) or self.keys[at] != key:
             return lower
         index = int(self.lemma_of_key[at])
-        return self.text[(self.ends[index - 1] if index else 0):self.ends[index]]
+        return self.text[(self.ends[index - 1] if index else 0) : self.ends[index]]
 
     @staticmethod
     def build(path: Path = TABLE) -> Path:

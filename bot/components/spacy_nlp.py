@@ -11,6 +11,7 @@ and our DutchLemmas by that class name (`model_from="SpacyNLP"`); registering it
 component called SpacyNLP in the process that imported this module (a subclass that only loads
 once).
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,7 +22,9 @@ from rasa.nlu.utils import spacy_utils
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MODEL_LOADER, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
-    is_trainable=False, model_from="SpacyNLP")
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
 class SpacyNLP(spacy_utils.SpacyNLP):
     @staticmethod
     @functools.lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ the others in three cases:
 
 It never predicts anything else, so a turn that the rules and stories cover is untouched.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,19 +50,30 @@ class TurnGuardPolicy(Policy):
         # Above RulePolicy (6): a tie at confidence 1.0 goes to the guard.
         return {"priority": 7, "max_actions_per_turn": 5}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, known: Iterable[Text] = (),
-                 continuing: Iterable[Text] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        known: Iterable[Text] = (),
+        continuing: Iterable[Text] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(config, model_storage, resource, execution_context)
         self.known = set(known)  # the actions of the training data
         self.continuing = set(continuing)  # those it follows by another action in the same turn
 
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
-              **kwargs: Any) -> Resource:
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
         continuing, known = set(), set()
         for tracker in training_trackers:
-            actions = [e.action_name for e in tracker.events
-                       if isinstance(e, ActionExecuted) and e.action_name != RULE_SNIPPET_ACTION_NAME]
+            actions = [
+                e.action_name
+                for e in tracker.events
+                if isinstance(e, ActionExecuted) and e.action_name != RULE_SNIPPET_ACTION_NAME
+            ]
             for action, following in zip(actions, actions[1:]):
                 known.add(action)
                 if following != ACTION_LISTEN_NAME:
@@ -73,19 +85,30 @@ class TurnGuardPolicy(Policy):
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as path:
-            (path / FILE).write_text(json.dumps({"continuing": sorted(self.continuing),
-                                                 "known": sorted(self.known)}))
+            (path / FILE).write_text(
+                json.dumps({"continuing": sorted(self.continuing), "known": sorted(self.known)})
+            )
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TurnGuardPolicy":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TurnGuardPolicy":
         with model_storage.read_from(resource) as path:
             data = json.loads((path / FILE).read_text())
         return cls(config, model_storage, resource, execution_context, **data)
 
-    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
-                                     rule_only_data: Optional[Dict[Text, Any]] = None,
-                                     **kwargs: Any) -> PolicyPrediction:
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
         actions, said = this_turn(tracker)
         if not actions:
             return self._prediction(self._default_predictions(domain))
@@ -114,7 +137,8 @@ def this_turn(tracker: DialogueStateTracker) -> Tuple[List[Text], bool]:
     said = False
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered) or (
-                isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME):
+            isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
+        ):
             break
         if isinstance(event, ActionExecuted) and event.action_name:
             actions.append(event.action_name)

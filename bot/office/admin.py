@@ -38,6 +38,7 @@ change, download, viewed conversation and login is written to the audit log with
 Pages are plain HTML and CSS with one small script of this server (admin.js), under the chat
 page's strict Content-Security-Policy (forms may post to this server only).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -53,20 +54,18 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import jinja2
+from rasa.core.channels.channel import InputChannel
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import InputChannel
-
 from actions.knowledge import HEADING_RULE
-from bot.stores import leads, live, unanswered
-from bot.office import admin_db, charts, delivery
-from bot.office import conversations
+from bot.office import admin_db, charts, conversations, delivery
 from bot.office.conversations import TrackerReader, conversation, local, overview, short_day
 from bot.runtime.channel import append_events
 from bot.runtime.texts import response_text
 from bot.runtime.web import DEMO_PAGE_CSP, drop_cors_headers, security_headers
+from bot.stores import leads, live, unanswered
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +80,27 @@ LOGIN_COOKIE = "admin_login"
 ADMIN_CSP = DEMO_PAGE_CSP.replace("form-action 'none'", "form-action 'self'")
 # A chart is an image: no script, nothing from elsewhere; only pygal's inline style.
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
-NAV = [("/admin/wachtrij", "Wacht op antwoord"), ("/admin/aanvragen", "Aanvragen"),
-       ("/admin/vragen", "Onbeantwoorde vragen"), ("/admin/gesprekken", "Gesprekken")]
+NAV = [
+    ("/admin/wachtrij", "Wacht op antwoord"),
+    ("/admin/aanvragen", "Aanvragen"),
+    ("/admin/vragen", "Onbeantwoorde vragen"),
+    ("/admin/gesprekken", "Gesprekken"),
+]
 PERIODS = (7, 30, 90)
-REQUEST_STATES = {"": "Alle", "open": "Te behandelen", "afgehandeld": "Afgehandeld",
-                  "niet-bezorgd": "Niet bezorgd"}
-DELIVERY = {"pending": "wacht op verzending", "delivered": "bezorgd", "failed": "NIET bezorgd",
-            "none": "van vóór de bezorging"}
+REQUEST_STATES = {
+    "": "Alle",
+    "open": "Te behandelen",
+    "afgehandeld": "Afgehandeld",
+    "niet-bezorgd": "Niet bezorgd",
+}
+DELIVERY = {
+    "pending": "wacht op verzending",
+    "delivered": "bezorgd",
+    "failed": "NIET bezorgd",
+    "none": "van vóór de bezorging",
+}
+
+
 def delivery_settings() -> Optional[delivery.Settings]:
     try:
         return delivery.Settings.from_env()
@@ -98,7 +111,9 @@ def delivery_settings() -> Optional[delivery.Settings]:
 def delivery_warning() -> Optional[str]:
     """The banner on every page while requests are not e-mailed."""
     settings = delivery_settings()
-    return settings.not_set_up() if settings else "De instellingen voor het mailen van aanvragen kloppen niet."
+    return (
+        settings.not_set_up() if settings else "De instellingen voor het mailen van aanvragen kloppen niet."
+    )
 
 
 def delivery_states() -> Dict[str, str]:
@@ -122,7 +137,11 @@ NOTICES = {
     "antwoord": "Je antwoord is verstuurd.",
     "teruggegeven": "Het gesprek is teruggegeven aan de assistent.",
 }
-QUESTION_VIEWS = {"open": "open", "afgehandeld": "done", "verborgen": "junk"}  # ?weergave= -> unanswered.VIEWS
+QUESTION_VIEWS = {
+    "open": "open",
+    "afgehandeld": "done",
+    "verborgen": "junk",
+}  # ?weergave= -> unanswered.VIEWS
 OVERVIEW_SECONDS = 30  # the page and its five charts share one reading of the store
 
 
@@ -164,7 +183,7 @@ def heading_and_body(text: Any) -> Tuple[str, str]:
     the heading in bold as the widget did; ("", text) for a message without one."""
     first, _, rest = str(text).partition("\n")
     if rest == HEADING_RULE or rest.startswith(HEADING_RULE + "\n"):
-        return first, rest[len(HEADING_RULE) + 1:]
+        return first, rest[len(HEADING_RULE) + 1 :]
     return "", str(text)
 
 
@@ -184,8 +203,9 @@ class AdminInput(InputChannel):
         self.leads_db = leads.db_path()
         self.unanswered_db = unanswered.db_path()
         self.reader = TrackerReader.from_env(dict(os.environ))
-        self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                                            undefined=jinja2.StrictUndefined)
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
+        )
         self.templates.filters["when"] = when
         self.templates.filters["heading_and_body"] = heading_and_body
         self.templates.filters["quote"] = lambda value: quote(str(value), safe="")
@@ -204,8 +224,11 @@ class AdminInput(InputChannel):
     @staticmethod
     def secure(request: Request) -> bool:
         forwarded = (request.headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
-        return (request.scheme == "https" or forwarded == "https"
-                or os.environ.get("ADMIN_COOKIE_SECURE", "").lower() in ("1", "true", "ja"))
+        return (
+            request.scheme == "https"
+            or forwarded == "https"
+            or os.environ.get("ADMIN_COOKIE_SECURE", "").lower() in ("1", "true", "ja")
+        )
 
     @staticmethod
     def same_origin(request: Request) -> bool:
@@ -214,8 +237,15 @@ class AdminInput(InputChannel):
         host = (request.headers.get("host") or "").lower()
         return not origin or origin.split("://", 1)[-1] == host
 
-    def cookie(self, request: Request, resp: HTTPResponse, name: str, value: str, path: str,
-               max_age: Optional[int] = None) -> None:
+    def cookie(
+        self,
+        request: Request,
+        resp: HTTPResponse,
+        name: str,
+        value: str,
+        path: str,
+        max_age: Optional[int] = None,
+    ) -> None:
         resp.cookies[name] = value
         resp.cookies[name]["path"] = path
         resp.cookies[name]["httponly"] = True
@@ -234,8 +264,9 @@ class AdminInput(InputChannel):
         body = self.templates.get_template(template).render(nav=NAV, **values)
         return response.html(body, status=status)
 
-    def message(self, request: Request, status: int, title: str, text: str,
-                session: Optional[admin_db.Session] = None) -> HTTPResponse:
+    def message(
+        self, request: Request, status: int, title: str, text: str, session: Optional[admin_db.Session] = None
+    ) -> HTTPResponse:
         return self.page(request, "message.html", status, title=title, text=text, session=session)
 
     def to_login(self, request: Request) -> HTTPResponse:
@@ -284,6 +315,7 @@ class AdminInput(InputChannel):
             """A route that answers a CORS preflight itself (204), so that the server-wide CORS
             layer (RASA_CORS_ORIGINS) never speaks for the admin page; the response middleware
             above removes whatever that layer adds."""
+
             def register(handler: Callable) -> Callable:
                 async def handle(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
                     if request.method == "OPTIONS":
@@ -303,11 +335,17 @@ class AdminInput(InputChannel):
                 if request.method == "POST":
                     sent = request.form.get("csrf") or ""
                     if not self.same_origin(request) or not hmac.compare_digest(sent, session.csrf):
-                        await self.audit(session.name, request, "geweigerd: ongeldig CSRF-token", request.path)
-                        return self.message(request, 403, "Actie geweigerd",
-                                            "Dit formulier is verlopen of kwam niet van deze pagina, dus er is "
-                                            "niets veranderd. Laad de pagina opnieuw en probeer het nog eens.",
-                                            session)
+                        await self.audit(
+                            session.name, request, "geweigerd: ongeldig CSRF-token", request.path
+                        )
+                        return self.message(
+                            request,
+                            403,
+                            "Actie geweigerd",
+                            "Dit formulier is verlopen of kwam niet van deze pagina, dus er is "
+                            "niets veranderd. Laad de pagina opnieuw en probeer het nog eens.",
+                            session,
+                        )
                 # the page is open: counts for the staff member's availability, and shows the waiting count
                 await run(live.seen, session.name)
                 request.ctx.waiting_count = (await run(live.waiting_count))[0]
@@ -319,8 +357,11 @@ class AdminInput(InputChannel):
         def polled(handler: Callable) -> Callable:
             """A JSON answer for admin.js: 401 without a session (no redirect, the cookie stays),
             and the request does not keep the session alive."""
+
             async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-                session = await run(admin_db.session, request.cookies.get(SESSION_COOKIE), None, self.db, False)
+                session = await run(
+                    admin_db.session, request.cookies.get(SESSION_COOKIE), None, self.db, False
+                )
                 if session is None:
                     return response.json({"error": "sessie"}, status=401)
                 await run(live.seen, session.name)
@@ -333,32 +374,49 @@ class AdminInput(InputChannel):
 
         @route("/login", "GET", "POST")
         async def login(request: Request) -> HTTPResponse:
-            target = local_path(request.args.get("volgende") or request.form.get("volgende"), "/admin/aanvragen")
+            target = local_path(
+                request.args.get("volgende") or request.form.get("volgende"), "/admin/aanvragen"
+            )
             if request.method == "GET":
                 if await run(admin_db.session, request.cookies.get(SESSION_COOKIE), None, self.db):
                     return response.redirect(target, status=303)
-                notice = ("Je sessie is verlopen of beëindigd. Log opnieuw in." if request.args.get("verlopen")
-                          else "Je bent uitgelogd." if request.args.get("uitgelogd") else None)
+                notice = (
+                    "Je sessie is verlopen of beëindigd. Log opnieuw in."
+                    if request.args.get("verlopen")
+                    else "Je bent uitgelogd."
+                    if request.args.get("uitgelogd")
+                    else None
+                )
                 return self.login_form(request, target, notice=notice)
             name, password = request.form.get("naam") or "", request.form.get("wachtwoord") or ""
             sent, expected = request.form.get("csrf") or "", request.cookies.get(LOGIN_COOKIE) or ""
             if not expected or not self.same_origin(request) or not hmac.compare_digest(sent, expected):
-                return self.login_form(request, target, status=403,
-                                       error="Het inlogformulier was verlopen. Probeer het nog eens.")
+                return self.login_form(
+                    request,
+                    target,
+                    status=403,
+                    error="Het inlogformulier was verlopen. Probeer het nog eens.",
+                )
             wait = await run(admin_db.wait_before_login, name, self.address(request), None, self.db)
             if wait:
                 await self.audit(name[:64] or "?", request, "inloggen geweigerd: te veel pogingen")
                 minutes = max(1, round(wait / 60))
-                resp = self.login_form(request, target, status=429, name=name,
-                                       error=f"Te veel mislukte pogingen. Probeer het over {minutes} "
-                                             f"{'minuut' if minutes == 1 else 'minuten'} opnieuw.")
+                resp = self.login_form(
+                    request,
+                    target,
+                    status=429,
+                    name=name,
+                    error=f"Te veel mislukte pogingen. Probeer het over {minutes} "
+                    f"{'minuut' if minutes == 1 else 'minuten'} opnieuw.",
+                )
                 resp.headers["Retry-After"] = str(wait)
                 return resp
             tokens = await run(admin_db.log_in, name, password, self.address(request), None, self.db)
             if tokens is None:
                 logger.warning("beheer: inloggen mislukt voor %r vanaf %s", name[:64], self.address(request))
-                return self.login_form(request, target, status=401, name=name,
-                                       error="Naam of wachtwoord klopt niet.")
+                return self.login_form(
+                    request, target, status=401, name=name, error="Naam of wachtwoord klopt niet."
+                )
             logger.info("beheer: %s ingelogd vanaf %s", name, self.address(request))
             resp = response.redirect(target, status=303)
             self.cookie(request, resp, SESSION_COOKIE, tokens[0], "/admin")
@@ -381,8 +439,11 @@ class AdminInput(InputChannel):
 
         @route("/admin.js", "GET")
         async def script(request: Request) -> HTTPResponse:
-            return response.raw(SCRIPT.read_bytes(), content_type="text/javascript; charset=utf-8",
-                                headers={"Cache-Control": "no-cache"})
+            return response.raw(
+                SCRIPT.read_bytes(),
+                content_type="text/javascript; charset=utf-8",
+                headers={"Cache-Control": "no-cache"},
+            )
 
         # ---- Wacht op antwoord (the live handoff) ----
 
@@ -395,10 +456,19 @@ class AdminInput(InputChannel):
                 said = [m.text for m in messages if m.who == "user"]
                 rows.append({"row": row, "last": said[-1] if said else "", "count": len(said)})
             hours = live.contact_hours() if not os.environ.get("OFFICE_HOURS") else os.environ["OFFICE_HOURS"]
-            return self.page(request, "wachtrij.html", title="Wacht op antwoord", session=session, rows=rows,
-                             available=await run(live.seen, session.name), others=await run(live.staff_available),
-                             hours=hours, open_now=live.within(live.office_hours()), notice=self.notice(request),
-                             moment=lambda stamp: local(stamp).strftime("%H:%M"))
+            return self.page(
+                request,
+                "wachtrij.html",
+                title="Wacht op antwoord",
+                session=session,
+                rows=rows,
+                available=await run(live.seen, session.name),
+                others=await run(live.staff_available),
+                hours=hours,
+                open_now=live.within(live.office_hours()),
+                notice=self.notice(request),
+                moment=lambda stamp: local(stamp).strftime("%H:%M"),
+            )
 
         @route("/wachtrij.json", "GET")
         @polled
@@ -411,7 +481,9 @@ class AdminInput(InputChannel):
         async def switch(request: Request, session: admin_db.Session) -> HTTPResponse:
             on = request.form.get("actie") == "aan"
             await run(live.set_available, session.name, on)
-            await self.audit(session.name, request, "beschikbaar voor de chat" if on else "niet beschikbaar voor de chat")
+            await self.audit(
+                session.name, request, "beschikbaar voor de chat" if on else "niet beschikbaar voor de chat"
+            )
             return self.back(request, "/admin/wachtrij", "beschikbaar-aan" if on else "beschikbaar-uit", 1)
 
         @route("/live", "POST")
@@ -419,9 +491,14 @@ class AdminInput(InputChannel):
         async def live_action(request: Request, session: admin_db.Session) -> HTTPResponse:
             sender, action = request.form.get("id") or "", request.form.get("actie") or ""
             if not sender or not await run(live.state, sender):
-                return self.message(request, 409, "Niet meer doorverbonden",
-                                    "Dit gesprek wacht niet (meer) op een medewerker: de assistent antwoordt "
-                                    "de bezoeker weer.", session)
+                return self.message(
+                    request,
+                    409,
+                    "Niet meer doorverbonden",
+                    "Dit gesprek wacht niet (meer) op een medewerker: de assistent antwoordt "
+                    "de bezoeker weer.",
+                    session,
+                )
             back = "/admin/gesprek?" + urlencode({"id": sender, "terug": "/admin/wachtrij"})
             agent = request.app.ctx.agent
             from rasa.shared.core.events import BotUttered
@@ -429,8 +506,13 @@ class AdminInput(InputChannel):
             if action == "antwoord":
                 text = (request.form.get("tekst") or "").strip()
                 if not text or len(text) > MAX_ANSWER:
-                    return self.message(request, 400, "Geen antwoord verstuurd",
-                                        f"Een antwoord is 1 tot {MAX_ANSWER} tekens.", session)
+                    return self.message(
+                        request,
+                        400,
+                        "Geen antwoord verstuurd",
+                        f"Een antwoord is 1 tot {MAX_ANSWER} tekens.",
+                        session,
+                    )
                 name = live.first_name(session.name)
                 await append_events(agent, sender, [BotUttered(text, metadata={"staff": name})])
                 await run(live.push, sender, text, name, session.name)
@@ -452,16 +534,30 @@ class AdminInput(InputChannel):
             known = request.args.get("n") or "0"
             known = int(known) if known.isdigit() and len(known) < 9 else 0
             messages, _ = await run(conversation, self.reader, sender) if sender else ([], "")
-            return response.json({
-                "count": len(messages), "handoff": await run(live.state, sender) if sender else None,
-                "messages": [{"who": m.who, "label": speaker(m), "staff": bool(m.staff), "time": m.at.strftime("%H:%M"),
-                              "datetime": m.at.isoformat(), "text": m.text} for m in messages[known:]]})
+            return response.json(
+                {
+                    "count": len(messages),
+                    "handoff": await run(live.state, sender) if sender else None,
+                    "messages": [
+                        {
+                            "who": m.who,
+                            "label": speaker(m),
+                            "staff": bool(m.staff),
+                            "time": m.at.strftime("%H:%M"),
+                            "datetime": m.at.isoformat(),
+                            "text": m.text,
+                        }
+                        for m in messages[known:]
+                    ],
+                }
+            )
 
         @route("/admin.css", "GET")
         async def stylesheet(request: Request) -> HTTPResponse:
             body = STYLESHEET.read_bytes()
-            return response.raw(body, content_type="text/css; charset=utf-8",
-                                headers={"Cache-Control": "no-cache"})
+            return response.raw(
+                body, content_type="text/css; charset=utf-8", headers={"Cache-Control": "no-cache"}
+            )
 
         # ---- Aanvragen ----
 
@@ -476,17 +572,39 @@ class AdminInput(InputChannel):
                 created = local(row["created_at"]).date()
                 if (since and created < since) or (until and created > until):
                     continue
-                if (state == "open" and row["handled_at"]) or (state == "afgehandeld" and not row["handled_at"]) \
-                        or (state == "niet-bezorgd" and row["delivery_state"] != "failed"):
+                if (
+                    (state == "open" and row["handled_at"])
+                    or (state == "afgehandeld" and not row["handled_at"])
+                    or (state == "niet-bezorgd" and row["delivery_state"] != "failed")
+                ):
                     continue
                 rows.append(row)
-            query = {k: v for k, v in (("vanaf", since and since.isoformat()), ("tot", until and until.isoformat()),
-                                       ("status", state)) if v}
+            query = {
+                k: v
+                for k, v in (
+                    ("vanaf", since and since.isoformat()),
+                    ("tot", until and until.isoformat()),
+                    ("status", state),
+                )
+                if v
+            }
             here = "/admin/aanvragen" + (f"?{urlencode(query)}" if query else "")
-            return self.page(request, "aanvragen.html", title="Aanvragen", session=session, rows=rows,
-                             since=since, until=until, state=state, states=REQUEST_STATES, delivery=delivery_states(),
-                             shown=leads.shown, here=here, notice=self.notice(request),
-                             csv="/admin/aanvragen.csv" + (f"?vanaf={since.isoformat()}" if since else ""))
+            return self.page(
+                request,
+                "aanvragen.html",
+                title="Aanvragen",
+                session=session,
+                rows=rows,
+                since=since,
+                until=until,
+                state=state,
+                states=REQUEST_STATES,
+                delivery=delivery_states(),
+                shown=leads.shown,
+                here=here,
+                notice=self.notice(request),
+                csv="/admin/aanvragen.csv" + (f"?vanaf={since.isoformat()}" if since else ""),
+            )
 
         @route("/aanvragen/<number:int>", "POST")
         @signed_in
@@ -494,21 +612,33 @@ class AdminInput(InputChannel):
             handled = request.form.get("actie") == "afgehandeld"
             if not await run(leads.mark_handled, number, session.name if handled else None, self.leads_db):
                 return self.message(request, 404, "Niet gevonden", f"Er is geen aanvraag {number}.", session)
-            await self.audit(session.name, request, "aanvraag gemarkeerd",
-                             f"aanvraag {number}: {'afgehandeld' if handled else 'weer te behandelen'}")
+            await self.audit(
+                session.name,
+                request,
+                "aanvraag gemarkeerd",
+                f"aanvraag {number}: {'afgehandeld' if handled else 'weer te behandelen'}",
+            )
             return self.back(request, "/admin/aanvragen", "afgehandeld" if handled else "open", number)
 
         @route("/aanvragen.csv", "GET")
         @signed_in
         async def requests_csv(request: Request, session: admin_db.Session) -> HTTPResponse:
             since = day_of(request.args.get("vanaf"))
-            body = await run(leads.export_excel, since.isoformat() if since else None, self.leads_db,
-                             delivery_states())
-            await self.audit(session.name, request, "aanvragen gedownload (CSV)",
-                             f"vanaf {since.isoformat()}" if since else "alle")
+            body = await run(
+                leads.export_excel, since.isoformat() if since else None, self.leads_db, delivery_states()
+            )
+            await self.audit(
+                session.name,
+                request,
+                "aanvragen gedownload (CSV)",
+                f"vanaf {since.isoformat()}" if since else "alle",
+            )
             name = f"aanvragen-{date.today().isoformat()}.csv"
-            return response.text(body, content_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            return response.text(
+                body,
+                content_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
 
         # ---- Onbeantwoorde vragen ----
 
@@ -519,20 +649,34 @@ class AdminInput(InputChannel):
                 status = request.form.get("status") or ""
                 ids = [int(i) for i in (request.form.get("ids") or "").split(",") if i.strip().isdigit()]
                 if status not in unanswered.STATUSES or not ids or len(ids) > 10_000:
-                    return self.message(request, 400, "Onjuist formulier", "Kies een vraag en wat ermee gebeurd is.",
-                                        session)
+                    return self.message(
+                        request, 400, "Onjuist formulier", "Kies een vraag en wat ermee gebeurd is.", session
+                    )
                 note = (request.form.get("notitie") or "").strip() if status == "added" else ""
                 marked = await run(unanswered.mark, ids, status, session.name, self.unanswered_db, note)
-                await self.audit(session.name, request, "onbeantwoorde vraag gemarkeerd",
-                                 f"{marked} vraag/vragen: {unanswered.STATUSES[status]}")
+                await self.audit(
+                    session.name,
+                    request,
+                    "onbeantwoorde vraag gemarkeerd",
+                    f"{marked} vraag/vragen: {unanswered.STATUSES[status]}",
+                )
                 return self.back(request, "/admin/vragen", f"vraag-{status}", marked)
             view = request.args.get("weergave") or "open"
             view = view if view in QUESTION_VIEWS else "open"
             groups = await run(unanswered.groups, QUESTION_VIEWS[view], self.unanswered_db)
             here = "/admin/vragen" + (f"?weergave={view}" if view != "open" else "")
-            return self.page(request, "vragen.html", title="Onbeantwoorde vragen", session=session, groups=groups,
-                             view=view, here=here, statuses=unanswered.STATUSES, note_length=unanswered.NOTE_LENGTH,
-                             notice=self.notice(request))
+            return self.page(
+                request,
+                "vragen.html",
+                title="Onbeantwoorde vragen",
+                session=session,
+                groups=groups,
+                view=view,
+                here=here,
+                statuses=unanswered.STATUSES,
+                note_length=unanswered.NOTE_LENGTH,
+                notice=self.notice(request),
+            )
 
         # ---- Gesprekken ----
 
@@ -549,20 +693,43 @@ class AdminInput(InputChannel):
             hits = conversations.search(listed, words, who, outcome)
             pages = max(1, -(-len(hits) // conversations.PAGE_SIZE))
             number = self.page_number(request, pages)
-            query = {k: v for k, v in (("dagen", days if days != 30 else ""), ("zoek", words), ("wie", who),
-                                       ("uitkomst", outcome)) if v}
+            query = {
+                k: v
+                for k, v in (
+                    ("dagen", days if days != 30 else ""),
+                    ("zoek", words),
+                    ("wie", who),
+                    ("uitkomst", outcome),
+                )
+                if v
+            }
 
             def link(page_number: int) -> str:
                 wanted = dict(query, **({"pagina": page_number} if page_number > 1 else {}))
                 return "/admin/gesprekken" + (f"?{urlencode(wanted)}" if wanted else "")
 
             start = (number - 1) * conversations.PAGE_SIZE
-            return self.page(request, "gesprekken.html", title="Gesprekken", session=session,
-                             overview=await self.overview(days), days=days, periods=PERIODS, words=words, who=who,
-                             outcome=outcome, whos=conversations.WHO, outcomes=conversations.OUTCOMES,
-                             hits=hits[start:start + conversations.PAGE_SIZE], total=len(hits),
-                             page_number=number, pages=pages, link=link, here=link(number),
-                             filtered=bool(words or who or outcome))
+            return self.page(
+                request,
+                "gesprekken.html",
+                title="Gesprekken",
+                session=session,
+                overview=await self.overview(days),
+                days=days,
+                periods=PERIODS,
+                words=words,
+                who=who,
+                outcome=outcome,
+                whos=conversations.WHO,
+                outcomes=conversations.OUTCOMES,
+                hits=hits[start : start + conversations.PAGE_SIZE],
+                total=len(hits),
+                page_number=number,
+                pages=pages,
+                link=link,
+                here=link(number),
+                filtered=bool(words or who or outcome),
+            )
 
         @route("/grafiek/<name:str>", "GET")
         @signed_in
@@ -571,8 +738,11 @@ class AdminInput(InputChannel):
             wanted = next((c for c in found.charts if f"{c.name}.svg" == name), None)
             if wanted is None:
                 return self.message(request, 404, "Niet gevonden", "Deze grafiek bestaat niet.", session)
-            return response.raw(charts.svg(wanted).encode(), content_type="image/svg+xml; charset=utf-8",
-                                headers={"Content-Security-Policy": CHART_CSP})
+            return response.raw(
+                charts.svg(wanted).encode(),
+                content_type="image/svg+xml; charset=utf-8",
+                headers={"Content-Security-Policy": CHART_CSP},
+            )
 
         @route("/gesprek", "GET")
         @signed_in
@@ -580,30 +750,60 @@ class AdminInput(InputChannel):
             sender = request.args.get("id") or ""
             messages, channel = await run(conversation, self.reader, sender) if sender else ([], "")
             if not messages:
-                return self.message(request, 404, "Gesprek niet gevonden",
-                                    "Dit gesprek bestaat niet (meer): gesprekken worden na hun bewaartermijn "
-                                    "gewist.", session)
+                return self.message(
+                    request,
+                    404,
+                    "Gesprek niet gevonden",
+                    "Dit gesprek bestaat niet (meer): gesprekken worden na hun bewaartermijn " "gewist.",
+                    session,
+                )
             await self.audit(session.name, request, "gesprek bekeken", sender)
-            requests_here = [row for row in await run(leads.export_rows, None, self.leads_db)
-                             if row["sender"] == sender]
+            requests_here = [
+                row for row in await run(leads.export_rows, None, self.leads_db) if row["sender"] == sender
+            ]
             handoff = await run(live.state, sender)
-            return self.page(request, "gesprek.html", title="Gesprek", session=session, messages=messages,
-                             handoff=handoff, speaker=speaker, max_answer=MAX_ANSWER,
-                             notice=self.notice(request),
-                             channel={"widget": "chatwidget", "rest": "REST-koppeling"}.get(channel, channel),
-                             sender=sender, requests=requests_here,
-                             current="/admin/wachtrij" if handoff else "/admin/gesprekken",
-                             back=local_path(request.args.get("terug"), "/admin/gesprekken"))
+            return self.page(
+                request,
+                "gesprek.html",
+                title="Gesprek",
+                session=session,
+                messages=messages,
+                handoff=handoff,
+                speaker=speaker,
+                max_answer=MAX_ANSWER,
+                notice=self.notice(request),
+                channel={"widget": "chatwidget", "rest": "REST-koppeling"}.get(channel, channel),
+                sender=sender,
+                requests=requests_here,
+                current="/admin/wachtrij" if handoff else "/admin/gesprekken",
+                back=local_path(request.args.get("terug"), "/admin/gesprekken"),
+            )
 
         return admin
 
     # -- pieces of pages -----------------------------------------------------------------------
 
-    def login_form(self, request: Request, target: str, status: int = 200, name: str = "",
-                   error: Optional[str] = None, notice: Optional[str] = None) -> HTTPResponse:
+    def login_form(
+        self,
+        request: Request,
+        target: str,
+        status: int = 200,
+        name: str = "",
+        error: Optional[str] = None,
+        notice: Optional[str] = None,
+    ) -> HTTPResponse:
         token = secrets.token_urlsafe(32)
-        resp = self.page(request, "login.html", status, title="Inloggen", csrf=token, target=target, name=name,
-                         error=error, notice=notice)
+        resp = self.page(
+            request,
+            "login.html",
+            status,
+            title="Inloggen",
+            csrf=token,
+            target=target,
+            name=name,
+            error=error,
+            notice=notice,
+        )
         self.cookie(request, resp, LOGIN_COOKIE, token, "/admin/login", max_age=3600)
         return resp
 
@@ -637,5 +837,7 @@ class AdminInput(InputChannel):
     def back(request: Request, default: str, notice: str, number: int) -> HTTPResponse:
         """After a change: back to the page it was made on (POST, redirect, GET)."""
         target = urlsplit(local_path(request.form.get("terug"), default))
-        query = [(k, v) for k, v in parse_qsl(target.query) if k != "melding"] + [("melding", f"{notice}:{number}")]
+        query = [(k, v) for k, v in parse_qsl(target.query) if k != "melding"] + [
+            ("melding", f"{notice}:{number}")
+        ]
         return response.redirect(f"{target.path}?{urlencode(query)}", status=303)

@@ -8,6 +8,7 @@ Passwords are stored as scrypt hashes (hashlib, salt per password); sessions as 
 of their random token, so a copy of this file gives no one a password or a session. The
 admin page is off (404) while the file holds no account.
 """
+
 from __future__ import annotations
 
 import base64
@@ -58,12 +59,12 @@ CREATE TABLE IF NOT EXISTS audit (
 """
 NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 MIN_PASSWORD = 12
-SCRYPT = {"n": 2 ** 15, "r": 8, "p": 1}  # 32 MB and about 0.1 s per try
-IDLE_SECONDS = 30 * 60                   # ADMIN_IDLE_MINUTES
-MAX_SESSION_SECONDS = 12 * 3600          # a session ends after a working day, however busy
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # 32 MB and about 0.1 s per try
+IDLE_SECONDS = 30 * 60  # ADMIN_IDLE_MINUTES
+MAX_SESSION_SECONDS = 12 * 3600  # a session ends after a working day, however busy
 LOGIN_WINDOW = 15 * 60
-MAX_FAILS_PER_NAME = 5                   # per account name in the window
-MAX_FAILS_PER_ADDRESS = 20               # per client address in the window
+MAX_FAILS_PER_NAME = 5  # per account name in the window
+MAX_FAILS_PER_ADDRESS = 20  # per client address in the window
 AUDIT_DAYS = 365
 
 
@@ -114,6 +115,7 @@ def exists(path: Optional[Path] = None) -> bool:
 
 # ---- passwords and accounts --------------------------------------------------------------------
 
+
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, maxmem=128 * 1024 * 1024, **SCRYPT)
@@ -126,8 +128,14 @@ def check_password(password: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        computed = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                                  p=int(p), maxmem=128 * 1024 * 1024)
+        computed = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=128 * 1024 * 1024,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(computed, base64.b64decode(digest))
@@ -154,9 +162,12 @@ def set_password(name: str, password: str, path: Optional[Path] = None) -> bool:
     hashed, now = hash_password(password), utc_now()
     with closing(connect(path)) as connection, connection:
         new = connection.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone() is None
-        connection.execute("INSERT INTO accounts (name, password, created_at, changed_at) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT (name) DO UPDATE SET password = excluded.password, "
-                           "changed_at = excluded.changed_at", (name, hashed, now, now))
+        connection.execute(
+            "INSERT INTO accounts (name, password, created_at, changed_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET password = excluded.password, "
+            "changed_at = excluded.changed_at",
+            (name, hashed, now, now),
+        )
         connection.execute("DELETE FROM sessions WHERE name = ?", (name,))
         _audit(connection, name, "terminal", "account aangemaakt" if new else "wachtwoord gewijzigd")
     return new
@@ -172,25 +183,34 @@ def remove(name: str, path: Optional[Path] = None) -> bool:
 
 # ---- logging in: rate limit, sessions ----------------------------------------------------------
 
-def wait_before_login(name: str, address: str, now: Optional[float] = None,
-                      path: Optional[Path] = None) -> int:
+
+def wait_before_login(
+    name: str, address: str, now: Optional[float] = None, path: Optional[Path] = None
+) -> int:
     """Seconds until this name and address may try again (0: now): at most
     MAX_FAILS_PER_NAME failures per name and MAX_FAILS_PER_ADDRESS per address in 15 minutes."""
     now = time.time() if now is None else now
     with closing(connect(path)) as connection:
         waits = [0.0]
-        for column, value, limit in (("name", name.lower(), MAX_FAILS_PER_NAME),
-                                     ("address", address, MAX_FAILS_PER_ADDRESS)):
-            times = [at for (at,) in connection.execute(
-                f"SELECT at FROM failed_logins WHERE {column} = ? AND at > ? ORDER BY at DESC",
-                (value, now - LOGIN_WINDOW))]
+        for column, value, limit in (
+            ("name", name.lower(), MAX_FAILS_PER_NAME),
+            ("address", address, MAX_FAILS_PER_ADDRESS),
+        ):
+            times = [
+                at
+                for (at,) in connection.execute(
+                    f"SELECT at FROM failed_logins WHERE {column} = ? AND at > ? ORDER BY at DESC",
+                    (value, now - LOGIN_WINDOW),
+                )
+            ]
             if len(times) >= limit:
                 waits.append(times[limit - 1] + LOGIN_WINDOW - now)  # until one leaves the window
         return int(max(waits)) + (1 if max(waits) > 0 else 0)
 
 
-def log_in(name: str, password: str, address: str, now: Optional[float] = None,
-           path: Optional[Path] = None) -> Optional[Tuple[str, str]]:
+def log_in(
+    name: str, password: str, address: str, now: Optional[float] = None, path: Optional[Path] = None
+) -> Optional[Tuple[str, str]]:
     """(session token, csrf token) for the right password, None otherwise (and the failure
     counts for the rate limit). Call wait_before_login first."""
     now = time.time() if now is None else now
@@ -198,20 +218,28 @@ def log_in(name: str, password: str, address: str, now: Optional[float] = None,
         row = connection.execute("SELECT name, password FROM accounts WHERE name = ?", (name,)).fetchone()
     if not check_password(password, row[1] if row else DUMMY_HASH) or not row:
         with closing(connect(path)) as connection, connection:
-            connection.execute("INSERT INTO failed_logins (name, address, at) VALUES (?, ?, ?)",
-                               (name.lower()[:64], address, now))
+            connection.execute(
+                "INSERT INTO failed_logins (name, address, at) VALUES (?, ?, ?)",
+                (name.lower()[:64], address, now),
+            )
             _audit(connection, name[:64] or "?", address, "inloggen mislukt")
         return None
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with closing(connect(path)) as connection, connection:
-        connection.execute("INSERT INTO sessions (token_hash, name, csrf, created_at, seen_at) VALUES (?, ?, ?, ?, ?)",
-                           (_hash(token), row[0], csrf, now, now))
+        connection.execute(
+            "INSERT INTO sessions (token_hash, name, csrf, created_at, seen_at) VALUES (?, ?, ?, ?, ?)",
+            (_hash(token), row[0], csrf, now, now),
+        )
         # housekeeping: old sessions, failures and log entries
-        connection.execute("DELETE FROM sessions WHERE seen_at < ? OR created_at < ?",
-                           (now - idle_seconds(), now - MAX_SESSION_SECONDS))
+        connection.execute(
+            "DELETE FROM sessions WHERE seen_at < ? OR created_at < ?",
+            (now - idle_seconds(), now - MAX_SESSION_SECONDS),
+        )
         connection.execute("DELETE FROM failed_logins WHERE at < ?", (now - LOGIN_WINDOW,))
-        connection.execute("DELETE FROM audit WHERE at < ?", (datetime.fromtimestamp(
-            now - AUDIT_DAYS * 86400, timezone.utc).isoformat(timespec="seconds"),))
+        connection.execute(
+            "DELETE FROM audit WHERE at < ?",
+            (datetime.fromtimestamp(now - AUDIT_DAYS * 86400, timezone.utc).isoformat(timespec="seconds"),),
+        )
         _audit(connection, row[0], address, "ingelogd")
     return token, csrf
 
@@ -222,8 +250,9 @@ class Session:
     csrf: str
 
 
-def session(token: Optional[str], now: Optional[float] = None, path: Optional[Path] = None,
-            touch: bool = True) -> Optional[Session]:
+def session(
+    token: Optional[str], now: Optional[float] = None, path: Optional[Path] = None, touch: bool = True
+) -> Optional[Session]:
     """The session of a cookie's token, if it has not been idle too long or lived too long;
     it counts as seen now, unless `touch` is False (a page's script asking for news: an open
     page alone does not keep a session alive)."""
@@ -231,8 +260,9 @@ def session(token: Optional[str], now: Optional[float] = None, path: Optional[Pa
         return None
     now = time.time() if now is None else now
     with closing(connect(path)) as connection, connection:
-        row = connection.execute("SELECT name, csrf, created_at, seen_at FROM sessions WHERE token_hash = ?",
-                                 (_hash(token),)).fetchone()
+        row = connection.execute(
+            "SELECT name, csrf, created_at, seen_at FROM sessions WHERE token_hash = ?", (_hash(token),)
+        ).fetchone()
         if not row:
             return None
         if row[3] < now - idle_seconds() or row[2] < now - MAX_SESSION_SECONDS:
@@ -254,14 +284,17 @@ def _hash(token: str) -> str:
 
 # ---- the log of admin actions ------------------------------------------------------------------
 
+
 def audit(name: str, address: str, action: str, detail: str = "", path: Optional[Path] = None) -> None:
     with closing(connect(path)) as connection, connection:
         _audit(connection, name, address, action, detail)
 
 
 def _audit(connection: sqlite3.Connection, name: str, address: str, action: str, detail: str = "") -> None:
-    connection.execute("INSERT INTO audit (at, name, address, action, detail) VALUES (?, ?, ?, ?, ?)",
-                       (utc_now(), name, address, action, detail))
+    connection.execute(
+        "INSERT INTO audit (at, name, address, action, detail) VALUES (?, ?, ?, ?, ?)",
+        (utc_now(), name, address, action, detail),
+    )
 
 
 def recent(limit: int = 100, path: Optional[Path] = None) -> List[Tuple[str, str, str, str, str]]:
@@ -270,5 +303,6 @@ def recent(limit: int = 100, path: Optional[Path] = None) -> List[Tuple[str, str
     if not path.exists():
         return []
     with closing(connect(path)) as connection:
-        return connection.execute("SELECT at, name, address, action, detail FROM audit "
-                                  "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return connection.execute(
+            "SELECT at, name, address, action, detail FROM audit " "ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()

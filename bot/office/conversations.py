@@ -6,6 +6,7 @@ intent_name, action_name, data as JSON), read only: SQLite opened with mode=ro, 
 read-only transactions. The store is the one the servers use (bot/office/retention.py Stores: SQLite
 TRACKER_DB, or PostgreSQL when DB_HOST is set). Days are days in the Netherlands.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,31 +29,70 @@ FALLBACK_ACTION = "action_not_in_knowledge"
 # The topics of the chart "Meest gevraagde onderwerpen", by intent. Greetings, thanks and answers
 # to a form's questions are not topics (a unit test checks that every intent is in one of both).
 TOPICS = {
-    "ask_definition": "Wat doet de functie", "ask_tasks": "Taken", "ask_responsibilities": "Verantwoordelijkheden",
-    "ask_autonomy": "Zelfstandigheid", "ask_education": "Opleiding en ervaring", "ask_contacts": "Contacten",
-    "ask_competencies": "Competenties", "ask_environment": "Werkomgeving", "ask_difference": "Verschil tussen de functies",
-    "inform_role": "Dezelfde vraag over de andere functie", "ask_agency": "Over 2ASSISTU",
-    "ask_contact": "Contact met 2ASSISTU", "ask_human": "Een medewerker spreken", "ask_vacancies": "Vacatures voor kandidaten",
-    "out_of_scope": "Buiten het onderwerp", "hire_request": "Vacature doorgeven", "hire_advice": "Advies: wie aannemen",
-    "career_advice": "Loopbaanadvies", "career_quiz": "Loopbaantest", "help": "Wat kan de assistent",
-    "bot_challenge": "Ben je een robot?", "ask_privacy": "Privacy en bewaren", "ask_erasure": "Gegevens wissen",
+    "ask_definition": "Wat doet de functie",
+    "ask_tasks": "Taken",
+    "ask_responsibilities": "Verantwoordelijkheden",
+    "ask_autonomy": "Zelfstandigheid",
+    "ask_education": "Opleiding en ervaring",
+    "ask_contacts": "Contacten",
+    "ask_competencies": "Competenties",
+    "ask_environment": "Werkomgeving",
+    "ask_difference": "Verschil tussen de functies",
+    "inform_role": "Dezelfde vraag over de andere functie",
+    "ask_agency": "Over 2ASSISTU",
+    "ask_contact": "Contact met 2ASSISTU",
+    "ask_human": "Een medewerker spreken",
+    "ask_vacancies": "Vacatures voor kandidaten",
+    "out_of_scope": "Buiten het onderwerp",
+    "hire_request": "Vacature doorgeven",
+    "hire_advice": "Advies: wie aannemen",
+    "career_advice": "Loopbaanadvies",
+    "career_quiz": "Loopbaantest",
+    "help": "Wat kan de assistent",
+    "bot_challenge": "Ben je een robot?",
+    "ask_privacy": "Privacy en bewaren",
+    "ask_erasure": "Gegevens wissen",
     "nlu_fallback": "Niet begrepen (terugval)",
 }
-NOT_TOPICS = {"tell_situation", "greet", "goodbye", "thank", "inform", "affirm", "deny", "stop", "correct_vacancy"}
+NOT_TOPICS = {
+    "tell_situation",
+    "greet",
+    "goodbye",
+    "thank",
+    "inform",
+    "affirm",
+    "deny",
+    "stop",
+    "correct_vacancy",
+}
 # Who the visitor is, by the intents and forms of the conversation (the last one counts), else by
 # the page the widget opened on (its data-audience, in the opening's metadata).
 EMPLOYER, CANDIDATE, UNKNOWN = "werkgever", "kandidaat", "onbekend"
 WHO = {EMPLOYER: "Werkgever", CANDIDATE: "Kandidaat", UNKNOWN: "Onbekend"}
-WHO_BY_ACTION = {"action_start_intake": EMPLOYER, "vacancy_form": EMPLOYER,
-                 "action_start_quiz": CANDIDATE, "career_quiz_form": CANDIDATE}
+WHO_BY_ACTION = {
+    "action_start_intake": EMPLOYER,
+    "vacancy_form": EMPLOYER,
+    "action_start_quiz": CANDIDATE,
+    "career_quiz_form": CANDIDATE,
+}
 # How a conversation ended, the weakest first: a conversation gets the strongest that happened
 # (`stronger`). The live handoff adds "doorverbonden" here, and where it happened in `summaries`.
-OUTCOMES = {"beantwoord": "Beantwoord", "onbeantwoord": "Onbeantwoord", "doorverbonden": "Doorverbonden",
-            "aanvraag": "Aanvraag"}
+OUTCOMES = {
+    "beantwoord": "Beantwoord",
+    "onbeantwoord": "Onbeantwoord",
+    "doorverbonden": "Doorverbonden",
+    "aanvraag": "Aanvraag",
+}
 PAGE_SIZE = 25
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-MESSAGE_BUCKETS = [(1, 1, "1"), (2, 2, "2"), (3, 5, "3–5"), (6, 10, "6–10"), (11, 20, "11–20"),
-                   (21, None, "meer dan 20")]
+MESSAGE_BUCKETS = [
+    (1, 1, "1"),
+    (2, 2, "2"),
+    (3, 5, "3–5"),
+    (6, 10, "6–10"),
+    (11, 20, "11–20"),
+    (21, None, "meer dan 20"),
+]
 
 
 LOCAL = leads.LOCAL  # Dutch time
@@ -72,6 +112,7 @@ def short_day(day: date) -> str:
 
 
 # ---- the store ---------------------------------------------------------------------------------
+
 
 class TrackerReader:
     """Read-only SQL on the tracker store."""
@@ -93,12 +134,16 @@ class TrackerReader:
                 path = Path(self.url.database)
                 if not path.exists():
                     return None
-                engine = sqlalchemy.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", future=True,
-                                                  connect_args={"timeout": 30})
+                engine = sqlalchemy.create_engine(
+                    f"sqlite:///file:{path}?mode=ro&uri=true", future=True, connect_args={"timeout": 30}
+                )
             else:
                 engine = sqlalchemy.create_engine(
-                    self.url, future=True, pool_pre_ping=True,
-                    connect_args={"options": "-c default_transaction_read_only=on"})
+                    self.url,
+                    future=True,
+                    pool_pre_ping=True,
+                    connect_args={"options": "-c default_transaction_read_only=on"},
+                )
             if not sqlalchemy.inspect(engine).has_table("events"):
                 engine.dispose()
                 return None
@@ -113,8 +158,12 @@ class TrackerReader:
             return connection.execute(text(sql), params).fetchall()
 
     def events(self, sender: str) -> List[Dict[str, Any]]:
-        return [json.loads(data) for (data,) in self.rows(
-            "SELECT data FROM events WHERE sender_id = :sender ORDER BY id", sender=sender)]
+        return [
+            json.loads(data)
+            for (data,) in self.rows(
+                "SELECT data FROM events WHERE sender_id = :sender ORDER BY id", sender=sender
+            )
+        ]
 
     def close(self) -> None:
         if self._engine is not None:
@@ -124,13 +173,14 @@ class TrackerReader:
 
 # ---- one conversation --------------------------------------------------------------------------
 
+
 @dataclass
 class Message:
-    who: str                  # "user" or "bot"
+    who: str  # "user" or "bot"
     text: str
     buttons: List[str]
     at: datetime
-    staff: str = ""           # a bot message written by this staff member (the live handoff)
+    staff: str = ""  # a bot message written by this staff member (the live handoff)
 
 
 def conversation(reader: TrackerReader, sender: str) -> Tuple[List[Message], str]:
@@ -143,22 +193,31 @@ def conversation(reader: TrackerReader, sender: str) -> Tuple[List[Message], str
         if event.get("event") == "user":
             channel = channel or event.get("input_channel") or ""
         for shown in transcript([event]):
-            messages.append(Message(shown["from"], shown["text"], [b["title"] for b in shown["buttons"]],
-                                    local(event.get("timestamp") or 0), shown.get("staff") or ""))
+            messages.append(
+                Message(
+                    shown["from"],
+                    shown["text"],
+                    [b["title"] for b in shown["buttons"]],
+                    local(event.get("timestamp") or 0),
+                    shown.get("staff") or "",
+                )
+            )
     return messages, channel
 
 
 # ---- the list of the Gesprekken page ------------------------------------------------------------
 
+
 @dataclass
 class Summary:
     """One conversation in the list: what the visitor asked first, who, how long, how it ended."""
+
     sender: str
-    last: datetime                   # the visitor's last message
+    last: datetime  # the visitor's last message
     first_question: str
-    who: str                         # a key of WHO
-    messages: int                    # the visitor's messages
-    outcome: str                     # a key of OUTCOMES
+    who: str  # a key of WHO
+    messages: int  # the visitor's messages
+    outcome: str  # a key of OUTCOMES
     texts: List[str] = field(default_factory=list)  # every message as the visitor saw it
 
 
@@ -174,8 +233,9 @@ def who_by_intent(intent: Optional[str]) -> Optional[str]:
     return None
 
 
-def summaries(reader: TrackerReader, leads_db: Optional[Path], days: int,
-              now: Optional[datetime] = None) -> List[Summary]:
+def summaries(
+    reader: TrackerReader, leads_db: Optional[Path], days: int, now: Optional[datetime] = None
+) -> List[Summary]:
     """Every conversation in which the visitor wrote in the last `days` days, the latest first."""
     from bot.runtime.channel import transcript
 
@@ -186,14 +246,18 @@ def summaries(reader: TrackerReader, leads_db: Optional[Path], days: int,
     names = ", ".join(f":a{i}" for i in range(len(actions)))
     found: Dict[str, Summary] = {}
     for sender, kind, stamp, intent, action, data in reader.rows(
-            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events WHERE sender_id IN "
-            "(SELECT DISTINCT sender_id FROM events WHERE type_name = 'user' AND timestamp >= :since) "
-            f"AND (type_name IN ('user', 'bot') OR (type_name = 'action' AND action_name IN ({names}))) "
-            "ORDER BY sender_id, id", since=since, **{f"a{i}": a for i, a in enumerate(actions)}):
+        "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events WHERE sender_id IN "
+        "(SELECT DISTINCT sender_id FROM events WHERE type_name = 'user' AND timestamp >= :since) "
+        f"AND (type_name IN ('user', 'bot') OR (type_name = 'action' AND action_name IN ({names}))) "
+        "ORDER BY sender_id, id",
+        since=since,
+        **{f"a{i}": a for i, a in enumerate(actions)},
+    ):
         summary = found.get(sender)
         if summary is None:
-            summary = found[sender] = Summary(sender, local(stamp), "", UNKNOWN, 0,
-                                              "aanvraag" if sender in with_request else "beantwoord")
+            summary = found[sender] = Summary(
+                sender, local(stamp), "", UNKNOWN, 0, "aanvraag" if sender in with_request else "beantwoord"
+            )
         if kind == "action":
             summary.who = WHO_BY_ACTION.get(action, summary.who)
             if action == FALLBACK_ACTION:
@@ -224,7 +288,9 @@ def folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-def search(listed: List[Summary], words: str = "", who: str = "", outcome: str = "") -> List[Tuple[Summary, str]]:
+def search(
+    listed: List[Summary], words: str = "", who: str = "", outcome: str = ""
+) -> List[Tuple[Summary, str]]:
     """The conversations in which every word occurs (in any message), of this visitor and with
     this outcome, each with a piece of the first message that has the first word (or "")."""
     terms = folded(words).split()
@@ -234,8 +300,14 @@ def search(listed: List[Summary], words: str = "", who: str = "", outcome: str =
             continue
         texts = [folded(text) for text in summary.texts]
         if all(any(term in text for text in texts) for term in terms):
-            hit = next((excerpt(t, f.index(terms[0])) for t, f in zip(summary.texts, texts)
-                        if terms and terms[0] in f), "")
+            hit = next(
+                (
+                    excerpt(t, f.index(terms[0]))
+                    for t, f in zip(summary.texts, texts)
+                    if terms and terms[0] in f
+                ),
+                "",
+            )
             result.append((summary, hit))
     return result
 
@@ -243,23 +315,25 @@ def search(listed: List[Summary], words: str = "", who: str = "", outcome: str =
 def excerpt(text: str, at: int, width: int = 160) -> str:
     """About `width` characters of `text` around position `at`."""
     start = max(0, min(at - width // 3, len(text) - width))
-    piece = " ".join(text[start:start + width].split())
+    piece = " ".join(text[start : start + width].split())
     return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
 
 
 # ---- the figures of the Gesprekken page --------------------------------------------------------
 
+
 @dataclass
 class Chart:
     """One chart and its text alternative: the same labels and values as a table."""
+
     name: str
     title: str
-    kind: str                 # "bar", "line" or "hbar"
+    kind: str  # "bar", "line" or "hbar"
     labels: List[str]
     values: Sequence[Optional[float]]  # None: nothing to measure (a day without messages)
-    column: str               # the heading of the values' column in the table
-    unit: str = ""            # "%" for shares
-    summary: str = ""         # the chart in one sentence (the image's alt text)
+    column: str  # the heading of the values' column in the table
+    unit: str = ""  # "%" for shares
+    summary: str = ""  # the chart in one sentence (the image's alt text)
 
 
 @dataclass
@@ -277,8 +351,9 @@ class Overview:
         return next(c for c in self.charts if c.name == name)
 
 
-def overview(reader: TrackerReader, leads_db: Optional[Path], days: int,
-             now: Optional[datetime] = None) -> Overview:
+def overview(
+    reader: TrackerReader, leads_db: Optional[Path], days: int, now: Optional[datetime] = None
+) -> Overview:
     """The last `days` days up to today: conversations per day, messages per conversation,
     the share of messages that fell back per day, the most asked topics, requests per week."""
     today = (now or datetime.now(timezone.utc)).astimezone(LOCAL).date()
@@ -287,12 +362,15 @@ def overview(reader: TrackerReader, leads_db: Optional[Path], days: int,
     result = Overview(days, first, today)
     day_list = [first + timedelta(days=i) for i in range(days)]
 
-    turns: List[Tuple[str, datetime, Optional[str]]] = []   # (conversation, when, intent) per visitor message
+    turns: List[Tuple[str, datetime, Optional[str]]] = []  # (conversation, when, intent) per visitor message
     fell_back: List[bool] = []
     for sender, kind, stamp, intent, data in reader.rows(
-            "SELECT sender_id, type_name, timestamp, intent_name, data FROM events WHERE timestamp >= :since "
-            "AND (type_name = 'user' OR (type_name = 'action' AND action_name = :fallback)) "
-            "ORDER BY sender_id, id", since=since, fallback=FALLBACK_ACTION):
+        "SELECT sender_id, type_name, timestamp, intent_name, data FROM events WHERE timestamp >= :since "
+        "AND (type_name = 'user' OR (type_name = 'action' AND action_name = :fallback)) "
+        "ORDER BY sender_id, id",
+        since=since,
+        fallback=FALLBACK_ACTION,
+    ):
         if kind == "user":
             meta = (json.loads(data).get("metadata") or {}).get("widget") or {}
             if isinstance(meta, dict) and meta.get("opening"):
@@ -324,37 +402,75 @@ def overview(reader: TrackerReader, leads_db: Optional[Path], days: int,
     labels = [short_day(day) for day in day_list]
     counts = [len(per_day[day]) for day in day_list]
     busiest = max(range(days), key=lambda i: counts[i])
-    result.charts.append(Chart(
-        "gesprekken-per-dag", "Gesprekken per dag", "bar", labels, counts, "Gesprekken",
-        summary=f"Staafdiagram van het aantal gesprekken per dag, {labels[0]} tot en met {labels[-1]}: "
-                f"{result.conversations} in totaal" + (f", de drukste dag {labels[busiest]} met {counts[busiest]}"
-                                                       if counts[busiest] else "") + "."))
+    result.charts.append(
+        Chart(
+            "gesprekken-per-dag",
+            "Gesprekken per dag",
+            "bar",
+            labels,
+            counts,
+            "Gesprekken",
+            summary=f"Staafdiagram van het aantal gesprekken per dag, {labels[0]} tot en met {labels[-1]}: "
+            f"{result.conversations} in totaal"
+            + (f", de drukste dag {labels[busiest]} met {counts[busiest]}" if counts[busiest] else "")
+            + ".",
+        )
+    )
 
-    buckets = [sum(1 for n in per_conversation.values() if low <= n and (high is None or n <= high))
-               for low, high, _ in MESSAGE_BUCKETS]
-    result.charts.append(Chart(
-        "berichten-per-gesprek", "Berichten van de bezoeker per gesprek", "bar",
-        [label for _, _, label in MESSAGE_BUCKETS], buckets, "Gesprekken",
-        summary="Staafdiagram van het aantal gesprekken naar het aantal berichten van de bezoeker"
-                + (f"; gemiddeld {dutch_number(result.messages / result.conversations)} berichten per gesprek."
-                   if result.conversations else "; nog geen gesprekken.")))
+    buckets = [
+        sum(1 for n in per_conversation.values() if low <= n and (high is None or n <= high))
+        for low, high, _ in MESSAGE_BUCKETS
+    ]
+    result.charts.append(
+        Chart(
+            "berichten-per-gesprek",
+            "Berichten van de bezoeker per gesprek",
+            "bar",
+            [label for _, _, label in MESSAGE_BUCKETS],
+            buckets,
+            "Gesprekken",
+            summary="Staafdiagram van het aantal gesprekken naar het aantal berichten van de bezoeker"
+            + (
+                f"; gemiddeld {dutch_number(result.messages / result.conversations)} berichten per gesprek."
+                if result.conversations
+                else "; nog geen gesprekken."
+            ),
+        )
+    )
 
-    shares = [round(100 * fallbacks_per_day[d] / messages_per_day[d], 1) if messages_per_day[d] else None
-              for d in day_list]  # None: no messages that day, no dot
+    shares = [
+        round(100 * fallbacks_per_day[d] / messages_per_day[d], 1) if messages_per_day[d] else None
+        for d in day_list
+    ]  # None: no messages that day, no dot
     total_share = 100 * result.fallbacks / result.messages if result.messages else 0.0
-    result.charts.append(Chart(
-        "terugval-per-dag", "Aandeel berichten met terugval per dag", "line", labels, shares,
-        "Terugval", unit="%",
-        summary=f"Lijndiagram van het percentage berichten per dag dat de assistent niet kon plaatsen, "
-                f"{labels[0]} tot en met {labels[-1]}, alleen op dagen met berichten; over de hele periode "
-                f"{dutch_number(total_share)} %."))
+    result.charts.append(
+        Chart(
+            "terugval-per-dag",
+            "Aandeel berichten met terugval per dag",
+            "line",
+            labels,
+            shares,
+            "Terugval",
+            unit="%",
+            summary=f"Lijndiagram van het percentage berichten per dag dat de assistent niet kon plaatsen, "
+            f"{labels[0]} tot en met {labels[-1]}, alleen op dagen met berichten; over de hele periode "
+            f"{dutch_number(total_share)} %.",
+        )
+    )
 
     top = topics.most_common(10)
-    result.charts.append(Chart(
-        "onderwerpen", "Meest gevraagde onderwerpen", "hbar", [t for t, _ in top], [n for _, n in top],
-        "Berichten",
-        summary="Liggend staafdiagram van de tien meest gevraagde onderwerpen"
-                + (f"; bovenaan {top[0][0]} met {top[0][1]} berichten." if top else "; nog geen vragen.")))
+    result.charts.append(
+        Chart(
+            "onderwerpen",
+            "Meest gevraagde onderwerpen",
+            "hbar",
+            [t for t, _ in top],
+            [n for _, n in top],
+            "Berichten",
+            summary="Liggend staafdiagram van de tien meest gevraagde onderwerpen"
+            + (f"; bovenaan {top[0][0]} met {top[0][1]} berichten." if top else "; nog geen vragen."),
+        )
+    )
 
     result.charts.append(requests_per_week(leads_db, first, today, result))
     return result
@@ -373,10 +489,16 @@ def requests_per_week(leads_db: Optional[Path], first: date, last: date, result:
             counts[created.isocalendar()[:2]] += 1
     result.requests = sum(counts.values())
     labels = [f"week {week}" for _, week in weeks]
-    return Chart("aanvragen-per-week", "Vacatureaanvragen per week", "bar", labels,
-                 [counts[w] for w in weeks], "Aanvragen",
-                 summary=f"Staafdiagram van het aantal vacatureaanvragen per week, {labels[0]} tot en met "
-                         f"{labels[-1]}: {result.requests} in totaal.")
+    return Chart(
+        "aanvragen-per-week",
+        "Vacatureaanvragen per week",
+        "bar",
+        labels,
+        [counts[w] for w in weeks],
+        "Aanvragen",
+        summary=f"Staafdiagram van het aantal vacatureaanvragen per week, {labels[0]} tot en met "
+        f"{labels[-1]}: {result.requests} in totaal.",
+    )
 
 
 def dutch_number(value: float) -> str:

@@ -25,6 +25,7 @@ Settings (environment):
                           (default 60,300,900,3600,7200: 1 min, 5 min, 15 min, 1 h, then every 2 h)
     LEADS_RETRY_HOURS     how long to keep trying after the first attempt (default 48)
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -55,7 +56,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SIGNATURE_TOLERANCE = 300  # seconds a receiver should accept a timestamp off by
-MAX_WAIT = 30.0            # the worker looks at the outbox at least this often
+MAX_WAIT = 30.0  # the worker looks at the outbox at least this often
 
 
 @dataclass
@@ -88,15 +89,20 @@ class Settings:
             settings.problems.append(f"SMTP_SECURITY={settings.smtp_security!r}: kies starttls, tls of none")
         try:
             settings.smtp_port = int(get("SMTP_PORT") or DEFAULT_PORTS.get(settings.smtp_security, 587))
-            settings.retry_delays = [float(s) for s in get("LEADS_RETRY_DELAYS").split(",") if s.strip()] \
-                or settings.retry_delays
+            settings.retry_delays = [
+                float(s) for s in get("LEADS_RETRY_DELAYS").split(",") if s.strip()
+            ] or settings.retry_delays
             settings.retry_hours = float(get("LEADS_RETRY_HOURS") or settings.retry_hours)
         except ValueError as error:
-            raise ValueError(f"SMTP_PORT, LEADS_RETRY_DELAYS of LEADS_RETRY_HOURS is geen getal: {error}")
+            raise ValueError(
+                f"SMTP_PORT, LEADS_RETRY_DELAYS of LEADS_RETRY_HOURS is geen getal: {error}"
+            ) from None
         if settings.webhook_url:
             url = urllib.parse.urlsplit(settings.webhook_url)
             if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
-                settings.problems.append("LEADS_WEBHOOK_URL moet https:// zijn (http alleen naar deze machine)")
+                settings.problems.append(
+                    "LEADS_WEBHOOK_URL moet https:// zijn (http alleen naar deze machine)"
+                )
             if len(settings.webhook_secret) < 16:
                 settings.problems.append("LEADS_WEBHOOK_SECRET ontbreekt of is korter dan 16 tekens")
         return settings
@@ -114,9 +120,11 @@ class Settings:
         """What staff and the operator must know when requests are not e-mailed, else None."""
         if self.email_to:
             return None
-        return ("Aanvragen worden niet gemaild: de e-mail is niet ingesteld. Ze blijven bewaard en gaan "
-                "pas weg als de beheerder LEADS_EMAIL_TO, LEADS_EMAIL_FROM en SMTP_HOST (met SMTP_PORT, "
-                "SMTP_SECURITY, SMTP_USER en SMTP_PASSWORD) instelt en de assistent opnieuw start.")
+        return (
+            "Aanvragen worden niet gemaild: de e-mail is niet ingesteld. Ze blijven bewaard en gaan "
+            "pas weg als de beheerder LEADS_EMAIL_TO, LEADS_EMAIL_FROM en SMTP_HOST (met SMTP_PORT, "
+            "SMTP_SECURITY, SMTP_USER en SMTP_PASSWORD) instelt en de assistent opnieuw start."
+        )
 
     def delay(self, attempts: int) -> float:
         """Seconds to wait after the `attempts`-th failed attempt (1, 2, ...)."""
@@ -124,6 +132,7 @@ class Settings:
 
 
 # ---- the e-mail ------------------------------------------------------------------------------
+
 
 def local_time(iso: str) -> str:
     """'2 december 2026 om 07:12' in Dutch time (UTC when the time zone data is missing)."""
@@ -134,8 +143,7 @@ def local_time(iso: str) -> str:
         moment, zone = moment.astimezone(ZoneInfo("Europe/Amsterdam")), "Nederlandse tijd"
     except Exception:  # noqa: BLE001 - no tz database: UTC is still right
         zone = "UTC"
-    return (f"{moment.day} {leads.MONTH_NAMES[moment.month - 1]} {moment.year} om "
-            f"{moment:%H:%M} ({zone})")
+    return f"{moment.day} {leads.MONTH_NAMES[moment.month - 1]} {moment.year} om " f"{moment:%H:%M} ({zone})"
 
 
 CALLBACK_LINES = {"contact_name": "Naam", "phone": "Telefoon", "email": "E-mail", "description": "Vraag"}
@@ -154,14 +162,20 @@ def mail_lines(request: Dict) -> List[tuple]:
 
 def compose_mail(request: Dict, settings: Settings) -> EmailMessage:
     number = request["id"]
-    consent = (f"Toestemming gegeven op {local_time(request['consent_at'])} (versie "
-               f"{request['consent_version']}), op deze vraag:")
-    note = ("Deze e-mail bevat persoonsgegevens. Bewaar hem niet langer dan nodig; de chatassistent "
-            "wist de aanvraag zelf na de bewaartermijn.")
+    consent = (
+        f"Toestemming gegeven op {local_time(request['consent_at'])} (versie "
+        f"{request['consent_version']}), op deze vraag:"
+    )
+    note = (
+        "Deze e-mail bevat persoonsgegevens. Bewaar hem niet langer dan nodig; de chatassistent "
+        "wist de aanvraag zelf na de bewaartermijn."
+    )
     message = EmailMessage()
     kind = leads.KINDS.get(request.get("kind") or "vacature", "Aanvraag")
     if is_callback(request):
-        message["Subject"] = f"{kind} {number}: {request['contact_name']}, {request['phone'] or request['email']}"
+        message["Subject"] = (
+            f"{kind} {number}: {request['contact_name']}, {request['phone'] or request['email']}"
+        )
     else:
         message["Subject"] = f"{kind} {number}: {request['role']}, {request['organisation']}"
     message["From"] = settings.email_from
@@ -173,30 +187,38 @@ def compose_mail(request: Dict, settings: Settings) -> EmailMessage:
     domain = settings.email_from.rpartition("@")[2] or "localhost"
     message["Message-ID"] = f"<vacatureaanvraag-{number}.{request['intake_id']}@{domain}>"
     message["X-Aanvraagnummer"] = str(number)
-    intro = (f"Nieuw terugbelverzoek via de chatassistent van 2ASSISTU: de bezoeker vroeg om een medewerker "
-             f"toen er niemand beschikbaar was." if is_callback(request)
-             else "Nieuwe vacatureaanvraag via de chatassistent van 2ASSISTU.")
+    intro = (
+        "Nieuw terugbelverzoek via de chatassistent van 2ASSISTU: de bezoeker vroeg om een medewerker "
+        "toen er niemand beschikbaar was."
+        if is_callback(request)
+        else "Nieuwe vacatureaanvraag via de chatassistent van 2ASSISTU."
+    )
     text = [intro, ""]
     text += [f"{title}: {value}" for title, value in mail_lines(request)]
     text += ["", consent, f"\"{request['consent_text'] or ''}\"", "", note]
     message.set_content("\n".join(text) + "\n")
-    rows = "".join(f'<tr><th align="left" valign="top">{html.escape(title)}</th>'
-                   f"<td>{html.escape(value)}</td></tr>" for title, value in mail_lines(request))
+    rows = "".join(
+        f'<tr><th align="left" valign="top">{html.escape(title)}</th>' f"<td>{html.escape(value)}</td></tr>"
+        for title, value in mail_lines(request)
+    )
     message.add_alternative(
         f'<!doctype html><html lang="nl"><body><h1>{html.escape(kind)} {number}</h1>'
         f"<p>{html.escape(intro)}</p>"
         f'<table cellpadding="4">{rows}</table>'
         f"<h2>Toestemming</h2><p>{html.escape(consent)}</p>"
         f"<blockquote>{html.escape(request['consent_text'] or '')}</blockquote>"
-        f"<p><small>{html.escape(note)}</small></p></body></html>\n", subtype="html")
+        f"<p><small>{html.escape(note)}</small></p></body></html>\n",
+        subtype="html",
+    )
     return message
 
 
 def send_mail(message: EmailMessage, settings: Settings) -> None:
     context = ssl.create_default_context()
     if settings.smtp_security == "tls":
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.timeout,
-                                context=context)
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=settings.timeout, context=context
+        )
     else:
         smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout)
     with smtp:
@@ -209,13 +231,21 @@ def send_mail(message: EmailMessage, settings: Settings) -> None:
 
 # ---- the webhook -----------------------------------------------------------------------------
 
+
 def webhook_body(request: Dict) -> bytes:
-    payload = {"request_number": request["id"], "idempotency_key": str(request["id"]),
-               "kind": request.get("kind") or "vacature",
-               "created_at": request["created_at"], "intake_id": request["intake_id"],
-               **{f: request[f] for f in leads.FIELDS},
-               "consent": {"given_at": request["consent_at"], "text": request["consent_text"],
-                           "version": request["consent_version"]}}
+    payload = {
+        "request_number": request["id"],
+        "idempotency_key": str(request["id"]),
+        "kind": request.get("kind") or "vacature",
+        "created_at": request["created_at"],
+        "intake_id": request["intake_id"],
+        **{f: request[f] for f in leads.FIELDS},
+        "consent": {
+            "given_at": request["consent_at"],
+            "text": request["consent_text"],
+            "version": request["consent_version"],
+        },
+    }
     return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
 
 
@@ -237,10 +267,18 @@ def verify(secret: str, timestamp: str, body: bytes, signed: str, now: Optional[
 def post_webhook(request: Dict, settings: Settings) -> None:
     body = webhook_body(request)
     timestamp = str(int(time.time()))
-    post = urllib.request.Request(settings.webhook_url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "User-Agent": "2assistu-chatassistent",
-        "Idempotency-Key": str(request["id"]), "X-2ASSISTU-Timestamp": timestamp,
-        "X-2ASSISTU-Signature": signature(settings.webhook_secret, timestamp, body)})
+    post = urllib.request.Request(
+        settings.webhook_url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "2assistu-chatassistent",
+            "Idempotency-Key": str(request["id"]),
+            "X-2ASSISTU-Timestamp": timestamp,
+            "X-2ASSISTU-Signature": signature(settings.webhook_secret, timestamp, body),
+        },
+    )
     try:
         with urllib.request.urlopen(post, timeout=settings.timeout) as response:
             response.read()
@@ -276,11 +314,17 @@ class Worker:
         for problem in self.settings.problems:
             logger.error("Bezorging van aanvragen: %s", problem)
         if not self.settings.email_to:  # a choice of the operator (a demo, a test), not an error
-            logger.warning("LEADS_EMAIL_TO is niet ingesteld: vacatureaanvragen worden NIET gemaild en "
-                           "wachten in %s tot de bezorging is ingesteld.", self.path)
-        logger.info("Bezorging van aanvragen via: %s; nieuwe pogingen na %s s, tot %s uur na de eerste.",
-                    ", ".join(self.settings.channels()) or "niets",
-                    ",".join(f"{d:g}" for d in self.settings.retry_delays), f"{self.settings.retry_hours:g}")
+            logger.warning(
+                "LEADS_EMAIL_TO is niet ingesteld: vacatureaanvragen worden NIET gemaild en "
+                "wachten in %s tot de bezorging is ingesteld.",
+                self.path,
+            )
+        logger.info(
+            "Bezorging van aanvragen via: %s; nieuwe pogingen na %s s, tot %s uur na de eerste.",
+            ", ".join(self.settings.channels()) or "niets",
+            ",".join(f"{d:g}" for d in self.settings.retry_delays),
+            f"{self.settings.retry_hours:g}",
+        )
 
     def send_due(self) -> float:
         """Send every due job; returns the seconds until the next one is due."""
@@ -303,13 +347,25 @@ class Worker:
             retry_at = time.time() + self.settings.delay(attempt_no)
             if retry_at > (first or started) + self.settings.retry_hours * 3600:
                 leads.end_attempt(job, attempt, reason, None, self.path)
-                logger.error("AANVRAAG %s IS NIET BEZORGD via %s: %d pogingen in %.1f uur mislukt, laatste "
-                             "fout: %s. Zie `make leads`; na het oplossen: python -m bot leads --retry-failed",
-                             number, channel, attempt_no, (time.time() - (first or started)) / 3600, reason)
+                logger.error(
+                    "AANVRAAG %s IS NIET BEZORGD via %s: %d pogingen in %.1f uur mislukt, laatste "
+                    "fout: %s. Zie `make leads`; na het oplossen: python -m bot leads --retry-failed",
+                    number,
+                    channel,
+                    attempt_no,
+                    (time.time() - (first or started)) / 3600,
+                    reason,
+                )
             else:
                 leads.end_attempt(job, attempt, reason, retry_at, self.path)
-                logger.warning("Aanvraag %s niet bezorgd via %s (poging %d): %s; nieuwe poging over %.0f s",
-                               number, channel, attempt_no, reason, retry_at - time.time())
+                logger.warning(
+                    "Aanvraag %s niet bezorgd via %s (poging %d): %s; nieuwe poging over %.0f s",
+                    number,
+                    channel,
+                    attempt_no,
+                    reason,
+                    retry_at - time.time(),
+                )
             return
         leads.end_attempt(job, attempt, "", None, self.path)
         logger.info("Aanvraag %s bezorgd via %s (poging %d)", number, channel, attempt_no)
@@ -320,8 +376,9 @@ class Worker:
                 return
         interrupted = leads.recover_interrupted(self.path)
         if interrupted:
-            logger.warning("%d verzendpoging(en) werden onderbroken (proces gestopt); ze gaan opnieuw uit.",
-                           interrupted)
+            logger.warning(
+                "%d verzendpoging(en) werden onderbroken (proces gestopt); ze gaan opnieuw uit.", interrupted
+            )
         self.announce()
         while not self.stopped.is_set():
             try:

@@ -11,6 +11,7 @@ data as JSON): SQLite (TRACKER_DB) or PostgreSQL (DB_HOST ..., endpoints.scale.y
 SQL runs on both through SQLAlchemy. An event older than the period goes, also from a
 conversation that is still going on: nothing is kept longer than the period says.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,7 +37,9 @@ class Stores:
     tracker_url: sqlalchemy.engine.URL  # the tracker store: SQLite or PostgreSQL
     leads: Path
     unanswered: Path
-    handoff: Optional[Path] = None  # the live handoff (bot/stores/live.py), None: HANDOFF_DB or var/handoff.db
+    handoff: Optional[Path] = (
+        None  # the live handoff (bot/stores/live.py), None: HANDOFF_DB or var/handoff.db
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Stores":
@@ -46,21 +49,32 @@ class Stores:
 
             get = lambda name: env.get(name) or SCALE_DEFAULTS.get(name)  # noqa: E731
             url = sqlalchemy.engine.URL.create(
-                "postgresql", username=get("DB_USER"), password=get("DB_PASSWORD") or None,
-                host=env["DB_HOST"], port=int(get("DB_PORT") or 5432), database=get("DB_NAME"))
+                "postgresql",
+                username=get("DB_USER"),
+                password=get("DB_PASSWORD") or None,
+                host=env["DB_HOST"],
+                port=int(get("DB_PORT") or 5432),
+                database=get("DB_NAME"),
+            )
         else:
-            url = sqlalchemy.engine.make_url(f"sqlite:///{env.get('TRACKER_DB') or leads.DEFAULT_DB.with_name('tracker.db')}")
-        return cls(url, Path(env.get("LEADS_DB") or leads.DEFAULT_DB),
-                   Path(env.get("UNANSWERED_DB") or unanswered.DEFAULT_DB),
-                   Path(env["HANDOFF_DB"]) if env.get("HANDOFF_DB") else None)
+            url = sqlalchemy.engine.make_url(
+                f"sqlite:///{env.get('TRACKER_DB') or leads.DEFAULT_DB.with_name('tracker.db')}"
+            )
+        return cls(
+            url,
+            Path(env.get("LEADS_DB") or leads.DEFAULT_DB),
+            Path(env.get("UNANSWERED_DB") or unanswered.DEFAULT_DB),
+            Path(env["HANDOFF_DB"]) if env.get("HANDOFF_DB") else None,
+        )
 
     def tracker(self) -> Optional[sqlalchemy.engine.Engine]:
         """The tracker store, or None when it does not exist yet (nothing to remove)."""
         sqlite = self.tracker_url.drivername == "sqlite"
         if sqlite and not Path(self.tracker_url.database).exists():
             return None  # do not create an empty one
-        engine = sqlalchemy.create_engine(self.tracker_url, future=True,
-                                          connect_args={"timeout": 30} if sqlite else {})
+        engine = sqlalchemy.create_engine(
+            self.tracker_url, future=True, connect_args={"timeout": 30} if sqlite else {}
+        )
         if not sqlalchemy.inspect(engine).has_table("events"):
             engine.dispose()
             return None
@@ -68,6 +82,7 @@ class Stores:
 
 
 # ---- retention -------------------------------------------------------------------------------
+
 
 def purge(stores: Stores, dry_run: bool = False, now: Optional[float] = None) -> Dict[str, int]:
     """Remove everything older than its retention period; returns what (would have) gone."""
@@ -80,8 +95,9 @@ def purge(stores: Stores, dry_run: bool = False, now: Optional[float] = None) ->
     if engine is not None:
         with engine.begin() as connection:
             verb = "SELECT count(*) " if dry_run else "DELETE "
-            result = connection.execute(text(verb + "FROM events WHERE timestamp < :cutoff"),
-                                        {"cutoff": cutoff("conversations")})
+            result = connection.execute(
+                text(verb + "FROM events WHERE timestamp < :cutoff"), {"cutoff": cutoff("conversations")}
+            )
             removed["events"] = result.scalar() if dry_run else result.rowcount
         engine.dispose()
     removed["unanswered"] = unanswered.purge(iso(cutoff("unanswered")), dry_run, stores.unanswered)
@@ -93,15 +109,18 @@ def purge(stores: Stores, dry_run: bool = False, now: Optional[float] = None) ->
 
 def purge_report(removed: Dict[str, int], dry_run: bool) -> str:
     days = privacy.retention_days()
-    return (f"Bewaartermijnen: gesprekken {privacy.period(days['conversations'])}, onbeantwoorde vragen "
-            f"{privacy.period(days['unanswered'])}, aanvragen {privacy.period(days['requests'])}.\n"
-            + ("Proefdraai, niets verwijderd. Zou verwijderen: " if dry_run else "Verwijderd: ")
-            + f"{removed['events']} gebeurtenissen uit gesprekken, {removed['unanswered']} onbeantwoorde "
-              f"vragen, {removed['requests']} aanvragen met {removed['jobs']} bezorgopdrachten.")
+    return (
+        f"Bewaartermijnen: gesprekken {privacy.period(days['conversations'])}, onbeantwoorde vragen "
+        f"{privacy.period(days['unanswered'])}, aanvragen {privacy.period(days['requests'])}.\n"
+        + ("Proefdraai, niets verwijderd. Zou verwijderen: " if dry_run else "Verwijderd: ")
+        + f"{removed['events']} gebeurtenissen uit gesprekken, {removed['unanswered']} onbeantwoorde "
+        f"vragen, {removed['requests']} aanvragen met {removed['jobs']} bezorgopdrachten."
+    )
 
 
 def start_daily(stores: Stores) -> threading.Thread:
     """Purge at start and then once a day, in a thread of the action server."""
+
     def loop() -> None:
         while True:
             try:
@@ -118,6 +137,7 @@ def start_daily(stores: Stores) -> threading.Thread:
 
 
 # ---- erasure ---------------------------------------------------------------------------------
+
 
 def contact_of(value: str) -> Tuple[Optional[str], Optional[str]]:
     """(e-mail, phone) as the intake reads them: the phone as +31..., the e-mail matched in any case."""
@@ -157,14 +177,20 @@ def forget(stores: Stores, value: str, dry_run: bool = False) -> Found:
     if engine is not None:
         with engine.begin() as connection:
             for pattern in patterns:
-                senders |= set(connection.execute(text(
-                    "SELECT DISTINCT sender_id FROM events WHERE lower(data) LIKE :p ESCAPE '\\'"),
-                    {"p": pattern}).scalars())
+                senders |= set(
+                    connection.execute(
+                        text("SELECT DISTINCT sender_id FROM events WHERE lower(data) LIKE :p ESCAPE '\\'"),
+                        {"p": pattern},
+                    ).scalars()
+                )
             if senders:
                 verb = "SELECT count(*) " if dry_run else "DELETE "
                 result = connection.execute(
                     text(verb + "FROM events WHERE sender_id IN :senders").bindparams(
-                        bindparam("senders", expanding=True)), {"senders": sorted(senders)})
+                        bindparam("senders", expanding=True)
+                    ),
+                    {"senders": sorted(senders)},
+                )
                 events = result.scalar() if dry_run else result.rowcount
         engine.dispose()
     questions = unanswered.forget(sorted(senders), patterns, dry_run, stores.unanswered)
@@ -177,14 +203,19 @@ def forget(stores: Stores, value: str, dry_run: bool = False) -> Found:
 
 def forget_report(value: str, found: Found, dry_run: bool) -> str:
     numbers = ", ".join(str(n) for n in found.requests)
-    lines = [("Proefdraai, niets verwijderd. Gevonden" if dry_run else "Verwijderd") + f" voor {value}:",
-             f"  aanvragen: {len(found.requests)}" + (f" (nummers {numbers})" if numbers else "")
-             + f", met {found.jobs} bezorgopdrachten",
-             f"  gesprekken: {len(found.conversations)} ({found.events} gebeurtenissen)",
-             f"  onbeantwoorde vragen: {found.unanswered}"]
+    lines = [
+        ("Proefdraai, niets verwijderd. Gevonden" if dry_run else "Verwijderd") + f" voor {value}:",
+        f"  aanvragen: {len(found.requests)}"
+        + (f" (nummers {numbers})" if numbers else "")
+        + f", met {found.jobs} bezorgopdrachten",
+        f"  gesprekken: {len(found.conversations)} ({found.events} gebeurtenissen)",
+        f"  onbeantwoorde vragen: {found.unanswered}",
+    ]
     if dry_run:
         lines.append("Zonder --dry-run wordt dit verwijderd.")
     if found.requests:
-        lines.append(f"Let op: al bezorgde e-mails en webhookberichten van aanvraag {numbers} staan nog bij "
-                     "de ontvanger (mailbox, CRM); verwijder ze daar ook.")
+        lines.append(
+            f"Let op: al bezorgde e-mails en webhookberichten van aanvraag {numbers} staan nog bij "
+            "de ontvanger (mailbox, CRM); verwijder ze daar ook."
+        )
     return "\n".join(lines)

@@ -7,6 +7,7 @@ nothing. Marking it as absent makes thinc skip it. Same arguments as `python -m 
 Two threads run beside the actions: the delivery of stored vacancy requests to the agency
 (bot/office/delivery.py) and the daily purge of data past its retention period (bot/office/retention.py).
 """
+
 import sys
 
 sys.modules["tensorflow"] = None  # type: ignore[assignment]  # `import tensorflow` now raises ImportError
@@ -17,8 +18,8 @@ from rasa_sdk import utils  # noqa: E402 - after the line above on purpose
 from rasa_sdk.__main__ import main_from_args  # noqa: E402
 from rasa_sdk.endpoint import create_argument_parser  # noqa: E402
 
-from bot.stores import privacy  # noqa: E402
 from bot.office import delivery, retention  # noqa: E402
+from bot.stores import privacy  # noqa: E402
 
 if __name__ == "__main__":
     args = create_argument_parser().parse_args()

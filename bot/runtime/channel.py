@@ -49,6 +49,7 @@ Settings (environment variables, all optional):
                             (bot/runtime/ratelimit.py).
     PRIVACY_URL             the agency's privacy statement (https://...), see /chat/privacy.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -65,24 +66,30 @@ import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Coroutine, Dict, Iterable, List, Optional, Text, Tuple
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-
-from bot.stores import live, privacy
 from bot.runtime import ratelimit
 from bot.runtime.texts import response_buttons, response_text
-from bot.runtime.web import DEMO_PAGE_CSP, MAX_TEXT, drop_cors_headers, parse_origins, security_headers, with_apology
+from bot.runtime.web import (
+    DEMO_PAGE_CSP,
+    MAX_TEXT,
+    drop_cors_headers,
+    parse_origins,
+    security_headers,
+    with_apology,
+)
+from bot.stores import live, privacy
 
 logger = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parents[2]
 STATIC = PROJECT / "bot" / "static"
 
-MAX_DISPLAY = 200      # characters of a quick reply's title
+MAX_DISPLAY = 200  # characters of a quick reply's title
 DEFAULT_TTL = 30 * 24 * 3600
 OPENING_PAYLOAD = "/greet"
 # The page's audience (the embed tag's data-audience): the opening is utter_greet's variation
@@ -101,6 +108,7 @@ STATIC_FILES = {
 
 
 # ---- settings ----------------------------------------------------------------------------------
+
 
 def load_secret(var_dir: Path) -> bytes:
     """WIDGET_SECRET, or a random secret created once under the var dir (mode 600)."""
@@ -129,27 +137,42 @@ def privacy_page() -> Text:
     no PRIVACY_URL is set. The periods are the ones `python -m bot purge` applies."""
     days = privacy.retention_days()
     items = [
-        ("Wat we bewaren", "Je gesprek met de assistent. Als je een vacature doorgeeft en daarvoor "
-         "toestemming geeft, ook je aanvraag met je naam, e-mailadres of telefoonnummer en je toestemming. "
-         "Vragen die de assistent niet kon beantwoorden bewaren we om de assistent te verbeteren."),
-        ("Waarom", "Om je vragen te beantwoorden, en om een recruiter van 2ASSISTU je aanvraag te "
-         "laten behandelen en contact met je op te laten nemen."),
-        ("Hoe lang", f"Gesprekken {privacy.period(days['conversations'])}, onbeantwoorde vragen "
-         f"{privacy.period(days['unanswered'])}, aanvragen {privacy.period(days['requests'])}. "
-         "Daarna worden ze automatisch gewist."),
+        (
+            "Wat we bewaren",
+            "Je gesprek met de assistent. Als je een vacature doorgeeft en daarvoor "
+            "toestemming geeft, ook je aanvraag met je naam, e-mailadres of telefoonnummer en je toestemming. "
+            "Vragen die de assistent niet kon beantwoorden bewaren we om de assistent te verbeteren.",
+        ),
+        (
+            "Waarom",
+            "Om je vragen te beantwoorden, en om een recruiter van 2ASSISTU je aanvraag te "
+            "laten behandelen en contact met je op te laten nemen.",
+        ),
+        (
+            "Hoe lang",
+            f"Gesprekken {privacy.period(days['conversations'])}, onbeantwoorde vragen "
+            f"{privacy.period(days['unanswered'])}, aanvragen {privacy.period(days['requests'])}. "
+            "Daarna worden ze automatisch gewist.",
+        ),
         ("Wie het ziet", "Alleen medewerkers van 2ASSISTU die je vraag of aanvraag behandelen."),
-        ("Eerder laten wissen", "Vraag het ons met het e-mailadres of telefoonnummer dat je in de chat gaf; "
-         "dan wissen we je aanvraag en de gesprekken waarin je het gaf."),
+        (
+            "Eerder laten wissen",
+            "Vraag het ons met het e-mailadres of telefoonnummer dat je in de chat gaf; "
+            "dan wissen we je aanvraag en de gesprekken waarin je het gaf.",
+        ),
     ]
     body = "".join(f"<h2>{title}</h2><p>{text}</p>" for title, text in items)
-    return ('<!doctype html><html lang="nl"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<title>Privacy van de chatassistent | 2ASSISTU</title>"
-            '<link rel="stylesheet" href="/chat/demo.css"></head><body><main class="wrap">'
-            f"<h1>Privacy van de chatassistent</h1>{body}</main></body></html>")
+    return (
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Privacy van de chatassistent | 2ASSISTU</title>"
+        '<link rel="stylesheet" href="/chat/demo.css"></head><body><main class="wrap">'
+        f"<h1>Privacy van de chatassistent</h1>{body}</main></body></html>"
+    )
 
 
 # ---- tokens ------------------------------------------------------------------------------------
+
 
 class Tokens:
     def __init__(self, secret: bytes, ttl: int = DEFAULT_TTL):
@@ -180,12 +203,14 @@ class Tokens:
 
 # ---- transcripts -------------------------------------------------------------------------------
 
+
 def _buttons(raw: Any) -> List[Dict[Text, Text]]:
     buttons = []
     for button in raw or []:
         if isinstance(button, dict) and button.get("title") is not None:
-            buttons.append({"title": str(button["title"]),
-                            "payload": str(button.get("payload") or button["title"])})
+            buttons.append(
+                {"title": str(button["title"]), "payload": str(button.get("payload") or button["title"])}
+            )
     return buttons
 
 
@@ -229,10 +254,13 @@ def transcript(events: Iterable[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
             meta = _widget_meta(event)
             if meta.get("opening"):
                 continue
-            messages.append({"from": "user", "text": str(meta.get("display") or event.get("text") or ""),
-                             "buttons": []})
+            messages.append(
+                {"from": "user", "text": str(meta.get("display") or event.get("text") or ""), "buttons": []}
+            )
         elif event.get("event") == "bot":
-            message = bot_message(event.get("text"), (event.get("data") or {}).get("buttons"), staff_of(event))
+            message = bot_message(
+                event.get("text"), (event.get("data") or {}).get("buttons"), staff_of(event)
+            )
             if message:
                 messages.append(message)
     return messages
@@ -257,7 +285,7 @@ def reply_to(events: List[Dict[Text, Any]], client_id: Text) -> Optional[List[Di
     for index, event in enumerate(events):
         if event.get("event") == "user" and _widget_meta(event).get("client_id") == client_id:
             answer = []
-            for later in events[index + 1:]:
+            for later in events[index + 1 :]:
                 if later.get("event") == "user":
                     break
                 if later.get("event") == "bot" and not staff_of(later):  # (the staff's come by /api/poll)
@@ -296,6 +324,7 @@ def audience_of(body: bytes) -> Optional[Text]:
 
 # ---- the channel -------------------------------------------------------------------------------
 
+
 class WidgetInput(InputChannel):
     """The chat widget: demo page, widget files and JSON API under /chat."""
 
@@ -307,13 +336,23 @@ class WidgetInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WidgetInput":
         return cls()
 
-    def __init__(self, allowed_origins: Optional[Iterable[Text]] = None, secret: Optional[bytes] = None,
-                 var_dir: Optional[Path] = None, token_ttl: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        allowed_origins: Optional[Iterable[Text]] = None,
+        secret: Optional[bytes] = None,
+        var_dir: Optional[Path] = None,
+        token_ttl: Optional[int] = None,
+    ) -> None:
         var_dir = var_dir or Path(os.environ.get("WIDGET_VAR_DIR") or PROJECT / "var")
-        self.allowed_origins = (tuple(allowed_origins) if allowed_origins is not None
-                                else parse_origins(os.environ.get("WIDGET_ALLOWED_ORIGINS")))
-        self.tokens = Tokens(secret or load_secret(var_dir),
-                             token_ttl or int(os.environ.get("WIDGET_TOKEN_TTL") or DEFAULT_TTL))
+        self.allowed_origins = (
+            tuple(allowed_origins)
+            if allowed_origins is not None
+            else parse_origins(os.environ.get("WIDGET_ALLOWED_ORIGINS"))
+        )
+        self.tokens = Tokens(
+            secret or load_secret(var_dir),
+            token_ttl or int(os.environ.get("WIDGET_TOKEN_TTL") or DEFAULT_TTL),
+        )
         self.rate_limiter = ratelimit.from_env("WIDGET_RATE_LIMIT")  # None: no limit
 
     def url_prefix(self) -> Text:
@@ -363,14 +402,21 @@ class WidgetInput(InputChannel):
         return [event.as_dict() for event in tracker.events] if tracker else []
 
     @staticmethod
-    async def run_bot(on_new_message: Callable[[UserMessage], Awaitable[Any]], text: Text,
-                      session_id: Text, meta: Dict[Text, Any], channel: Text,
-                      collector: Optional[CollectingOutputChannel] = None) -> List[Dict[Text, Any]]:
+    async def run_bot(
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: Text,
+        session_id: Text,
+        meta: Dict[Text, Any],
+        channel: Text,
+        collector: Optional[CollectingOutputChannel] = None,
+    ) -> List[Dict[Text, Any]]:
         collector = collector or CollectingOutputChannel()
-        await on_new_message(UserMessage(text, collector, session_id, input_channel=channel,
-                                         metadata={"widget": meta}))
-        return [m for m in (bot_message(msg.get("text"), msg.get("buttons"))
-                            for msg in collector.messages) if m]
+        await on_new_message(
+            UserMessage(text, collector, session_id, input_channel=channel, metadata={"widget": meta})
+        )
+        return [
+            m for m in (bot_message(msg.get("text"), msg.get("buttons")) for msg in collector.messages) if m
+        ]
 
     @staticmethod
     def agent_ready(request: Request) -> bool:
@@ -409,8 +455,12 @@ class WidgetInput(InputChannel):
     def add_pages(self, widget: Blueprint) -> None:
         """The demo page, the widget's files and the privacy page."""
         for name in STATIC_FILES:
-            widget.add_route(self.static_file(name), f"/{name}", methods=["GET"],
-                             name=f"static_{name.replace('.', '_') or 'demo_page'}")
+            widget.add_route(
+                self.static_file(name),
+                f"/{name}",
+                methods=["GET"],
+                name=f"static_{name.replace('.', '_') or 'demo_page'}",
+            )
 
         @widget.route("/privacy", methods=["GET"])
         async def privacy_statement(request: Request) -> HTTPResponse:
@@ -432,6 +482,7 @@ class WidgetInput(InputChannel):
             if request.headers.get("if-none-match") == etag:
                 return response.empty(status=304, headers=headers)
             return response.raw(body, content_type=content_type, headers=headers)
+
         return serve
 
     def add_api(self, widget: Blueprint, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
@@ -445,8 +496,14 @@ class WidgetInput(InputChannel):
             audience = audience_of(request.body)
             meta = dict({"opening": True}, **({"audience": audience} if audience else {}))
             try:
-                messages = await self.run_bot(on_new_message, OPENING_PAYLOAD, session_id, meta, self.name(),
-                                              OpeningCollector(audience) if audience else None)
+                messages = await self.run_bot(
+                    on_new_message,
+                    OPENING_PAYLOAD,
+                    session_id,
+                    meta,
+                    self.name(),
+                    OpeningCollector(audience) if audience else None,
+                )
             except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
                 logger.exception("widget: opening message failed")
                 return self.error(500, "server", "De assistent kon het gesprek niet starten.")
@@ -483,8 +540,9 @@ class WidgetInput(InputChannel):
                 return response.empty()
             return await self.handle_message(request, on_new_message)
 
-    async def handoff_now(self, request: Request, session_id: Text,
-                          push: bool = False) -> Tuple[Dict[Text, Any], List[Dict[Text, Any]]]:
+    async def handoff_now(
+        self, request: Request, session_id: Text, push: bool = False
+    ) -> Tuple[Dict[Text, Any], List[Dict[Text, Any]]]:
         """handoff_fields, after ending a wait that nobody answered in time: then the assistant
         says so in the conversation (and, with `push`, to the polling widget); that message is
         returned too."""
@@ -492,8 +550,13 @@ class WidgetInput(InputChannel):
         if await asyncio.to_thread(live.expire, session_id):
             from rasa.shared.core.events import BotUttered
 
-            text, buttons = response_text("utter_handoff_no_answer"), list(response_buttons("utter_handoff_no_answer"))
-            await append_events(request.app.ctx.agent, session_id, [BotUttered(text, data={"buttons": buttons})])
+            text, buttons = (
+                response_text("utter_handoff_no_answer"),
+                list(response_buttons("utter_handoff_no_answer")),
+            )
+            await append_events(
+                request.app.ctx.agent, session_id, [BotUttered(text, data={"buttons": buttons})]
+            )
             if push:
                 await asyncio.to_thread(live.push, session_id, text, None, None, None, None, buttons)
             said = [m for m in [bot_message(text, buttons)] if m]
@@ -508,20 +571,33 @@ class WidgetInput(InputChannel):
     def pushed(session_id: Text, after: int) -> Dict[Text, Any]:
         found = live.pushed_since(session_id, after)
         messages = [m for m in (bot_message(p["text"], p["buttons"], p["staff"]) for p in found) if m]
-        return {"handoff": live.state(session_id), "messages": messages,
-                "last": found[-1]["id"] if found else after}
+        return {
+            "handoff": live.state(session_id),
+            "messages": messages,
+            "last": found[-1]["id"] if found else after,
+        }
 
-    async def keep_for_staff(self, request: Request, session_id: Text, text: Text,
-                             meta: Dict[Text, Any]) -> None:
+    async def keep_for_staff(
+        self, request: Request, session_id: Text, text: Text, meta: Dict[Text, Any]
+    ) -> None:
         """A message while a person has the conversation: kept in the conversation as the
         visitor's (the staff read it there), and the assistant does not answer it."""
         from rasa.shared.core.events import ActionExecuted, UserUttered
 
         meta = dict(meta, handoff=True)
-        await append_events(request.app.ctx.agent, session_id, [
-            UserUttered(text, parse_data={"intent": {"name": None, "confidence": 0.0}, "entities": [],
-                                          "text": text}, input_channel=self.name(), metadata={"widget": meta}),
-            ActionExecuted("action_listen")])
+        await append_events(
+            request.app.ctx.agent,
+            session_id,
+            [
+                UserUttered(
+                    text,
+                    parse_data={"intent": {"name": None, "confidence": 0.0}, "entities": [], "text": text},
+                    input_channel=self.name(),
+                    metadata={"widget": meta},
+                ),
+                ActionExecuted("action_listen"),
+            ],
+        )
         await asyncio.to_thread(live.visitor_wrote, session_id)
 
     def refusal(self, request: Request, session_id: Optional[Text]) -> Tuple[Optional[HTTPResponse], Dict]:
@@ -550,8 +626,9 @@ class WidgetInput(InputChannel):
             return self.error(503, "not_ready", "De assistent start nog op."), {}
         return None, body
 
-    async def handle_message(self, request: Request,
-                             on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def handle_message(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
         session_id = self.session_of(request)
         refused, body = self.refusal(request, session_id)
         if refused:
@@ -576,8 +653,9 @@ class WidgetInput(InputChannel):
                         await self.keep_for_staff(request, session_id, text.strip(), meta)
                         answered = []
                     else:  # (after a wait nobody answered: first that, then the assistant's answer)
-                        answered = said + await self.run_bot(on_new_message, text.strip(), session_id, meta,
-                                                             self.name())
+                        answered = said + await self.run_bot(
+                            on_new_message, text.strip(), session_id, meta, self.name()
+                        )
                 handoff = await asyncio.to_thread(self.handoff_fields, session_id)
         except Exception:  # noqa: BLE001 - the visitor gets a retry, the log the details
             logger.exception("widget: handling a message failed")

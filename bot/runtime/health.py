@@ -6,6 +6,7 @@ active changes to Rasa (bot/runtime/rasa_changes.py) and the tracker store's spe
 switched on; whichever other channels are on. Rasa registers a channel's blueprint under
 urljoin("/webhooks/", url_prefix()): an absolute "/" puts the route at /health.
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Text
@@ -20,10 +21,12 @@ from bot.runtime import rasa_changes
 
 def status(app: Any) -> dict:
     agent = getattr(app.ctx, "agent", None)
-    return {"status": "ok" if agent is not None and agent.is_ready() else "loading",  # the model is loaded
-            "rasa": rasa_changes.rasa_version(), "changes": rasa_changes.active(),
-            "store_speedups": [name for name in rasa_changes.STORE_SPEEDUPS
-                               if rasa_changes.switched_on(name)]}
+    return {
+        "status": "ok" if agent is not None and agent.is_ready() else "loading",  # the model is loaded
+        "rasa": rasa_changes.rasa_version(),
+        "changes": rasa_changes.active(),
+        "store_speedups": [name for name in rasa_changes.STORE_SPEEDUPS if rasa_changes.switched_on(name)],
+    }
 
 
 class HealthInput(InputChannel):

@@ -4,6 +4,7 @@ The tests, the benchmark and the soak all start the real assistant this way: the
 with its own var dir, environment and model, the log in `<var dir>/launcher.log`. Also here:
 the process ids of its two servers and their memory, read from /proc.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,10 @@ from bot.runtime import launcher
 
 READY = b"De assistent draait"  # what launcher.serve() prints once both servers answer
 # The command lines of the two servers that launcher.serve() starts.
-SERVER_PROCESSES = {"rasa": "rasa run .*--port {port}( |$)",
-                    "actions": "bot.runtime.action_server --actions actions --port {port}( |$)"}
+SERVER_PROCESSES = {
+    "rasa": "rasa run .*--port {port}( |$)",
+    "actions": "bot.runtime.action_server --actions actions --port {port}( |$)",
+}
 
 
 class StartError(RuntimeError):
@@ -37,9 +40,15 @@ def free_port() -> int:
 def server_pids(rasa_port: int, action_port: int) -> Dict[str, List[int]]:
     """The process ids of the Rasa server and of the action server (several with Sanic workers)."""
     ports = {"rasa": rasa_port, "actions": action_port}
-    return {name: [int(pid) for pid in subprocess.run(["pgrep", "-f", pattern.format(port=ports[name])],
-                                                      capture_output=True, text=True).stdout.split()]
-            for name, pattern in SERVER_PROCESSES.items()}
+    return {
+        name: [
+            int(pid)
+            for pid in subprocess.run(
+                ["pgrep", "-f", pattern.format(port=ports[name])], capture_output=True, text=True
+            ).stdout.split()
+        ]
+        for name, pattern in SERVER_PROCESSES.items()
+    }
 
 
 def memory_mb(pids: List[int], field: str = "VmHWM", combine: Callable[..., int] = max) -> float:
@@ -72,8 +81,14 @@ class Instance:
     DB_HOST for the scale profile. Ports not given are free ones. Without `start()` it
     describes an assistant that already runs on those ports (pids, memory, url)."""
 
-    def __init__(self, var_dir: Path, env: Optional[dict] = None, model: Path = launcher.MODEL_FILE,
-                 rasa_port: Optional[int] = None, action_port: Optional[int] = None):
+    def __init__(
+        self,
+        var_dir: Path,
+        env: Optional[dict] = None,
+        model: Path = launcher.MODEL_FILE,
+        rasa_port: Optional[int] = None,
+        action_port: Optional[int] = None,
+    ):
         self.var_dir, self.model = var_dir, model
         self.env = dict(os.environ, **(env or {}))
         self.rasa_port, self.action_port = rasa_port or free_port(), action_port or free_port()
@@ -91,10 +106,26 @@ class Instance:
         seen = self.output.stat().st_size if self.output.exists() else 0  # an earlier run's lines
         with open(self.output, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run", "--no-train", "--model", str(self.model),
-                 "--rasa-port", str(self.rasa_port), "--action-port", str(self.action_port),
-                 "--var-dir", str(self.var_dir)],
-                cwd=launcher.PROJECT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "run",
+                    "--no-train",
+                    "--model",
+                    str(self.model),
+                    "--rasa-port",
+                    str(self.rasa_port),
+                    "--action-port",
+                    str(self.action_port),
+                    "--var-dir",
+                    str(self.var_dir),
+                ],
+                cwd=launcher.PROJECT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if READY in self.output.read_bytes()[seen:]:
@@ -104,8 +135,10 @@ class Instance:
             time.sleep(0.2)
         self.process.kill()
         self.process.wait()
-        raise StartError(f"the assistant did not start within {timeout:.0f} s; {self.output}:\n"
-                         + self.output.read_text(errors="replace")[-3000:])
+        raise StartError(
+            f"the assistant did not start within {timeout:.0f} s; {self.output}:\n"
+            + self.output.read_text(errors="replace")[-3000:]
+        )
 
     def stop(self) -> int:
         """SIGTERM to the launcher, which stops both servers; its exit code."""

@@ -2,6 +2,7 @@
 
 `python -m bot run` is what `make run` calls; the tests call it too, on other ports.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,46 +34,60 @@ def say(message: str) -> None:
 
 def base_env(action_port: int = 5055, var_dir: Path = PROJECT / "var") -> dict:
     env = dict(os.environ)
-    env.update({
-        "RASA_TELEMETRY_ENABLED": "false",  # nothing leaves the machine
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "PYTHONPATH": str(PROJECT),
-        "ACTION_PORT": str(action_port),
-        "TRACKER_DB": str(var_dir / "tracker.db"),
-        "LOCK_DB": str(var_dir / "locks.db"),  # one conversation's messages in turn, across workers
-        "RATE_LIMIT_DB": str(var_dir / "ratelimit.db"),  # the rate limits, when shared by workers
-        "UNANSWERED_DB": str(var_dir / "unanswered.db"),
-        "LEADS_DB": str(var_dir / "leads.db"),
-        "WIDGET_VAR_DIR": str(var_dir),  # the chat widget's token secret lives here
-        "ADMIN_DB": str(var_dir / "admin.db"),  # the admin page's accounts, sessions and log
-        "HANDOFF_DB": str(var_dir / "handoff.db"),  # the live handoff: who is available, who waits
-        # The Rasa server's processes: one per core, up to two (bot/runtime/locks.py keeps each
-        # conversation in order across them; the rate limits count in RATE_LIMIT_DB).
-        "SANIC_WORKERS": env.get("SANIC_WORKERS") or str(min(2, os.cpu_count() or 1)),
-    })
+    env.update(
+        {
+            "RASA_TELEMETRY_ENABLED": "false",  # nothing leaves the machine
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONPATH": str(PROJECT),
+            "ACTION_PORT": str(action_port),
+            "TRACKER_DB": str(var_dir / "tracker.db"),
+            "LOCK_DB": str(var_dir / "locks.db"),  # one conversation's messages in turn, across workers
+            "RATE_LIMIT_DB": str(var_dir / "ratelimit.db"),  # the rate limits, when shared by workers
+            "UNANSWERED_DB": str(var_dir / "unanswered.db"),
+            "LEADS_DB": str(var_dir / "leads.db"),
+            "WIDGET_VAR_DIR": str(var_dir),  # the chat widget's token secret lives here
+            "ADMIN_DB": str(var_dir / "admin.db"),  # the admin page's accounts, sessions and log
+            "HANDOFF_DB": str(var_dir / "handoff.db"),  # the live handoff: who is available, who waits
+            # The Rasa server's processes: one per core, up to two (bot/runtime/locks.py keeps each
+            # conversation in order across them; the rate limits count in RATE_LIMIT_DB).
+            "SANIC_WORKERS": env.get("SANIC_WORKERS") or str(min(2, os.cpu_count() or 1)),
+        }
+    )
     return env
 
 
 # ---- endpoints profile: SQLite (endpoints.yml) or PostgreSQL + Redis (endpoints.scale.yml) -----
 
 # Rasa refuses to start when a ${...} of the endpoints file is unset: every one gets a default.
-SCALE_DEFAULTS = {"DB_PORT": "5432", "DB_NAME": "rasa", "DB_USER": "rasa", "DB_PASSWORD": "",
-                  "REDIS_HOST": "localhost", "REDIS_PORT": "6379", "REDIS_DB": "1",
-                  "REDIS_PASSWORD": "", "REDIS_KEY_PREFIX": "roladvies"}
+SCALE_DEFAULTS = {
+    "DB_PORT": "5432",
+    "DB_NAME": "rasa",
+    "DB_USER": "rasa",
+    "DB_PASSWORD": "",
+    "REDIS_HOST": "localhost",
+    "REDIS_PORT": "6379",
+    "REDIS_DB": "1",
+    "REDIS_PASSWORD": "",
+    "REDIS_KEY_PREFIX": "roladvies",
+}
 
 
 def endpoints_profile(env: dict, check: bool = True) -> str:
     """endpoints.scale.yml when DB_HOST is set (its defaults are filled into `env`, and
     PostgreSQL and Redis are tried when `check`), else endpoints.yml (SQLite under the var dir)."""
     if not env.get("DB_HOST"):
-        say(f"Endpoints: endpoints.yml (gesprekken in SQLite: {env['TRACKER_DB']}); "
-            f"Sanic-workers: {env.get('SANIC_WORKERS') or 1}")
+        say(
+            f"Endpoints: endpoints.yml (gesprekken in SQLite: {env['TRACKER_DB']}); "
+            f"Sanic-workers: {env.get('SANIC_WORKERS') or 1}"
+        )
         return "endpoints.yml"
     for name, default in SCALE_DEFAULTS.items():
         env[name] = env.get(name) or default
-    say(f"Endpoints: endpoints.scale.yml (gesprekken in PostgreSQL {env['DB_HOST']}:{env['DB_PORT']}"
+    say(
+        f"Endpoints: endpoints.scale.yml (gesprekken in PostgreSQL {env['DB_HOST']}:{env['DB_PORT']}"
         f"/{env['DB_NAME']}, locks in Redis {env['REDIS_HOST']}:{env['REDIS_PORT']}/{env['REDIS_DB']}"
-        f"); Sanic-workers: {env.get('SANIC_WORKERS') or 1}")
+        f"); Sanic-workers: {env.get('SANIC_WORKERS') or 1}"
+    )
     if check:
         check_scale_services(env)
     return "endpoints.scale.yml"
@@ -85,18 +100,33 @@ def check_scale_services(env: dict) -> None:
     import redis
 
     try:
-        psycopg2.connect(host=env["DB_HOST"], port=env["DB_PORT"], dbname=env["DB_NAME"],
-                         user=env["DB_USER"], password=env["DB_PASSWORD"], connect_timeout=5).close()
+        psycopg2.connect(
+            host=env["DB_HOST"],
+            port=env["DB_PORT"],
+            dbname=env["DB_NAME"],
+            user=env["DB_USER"],
+            password=env["DB_PASSWORD"],
+            connect_timeout=5,
+        ).close()
     except psycopg2.Error as error:
-        raise SystemExit(f"Kan niet starten: PostgreSQL-database {env['DB_NAME']} op {env['DB_HOST']}:"
-                         f"{env['DB_PORT']} (gebruiker {env['DB_USER']}) is niet bruikbaar: "
-                         f"{str(error).strip()}") from None
+        raise SystemExit(
+            f"Kan niet starten: PostgreSQL-database {env['DB_NAME']} op {env['DB_HOST']}:"
+            f"{env['DB_PORT']} (gebruiker {env['DB_USER']}) is niet bruikbaar: "
+            f"{str(error).strip()}"
+        ) from None
     try:
-        redis.Redis(host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]), db=int(env["REDIS_DB"]),
-                    password=env["REDIS_PASSWORD"] or None, socket_timeout=5).ping()
+        redis.Redis(
+            host=env["REDIS_HOST"],
+            port=int(env["REDIS_PORT"]),
+            db=int(env["REDIS_DB"]),
+            password=env["REDIS_PASSWORD"] or None,
+            socket_timeout=5,
+        ).ping()
     except (redis.RedisError, ValueError) as error:
-        raise SystemExit(f"Kan niet starten: Redis op {env['REDIS_HOST']}:{env['REDIS_PORT']} "
-                         f"(database {env['REDIS_DB']}) is niet bruikbaar: {error}") from None
+        raise SystemExit(
+            f"Kan niet starten: Redis op {env['REDIS_HOST']}:{env['REDIS_PORT']} "
+            f"(database {env['REDIS_DB']}) is niet bruikbaar: {error}"
+        ) from None
 
 
 def venv_bin(name: str) -> str:
@@ -104,6 +134,7 @@ def venv_bin(name: str) -> str:
 
 
 # ---- training --------------------------------------------------------------------------------
+
 
 def training_fingerprint() -> str:
     digest = hashlib.sha256()
@@ -121,16 +152,30 @@ def training_fingerprint() -> str:
 
 def train_if_needed(force: bool = False) -> None:
     fingerprint = training_fingerprint()
-    if (not force and MODEL_FILE.exists() and FINGERPRINT_FILE.exists()
-            and FINGERPRINT_FILE.read_text().strip() == fingerprint):
+    if (
+        not force
+        and MODEL_FILE.exists()
+        and FINGERPRINT_FILE.exists()
+        and FINGERPRINT_FILE.read_text().strip() == fingerprint
+    ):
         say(f"Model is actueel ({MODEL_FILE.relative_to(PROJECT)}); training overgeslagen.")
         return
     say("Trainingsdata, config of domain is veranderd: het model wordt getraind (enkele minuten)...")
     started = time.monotonic()
     # Through bot.runtime.rasa_cli: with our changes to Rasa (TensorFlow and all of scikit-learn not
     # imported) the same model is trained about 10 s sooner.
-    command = [sys.executable, "-m", "bot.runtime.rasa_cli", venv_bin("rasa"), "train", "--fixed-model-name",
-               MODEL_NAME, "--out", str(MODELS), "--force"]
+    command = [
+        sys.executable,
+        "-m",
+        "bot.runtime.rasa_cli",
+        venv_bin("rasa"),
+        "train",
+        "--fixed-model-name",
+        MODEL_NAME,
+        "--out",
+        str(MODELS),
+        "--force",
+    ]
     result = subprocess.run(command, cwd=PROJECT, env=base_env())
     if result.returncode != 0 or not MODEL_FILE.exists():
         raise SystemExit(f"Training mislukt (exitcode {result.returncode}); zie de uitvoer hierboven.")
@@ -139,6 +184,7 @@ def train_if_needed(force: bool = False) -> None:
 
 
 # ---- serving ---------------------------------------------------------------------------------
+
 
 def check_knowledge() -> None:
     """Stop before starting anything when the knowledge file is broken."""
@@ -156,7 +202,9 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
     while time.monotonic() < deadline:
         if process.poll() is not None:
             tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
-            raise SystemExit(f"Proces gestopt (exitcode {process.returncode}); laatste regels van {log}:\n{tail}")
+            raise SystemExit(
+                f"Proces gestopt (exitcode {process.returncode}); laatste regels van {log}:\n{tail}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -171,8 +219,9 @@ def start(command: List[str], env: dict, log: Path) -> subprocess.Popen:
     handle = open(log, "ab")
     # A session of its own, so a Ctrl-C in the terminal reaches only the launcher, which
     # then stops the children in order.
-    process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=handle,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=PROJECT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
     process.restart = lambda: start(command, env, log)  # type: ignore[attr-defined]  # for serve()'s watch loop
     return process
 
@@ -205,8 +254,10 @@ def watch(processes: List[subprocess.Popen], names: List[str]) -> int:
             if len(restarts) > MAX_RESTARTS_PER_MINUTE:
                 say(f"De {names[index]} blijft stoppen (exitcode {process.returncode}); alles wordt gestopt.")
                 return 1
-            say(f"De {names[index]} is onverwacht gestopt (exitcode {process.returncode}); "
-                "hij wordt opnieuw gestart.")
+            say(
+                f"De {names[index]} is onverwacht gestopt (exitcode {process.returncode}); "
+                "hij wordt opnieuw gestart."
+            )
             try:  # its own children (Sanic workers) would keep the port
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -227,8 +278,10 @@ def action_host(env: dict) -> str:
     if host == "localhost":
         host = "127.0.0.1"
     if host not in ("127.0.0.1", "0.0.0.0"):
-        raise SystemExit(f"ACTION_HOST={host} kan niet: de Rasa-server praat met de actieserver via "
-                         "127.0.0.1 (endpoints.yml). Kies 127.0.0.1 (standaard) of 0.0.0.0.")
+        raise SystemExit(
+            f"ACTION_HOST={host} kan niet: de Rasa-server praat met de actieserver via "
+            "127.0.0.1 (endpoints.yml). Kies 127.0.0.1 (standaard) of 0.0.0.0."
+        )
     return host
 
 
@@ -248,9 +301,11 @@ def rasa_server_env(env: dict) -> dict:
 def action_server_env(env: dict, host: str) -> dict:
     """The action server's environment: its listen address, and none of the Rasa server's
     secrets or body limit (it gets whole trackers from the Rasa server, on this machine)."""
-    actions_env = {k: v for k, v in env.items()
-                   if k not in ("RASA_API_TOKEN", "RASA_JWT_SECRET", "WIDGET_SECRET",
-                                "SANIC_REQUEST_MAX_SIZE")}
+    actions_env = {
+        k: v
+        for k, v in env.items()
+        if k not in ("RASA_API_TOKEN", "RASA_JWT_SECRET", "WIDGET_SECRET", "SANIC_REQUEST_MAX_SIZE")
+    }
     actions_env["SANIC_HOST"] = host  # rasa_sdk reads its listen address from SANIC_HOST
     return actions_env
 
@@ -264,8 +319,10 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Pat
     check_knowledge()
     for port in (rasa_port, action_port):
         if port_in_use(port):  # else the health checks below would reach the other process
-            raise SystemExit(f"Poort {port} is al in gebruik. Draait de assistent al? "
-                             "Stop die eerst, of kies andere poorten met --rasa-port en --action-port.")
+            raise SystemExit(
+                f"Poort {port} is al in gebruik. Draait de assistent al? "
+                "Stop die eerst, of kies andere poorten met --rasa-port en --action-port."
+            )
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = base_env(action_port, var_dir)
@@ -280,8 +337,14 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Pat
         from bot.runtime.rasa_cli import api_args
 
         api = api_args(env)  # stops here, not in the log, when a secret is unusable
-        say("HTTP-API van Rasa: " + ("aan, alleen met token of JWT" if api else
-                                     "uit (zet RASA_API_TOKEN of RASA_JWT_SECRET om hem aan te zetten)"))
+        say(
+            "HTTP-API van Rasa: "
+            + (
+                "aan, alleen met token of JWT"
+                if api
+                else "uit (zet RASA_API_TOKEN of RASA_JWT_SECRET om hem aan te zetten)"
+            )
+        )
         from bot.office.delivery import Settings
 
         unsent = Settings.from_env(env).not_set_up()
@@ -290,14 +353,43 @@ def serve(rasa_port: int, action_port: int, var_dir: Path, host: str, model: Pat
         host_of_actions = action_host(env)
         say(f"Actieserver starten op {host_of_actions}:{action_port} (log: {logs / 'actions.log'})...")
         actions_env = action_server_env(env, host_of_actions)
-        actions = start([sys.executable, "-m", "bot.runtime.action_server", "--actions", "actions",
-                         "--port", str(action_port)], actions_env, logs / "actions.log")
+        actions = start(
+            [
+                sys.executable,
+                "-m",
+                "bot.runtime.action_server",
+                "--actions",
+                "actions",
+                "--port",
+                str(action_port),
+            ],
+            actions_env,
+            logs / "actions.log",
+        )
         processes.append(actions)
         say(f"Rasa-server starten op poort {rasa_port} (log: {logs / 'rasa.log'})...")
         # bot.runtime.rasa_cli adds the HTTP API's options from the environment (never on the command line)
-        rasa = start([sys.executable, "-m", "bot.runtime.rasa_cli", venv_bin("rasa"), "run", "--model", str(model),
-                      "--endpoints", endpoints, "--credentials", "credentials.yml",
-                      "--interface", host, "--port", str(rasa_port)], rasa_server_env(env), logs / "rasa.log")
+        rasa = start(
+            [
+                sys.executable,
+                "-m",
+                "bot.runtime.rasa_cli",
+                venv_bin("rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                endpoints,
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                host,
+                "--port",
+                str(rasa_port),
+            ],
+            rasa_server_env(env),
+            logs / "rasa.log",
+        )
         processes.append(rasa)
 
         wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, logs / "actions.log", 120)

@@ -16,6 +16,7 @@ A message whose conversation is busy waits for its turn; Rasa looks again once a
 visitor's quick second message waited up to a second. Here it looks every LOCK_POLL_SECONDS
 (default 0.02).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,12 @@ class AtomicLockStore(LockStore):
         """Apply `change(lock) -> (result, new lock, or None to delete it)` atomically."""
         raise NotImplementedError
 
-    def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-             wait_time_in_seconds: float = LOCK_POLL_SECONDS) -> AsyncContextManager[TicketLock]:
+    def lock(
+        self,
+        conversation_id: Text,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = LOCK_POLL_SECONDS,
+    ) -> AsyncContextManager[TicketLock]:
         return super().lock(conversation_id, lock_lifetime, wait_time_in_seconds)
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
@@ -92,13 +97,18 @@ class SQLiteLockStore(AtomicLockStore):
         db = db or (endpoint_config.kwargs.get("db") if endpoint_config else None)
         if not db:
             raise ValueError("SQLiteLockStore needs 'db': the path of its SQLite file")
-        self.file = SharedFile(Path(db), ["CREATE TABLE IF NOT EXISTS locks "
-                                          "(conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL)"])
+        self.file = SharedFile(
+            Path(db),
+            ["CREATE TABLE IF NOT EXISTS locks " "(conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL)"],
+        )
         super().__init__()
 
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
-        row = self.file.connection().execute("SELECT data FROM locks WHERE conversation_id = ?",
-                                             (conversation_id,)).fetchone()
+        row = (
+            self.file.connection()
+            .execute("SELECT data FROM locks WHERE conversation_id = ?", (conversation_id,))
+            .fetchone()
+        )
         return TicketLock.from_dict(json.loads(row[0])) if row else None
 
     def save_lock(self, lock: TicketLock) -> None:
@@ -113,6 +123,7 @@ class SQLiteLockStore(AtomicLockStore):
             if lock is None or not lock.tickets:
                 connection.execute("DELETE FROM locks WHERE conversation_id = ?", (conversation_id,))
             else:
-                connection.execute("INSERT OR REPLACE INTO locks VALUES (?, ?)",
-                                   (conversation_id, lock.dumps()))
+                connection.execute(
+                    "INSERT OR REPLACE INTO locks VALUES (?, ?)", (conversation_id, lock.dumps())
+                )
             return result

@@ -29,6 +29,7 @@ leaves out those (the store's speedups too). A change can also leave itself out
 (`skip_because`), saying why in the log. The running server lists the active ones at GET /health
 (tests/e2e/test_rasa_changes.py asks it); docs/architecture.md lists them under "Changes to Rasa".
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -63,11 +64,11 @@ class RasaChangeError(RuntimeError):
 @dataclass(frozen=True)
 class Change:
     name: str
-    replaces: str           # "module:qualname": the Rasa function (or value) this replaces
-    pinned: Optional[str]   # its parameters (a value: its repr) in `rasa_version`; None: not Rasa's
+    replaces: str  # "module:qualname": the Rasa function (or value) this replaces
+    pinned: Optional[str]  # its parameters (a value: its repr) in `rasa_version`; None: not Rasa's
     why: str
     install: Callable[[], Optional[Undo]]  # installs it; returns the undo (None: cannot be undone)
-    test: str               # tests/...::test_... : the same inputs through stock Rasa and this change
+    test: str  # tests/...::test_... : the same inputs through stock Rasa and this change
     rasa_version: str = RASA_VERSION
     speedup: bool = False
     before_rasa: bool = False  # installed (and checked) before Rasa is imported
@@ -76,8 +77,12 @@ class Change:
 
 # The tracker store's speedups (bot/runtime/tracker_store.py): a supported seam, but switched
 # like the changes (`switched_on`), so that `make bench` measures the stock store.
-STORE_SPEEDUPS = ("sqlite-write-ahead-log", "sqlite-connection-pool", "sql-tracker-store-without-orm",
-                  "tracker-cache")
+STORE_SPEEDUPS = (
+    "sqlite-write-ahead-log",
+    "sqlite-connection-pool",
+    "sql-tracker-store-without-orm",
+    "tracker-cache",
+)
 
 
 def resolve(target: str) -> Tuple[Any, str]:
@@ -101,8 +106,10 @@ def shape_of(value: Any) -> str:
     """What `Change.pinned` records: a function's parameters (names, kinds, defaults; not the
     annotations, whose text differs between Python versions), or a value's repr."""
     if callable(value) and not isinstance(value, type):
-        bare = [inspect.Parameter(parameter.name, parameter.kind, default=parameter.default)
-                for parameter in inspect.signature(value).parameters.values()]
+        bare = [
+            inspect.Parameter(parameter.name, parameter.kind, default=parameter.default)
+            for parameter in inspect.signature(value).parameters.values()
+        ]
         return str(inspect.Signature(bare))
     return repr(value)
 
@@ -120,6 +127,7 @@ def replace(target: str, make: Callable[[Any], Any]) -> Undo:
             delattr(owner, attribute)
         else:
             setattr(owner, attribute, original)
+
     return undo
 
 
@@ -177,14 +185,17 @@ def validate_action_results_with_one_validator() -> Undo:
     def validate_action_result(_action: Any, result: Dict[str, Any]) -> bool:
         error = best_match(validator.iter_errors(result))
         if error is not None:
-            error.message += (". Failed to validate Action server response from API, make sure your "
-                              "response from the Action endpoint is valid. For more information about "
-                              f"the format visit {DOCS_BASE_URL}/custom-actions")
+            error.message += (
+                ". Failed to validate Action server response from API, make sure your "
+                "response from the Action endpoint is valid. For more information about "
+                f"the format visit {DOCS_BASE_URL}/custom-actions"
+            )
             raise error
         return True
 
-    return replace("rasa.core.actions.action:RemoteAction._validate_action_result",
-                   lambda _old: validate_action_result)
+    return replace(
+        "rasa.core.actions.action:RemoteAction._validate_action_result", lambda _old: validate_action_result
+    )
 
 
 def graphs_run_in_order() -> Undo:
@@ -210,8 +221,9 @@ def graphs_run_in_order() -> Undo:
             visit(target)
         return list(ordered.items())
 
-    def run(self: Any, inputs: Optional[Dict[str, Any]] = None,
-            targets: Optional[List[str]] = None) -> Dict[str, Any]:
+    def run(
+        self: Any, inputs: Optional[Dict[str, Any]] = None, targets: Optional[List[str]] = None
+    ) -> Dict[str, Any]:
         targets = targets if targets else self._graph_schema.target_names
         plans = self.__dict__.setdefault("_plans_in_order", {})
         plan = plans.get(tuple(targets))
@@ -220,9 +232,11 @@ def graphs_run_in_order() -> Undo:
         results: Dict[str, Any] = {}
         for name, value in (inputs or {}).items():
             if isinstance(value, str) and any(value == node for node, _ in plan):
-                raise GraphRunError(f"Input value '{value}' clashes with a node name. Make sure that "
-                                    "none of the input names passed to the `run` method are the "
-                                    "same as node names in the graph schema.")
+                raise GraphRunError(
+                    f"Input value '{value}' clashes with a node name. Make sure that "
+                    "none of the input names passed to the `run` method are the "
+                    "same as node names in the graph schema."
+                )
             results[name] = (name, value)
         try:
             for name, needs in plan:  # (a need that is neither node nor input is passed as is, as in dask)
@@ -264,12 +278,17 @@ def kept_alive_endpoint_connections() -> Undo:
         loop = asyncio.get_running_loop()
         kept_loop, kept = self.__dict__.get("_kept_session", (None, None))
         if kept is None or kept.closed or kept_loop is not loop:
-            auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-                    if self.basic_auth else None)
+            auth = (
+                aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                if self.basic_auth
+                else None
+            )
             kept = aiohttp.ClientSession(
-                headers=self.headers, auth=auth,
+                headers=self.headers,
+                auth=auth,
                 timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS))
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
+            )
             self.__dict__["_kept_session"] = (loop, kept)
         return Borrowed(kept)
 
@@ -297,20 +316,29 @@ def action_calls_carry_the_current_turn() -> Undo:
     def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
         state = tracker.current_state(EventVerbosity.NONE)
         state["events"] = [event.as_dict() for event in current_turn(tracker.events)]
-        result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state,
-                  "version": rasa.__version__}
-        if (not self._is_selective_domain_enabled()
-                or domain.does_custom_action_explicitly_need_domain(self.name())):
+        result = {
+            "next_action": self._name,
+            "sender_id": tracker.sender_id,
+            "tracker": state,
+            "version": rasa.__version__,
+        }
+        if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(
+            self.name()
+        ):
             result["domain"] = domain.as_dict()
         return result
 
-    return replace("rasa.core.actions.action:RemoteAction._action_call_format",
-                   lambda _whole_conversation: _action_call_format)
+    return replace(
+        "rasa.core.actions.action:RemoteAction._action_call_format",
+        lambda _whole_conversation: _action_call_format,
+    )
 
 
 def remember_applied_events() -> Undo:
-    return replace("rasa.shared.core.trackers:DialogueStateTracker.applied_events",
-                   tracker_cache.applied_events_continued)
+    return replace(
+        "rasa.shared.core.trackers:DialogueStateTracker.applied_events",
+        tracker_cache.applied_events_continued,
+    )
 
 
 def copy_without_replay() -> Undo:
@@ -318,78 +346,133 @@ def copy_without_replay() -> Undo:
 
 
 def remember_states() -> Undo:
-    return replace("rasa.shared.core.domain:Domain.states_for_tracker_history",
-                   tracker_cache.states_continued)
+    return replace(
+        "rasa.shared.core.domain:Domain.states_for_tracker_history", tracker_cache.states_continued
+    )
 
 
 def event_classes_looked_up_once() -> Undo:
-    return replace("rasa.shared.core.events:Event.resolve_by_type",
-                   lambda walk: staticmethod(functools.lru_cache(maxsize=None)(walk)))
+    return replace(
+        "rasa.shared.core.events:Event.resolve_by_type",
+        lambda walk: staticmethod(functools.lru_cache(maxsize=None)(walk)),
+    )
 
 
 TESTS = "tests/bot/runtime/test_rasa_changes.py::"
 
 CHANGES: List[Change] = [
-    Change("tensorflow-stand-in", "sys:meta_path", None,
-           "TensorFlow, which no component of ours runs, replaced by empty stand-in modules: "
-           "about 350 MB less in every process of the Rasa server and 3 s less start",
-           keep_tensorflow_out,
-           TESTS + "test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads",
-           speedup=True, before_rasa=True, skip_because=tensorflow_unwanted),
-    Change("skops-linear-models", "sklearn.utils:all_estimators", "(type_filter=None)",
-           "skops imported before Rasa, trusting scikit-learn's linear models only: 1 s instead of "
-           "7 s of the start, and Rasa's INFO log kept", trust_only_linear_models,
-           TESTS + "test_skops_is_imported_without_all_of_scikit_learn_and_keeps_the_log_level",
-           before_rasa=True),
-    Change("action-timeout", "rasa.core.actions.action:DEFAULT_REQUEST_TIMEOUT", "300",
-           f"wait {ACTION_TIMEOUT:g} s (ACTION_TIMEOUT) for an action instead of 5 minutes; the "
-           "channels then send the apology", shorter_action_timeout,
-           TESTS + "test_action_timeout_an_action_is_called_as_stock_rasa_calls_it_with_a_shorter_timeout"),
-    Change("action-result-validator-once", "rasa.core.actions.action:RemoteAction._validate_action_result",
-           "(self, result)",
-           "the action server's reply checked with a validator built once (Rasa checked the schema "
-           "itself every turn: ~40 % of the CPU under load)",
-           validate_action_results_with_one_validator,
-           TESTS + "test_action_result_validator_once_accepts_and_rejects_as_stock_rasa", speedup=True),
-    Change("graph-runs-in-order", "rasa.engine.runner.dask:DaskGraphRunner.run",
-           "(self, inputs=None, targets=None)",
-           "the model's graph run node after node in an order worked out once, instead of "
-           "through dask with the needed nodes worked out again at every run",
-           graphs_run_in_order, TESTS + "test_graph_runs_in_order_gives_what_dask_gives", speedup=True),
-    Change("kept-alive-action-connection", "rasa.utils.endpoints:EndpointConfig.session", "(self)",
-           "calls to the action server reuse their connection (one HTTP session per endpoint "
-           "and worker) instead of opening a new one every time",
-           kept_alive_endpoint_connections,
-           TESTS + "test_kept_alive_action_connection_gets_the_same_replies_on_one_connection", speedup=True),
-    Change("action-call-current-turn", "rasa.core.actions.action:RemoteAction._action_call_format",
-           "(self, tracker, domain)",
-           "an action gets the conversation's state (slots, latest message, form) with the events "
-           "of the current turn only, not every event since the start: what our actions read",
-           action_calls_carry_the_current_turn,
-           TESTS + "test_action_call_current_turn_gives_the_actions_what_stock_rasa_gives_them",
-           speedup=True),
-    Change("applied-events-memo", "rasa.shared.core.trackers:DialogueStateTracker.applied_events", "(self)",
-           "a conversation from the tracker store keeps its applied events: extended with "
-           "the new events instead of walking all of them at every question (bot/runtime/tracker_cache.py)",
-           remember_applied_events,
-           TESTS + "test_applied_events_memo_and_dialogue_states_memo_give_stock_rasas_lists", speedup=True),
-    Change("tracker-copy-without-replay", "rasa.shared.core.trackers:DialogueStateTracker.copy", "(self)",
-           "the copy Rasa makes before every action copies the conversation's state instead of "
-           "replaying every event into a new tracker (bot/runtime/tracker_cache.py)",
-           copy_without_replay, TESTS + "test_tracker_copy_without_replay_equals_stock_rasas_copy",
-           speedup=True),
-    Change("dialogue-states-memo", "rasa.shared.core.domain:Domain.states_for_tracker_history",
-           "(self, tracker, omit_unset_slots=False, ignore_rule_only_turns=False, rule_only_data=None)",
-           "a conversation from the tracker store keeps its dialogue states: the policies' "
-           "states are computed for the new events only, not from the first event at every "
-           "prediction (bot/runtime/tracker_cache.py)",
-           remember_states,
-           TESTS + "test_applied_events_memo_and_dialogue_states_memo_give_stock_rasas_lists", speedup=True),
-    Change("event-lookup-cache", "rasa.shared.core.events:Event.resolve_by_type", "(type_name, default=None)",
-           "each stored event's class looked up by name once, not by walking the class tree "
-           "(9 % of the CPU in a 100-turn conversation)",
-           event_classes_looked_up_once,
-           TESTS + "test_event_lookup_cache_finds_every_event_class_stock_rasa_finds", speedup=True),
+    Change(
+        "tensorflow-stand-in",
+        "sys:meta_path",
+        None,
+        "TensorFlow, which no component of ours runs, replaced by empty stand-in modules: "
+        "about 350 MB less in every process of the Rasa server and 3 s less start",
+        keep_tensorflow_out,
+        TESTS + "test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads",
+        speedup=True,
+        before_rasa=True,
+        skip_because=tensorflow_unwanted,
+    ),
+    Change(
+        "skops-linear-models",
+        "sklearn.utils:all_estimators",
+        "(type_filter=None)",
+        "skops imported before Rasa, trusting scikit-learn's linear models only: 1 s instead of "
+        "7 s of the start, and Rasa's INFO log kept",
+        trust_only_linear_models,
+        TESTS + "test_skops_is_imported_without_all_of_scikit_learn_and_keeps_the_log_level",
+        before_rasa=True,
+    ),
+    Change(
+        "action-timeout",
+        "rasa.core.actions.action:DEFAULT_REQUEST_TIMEOUT",
+        "300",
+        f"wait {ACTION_TIMEOUT:g} s (ACTION_TIMEOUT) for an action instead of 5 minutes; the "
+        "channels then send the apology",
+        shorter_action_timeout,
+        TESTS + "test_action_timeout_an_action_is_called_as_stock_rasa_calls_it_with_a_shorter_timeout",
+    ),
+    Change(
+        "action-result-validator-once",
+        "rasa.core.actions.action:RemoteAction._validate_action_result",
+        "(self, result)",
+        "the action server's reply checked with a validator built once (Rasa checked the schema "
+        "itself every turn: ~40 % of the CPU under load)",
+        validate_action_results_with_one_validator,
+        TESTS + "test_action_result_validator_once_accepts_and_rejects_as_stock_rasa",
+        speedup=True,
+    ),
+    Change(
+        "graph-runs-in-order",
+        "rasa.engine.runner.dask:DaskGraphRunner.run",
+        "(self, inputs=None, targets=None)",
+        "the model's graph run node after node in an order worked out once, instead of "
+        "through dask with the needed nodes worked out again at every run",
+        graphs_run_in_order,
+        TESTS + "test_graph_runs_in_order_gives_what_dask_gives",
+        speedup=True,
+    ),
+    Change(
+        "kept-alive-action-connection",
+        "rasa.utils.endpoints:EndpointConfig.session",
+        "(self)",
+        "calls to the action server reuse their connection (one HTTP session per endpoint "
+        "and worker) instead of opening a new one every time",
+        kept_alive_endpoint_connections,
+        TESTS + "test_kept_alive_action_connection_gets_the_same_replies_on_one_connection",
+        speedup=True,
+    ),
+    Change(
+        "action-call-current-turn",
+        "rasa.core.actions.action:RemoteAction._action_call_format",
+        "(self, tracker, domain)",
+        "an action gets the conversation's state (slots, latest message, form) with the events "
+        "of the current turn only, not every event since the start: what our actions read",
+        action_calls_carry_the_current_turn,
+        TESTS + "test_action_call_current_turn_gives_the_actions_what_stock_rasa_gives_them",
+        speedup=True,
+    ),
+    Change(
+        "applied-events-memo",
+        "rasa.shared.core.trackers:DialogueStateTracker.applied_events",
+        "(self)",
+        "a conversation from the tracker store keeps its applied events: extended with "
+        "the new events instead of walking all of them at every question (bot/runtime/tracker_cache.py)",
+        remember_applied_events,
+        TESTS + "test_applied_events_memo_and_dialogue_states_memo_give_stock_rasas_lists",
+        speedup=True,
+    ),
+    Change(
+        "tracker-copy-without-replay",
+        "rasa.shared.core.trackers:DialogueStateTracker.copy",
+        "(self)",
+        "the copy Rasa makes before every action copies the conversation's state instead of "
+        "replaying every event into a new tracker (bot/runtime/tracker_cache.py)",
+        copy_without_replay,
+        TESTS + "test_tracker_copy_without_replay_equals_stock_rasas_copy",
+        speedup=True,
+    ),
+    Change(
+        "dialogue-states-memo",
+        "rasa.shared.core.domain:Domain.states_for_tracker_history",
+        "(self, tracker, omit_unset_slots=False, ignore_rule_only_turns=False, rule_only_data=None)",
+        "a conversation from the tracker store keeps its dialogue states: the policies' "
+        "states are computed for the new events only, not from the first event at every "
+        "prediction (bot/runtime/tracker_cache.py)",
+        remember_states,
+        TESTS + "test_applied_events_memo_and_dialogue_states_memo_give_stock_rasas_lists",
+        speedup=True,
+    ),
+    Change(
+        "event-lookup-cache",
+        "rasa.shared.core.events:Event.resolve_by_type",
+        "(type_name, default=None)",
+        "each stored event's class looked up by name once, not by walking the class tree "
+        "(9 % of the CPU in a 100-turn conversation)",
+        event_classes_looked_up_once,
+        TESTS + "test_event_lookup_cache_finds_every_event_class_stock_rasa_finds",
+        speedup=True,
+    ),
 ]
 
 _undo: Dict[str, Optional[Undo]] = {}  # the installed changes, in order: name -> its undo
@@ -439,12 +522,14 @@ def check(change: Change) -> None:
     except (ImportError, AttributeError) as error:
         raise RasaChangeError(
             f"Rasa-aanpassing '{change.name}' kan niet: {change.replaces} bestaat niet in deze "
-            f"Rasa-versie ({error!r}). Pas bot/runtime/rasa_changes.py aan de versie aan.") from None
+            f"Rasa-versie ({error!r}). Pas bot/runtime/rasa_changes.py aan de versie aan."
+        ) from None
     if change.pinned is not None and shape_of(found) != change.pinned:
         raise RasaChangeError(
             f"Rasa-aanpassing '{change.name}' kan niet: {change.replaces} is {shape_of(found)} in deze "
             f"Rasa, niet {change.pinned} zoals in Rasa {change.rasa_version}. Pas "
-            "bot/runtime/rasa_changes.py aan de versie aan.")
+            "bot/runtime/rasa_changes.py aan de versie aan."
+        )
 
 
 def apply(env: Mapping[str, str] = os.environ) -> List[str]:
@@ -456,9 +541,12 @@ def apply(env: Mapping[str, str] = os.environ) -> List[str]:
     changes = chosen(env)
     version = installed_rasa_version()
     if any(change.rasa_version != version for change in changes):
-        logger.warning("Rasa-versie %s is niet de versie waartegen de aanpassingen zijn geschreven (%s): "
-                       "Rasa draait zonder aanpassingen (bot/runtime/rasa_changes.py).", version,
-                       ", ".join(sorted({change.rasa_version for change in changes})))
+        logger.warning(
+            "Rasa-versie %s is niet de versie waartegen de aanpassingen zijn geschreven (%s): "
+            "Rasa draait zonder aanpassingen (bot/runtime/rasa_changes.py).",
+            version,
+            ", ".join(sorted({change.rasa_version for change in changes})),
+        )
         return []
     for group in ([c for c in changes if c.before_rasa], [c for c in changes if not c.before_rasa]):
         for change in group:
@@ -493,8 +581,9 @@ def applied(*names: str) -> Iterator[None]:
         if change.name in _undo:
             raise RasaChangeError(f"Rasa-aanpassing '{change.name}' is al actief")
         if change.before_rasa:  # an import guard: cannot be undone
-            raise RasaChangeError(f"Rasa-aanpassing '{change.name}' kan niet ongedaan worden: "
-                                  "test haar in een nieuw proces")
+            raise RasaChangeError(
+                f"Rasa-aanpassing '{change.name}' kan niet ongedaan worden: " "test haar in een nieuw proces"
+            )
         check(change)
     undos: List[Undo] = []
     try:

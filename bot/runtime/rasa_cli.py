@@ -18,6 +18,7 @@ and this module runs Rasa in the same process, with our changes to Rasa applied 
 The secrets are added here, inside the process, so they never appear on a command line
 (which every user of the machine can read with `ps`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,8 +38,10 @@ def api_args(env: Mapping[str, str]) -> List[str]:
     secret = (env.get("RASA_JWT_SECRET") or "").strip()
     for name, value in (("RASA_API_TOKEN", token), ("RASA_JWT_SECRET", secret)):
         if value and len(value) < MIN_SECRET:
-            raise SystemExit(f"{name} is te kort: gebruik minstens {MIN_SECRET} tekens "
-                             "(bijvoorbeeld: python3 -c 'import secrets; print(secrets.token_urlsafe(32))').")
+            raise SystemExit(
+                f"{name} is te kort: gebruik minstens {MIN_SECRET} tekens "
+                "(bijvoorbeeld: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')."
+            )
     if not token and not secret:
         return []
     args = ["--enable-api"]
@@ -47,7 +50,9 @@ def api_args(env: Mapping[str, str]) -> List[str]:
     if secret:
         method = (env.get("RASA_JWT_METHOD") or "HS256").strip().upper()
         if method not in JWT_METHODS:
-            raise SystemExit(f"RASA_JWT_METHOD={method} wordt niet ondersteund; kies uit {', '.join(JWT_METHODS)}.")
+            raise SystemExit(
+                f"RASA_JWT_METHOD={method} wordt niet ondersteund; kies uit {', '.join(JWT_METHODS)}."
+            )
         args += ["--jwt-secret", secret, "--jwt-method", method]
     return args
 

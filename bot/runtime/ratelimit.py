@@ -8,6 +8,7 @@ N timestamps, and conversations whose window has passed are dropped as new ones 
 With more than one Sanic worker (SANIC_WORKERS) the counts live in one SQLite file
 (RATE_LIMIT_DB, set by the launcher), so the limit holds for the server as a whole.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,7 +28,7 @@ TOO_MANY = response_text("utter_too_many_messages")
 
 
 def parse(value: Optional[str], name: str = "rate limit") -> Optional[Tuple[int, float]]:
-    """"N/S" -> (N, S); "N" -> (N, 60); "0" or "off" -> None (no limit); unset or empty: DEFAULT."""
+    """ "N/S" -> (N, S); "N" -> (N, 60); "0" or "off" -> None (no limit); unset or empty: DEFAULT."""
     value = (value or "").strip().lower() or DEFAULT
     if value in ("0", "off", "uit", "none"):
         return None
@@ -35,11 +36,13 @@ def parse(value: Optional[str], name: str = "rate limit") -> Optional[Tuple[int,
     try:
         limit, window = int(count), float(seconds) if slash else 60.0
     except ValueError:
-        raise ValueError(f"{name}: verwacht 'aantal/seconden' zoals 20/60, of 0 voor geen limiet; "
-                         f"niet {value!r}") from None
+        raise ValueError(
+            f"{name}: verwacht 'aantal/seconden' zoals 20/60, of 0 voor geen limiet; " f"niet {value!r}"
+        ) from None
     if limit < 0 or not 0 < window <= 24 * 3600:
-        raise ValueError(f"{name}: aantal moet 0 of meer zijn en seconden tussen 0 en 86400; "
-                         f"niet {value!r}")
+        raise ValueError(
+            f"{name}: aantal moet 0 of meer zijn en seconden tussen 0 en 86400; " f"niet {value!r}"
+        )
     return (limit, window) if limit else None
 
 
@@ -48,8 +51,9 @@ class RateLimiter:
     Refused hits are not counted, so a visitor who waits gets through as soon as their oldest
     message in the window is older than the window."""
 
-    def __init__(self, limit: int, window: float, max_keys: int = MAX_KEYS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limit: int, window: float, max_keys: int = MAX_KEYS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         if limit < 1 or window <= 0 or max_keys < 1:
             raise ValueError("limit, window and max_keys must be positive")
         self.limit, self.window, self.max_keys, self.clock = limit, window, max_keys, clock
@@ -97,13 +101,19 @@ class SharedRateLimiter:
     worker's limiter in memory would let a visitor send N per worker). Each hit is one
     `BEGIN IMMEDIATE` transaction, which SQLite serialises across processes."""
 
-    def __init__(self, limit: int, window: float, path: Path, name: str,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, limit: int, window: float, path: Path, name: str, clock: Callable[[], float] = time.time
+    ) -> None:
         if limit < 1 or window <= 0:
             raise ValueError("limit and window must be positive")
         self.limit, self.window, self.name, self.clock = limit, window, name, clock
-        self.file = SharedFile(path, ["CREATE TABLE IF NOT EXISTS hits (limiter TEXT, key TEXT, at REAL)",
-                                      "CREATE INDEX IF NOT EXISTS hits_by_key ON hits (limiter, key, at)"])
+        self.file = SharedFile(
+            path,
+            [
+                "CREATE TABLE IF NOT EXISTS hits (limiter TEXT, key TEXT, at REAL)",
+                "CREATE INDEX IF NOT EXISTS hits_by_key ON hits (limiter, key, at)",
+            ],
+        )
         self._hits_since_sweep = 0
 
     def __bool__(self) -> bool:
@@ -118,10 +128,13 @@ class SharedRateLimiter:
                 db.execute("DELETE FROM hits WHERE limiter = ? AND at <= ?", (self.name, now - self.window))
                 self._hits_since_sweep = 0
             else:
-                db.execute("DELETE FROM hits WHERE limiter = ? AND key = ? AND at <= ?",
-                           (self.name, key, now - self.window))
-            count, oldest = db.execute("SELECT count(*), min(at) FROM hits WHERE limiter = ? AND key = ?",
-                                       (self.name, key)).fetchone()
+                db.execute(
+                    "DELETE FROM hits WHERE limiter = ? AND key = ? AND at <= ?",
+                    (self.name, key, now - self.window),
+                )
+            count, oldest = db.execute(
+                "SELECT count(*), min(at) FROM hits WHERE limiter = ? AND key = ?", (self.name, key)
+            ).fetchone()
             if count >= self.limit:
                 return max(0.001, oldest + self.window - now)
             db.execute("INSERT INTO hits VALUES (?, ?, ?)", (self.name, key, now))

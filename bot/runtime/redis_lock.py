@@ -18,6 +18,7 @@ endpoints.scale.yml: `lock_store: type: bot.runtime.redis_lock.AtomicRedisLockSt
 keys as Rasa's `redis` type (url, port, db, password, key_prefix, use_ssl, ...). Rasa runs
 several Sanic workers with any lock store that is not the in-memory one.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,6 @@ import time
 from typing import Any, Optional, Text
 
 import redis
-
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
@@ -57,8 +57,7 @@ class AtomicRedisLockStore(AtomicLockStore, RedisLockStore):
                         pipe.delete(key)
                     else:
                         last = max(ticket.expires for ticket in lock.tickets)
-                        pipe.set(key, lock.dumps(),
-                                 ex=max(1, int(last - time.time()) + KEY_GRACE_SECONDS))
+                        pipe.set(key, lock.dumps(), ex=max(1, int(last - time.time()) + KEY_GRACE_SECONDS))
                     pipe.execute()
                     return result
                 except redis.WatchError:  # someone else changed the lock: read it again

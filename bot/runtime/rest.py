@@ -8,6 +8,7 @@ same Dutch 413 as a message that is too long, and one sender may send at most
 REST_RATE_LIMIT messages ("N/S", default "20/60", "0" for none; bot/runtime/ratelimit.py) before a
 429 with a Dutch message.
 """
+
 import re
 from typing import Any, Optional
 
@@ -65,8 +66,11 @@ class CheckedRestInput(RestInput):
                 return response.json({"error": TOO_LONG}, status=413)
             wait = limiter.hit(body["sender"]) if limiter else 0.0
             if wait:
-                return response.json({"error": ratelimit.TOO_MANY}, status=429,
-                                     headers={"Retry-After": ratelimit.retry_after(wait)})
+                return response.json(
+                    {"error": ratelimit.TOO_MANY},
+                    status=429,
+                    headers={"Retry-After": ratelimit.retry_after(wait)},
+                )
             body["message"] = CONTROL.sub(" ", body["message"])
             return None
 

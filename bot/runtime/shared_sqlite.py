@@ -1,6 +1,7 @@
 """One SQLite file that all Sanic workers of the Rasa server share (the conversation locks,
 bot/runtime/locks.py; the rate limits, bot/runtime/ratelimit.py): a connection per process, and write
 transactions that SQLite serialises across processes."""
+
 from __future__ import annotations
 
 import contextlib

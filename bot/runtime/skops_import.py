@@ -9,6 +9,7 @@ our classifier needs: a shorter allowlist, never a longer one), it takes about a
 leaves the log level alone. `bot/runtime/rasa_changes.py` does it first when `bot/runtime/rasa_cli.py` starts
 the Rasa server (change "skops-linear-models").
 """
+
 import inspect
 from typing import List, Tuple
 
@@ -17,9 +18,15 @@ def estimators_in(*modules) -> List[Tuple[str, type]]:
     """What `sklearn.utils.all_estimators()` returns, for these modules only."""
     from sklearn.base import BaseEstimator
 
-    found = {(name, cls) for module in modules for name, cls in inspect.getmembers(module, inspect.isclass)
-             if issubclass(cls, BaseEstimator) and not name.startswith("_") and name != "BaseEstimator"
-             and not getattr(cls, "__abstractmethods__", None)}
+    found = {
+        (name, cls)
+        for module in modules
+        for name, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, BaseEstimator)
+        and not name.startswith("_")
+        and name != "BaseEstimator"
+        and not getattr(cls, "__abstractmethods__", None)
+    }
     return sorted(found, key=lambda item: item[0])
 
 
@@ -31,7 +38,8 @@ def import_skops_trusting_linear_models() -> None:
 
     every_estimator = sklearn.utils.all_estimators
     sklearn.utils.all_estimators = lambda type_filter=None: estimators_in(
-        sklearn.linear_model, sklearn.pipeline, sklearn.feature_extraction.text)
+        sklearn.linear_model, sklearn.pipeline, sklearn.feature_extraction.text
+    )
     try:
         import skops.io  # noqa: F401  (its allowlist is made now, once)
     finally:

@@ -10,6 +10,7 @@ module-level `class ...(tf.keras.Model)`, `@tf.function(...)` and type annotatio
 that really runs TensorFlow would fail, so `bot/runtime/rasa_changes.py` installs it only when
 config.yml names no component that needs TensorFlow (`NEEDS_TENSORFLOW`).
 """
+
 from __future__ import annotations
 
 import importlib.abc
@@ -18,12 +19,24 @@ import sys
 import types
 from typing import Any, Iterable
 
-STOOD_IN = ("tensorflow", "tensorflow_addons", "tensorflow_hub", "tensorflow_text",
-            "tensorflow_probability", "keras")
+STOOD_IN = (
+    "tensorflow",
+    "tensorflow_addons",
+    "tensorflow_hub",
+    "tensorflow_text",
+    "tensorflow_probability",
+    "keras",
+)
 
 # Rasa 3.6's components that run TensorFlow (and therefore need the real thing).
-NEEDS_TENSORFLOW = {"DIETClassifier", "TEDPolicy", "UnexpecTEDIntentPolicy", "ResponseSelector",
-                    "ConveRTFeaturizer", "LanguageModelFeaturizer"}
+NEEDS_TENSORFLOW = {
+    "DIETClassifier",
+    "TEDPolicy",
+    "UnexpecTEDIntentPolicy",
+    "ResponseSelector",
+    "ConveRTFeaturizer",
+    "LanguageModelFeaturizer",
+}
 
 
 class _Empty(type):

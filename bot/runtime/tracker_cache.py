@@ -27,6 +27,7 @@ append (a restart, an undo or a form's later step can drop earlier ones: then ev
 computed again). The results are Rasa's: tests/bot/runtime/test_rasa_changes.py compares them with stock
 Rasa's, event by event.
 """
+
 from __future__ import annotations
 
 import copy as copying
@@ -73,25 +74,29 @@ def same_as_stored(tracker: Any) -> bool:
 
     if getattr(tracker, "_max_event_history", None) is not None:
         return False
-    return not any(isinstance(event, SessionStarted)
-                   for index, event in enumerate(tracker.events) if index > 1)
+    return not any(
+        isinstance(event, SessionStarted) for index, event in enumerate(tracker.events) if index > 1
+    )
 
 
 # ---- what a kept conversation keeps with it ---------------------------------------------------
 
+
 @dataclass
 class AppliedSoFar:
     """Rasa's applied events of a tracker's first `seen` events."""
+
     events: List[Any]
     seen: int = 0
-    last_seen: Any = None             # the last of them (a tracker only ever appends)
+    last_seen: Any = None  # the last of them (a tracker only ever appends)
     loop_names: frozenset = frozenset()
 
 
 @dataclass
 class StatesSoFar:
     """Where `Domain.states_for_tracker_history`'s loop stood after `events` (applied ones)."""
-    replay: Any                       # the tracker rebuilt up to here (Rasa's prior tracker)
+
+    replay: Any  # the tracker rebuilt up to here (Rasa's prior tracker)
     events: List[Any] = field(default_factory=list)
     states: List[Dict[str, Any]] = field(default_factory=list)
     last_ml_action_sub_state: Any = None
@@ -124,8 +129,11 @@ def applied_events_continued(original: Callable[[Any], List[Any]]) -> Callable[[
         if memo is None or self._max_event_history is not None:
             return original(self)
         events, at = self.events, memo.get("applied")
-        if (at is not None and len(events) >= at.seen
-                and (at.seen == 0 or events[at.seen - 1] is at.last_seen)):
+        if (
+            at is not None
+            and len(events) >= at.seen
+            and (at.seen == 0 or events[at.seen - 1] is at.last_seen)
+        ):
             new = list(itertools.islice(events, at.seen, None))
             if all(only_appends(event, at.loop_names) for event in new):
                 at.events.extend(new)
@@ -134,8 +142,10 @@ def applied_events_continued(original: Callable[[Any], List[Any]]) -> Callable[[
         else:
             at = None
         if at is None:  # Rasa's own, over every event
-            at = memo["applied"] = AppliedSoFar(original(self), loop_names=frozenset(
-                e.name for e in events if isinstance(e, ActiveLoop) and e.name))
+            at = memo["applied"] = AppliedSoFar(
+                original(self),
+                loop_names=frozenset(e.name for e in events if isinstance(e, ActiveLoop) and e.name),
+            )
         at.seen, at.last_seen = len(events), (events[-1] if events else None)
         return list(at.events)
 
@@ -170,8 +180,14 @@ def states_continued(original: Callable[..., List[Dict[str, Any]]]) -> Callable[
     through the store; any other tracker (training, tests) gets `original`."""
     from rasa.shared.core.events import ActionExecuted
 
-    def step(domain: Any, at: StatesSoFar, hide_rule_turn: bool, omit_unset_slots: bool,
-             ignore_rule_only_turns: bool, rule_only_data: Optional[Dict[str, Any]]) -> None:
+    def step(
+        domain: Any,
+        at: StatesSoFar,
+        hide_rule_turn: bool,
+        omit_unset_slots: bool,
+        ignore_rule_only_turns: bool,
+        rule_only_data: Optional[Dict[str, Any]],
+    ) -> None:
         """The body of the loop in Rasa 3.6.21's Domain.states_for_tracker_history, for one prior tracker."""
         tr = at.replay
         if ignore_rule_only_turns:
@@ -190,9 +206,13 @@ def states_continued(original: Callable[..., List[Dict[str, Any]]]) -> Callable[
                 state["prev_action"] = at.last_ml_action_sub_state  # PREVIOUS_ACTION
         at.states.append(domain._clean_state(state))
 
-    def states_for_tracker_history(self: Any, tracker: Any, omit_unset_slots: bool = False,
-                                   ignore_rule_only_turns: bool = False,
-                                   rule_only_data: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    def states_for_tracker_history(
+        self: Any,
+        tracker: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: Optional[Dict[str, Any]] = None,
+    ) -> List[Dict[str, Any]]:
         memo = getattr(tracker, "derived_memo", None)
         if memo is None or tracker._max_event_history is not None:
             return original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
@@ -200,15 +220,19 @@ def states_continued(original: Callable[..., List[Dict[str, Any]]]) -> Callable[
         applied, at = tracker.applied_events(), memo.get(key)
         if at is None or len(at.events) > len(applied) or not all(map(operator.is_, at.events, applied)):
             at = memo[key] = StatesSoFar(replay=tracker.init_copy())  # (a form dropped earlier events)
-        new = applied[len(at.events):]
+        new = applied[len(at.events) :]
         args = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
         for event in new:
             if isinstance(event, ActionExecuted):
                 step(self, at, event.hide_rule_turn, *args)
             at.replay.update(event)
             at.events.append(event)
-        last = StatesSoFar(at.replay, states=list(at.states), turn_was_hidden=at.turn_was_hidden,
-                           last_ml_action_sub_state=at.last_ml_action_sub_state)
+        last = StatesSoFar(
+            at.replay,
+            states=list(at.states),
+            turn_was_hidden=at.turn_was_hidden,
+            last_ml_action_sub_state=at.last_ml_action_sub_state,
+        )
         step(self, last, False, *args)  # the tracker as it is now: not kept, it changes
         # The featurizers edit the states they get (text or intent dropped): copies, so
         # the kept ones stay as computed.

@@ -42,6 +42,7 @@ the SQL below mirrors), so that `make bench` measures the stock store:
 PostgreSQL (endpoints.scale.yml) gets the last two. tests/bot/runtime/test_tracker_store.py compares what
 this store writes and reads with what stock Rasa's SQLTrackerStore does, in one process.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -108,8 +109,16 @@ def redacted(events: List[Dict[str, Any]], removal: Dict[str, Any]) -> Dict[int,
     question in `removal["slots"]` and each value set in one of those slots."""
     slots = set(removal.get("slots") or ())
     text = MARKER.format(reason=removal.get("reason") or "geen toestemming")
-    start = next((i for i, e in enumerate(events) if e.get("event") == "slot" and e.get("name") == "intake_id"
-                  and e.get("value") == removal.get("intake_id")), None)
+    start = next(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "slot"
+            and e.get("name") == "intake_id"
+            and e.get("value") == removal.get("intake_id")
+        ),
+        None,
+    )
     if start is None or not slots:
         return {}
     replaced, asked = {}, None
@@ -123,12 +132,22 @@ def redacted(events: List[Dict[str, Any]], removal: Dict[str, Any]) -> Dict[int,
         elif kind == "user" and asked in slots and event.get("text") != text:
             parse = event.get("parse_data") or {}
             metadata = {k: v for k, v in (event.get("metadata") or {}).items() if k != "widget"}
-            widget = {k: v for k, v in ((event.get("metadata") or {}).get("widget") or {}).items()
-                      if k != "display"}  # a quick reply's title is the visitor's answer too
+            widget = {
+                k: v for k, v in ((event.get("metadata") or {}).get("widget") or {}).items() if k != "display"
+            }  # a quick reply's title is the visitor's answer too
             if widget:
                 metadata["widget"] = widget
-            replaced[index] = dict(event, text=text, metadata=metadata, parse_data={
-                "text": text, "intent": parse.get("intent") or {}, "entities": [], "intent_ranking": []})
+            replaced[index] = dict(
+                event,
+                text=text,
+                metadata=metadata,
+                parse_data={
+                    "text": text,
+                    "intent": parse.get("intent") or {},
+                    "entities": [],
+                    "intent_ranking": [],
+                },
+            )
     return replaced
 
 
@@ -145,9 +164,14 @@ def write_ahead(connection: Any, _record: Any) -> None:
 def as_row(sender_id: str, event: Event) -> Dict[str, Any]:
     """The row Rasa 3.6.21's SQLTrackerStore.save stores for an event."""
     data = event.as_dict()
-    return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-            "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
-            "action_name": data.get("name"), "data": json.dumps(data)}
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 class AssistantTrackerStore(SQLTrackerStore):
@@ -162,15 +186,22 @@ class AssistantTrackerStore(SQLTrackerStore):
         # ERROR). One at a time, the others find the tables.
         with one_at_a_time(kwargs.get("dialect"), kwargs.get("db")):
             super().__init__(*args, **kwargs)
-        self.speedups = [name for name in ("sqlite-write-ahead-log", "sqlite-connection-pool",
-                                           "sql-tracker-store-without-orm", "tracker-cache")
-                         if switched_on(name)
-                         and (self.engine.dialect.name == "sqlite" or not name.startswith("sqlite"))]
+        self.speedups = [
+            name
+            for name in (
+                "sqlite-write-ahead-log",
+                "sqlite-connection-pool",
+                "sql-tracker-store-without-orm",
+                "tracker-cache",
+            )
+            if switched_on(name) and (self.engine.dialect.name == "sqlite" or not name.startswith("sqlite"))
+        ]
         self._open_sqlite_as_configured()
         self.tracker_cache = TrackerCache() if "tracker-cache" in self.speedups else None
         table = self.SQLEvent.__table__
-        self._stamp_query = (sa.select(sa.func.count(), sa.func.max(table.c.id))
-                             .where(table.c.sender_id == sa.bindparam("sender_id")))
+        self._stamp_query = sa.select(sa.func.count(), sa.func.max(table.c.id)).where(
+            table.c.sender_id == sa.bindparam("sender_id")
+        )
 
     def _open_sqlite_as_configured(self) -> None:
         """A new engine for the SQLite file, with the pool and WAL when they are on (Rasa's own
@@ -231,9 +262,11 @@ class AssistantTrackerStore(SQLTrackerStore):
         query = query.where(table.c.sender_id == sender_id)
         if all_sessions:
             return query
-        start = (sa.select(sa.func.max(table.c.timestamp))
-                 .where(table.c.sender_id == sender_id, table.c.type_name == SessionStarted.type_name)
-                 .scalar_subquery())
+        start = (
+            sa.select(sa.func.max(table.c.timestamp))
+            .where(table.c.sender_id == sender_id, table.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
         return query.where(sa.or_(table.c.timestamp >= start, start.is_(None)))
 
     def _stamp(self, sender_id: str) -> Tuple[int, Optional[int]]:
@@ -289,10 +322,14 @@ class AssistantTrackerStore(SQLTrackerStore):
     def _redact_stored(self, sender_id: str, removal: Dict[str, Any]) -> None:
         table = self.SQLEvent.__table__
         with self.engine.begin() as connection:
-            rows = connection.execute(sa.select(table.c.id, table.c.data).where(
-                table.c.sender_id == sender_id).order_by(table.c.id)).fetchall()
+            rows = connection.execute(
+                sa.select(table.c.id, table.c.data).where(table.c.sender_id == sender_id).order_by(table.c.id)
+            ).fetchall()
             replaced = redacted([json.loads(data) for _, data in rows], removal)
             if replaced:
-                connection.execute(table.update().where(table.c.id == sa.bindparam("row_id")).values(
-                    data=sa.bindparam("new_data")),
-                    [{"row_id": rows[i][0], "new_data": json.dumps(data)} for i, data in replaced.items()])
+                connection.execute(
+                    table.update()
+                    .where(table.c.id == sa.bindparam("row_id"))
+                    .values(data=sa.bindparam("new_data")),
+                    [{"row_id": rows[i][0], "new_data": json.dumps(data)} for i, data in replaced.items()],
+                )

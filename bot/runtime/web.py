@@ -1,6 +1,7 @@
 """What the two chat channels (bot/runtime/rest.py, bot/runtime/channel.py) and the admin page share: the
 length limit of a message, exact CORS origins, the security headers, and the apology that
 replaces an empty reply. Light on purpose: bot/runtime/rasa_cli.py imports it before Rasa."""
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,10 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4000  # characters in one message, in both channels: a pasted vacancy text fits
 # The demo page runs only its own files: no inline script or style, no other origin.
-DEMO_PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                 "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+DEMO_PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
 
 
@@ -55,7 +58,9 @@ def with_apology(on_new_message: Callable[[Any], Awaitable[Any]]):
         finally:
             collector = message.output_channel
             if isinstance(collector, CollectingOutputChannel) and not collector.messages:
-                logger.warning("No reply for %s (action server down or slow?); sent the apology.",
-                               message.sender_id)
+                logger.warning(
+                    "No reply for %s (action server down or slow?); sent the apology.", message.sender_id
+                )
                 await collector.send_text_message(message.sender_id, response_text("utter_no_reply"))
+
     return handle

@@ -7,6 +7,7 @@ bot/office/delivery.py sends the jobs and records every attempt here; `python -m
 the requests as CSV with their delivery state, and the admin page (bot/office/admin.py) shows them,
 marks them handled and offers them as a CSV for Dutch Excel (`export_excel`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,9 +22,9 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from bot.stores.schema import migrate
-from actions.vacancy import INTAKE
 from actions.language import MONTH_NAMES
+from actions.vacancy import INTAKE
+from bot.stores.schema import migrate
 
 logger = logging.getLogger(__name__)
 
@@ -139,8 +140,14 @@ def upgrade(connection: sqlite3.Connection, version: int) -> None:
             connection.execute(statement)
 
 
-def store(request: dict, intake_id: str, sender: str, consent_text: str = "",
-          path: Optional[Path] = None, kind: str = "vacature") -> int:
+def store(
+    request: dict,
+    intake_id: str,
+    sender: str,
+    consent_text: str = "",
+    path: Optional[Path] = None,
+    kind: str = "vacature",
+) -> int:
     """Store one request with its delivery jobs and return its number; storing the same
     intake twice returns the first number."""
     from bot.stores.privacy import consent_version
@@ -149,26 +156,49 @@ def store(request: dict, intake_id: str, sender: str, consent_text: str = "",
     with closing(connect(path)) as connection, connection:  # one transaction
         cursor = connection.execute(
             "INSERT INTO vacancy_requests (created_at, intake_id, sender, "
-            + ", ".join(FIELDS) + ", consent_at, consent_text, consent_version, kind) VALUES (?, ?, ?, "
-            + ", ".join("?" for _ in FIELDS) + ", ?, ?, ?, ?) ON CONFLICT (intake_id) DO NOTHING",
-            [now, intake_id, sender] + [request.get(f) for f in FIELDS]
-            + [now, consent_text, consent_version(consent_text), kind])
+            + ", ".join(FIELDS)
+            + ", consent_at, consent_text, consent_version, kind) VALUES (?, ?, ?, "
+            + ", ".join("?" for _ in FIELDS)
+            + ", ?, ?, ?, ?) ON CONFLICT (intake_id) DO NOTHING",
+            [now, intake_id, sender]
+            + [request.get(f) for f in FIELDS]
+            + [now, consent_text, consent_version(consent_text), kind],
+        )
         if cursor.rowcount:
             connection.executemany(
                 "INSERT INTO deliveries (request_id, channel, next_attempt_at) VALUES (?, ?, ?)",
-                [(cursor.lastrowid, channel, time.time()) for channel in channels()])
-        number = connection.execute("SELECT id FROM vacancy_requests WHERE intake_id = ?",
-                                    (intake_id,)).fetchone()[0]
+                [(cursor.lastrowid, channel, time.time()) for channel in channels()],
+            )
+        number = connection.execute(
+            "SELECT id FROM vacancy_requests WHERE intake_id = ?", (intake_id,)
+        ).fetchone()[0]
     NEW_REQUEST.set()
     return number
 
 
-def store_callback(name: str, email: Optional[str], phone: Optional[str], question: str, intake_id: str,
-                   sender: str, consent_text: str = "", path: Optional[Path] = None) -> int:
+def store_callback(
+    name: str,
+    email: Optional[str],
+    phone: Optional[str],
+    question: str,
+    intake_id: str,
+    sender: str,
+    consent_text: str = "",
+    path: Optional[Path] = None,
+) -> int:
     """A callback request: the same row, outbox and delivery as a vacancy, of kind
     'terugbelverzoek'; the question is its description, the vacancy's columns stay empty."""
-    request = {"role": "", "contract": "", "hours": 0, "start_date": "", "organisation": "",
-               "contact_name": name, "email": email, "phone": phone, "description": question}
+    request = {
+        "role": "",
+        "contract": "",
+        "hours": 0,
+        "start_date": "",
+        "organisation": "",
+        "contact_name": name,
+        "email": email,
+        "phone": phone,
+        "description": question,
+    }
     return store(request, intake_id, sender, consent_text, path, kind="terugbelverzoek")
 
 
@@ -193,6 +223,7 @@ def request(number: int, path: Optional[Path] = None) -> Optional[Dict]:
 
 # ---- the outbox, for the worker in bot/office/delivery.py -----------------------------------------------
 
+
 def due_jobs(now: float, channels: List[str], path: Optional[Path] = None) -> List[Tuple]:
     """(job id, request number, channel, attempts, first attempt) of the jobs due now."""
     if not channels:
@@ -201,7 +232,9 @@ def due_jobs(now: float, channels: List[str], path: Optional[Path] = None) -> Li
         return connection.execute(
             "SELECT id, request_id, channel, attempts, first_attempt_at FROM deliveries WHERE state = "
             f"'pending' AND next_attempt_at <= ? AND channel IN ({', '.join('?' for _ in channels)}) "
-            "ORDER BY next_attempt_at, id", [now, *channels]).fetchall()
+            "ORDER BY next_attempt_at, id",
+            [now, *channels],
+        ).fetchall()
 
 
 def next_due(channels: List[str], path: Optional[Path] = None) -> Optional[float]:
@@ -210,7 +243,9 @@ def next_due(channels: List[str], path: Optional[Path] = None) -> Optional[float
     with closing(connect(path)) as connection:
         return connection.execute(
             "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending' AND channel IN "
-            f"({', '.join('?' for _ in channels)})", channels).fetchone()[0]
+            f"({', '.join('?' for _ in channels)})",
+            channels,
+        ).fetchone()[0]
 
 
 def begin_attempt(job: int, now: float, path: Optional[Path] = None) -> Optional[int]:
@@ -219,38 +254,51 @@ def begin_attempt(job: int, now: float, path: Optional[Path] = None) -> Optional
     with closing(connect(path)) as connection, connection:
         updated = connection.execute(
             "UPDATE deliveries SET attempts = attempts + 1, first_attempt_at = coalesce("
-            "first_attempt_at, ?) WHERE id = ? AND state = 'pending'", (now, job)).rowcount
+            "first_attempt_at, ?) WHERE id = ? AND state = 'pending'",
+            (now, job),
+        ).rowcount
         if not updated:
             return None
-        return connection.execute("INSERT INTO delivery_attempts (delivery_id, started_at) VALUES (?, ?)",
-                                  (job, utc_now())).lastrowid
+        return connection.execute(
+            "INSERT INTO delivery_attempts (delivery_id, started_at) VALUES (?, ?)", (job, utc_now())
+        ).lastrowid
 
 
-def end_attempt(job: int, attempt: int, error: str = "", retry_at: Optional[float] = None,
-                path: Optional[Path] = None) -> None:
+def end_attempt(
+    job: int, attempt: int, error: str = "", retry_at: Optional[float] = None, path: Optional[Path] = None
+) -> None:
     """Record the outcome: delivered (no error), to be retried at `retry_at`, or failed."""
     now = utc_now()
     with closing(connect(path)) as connection, connection:
-        connection.execute("UPDATE delivery_attempts SET finished_at = ?, outcome = ?, error = ? WHERE id = ?",
-                           (now, "error" if error else "ok", error, attempt))
+        connection.execute(
+            "UPDATE delivery_attempts SET finished_at = ?, outcome = ?, error = ? WHERE id = ?",
+            (now, "error" if error else "ok", error, attempt),
+        )
         if not error:
-            connection.execute("UPDATE deliveries SET state = 'delivered', delivered_at = ? WHERE id = ?",
-                               (now, job))
+            connection.execute(
+                "UPDATE deliveries SET state = 'delivered', delivered_at = ? WHERE id = ?", (now, job)
+            )
         elif retry_at is not None:
-            connection.execute("UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?",
-                               (retry_at, error, job))
+            connection.execute(
+                "UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+                (retry_at, error, job),
+            )
         else:
-            connection.execute("UPDATE deliveries SET state = 'failed', last_error = ? WHERE id = ?",
-                               (error, job))
+            connection.execute(
+                "UPDATE deliveries SET state = 'failed', last_error = ? WHERE id = ?", (error, job)
+            )
 
 
 def mark_handled(number: int, by: Optional[str], path: Optional[Path] = None) -> bool:
     """Mark a request handled by admin account `by`, or open again with `by=None`; False when
     there is no such request."""
     with closing(connect(path)) as connection, connection:
-        return bool(connection.execute(
-            "UPDATE vacancy_requests SET handled_at = ?, handled_by = ? WHERE id = ?",
-            (utc_now() if by else None, by, number)).rowcount)
+        return bool(
+            connection.execute(
+                "UPDATE vacancy_requests SET handled_at = ?, handled_by = ? WHERE id = ?",
+                (utc_now() if by else None, by, number),
+            ).rowcount
+        )
 
 
 def recover_interrupted(path: Optional[Path] = None) -> int:
@@ -259,7 +307,9 @@ def recover_interrupted(path: Optional[Path] = None) -> int:
     with closing(connect(path)) as connection, connection:
         return connection.execute(
             "UPDATE delivery_attempts SET outcome = 'interrupted', finished_at = ?, error = "
-            "'het proces stopte tijdens het versturen' WHERE outcome IS NULL", (utc_now(),)).rowcount
+            "'het proces stopte tijdens het versturen' WHERE outcome IS NULL",
+            (utc_now(),),
+        ).rowcount
 
 
 def retry_failed(path: Optional[Path] = None) -> int:
@@ -267,10 +317,13 @@ def retry_failed(path: Optional[Path] = None) -> int:
     with closing(connect(path)) as connection, connection:
         return connection.execute(
             "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, first_attempt_at = NULL "
-            "WHERE state = 'failed'", (time.time(),)).rowcount
+            "WHERE state = 'failed'",
+            (time.time(),),
+        ).rowcount
 
 
 # ---- the export ------------------------------------------------------------------------------
+
 
 def overall_state(states: List[str]) -> str:
     if not states:
@@ -290,7 +343,9 @@ def export_rows(since: Optional[str] = None, path: Optional[Path] = None) -> Lis
         connection.row_factory = sqlite3.Row
         requests = connection.execute(
             f"SELECT id, created_at, sender, {', '.join(FIELDS)}, consent_at, consent_version, "
-            "handled_at, handled_by, kind FROM vacancy_requests WHERE created_at >= ? ORDER BY id", (since or "",)).fetchall()
+            "handled_at, handled_by, kind FROM vacancy_requests WHERE created_at >= ? ORDER BY id",
+            (since or "",),
+        ).fetchall()
         jobs: Dict[int, List] = {}
         for job in connection.execute("SELECT * FROM deliveries ORDER BY request_id, channel"):
             jobs.setdefault(job["request_id"], []).append(job)
@@ -298,18 +353,36 @@ def export_rows(since: Optional[str] = None, path: Optional[Path] = None) -> Lis
     for row in requests:
         mine = jobs.get(row["id"], [])
         state = overall_state([job["state"] for job in mine])
-        rows.append(dict(row, delivery_state=state, attempts=sum(job["attempts"] for job in mine),
-                         last_error="; ".join(f"{job['channel']}: {job['last_error']}"
-                                              for job in mine if job["last_error"]),
-                         delivered_at=max(job["delivered_at"] for job in mine) if state == "delivered" else ""))
+        rows.append(
+            dict(
+                row,
+                delivery_state=state,
+                attempts=sum(job["attempts"] for job in mine),
+                last_error="; ".join(
+                    f"{job['channel']}: {job['last_error']}" for job in mine if job["last_error"]
+                ),
+                delivered_at=max(job["delivered_at"] for job in mine) if state == "delivered" else "",
+            )
+        )
     return rows
 
 
 def export_csv(since: Optional[str] = None, path: Optional[Path] = None) -> str:
     out = io.StringIO()
-    columns = ["id", "created_at"] + FIELDS + ["consent_at", "consent_version", "delivery_state",
-                                               "attempts", "last_error", "delivered_at", "handled_at",
-                                               "handled_by"]
+    columns = (
+        ["id", "created_at"]
+        + FIELDS
+        + [
+            "consent_at",
+            "consent_version",
+            "delivery_state",
+            "attempts",
+            "last_error",
+            "delivered_at",
+            "handled_at",
+            "handled_by",
+        ]
+    )
     writer = csv.DictWriter(out, columns, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(export_rows(since, path))
@@ -317,10 +390,19 @@ def export_csv(since: Optional[str] = None, path: Optional[Path] = None) -> str:
 
 
 # The CSV for Dutch Excel: its columns and their headers, in this order.
-EXCEL_COLUMNS = {"id": "Nummer", "created_at": "Ontvangen", **TITLES, "consent_at": "Toestemming gegeven",
-                 "delivery_state": "Bezorging", "attempts": "Pogingen", "last_error": "Fout bij bezorgen",
-                 "delivered_at": "Bezorgd op", "handled_at": "Afgehandeld op", "handled_by": "Afgehandeld door",
-                 "kind": "Soort"}
+EXCEL_COLUMNS = {
+    "id": "Nummer",
+    "created_at": "Ontvangen",
+    **TITLES,
+    "consent_at": "Toestemming gegeven",
+    "delivery_state": "Bezorging",
+    "attempts": "Pogingen",
+    "last_error": "Fout bij bezorgen",
+    "delivered_at": "Bezorgd op",
+    "handled_at": "Afgehandeld op",
+    "handled_by": "Afgehandeld door",
+    "kind": "Soort",
+}
 TIMES = ("created_at", "consent_at", "delivered_at", "handled_at")
 
 
@@ -340,8 +422,9 @@ def excel_value(column: str, value) -> object:
     return value
 
 
-def export_excel(since: Optional[str] = None, path: Optional[Path] = None,
-                 states: Optional[Dict[str, str]] = None) -> str:
+def export_excel(
+    since: Optional[str] = None, path: Optional[Path] = None, states: Optional[Dict[str, str]] = None
+) -> str:
     """The requests for Dutch Excel: a BOM (so that Excel reads UTF-8), ';' between the
     columns, Dutch headers; `states` gives the delivery states in words."""
     out = io.StringIO()
@@ -358,6 +441,7 @@ def export_excel(since: Optional[str] = None, path: Optional[Path] = None,
 
 # ---- retention and erasure (bot/office/retention.py) ------------------------------------------------
 
+
 def purge(cutoff: str, dry_run: bool = False, path: Optional[Path] = None) -> Tuple[int, int]:
     """Remove requests created before `cutoff` (ISO UTC) with their jobs: (requests, jobs)."""
     return _delete("created_at < ?", (cutoff,), dry_run, path)
@@ -371,7 +455,8 @@ def find(email: Optional[str], phone: Optional[str], path: Optional[Path] = None
     with closing(connect(path)) as connection:
         return connection.execute(
             "SELECT id, sender FROM vacancy_requests WHERE lower(email) = lower(?) OR phone = ? ORDER BY id",
-            (email or "", phone or "")).fetchall()
+            (email or "", phone or ""),
+        ).fetchall()
 
 
 def delete(numbers: List[int], dry_run: bool = False, path: Optional[Path] = None) -> Tuple[int, int]:
@@ -385,9 +470,13 @@ def _delete(where: str, params, dry_run: bool, path: Optional[Path]) -> Tuple[in
     if not path.exists():
         return 0, 0
     with closing(connect(path)) as connection, connection:
-        jobs = connection.execute(f"SELECT count(*) FROM deliveries WHERE request_id IN "
-                                  f"(SELECT id FROM vacancy_requests WHERE {where})", params).fetchone()[0]
+        jobs = connection.execute(
+            f"SELECT count(*) FROM deliveries WHERE request_id IN "
+            f"(SELECT id FROM vacancy_requests WHERE {where})",
+            params,
+        ).fetchone()[0]
         if dry_run:
-            return connection.execute(f"SELECT count(*) FROM vacancy_requests WHERE {where}",
-                                      params).fetchone()[0], jobs
+            return connection.execute(
+                f"SELECT count(*) FROM vacancy_requests WHERE {where}", params
+            ).fetchone()[0], jobs
         return connection.execute(f"DELETE FROM vacancy_requests WHERE {where}", params).rowcount, jobs

@@ -21,6 +21,7 @@ of the day that visitor is offered a callback instead of another wait (`missed`)
 The texts pushed to the widget are also in the conversation (the tracker store); here they
 are kept one day only, long enough for the widget to fetch them.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,7 @@ KNOWLEDGE_FILE = PROJECT / "knowledge" / "knowledge.yml"
 STAFF_SEEN_MINUTES = 15
 WAIT_MINUTES = 5
 KEEP_SECONDS = 24 * 3600
-WAITING, ACTIVE, MISSED = "wacht", "actief", "gemist"   # a handoff's states; ended ones are removed
+WAITING, ACTIVE, MISSED = "wacht", "actief", "gemist"  # a handoff's states; ended ones are removed
 SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS handoffs (
@@ -83,8 +84,8 @@ TIMES = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?\s*(?:uur\s*)?(?:tot|-|–)\s*(\d{
 
 @dataclass(frozen=True)
 class Period:
-    days: FrozenSet[int]   # 0 = Monday
-    start: int             # minutes after midnight
+    days: FrozenSet[int]  # 0 = Monday
+    start: int  # minutes after midnight
     end: int
 
 
@@ -107,7 +108,7 @@ def parse_hours(text: str) -> List[Period]:
         end = int(times.group(3)) * 60 + int(times.group(4) or 0)
         if not 0 <= start < end <= 24 * 60:
             raise ValueError(f"de tijden in {part!r} kloppen niet")
-        periods.append(Period(_days(part[:times.start()]), start, end))
+        periods.append(Period(_days(part[: times.start()]), start, end))
     if not periods and not re.search(r"\b(gesloten|nooit)\b", (text or "").lower()):
         raise ValueError("geen kantoortijden gevonden")
     return periods
@@ -123,9 +124,11 @@ def _days(text: str) -> FrozenSet[int]:
     days = set()
     for i, (_, end, name) in enumerate(found):
         days.add(index.index(name))
-        if i + 1 < len(found) and re.search(r"tot|t/m|-|–", text[end:found[i + 1][0]]):
+        if i + 1 < len(found) and re.search(r"tot|t/m|-|–", text[end : found[i + 1][0]]):
             first, last = index.index(name), index.index(found[i + 1][2])
-            days.update(range(first, last + 1) if first <= last else list(range(first, 7)) + list(range(last + 1)))
+            days.update(
+                range(first, last + 1) if first <= last else list(range(first, 7)) + list(range(last + 1))
+            )
     return frozenset(days)
 
 
@@ -155,7 +158,9 @@ def office_hours(env=None) -> List[Period]:
     try:
         return parse_hours(text)
     except ValueError as error:
-        logger.warning("Kantoortijden onleesbaar (%s): %s; maandag tot en met vrijdag 9.00-17.00", text, error)
+        logger.warning(
+            "Kantoortijden onleesbaar (%s): %s; maandag tot en met vrijdag 9.00-17.00", text, error
+        )
         return [Period(frozenset(range(5)), 9 * 60, 17 * 60)]
 
 
@@ -166,6 +171,7 @@ def within(periods: List[Period], now: Optional[datetime] = None) -> bool:
 
 
 # ---- the store ---------------------------------------------------------------------------------
+
 
 def db_path() -> Path:
     return Path(os.environ.get("HANDOFF_DB") or DEFAULT_DB)
@@ -195,9 +201,11 @@ def first_name(account: str) -> str:
 def set_available(name: str, on: bool, now: Optional[float] = None, path: Optional[Path] = None) -> None:
     now = time.time() if now is None else now
     with closing(connect(path)) as connection, connection:
-        connection.execute("INSERT INTO staff (name, available, seen_at) VALUES (?, ?, ?) ON CONFLICT (name) "
-                           "DO UPDATE SET available = excluded.available, seen_at = excluded.seen_at",
-                           (name, int(on), now))
+        connection.execute(
+            "INSERT INTO staff (name, available, seen_at) VALUES (?, ?, ?) ON CONFLICT (name) "
+            "DO UPDATE SET available = excluded.available, seen_at = excluded.seen_at",
+            (name, int(on), now),
+        )
 
 
 def seen(name: str, now: Optional[float] = None, path: Optional[Path] = None) -> bool:
@@ -213,9 +221,13 @@ def staff_available(now: Optional[float] = None, path: Optional[Path] = None) ->
     """The staff members switched on whose admin page was open lately."""
     now = time.time() if now is None else now
     with closing(connect(path)) as connection:
-        return [name for (name,) in connection.execute(
-            "SELECT name FROM staff WHERE available = 1 AND seen_at >= ? ORDER BY name",
-            (now - STAFF_SEEN_MINUTES * 60,))]
+        return [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM staff WHERE available = 1 AND seen_at >= ? ORDER BY name",
+                (now - STAFF_SEEN_MINUTES * 60,),
+            )
+        ]
 
 
 def available(now: Optional[datetime] = None, env=None, path: Optional[Path] = None) -> bool:
@@ -237,12 +249,16 @@ def ask(sender: str, now: Optional[float] = None, path: Optional[Path] = None) -
     """The visitor asked for a person: the conversation waits for one."""
     now = time.time() if now is None else now
     with closing(connect(path)) as connection, connection:
-        connection.execute("INSERT INTO handoffs (sender, state, asked_at, last_visitor_at) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT (sender) DO UPDATE SET state = excluded.state, asked_at = excluded.asked_at, "
-                           "last_visitor_at = excluded.last_visitor_at, taken_by = NULL, last_staff_at = NULL",
-                           (sender, WAITING, now, now))
+        connection.execute(
+            "INSERT INTO handoffs (sender, state, asked_at, last_visitor_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (sender) DO UPDATE SET state = excluded.state, asked_at = excluded.asked_at, "
+            "last_visitor_at = excluded.last_visitor_at, taken_by = NULL, last_staff_at = NULL",
+            (sender, WAITING, now, now),
+        )
         connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,))
-        connection.execute("DELETE FROM handoffs WHERE state = ? AND asked_at < ?", (MISSED, now - KEEP_SECONDS))
+        connection.execute(
+            "DELETE FROM handoffs WHERE state = ? AND asked_at < ?", (MISSED, now - KEEP_SECONDS)
+        )
 
 
 def state(sender: str, path: Optional[Path] = None) -> Optional[str]:
@@ -267,7 +283,9 @@ def expire(sender: str, now: Optional[float] = None, env=None, path: Optional[Pa
     with closing(connect(path)) as connection, connection:
         if not connection.execute(f"SELECT 1 FROM handoffs WHERE {where}", values).fetchone():
             return False  # (asked every second by the widget: a read, no write)
-        return bool(connection.execute(f"UPDATE handoffs SET state = ? WHERE {where}", (MISSED, *values)).rowcount)
+        return bool(
+            connection.execute(f"UPDATE handoffs SET state = ? WHERE {where}", (MISSED, *values)).rowcount
+        )
 
 
 def missed(sender: str, path: Optional[Path] = None) -> bool:
@@ -276,7 +294,9 @@ def missed(sender: str, path: Optional[Path] = None) -> bool:
     if not path.exists():
         return False
     with closing(connect(path)) as connection:
-        row = connection.execute("SELECT state, asked_at FROM handoffs WHERE sender = ?", (sender,)).fetchone()
+        row = connection.execute(
+            "SELECT state, asked_at FROM handoffs WHERE sender = ?", (sender,)
+        ).fetchone()
     return bool(row and row[0] == MISSED and row[1] > time.time() - KEEP_SECONDS)
 
 
@@ -286,18 +306,33 @@ def visitor_wrote(sender: str, now: Optional[float] = None, path: Optional[Path]
         connection.execute("UPDATE handoffs SET last_visitor_at = ? WHERE sender = ?", (now, sender))
 
 
-def push(sender: str, text: str, staff: Optional[str], account: Optional[str] = None,
-         now: Optional[float] = None, path: Optional[Path] = None, buttons: Optional[List[Dict]] = None) -> int:
+def push(
+    sender: str,
+    text: str,
+    staff: Optional[str],
+    account: Optional[str] = None,
+    now: Optional[float] = None,
+    path: Optional[Path] = None,
+    buttons: Optional[List[Dict]] = None,
+) -> int:
     """A message for the visitor's widget: a staff member's answer (`staff` her first name,
     `account` her admin account, who then has the conversation), or the assistant's (None)."""
     now = time.time() if now is None else now
     with closing(connect(path)) as connection, connection:
         if staff:
-            connection.execute("UPDATE handoffs SET state = ?, taken_by = coalesce(taken_by, ?), last_staff_at = ? "
-                               "WHERE sender = ? AND state IN (?, ?)", (ACTIVE, account or staff, now, sender, WAITING, ACTIVE))
+            connection.execute(
+                "UPDATE handoffs SET state = ?, taken_by = coalesce(taken_by, ?), last_staff_at = ? "
+                "WHERE sender = ? AND state IN (?, ?)",
+                (ACTIVE, account or staff, now, sender, WAITING, ACTIVE),
+            )
         connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,))  # fetched long ago
-        return connection.execute("INSERT INTO pushed (sender, at, staff, text, buttons) VALUES (?, ?, ?, ?, ?)",
-                                  (sender, now, staff, text, json.dumps(buttons) if buttons else None)).lastrowid or 0
+        return (
+            connection.execute(
+                "INSERT INTO pushed (sender, at, staff, text, buttons) VALUES (?, ?, ?, ?, ?)",
+                (sender, now, staff, text, json.dumps(buttons) if buttons else None),
+            ).lastrowid
+            or 0
+        )
 
 
 def hand_back(sender: str, path: Optional[Path] = None) -> bool:
@@ -311,7 +346,9 @@ def last_pushed(sender: str, path: Optional[Path] = None) -> int:
     if not path.exists():
         return 0
     with closing(connect(path)) as connection:
-        return connection.execute("SELECT coalesce(max(id), 0) FROM pushed WHERE sender = ?", (sender,)).fetchone()[0]
+        return connection.execute(
+            "SELECT coalesce(max(id), 0) FROM pushed WHERE sender = ?", (sender,)
+        ).fetchone()[0]
 
 
 def pushed_since(sender: str, after: int, path: Optional[Path] = None) -> List[Dict]:
@@ -320,9 +357,13 @@ def pushed_since(sender: str, after: int, path: Optional[Path] = None) -> List[D
     if not path.exists():
         return []
     with closing(connect(path)) as connection:
-        return [{"id": i, "staff": staff, "text": text, "buttons": json.loads(buttons) if buttons else []}
-                for i, staff, text, buttons in connection.execute(
-                    "SELECT id, staff, text, buttons FROM pushed WHERE sender = ? AND id > ? ORDER BY id", (sender, after))]
+        return [
+            {"id": i, "staff": staff, "text": text, "buttons": json.loads(buttons) if buttons else []}
+            for i, staff, text, buttons in connection.execute(
+                "SELECT id, staff, text, buttons FROM pushed WHERE sender = ? AND id > ? ORDER BY id",
+                (sender, after),
+            )
+        ]
 
 
 def purge(now: Optional[float] = None, path: Optional[Path] = None) -> int:
@@ -332,9 +373,12 @@ def purge(now: Optional[float] = None, path: Optional[Path] = None) -> int:
         return 0
     now = time.time() if now is None else now
     with closing(connect(path)) as connection, connection:
-        return (connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,)).rowcount
-                + connection.execute("DELETE FROM handoffs WHERE state = ? AND asked_at < ?",
-                                     (MISSED, now - KEEP_SECONDS)).rowcount)
+        return (
+            connection.execute("DELETE FROM pushed WHERE at < ?", (now - KEEP_SECONDS,)).rowcount
+            + connection.execute(
+                "DELETE FROM handoffs WHERE state = ? AND asked_at < ?", (MISSED, now - KEEP_SECONDS)
+            ).rowcount
+        )
 
 
 def forget(senders: List[str], path: Optional[Path] = None) -> int:
@@ -344,8 +388,10 @@ def forget(senders: List[str], path: Optional[Path] = None) -> int:
         return 0
     marks = ", ".join("?" for _ in senders)
     with closing(connect(path)) as connection, connection:
-        return (connection.execute(f"DELETE FROM pushed WHERE sender IN ({marks})", senders).rowcount
-                + connection.execute(f"DELETE FROM handoffs WHERE sender IN ({marks})", senders).rowcount)
+        return (
+            connection.execute(f"DELETE FROM pushed WHERE sender IN ({marks})", senders).rowcount
+            + connection.execute(f"DELETE FROM handoffs WHERE sender IN ({marks})", senders).rowcount
+        )
 
 
 @dataclass
@@ -369,9 +415,14 @@ def waiting(path: Optional[Path] = None) -> List[Waiting]:
     if not path.exists():
         return []
     with closing(connect(path)) as connection:
-        return [Waiting(*row) for row in connection.execute(
-            "SELECT sender, state, asked_at, taken_by, last_visitor_at, last_staff_at FROM handoffs "
-            "WHERE state IN (?, ?) ORDER BY asked_at", (WAITING, ACTIVE))]
+        return [
+            Waiting(*row)
+            for row in connection.execute(
+                "SELECT sender, state, asked_at, taken_by, last_visitor_at, last_staff_at FROM handoffs "
+                "WHERE state IN (?, ?) ORDER BY asked_at",
+                (WAITING, ACTIVE),
+            )
+        ]
 
 
 def waiting_count(path: Optional[Path] = None) -> Tuple[int, float]:

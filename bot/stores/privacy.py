@@ -9,6 +9,7 @@ The one place for the retention periods, in days, read from the environment:
 `python -m bot purge` (and the action server, once a day) removes what is older; the consent
 question of the intake names the same periods, and PRIVACY_URL, the agency's privacy statement.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,11 +45,13 @@ def period(days: int) -> str:
 def consent_question(env=None) -> str:
     """What is kept, for how long and why: asked before anything is stored."""
     days = retention_days(env)
-    text = ("Mogen we deze gegevens bewaren om je aanvraag te behandelen? We sturen je aanvraag, met "
-            "je naam en contactgegevens, naar een recruiter van 2ASSISTU, die contact met je opneemt. "
-            f"We bewaren je aanvraag {period(days['requests'])} en dit gesprek "
-            f"{period(days['conversations'])}; daarna wissen we ze. Wil je dat we ze eerder wissen, "
-            "laat het ons dan weten.")
+    text = (
+        "Mogen we deze gegevens bewaren om je aanvraag te behandelen? We sturen je aanvraag, met "
+        "je naam en contactgegevens, naar een recruiter van 2ASSISTU, die contact met je opneemt. "
+        f"We bewaren je aanvraag {period(days['requests'])} en dit gesprek "
+        f"{period(days['conversations'])}; daarna wissen we ze. Wil je dat we ze eerder wissen, "
+        "laat het ons dan weten."
+    )
     statement = privacy_statement(env)
     return text + (f" {statement}" if statement else "")
 
@@ -61,7 +64,9 @@ def privacy_statement(env=None) -> str:
 
 def where_to_read_more(env=None) -> str:
     """The last sentence of an answer about privacy: the statement's link, or the widget's."""
-    return privacy_statement(env) or "Meer lees je onder 'Privacy en bewaartermijn', onder in het chatvenster."
+    return (
+        privacy_statement(env) or "Meer lees je onder 'Privacy en bewaartermijn', onder in het chatvenster."
+    )
 
 
 def consent_version(text: str) -> str:

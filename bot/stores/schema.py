@@ -3,13 +3,18 @@
 The version is SQLite's `user_version`; each store (leads.py, unanswered.py) passes its own
 `upgrade(connection, found_version)`, run in one transaction with the new version.
 """
+
 import sqlite3
 from pathlib import Path
 from typing import Callable
 
 
-def migrate(connection: sqlite3.Connection, path: Path, version: int,
-            upgrade: Callable[[sqlite3.Connection, int], None]) -> None:
+def migrate(
+    connection: sqlite3.Connection,
+    path: Path,
+    version: int,
+    upgrade: Callable[[sqlite3.Connection, int], None],
+) -> None:
     """Run `upgrade` when the file is older than `version`; refuse a file made by newer code."""
     if connection.execute("PRAGMA user_version").fetchone()[0] == version:
         return

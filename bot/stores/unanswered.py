@@ -6,6 +6,7 @@ admin page (bot/office/admin.py), where a group of questions is marked handled, 
 kennis" (with a note) or hidden as junk. Questions whose words are nearly the same count as one
 (`group`); a question asked again in the very words of a hidden one stays hidden.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,8 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Tuple
 
 from actions.knowledge import fold
-from bot.stores.schema import migrate
 from actions.language import FUNCTION_WORDS
+from bot.stores.schema import migrate
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "var" / "unanswered.db"
 SCHEMA_VERSION = 2
@@ -40,8 +41,12 @@ CREATE TABLE IF NOT EXISTS unanswered (
     note TEXT                     -- the staff's note, e.g. what was added to the knowledge
 )
 """
-STATUSES = {"open": "open", "handled": "afgehandeld", "added": "toegevoegd aan de kennis",
-            "junk": "verborgen als onzin"}
+STATUSES = {
+    "open": "open",
+    "handled": "afgehandeld",
+    "added": "toegevoegd aan de kennis",
+    "junk": "verborgen als onzin",
+}
 # The admin page's views: which statuses each one lists.
 VIEWS = {"open": ("open",), "done": ("handled", "added"), "junk": ("junk",)}
 NOTE_LENGTH = 500
@@ -69,24 +74,43 @@ def _upgrade(connection: sqlite3.Connection, _version: int) -> None:
         connection.execute("ALTER TABLE unanswered ADD COLUMN note TEXT")
 
 
-def record(sender: str, question: str, intent: Optional[str], confidence: Optional[float],
-           tried: str, outcome: str, path: Optional[Path] = None) -> None:
+def record(
+    sender: str,
+    question: str,
+    intent: Optional[str],
+    confidence: Optional[float],
+    tried: str,
+    outcome: str,
+    path: Optional[Path] = None,
+) -> None:
     with closing(_connect(path or db_path())) as connection, connection:
         # the same words as a question the staff hid as junk: hidden too, so that spam stays away
-        hidden = {" ".join(words(q)) for (q,) in connection.execute(
-            "SELECT DISTINCT question FROM unanswered WHERE status = 'junk'")}
+        hidden = {
+            " ".join(words(q))
+            for (q,) in connection.execute("SELECT DISTINCT question FROM unanswered WHERE status = 'junk'")
+        }
         junk = " ".join(words(question[:1000])) in hidden
         connection.execute(
             "INSERT INTO unanswered (asked_at, sender, question, intent, confidence, tried, outcome, status)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (datetime.now(timezone.utc).isoformat(timespec="seconds"), sender, question[:1000],
-             intent, confidence, tried, outcome, "junk" if junk else "open"))
+            (
+                datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                sender,
+                question[:1000],
+                intent,
+                confidence,
+                tried,
+                outcome,
+                "junk" if junk else "open",
+            ),
+        )
 
 
 @dataclass
 class Group:
     """Questions whose words are nearly the same, with what the admin page shows of them."""
-    question: str                 # the most frequent wording (as asked last)
+
+    question: str  # the most frequent wording (as asked last)
     ids: List[int] = field(default_factory=list)
     senders: List[Tuple[str, str]] = field(default_factory=list)  # (conversation, last asked there)
     wordings: List[str] = field(default_factory=list)
@@ -115,9 +139,15 @@ def content_words(question: str) -> set:
 def nearly_the_same(a: set, b: set) -> bool:
     """True when at least 4 in 5 of the content words match, a word with a typo (same first
     letter, 80 % of the letters) counting as a match."""
+
     def found(word: str, others: set) -> bool:
-        return word in others or (len(word) >= 5 and any(
-            other[:1] == word[:1] and SequenceMatcher(None, word, other).ratio() >= 0.8 for other in others))
+        return word in others or (
+            len(word) >= 5
+            and any(
+                other[:1] == word[:1] and SequenceMatcher(None, word, other).ratio() >= 0.8
+                for other in others
+            )
+        )
 
     matched = sum(found(word, b) for word in a)
     return matched >= 0.8 * max(len(a), len(b))
@@ -139,7 +169,7 @@ def group(rows: Iterable[Tuple]) -> List[Group]:
             groups.append((key, target))
         target.wordings.append(members[-1][3])
         target.ids += [row[0] for row in members]
-        for number, asked_at, sender, question, outcome, status, handled_at, handled_by, note in members:
+        for _, asked_at, sender, _question, outcome, status, handled_at, handled_by, note in members:
             if asked_at >= target.last_asked:
                 target.last_asked, target.outcome = asked_at, outcome
                 target.status, target.handled_at, target.handled_by = status, handled_at, handled_by
@@ -162,7 +192,9 @@ def groups(view: str = "open", path: Optional[Path] = None) -> List[Group]:
         rows = connection.execute(
             "SELECT id, asked_at, sender, question, outcome, status, handled_at, handled_by, note FROM unanswered"
             f" WHERE outcome != 'zoekantwoord' AND status IN ({', '.join('?' for _ in statuses)})"
-            " ORDER BY asked_at, id", statuses).fetchall()
+            " ORDER BY asked_at, id",
+            statuses,
+        ).fetchall()
     return group(rows)
 
 
@@ -178,8 +210,14 @@ def mark(ids: List[int], status: str, by: str, path: Optional[Path] = None, note
         return connection.execute(
             f"UPDATE unanswered SET status = ?, handled_at = ?, handled_by = ?, note = ? WHERE id IN "
             f"({', '.join('?' for _ in ids)})",
-            [status, datetime.now(timezone.utc).isoformat(timespec="seconds") if done else None,
-             by if done else None, (note.strip()[:NOTE_LENGTH] or None) if done else None, *ids]).rowcount
+            [
+                status,
+                datetime.now(timezone.utc).isoformat(timespec="seconds") if done else None,
+                by if done else None,
+                (note.strip()[:NOTE_LENGTH] or None) if done else None,
+                *ids,
+            ],
+        ).rowcount
 
 
 def most_frequent(path: Optional[Path] = None) -> List[Tuple[int, str, str, str]]:
@@ -200,13 +238,15 @@ def report(path: Optional[Path] = None) -> str:
 
 # ---- retention and erasure (bot/office/retention.py) ------------------------------------------------
 
+
 def purge(cutoff: str, dry_run: bool = False, path: Optional[Path] = None) -> int:
     """Remove the questions asked before `cutoff` (ISO UTC); returns how many."""
     return _delete("asked_at < ?", [cutoff], dry_run, path)
 
 
-def forget(senders: List[str], patterns: List[str], dry_run: bool = False,
-           path: Optional[Path] = None) -> int:
+def forget(
+    senders: List[str], patterns: List[str], dry_run: bool = False, path: Optional[Path] = None
+) -> int:
     """Remove the questions of these conversations, and those that contain one of the LIKE
     `patterns` (an e-mail address or phone number typed as a question)."""
     where = [f"sender IN ({', '.join('?' for _ in senders)})"] if senders else []

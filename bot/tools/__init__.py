@@ -4,10 +4,11 @@ configurations, which the benchmark and the NLU scores train, are in bot/tools/d
 cases they score on (whole answers: tests/cases/answer_cases*.yml; held-out NLU questions:
 tests/cases/nlu/nlu_*.yml) live with the tests. Their `python -m bot` commands are declared
 in bot/tools/cli.py."""
+
 from pathlib import Path
 
 from bot.paths import PROJECT
 
 DATA = Path(__file__).resolve().parent / "data"
 CASES = PROJECT / "tests" / "cases"  # answer_cases*.yml
-NLU_CASES = CASES / "nlu"            # nlu_heldout.yml, nlu_heldout_2.yml, nlu_dev.yml
+NLU_CASES = CASES / "nlu"  # nlu_heldout.yml, nlu_heldout_2.yml, nlu_dev.yml

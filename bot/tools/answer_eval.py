@@ -4,6 +4,7 @@ Each case is one conversation with a fresh sender id. A turn passes when the who
 (texts and button titles, lower case, accents folded) holds at least one substring of every
 `must` group and nothing of `must_not`. `python -m bot answers [--url ...] [--cases ...]`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,11 @@ def reply_text(messages: List[dict]) -> str:
 def turn_passes(turn: dict, text: str) -> bool:
     groups = [[g] if isinstance(g, str) else g for g in turn.get("must", [])]
     has_all = all(any(fold(str(s)) in text for s in group) for group in groups)
-    return text.strip() != "" and has_all and not any(
-        fold(str(s)) in text for s in turn.get("must_not", []) or [])
+    return (
+        text.strip() != ""
+        and has_all
+        and not any(fold(str(s)) in text for s in turn.get("must_not", []) or [])
+    )
 
 
 def run_case(url: str, case: dict) -> Tuple[bool, List[str]]:
@@ -41,8 +45,9 @@ def run_case(url: str, case: dict) -> Tuple[bool, List[str]]:
     turns = case.get("turns") or [case]
     failures = []
     for turn in turns:
-        response = requests.post(f"{url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": turn["say"]}, timeout=30)
+        response = requests.post(
+            f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": turn["say"]}, timeout=30
+        )
         text = reply_text(response.json() if response.status_code == 200 else [])
         if not turn_passes(turn, text):
             failures.append(f"{case['id']}: {turn['say']!r} -> {text[:200]!r}")

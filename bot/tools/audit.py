@@ -17,6 +17,7 @@ does not.
 
 Standard library only: it runs in pip-audit's own virtual environment.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,16 @@ PROJECT = Path(__file__).resolve().parents[2]
 PIN_FILES = ["requirements.txt", "requirements-dev.txt", "constraints.txt"]
 SECURITY_DOC = PROJECT / "docs" / "security.md"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)")
-UNREACHABLE = ("NameResolutionError", "ConnectionError", "Max retries exceeded", "timed out",
-               "Temporary failure in name resolution", "ConnectTimeout", "ReadTimeout", "SSLError")
+UNREACHABLE = (
+    "NameResolutionError",
+    "ConnectionError",
+    "Max retries exceeded",
+    "timed out",
+    "Temporary failure in name resolution",
+    "ConnectTimeout",
+    "ReadTimeout",
+    "SSLError",
+)
 
 
 def say(message: str = "") -> None:
@@ -56,11 +65,13 @@ def pins(project: Path = PROJECT) -> Dict[str, Tuple[str, str]]:
             name, version = match.group(1), match.group(3)
             key = normalize(name)
             if key in found and found[key][1] != version:
-                raise SystemExit(f"{name} is twee keer vastgepind met verschillende versies: "
-                                 f"{found[key][1]} ({found[key][2]}) en {version} ({filename}).")
+                raise SystemExit(
+                    f"{name} is twee keer vastgepind met verschillende versies: "
+                    f"{found[key][1]} ({found[key][2]}) en {version} ({filename})."
+                )
             found.setdefault(key, (name, version, filename))
     for dist_info in sorted(project.glob(".venv/lib/python*/site-packages/*.dist-info")):
-        name, _, version = dist_info.name[:-len(".dist-info")].partition("-")
+        name, _, version = dist_info.name[: -len(".dist-info")].partition("-")
         if normalize(name) in ("pip", "setuptools", "wheel"):
             found.setdefault(normalize(name), (name, version, ".venv"))
     return {key: (name, version) for key, (name, version, _) in found.items()}
@@ -80,12 +91,31 @@ def accepted(doc: Path = SECURITY_DOC) -> Dict[str, str]:
     return result
 
 
-def run_pip_audit(pip_audit: str, requirements: Path, service: str, out: Path,
-                  timeout: int) -> Tuple[Optional[dict], str]:
+def run_pip_audit(
+    pip_audit: str, requirements: Path, service: str, out: Path, timeout: int
+) -> Tuple[Optional[dict], str]:
     """pip-audit's JSON report, or None and why not."""
-    command = [pip_audit, "-r", str(requirements), "--no-deps", "--disable-pip", "-s", service,
-               "-f", "json", "-o", str(out), "--progress-spinner", "off", "--timeout", str(timeout),
-               "--desc", "off", "--aliases", "on"]
+    command = [
+        pip_audit,
+        "-r",
+        str(requirements),
+        "--no-deps",
+        "--disable-pip",
+        "-s",
+        service,
+        "-f",
+        "json",
+        "-o",
+        str(out),
+        "--progress-spinner",
+        "off",
+        "--timeout",
+        str(timeout),
+        "--desc",
+        "off",
+        "--aliases",
+        "on",
+    ]
     if service == "osv" and os.environ.get("AUDIT_OSV_URL"):
         command += ["--osv-url", os.environ["AUDIT_OSV_URL"]]
     out.unlink(missing_ok=True)
@@ -95,7 +125,7 @@ def run_pip_audit(pip_audit: str, requirements: Path, service: str, out: Path,
         return None, "geen antwoord binnen 30 minuten / no answer within 30 minutes"
     errors = result.stderr.strip().splitlines()
     if result.returncode not in (0, 1) or not out.exists():
-        last = next((l for l in reversed(errors) if l.strip()), f"exit status {result.returncode}")
+        last = next((line for line in reversed(errors) if line.strip()), f"exit status {result.returncode}")
         if any(marker in result.stderr for marker in UNREACHABLE):
             return None, f"niet bereikbaar / unreachable ({last.strip()[:200]})"
         return None, f"pip-audit faalde / failed: {last.strip()[:300]}"
@@ -111,7 +141,8 @@ def report(data: dict, accepted_ids: Dict[str, str]) -> Tuple[int, int, List[str
             ids: Set[str] = {vuln["id"].upper(), *(a.upper() for a in vuln.get("aliases", []))}
             known = sorted(ids & set(accepted_ids))
             fixes = ", ".join(vuln.get("fix_versions", [])) or "geen / none"
-            line = f"{dep['name']} {dep['version']}: {vuln['id']} ({', '.join(sorted(ids - {vuln['id'].upper()})) or '-'}); fix: {fixes}"
+            aliases = ", ".join(sorted(ids - {vuln["id"].upper()})) or "-"
+            line = f"{dep['name']} {dep['version']}: {vuln['id']} ({aliases}); fix: {fixes}"
             if known:
                 handled += 1
                 say(f"  behandeld / handled  {line}\n      -> {accepted_ids[known[0]]}")
@@ -129,16 +160,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     timeout = int(os.environ.get("AUDIT_TIMEOUT", "20"))
     pinned = pins()
     accepted_ids = accepted()
-    say(f"[audit] {len(pinned)} vastgepinde pakketten / pinned packages "
+    say(
+        f"[audit] {len(pinned)} vastgepinde pakketten / pinned packages "
         f"({', '.join(PIN_FILES)} + pip/setuptools/wheel of .venv); "
-        f"{len(accepted_ids)} behandelde bevindingen in / handled findings in docs/security.md")
+        f"{len(accepted_ids)} behandelde bevindingen in / handled findings in docs/security.md"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         requirements = Path(tmp) / "pinned.txt"
         requirements.write_text("".join(f"{name}=={version}\n" for name, version in sorted(pinned.values())))
         problems = []
         for service in services:
             say(f"[audit] vulnerability service: {service} ...")
-            data, why = run_pip_audit(args.pip_audit, requirements, service, Path(tmp) / "report.json", timeout)
+            data, why = run_pip_audit(
+                args.pip_audit, requirements, service, Path(tmp) / "report.json", timeout
+            )
             if data is None:
                 problems.append(f"{service}: {why}")
                 say(f"[audit]   {why}")
@@ -151,27 +186,34 @@ def main(argv: Optional[List[str]] = None) -> int:
                 say(f"[audit]   {why}")
                 continue
             unhandled, handled, skipped_names = report(data, accepted_ids)
-            say(f"[audit] {service}: {audited - len(skipped_names)} van/of {audited} gecontroleerd / audited; "
-                f"{handled} behandeld / handled, {unhandled} nieuw / new")
+            say(
+                f"[audit] {service}: {audited - len(skipped_names)} van/of {audited} gecontroleerd / audited; "
+                f"{handled} behandeld / handled, {unhandled} nieuw / new"
+            )
             if skipped_names:
                 say(f"[audit] NIET gecontroleerd / NOT audited: {', '.join(skipped_names)}")
             if unhandled:
-                say("[audit] MISLUKT: nieuwe kwetsbaarheden. Werk bij binnen Rasa 3.6.21's grenzen, of leg in "
+                say(
+                    "[audit] MISLUKT: nieuwe kwetsbaarheden. Werk bij binnen Rasa 3.6.21's grenzen, of leg in "
                     "docs/security.md uit waarom ze hier niet gelden (en zet het id in het audit-accepted-blok).\n"
                     "[audit] FAILED: new vulnerabilities. Upgrade within Rasa 3.6.21's constraints, or explain in "
-                    "docs/security.md why they do not apply (and add the id to the audit-accepted block).")
+                    "docs/security.md why they do not apply (and add the id to the audit-accepted block)."
+                )
                 return 1
             if skipped_names:
                 say("[audit] ONVOLLEDIG / INCOMPLETE: niet elk pakket kon worden gecontroleerd.")
                 return 2
             say("[audit] OK")
             return 0
-    say("[audit] MISLUKT: geen kwetsbaarhedendatabase bereikbaar, er is niets gecontroleerd.\n"
+    say(
+        "[audit] MISLUKT: geen kwetsbaarhedendatabase bereikbaar, er is niets gecontroleerd.\n"
         "[audit] FAILED: no vulnerability database could be reached; nothing was audited.\n"
-        + "".join(f"          - {p}\n" for p in problems) +
-        "[audit] Nodig / needed: https://api.osv.dev (AUDIT_SERVICE=osv, of een OSV-mirror via AUDIT_OSV_URL)\n"
+        + "".join(f"          - {p}\n" for p in problems)
+        + "[audit] Nodig / needed: https://api.osv.dev (AUDIT_SERVICE=osv, of een OSV-mirror via AUDIT_OSV_URL)\n"
         "        of/or https://pypi.org/pypi/<pakket>/<versie>/json (AUDIT_SERVICE=pypi).\n"
-        "        De laatste handmatige beoordeling staat in docs/security.md / the last manual review is in docs/security.md.")
+        "        De laatste handmatige beoordeling staat in docs/security.md / "
+        "the last manual review is in docs/security.md."
+    )
     return 2
 
 

@@ -12,6 +12,7 @@ actions. Ours runs as `make run` starts it (a worker per core, at most two). Bot
 bot/runtime/instance.py, as the tests' assistant does. Memory: the peak resident set of each server,
 summed over its processes, and the proportional set (shared pages counted once) of all.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,9 @@ def progress(message: str) -> None:
 
 def percentile(values: List[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))] if ordered else float("nan")
+    return (
+        ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))] if ordered else float("nan")
+    )
 
 
 def train(config: Path, out: Path, name: str) -> Tuple[Path, float]:
@@ -61,9 +64,14 @@ def train(config: Path, out: Path, name: str) -> Tuple[Path, float]:
     rasa = [launcher.venv_bin("rasa")]
     if "stock" not in name:
         rasa = [sys.executable, "-m", "bot.runtime.rasa_cli", *rasa]
-    subprocess.run([*rasa, "train", "--config", str(config), "--out", str(out),
-                    "--fixed-model-name", name, "--force"], cwd=launcher.PROJECT,
-                   env=launcher.base_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*rasa, "train", "--config", str(config), "--out", str(out), "--fixed-model-name", name, "--force"],
+        cwd=launcher.PROJECT,
+        env=launcher.base_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return out / f"{name}.tar.gz", time.monotonic() - started
 
 
@@ -81,8 +89,9 @@ def first_answer(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"de assistent antwoordde niet binnen {timeout:.0f} s")
 
 
-async def ask(session: aiohttp.ClientSession, url: str, sender: str, text: str,
-              expected: Tuple[str, ...]) -> Tuple[float, str, str]:
+async def ask(
+    session: aiohttp.ClientSession, url: str, sender: str, text: str, expected: Tuple[str, ...]
+) -> Tuple[float, str, str]:
     """Milliseconds until the reply, the outcome and what went wrong. The outcome: "ok";
     "wrong", an answer without any of the expected words (the detail is the answer); "empty",
     a 200 without any text; "error", another status, a broken connection, a body that is not
@@ -128,6 +137,7 @@ async def load(url: str, users: int, seconds: float, tally: Optional[Tally] = No
     deadline = time.monotonic() + seconds
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=users)) as session:
+
         async def visitor() -> None:
             while time.monotonic() < deadline:
                 sender = f"bench-{uuid.uuid4().hex[:10]}"
@@ -138,9 +148,14 @@ async def load(url: str, users: int, seconds: float, tally: Optional[Tally] = No
         await asyncio.gather(*(visitor() for _ in range(users)))
         wall = time.monotonic() - started
     latencies = tally.latencies
-    return {"p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
-            "p99": percentile(latencies, 0.99), "throughput": len(latencies) / wall,
-            "turns": len(latencies), "errors": tally.failures}
+    return {
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+        "throughput": len(latencies) / wall,
+        "turns": len(latencies),
+        "errors": tally.failures,
+    }
 
 
 async def long_conversation(url: str, turns: int, repeats: int = 3) -> Tuple[float, float, int]:
@@ -162,16 +177,27 @@ async def long_conversation(url: str, turns: int, repeats: int = 3) -> Tuple[flo
     return statistics.median(first), statistics.median(last), errors
 
 
-def measure(name: str, model: Path, train_seconds: Optional[float], users: List[int], seconds: float,
-            long_turns: int, work: Path) -> Dict[str, float]:
+def measure(
+    name: str,
+    model: Path,
+    train_seconds: Optional[float],
+    users: List[int],
+    seconds: float,
+    long_turns: int,
+    work: Path,
+) -> Dict[str, float]:
     # Speed, not the per-sender rate limit: the long conversation sends 50 turns in a row.
     env = {"REST_RATE_LIMIT": "0"}
-    if name == "stock":  # stock Rasa also runs without our changes to the Rasa server (bot/runtime/rasa_changes.py),
+    if (
+        name == "stock"
+    ):  # stock Rasa also runs without our changes to the Rasa server (bot/runtime/rasa_changes.py),
         env["RASA_SPEEDUPS"] = "0"  # and, as its in-memory lock store makes it, in one process
         env["SANIC_WORKERS"] = "1"
     server = Instance(work / f"var-{name}", env, model)
     progress(f"{name}: servers starten...")
-    figures: Dict[str, float] = {"training time s": train_seconds if train_seconds is not None else float("nan")}
+    figures: Dict[str, float] = {
+        "training time s": train_seconds if train_seconds is not None else float("nan")
+    }
     started = time.monotonic()
     try:
         server.start()
@@ -211,7 +237,11 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
         row = f"{key:<26}" + "".join(f"{results[n].get(key, float('nan')):>12.1f}" for n in names)
         if len(names) == 2:
             ours, stock = results[names[0]].get(key), results[names[1]].get(key)
-            ratio = ours / stock if ours is not None and stock and stock == stock and ours == ours else float("nan")
+            ratio = (
+                ours / stock
+                if ours is not None and stock and stock == stock and ours == ours
+                else float("nan")
+            )
             row += f"{ratio:>14.2f}"
         lines.append(row)
     return "\n".join(lines)

@@ -6,6 +6,7 @@ with spaCy and `spacy-lookups-data`:
   config.yml can load it by path;
 - build/lemmas_nl.npz: the Dutch lemma table in compact form (bot/components/lemmas.py).
 """
+
 import sys
 from pathlib import Path
 

@@ -8,6 +8,7 @@ this .venv will do). Both are started as `make run` starts them, on free ports; 
 with the ratio new / base. Issue 21 asked for p50 at one user and throughput at 32 users within
 10 % of the base.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,10 +31,25 @@ SECONDS = 20
 def start(checkout: Path, port: int, var: Path) -> subprocess.Popen:
     log = var / "run.log"
     process = subprocess.Popen(
-        [str(checkout / ".venv/bin/python"), "-m", "bot", "run", "--no-train", "--rasa-port", str(port),
-         "--action-port", str(port + 50), "--var-dir", str(var)], cwd=checkout, stdout=log.open("w"),
-        stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONPATH=str(checkout), RASA_TELEMETRY_ENABLED="false"),
-        start_new_session=True)
+        [
+            str(checkout / ".venv/bin/python"),
+            "-m",
+            "bot",
+            "run",
+            "--no-train",
+            "--rasa-port",
+            str(port),
+            "--action-port",
+            str(port + 50),
+            "--var-dir",
+            str(var),
+        ],
+        cwd=checkout,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ, PYTHONPATH=str(checkout), RASA_TELEMETRY_ENABLED="false"),
+        start_new_session=True,
+    )
     for _ in range(180):
         if "De assistent draait" in log.read_text(errors="replace"):
             return process
@@ -60,14 +76,21 @@ def main() -> int:
                         url = f"http://127.0.0.1:{servers[name][1]}/webhooks/rest/webhook"
                         result = asyncio.run(load(url, users, SECONDS))
                         results[name][users].append(result)
-                        print(f"[compare] {name} {users} users: p50 {result['p50']:.1f} ms, "
-                              f"{result['throughput']:.0f} msg/s, {result['errors']} errors", file=sys.stderr, flush=True)
+                        print(
+                            f"[compare] {name} {users} users: p50 {result['p50']:.1f} ms, "
+                            f"{result['throughput']:.0f} msg/s, {result['errors']} errors",
+                            file=sys.stderr,
+                            flush=True,
+                        )
         finally:
             for process, _ in servers.values():
                 os.killpg(process.pid, signal.SIGINT)
     print("| | base | new | new / base |\n|---|---|---|---|")
-    for users, key, label in ((1, "p50", "p50 at 1 user (ms)"), (32, "throughput", "throughput at 32 users (msg/s)"),
-                              (32, "p50", "p50 at 32 users (ms)")):
+    for users, key, label in (
+        (1, "p50", "p50 at 1 user (ms)"),
+        (32, "throughput", "throughput at 32 users (msg/s)"),
+        (32, "p50", "p50 at 32 users (ms)"),
+    ):
         b = statistics.mean(r[key] for r in results["base"][users])
         n = statistics.mean(r[key] for r in results["new"][users])
         print(f"| {label} | {b:.1f} | {n:.1f} | {n / b:.2f} |")

@@ -4,6 +4,7 @@
 and prints intent accuracy, macro F1 and entity F1 side by side; with --ours-only only our
 model's figures (no stock model to train: the tests' NLU floors use this).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,9 +28,23 @@ def score(model: Path, name: str, heldout: Path = HELDOUT) -> Dict[str, Any]:
     """Run `rasa test nlu` on a held-out file and read the figures from its reports."""
     out = RESULTS / f"heldout-{name}"
     launcher.say(f"[eval] {name}: rasa test nlu op {heldout.name}...")
-    subprocess.run([launcher.venv_bin("rasa"), "test", "nlu", "--model", str(model), "--nlu",
-                    str(heldout), "--out", str(out)], cwd=launcher.PROJECT, env=launcher.base_env(),
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            launcher.venv_bin("rasa"),
+            "test",
+            "nlu",
+            "--model",
+            str(model),
+            "--nlu",
+            str(heldout),
+            "--out",
+            str(out),
+        ],
+        cwd=launcher.PROJECT,
+        env=launcher.base_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     intents = json.loads((out / "intent_report.json").read_text())
     # One report per entity extractor (DIETClassifier_report.json, CRFEntityExtractor_report.json)
     report = next(p for p in sorted(out.glob("*_report.json")) if p.name != "intent_report.json")
@@ -46,12 +61,26 @@ def score(model: Path, name: str, heldout: Path = HELDOUT) -> Dict[str, Any]:
 
 def train_stock() -> None:
     if STOCK_MODEL.exists() and STOCK_MODEL.stat().st_mtime > max(
-            p.stat().st_mtime for p in [STOCK_CONFIG, *launcher.PROJECT.joinpath("data").rglob("*.yml")]):
+        p.stat().st_mtime for p in [STOCK_CONFIG, *launcher.PROJECT.joinpath("data").rglob("*.yml")]
+    ):
         return
     launcher.say("[eval] stock-pijplijn trainen op dezelfde data...")
-    subprocess.run([launcher.venv_bin("rasa"), "train", "nlu", "--config", str(STOCK_CONFIG),
-                    "--out", str(launcher.MODELS), "--fixed-model-name", "stock-nlu"],
-                   cwd=launcher.PROJECT, env=launcher.base_env(), check=True)
+    subprocess.run(
+        [
+            launcher.venv_bin("rasa"),
+            "train",
+            "nlu",
+            "--config",
+            str(STOCK_CONFIG),
+            "--out",
+            str(launcher.MODELS),
+            "--fixed-model-name",
+            "stock-nlu",
+        ],
+        cwd=launcher.PROJECT,
+        env=launcher.base_env(),
+        check=True,
+    )
 
 
 FIGURES = ("intent accuracy", "intent macro F1", "entity F1 (role)")
@@ -81,7 +110,9 @@ def main(args: argparse.Namespace) -> int:
         errors += [(name, e) for e in ours["errors"]]
     for name, error in errors:
         predicted = error["intent_prediction"]
-        print(f"  fout ({name}): {error['intent']:<20} -> {predicted['name']:<20} "
-              f"{predicted['confidence']:.2f}  {error['text']}")
+        print(
+            f"  fout ({name}): {error['intent']:<20} -> {predicted['name']:<20} "
+            f"{predicted['confidence']:.2f}  {error['text']}"
+        )
     print("\n" + "\n\n".join(tables))
     return 0

@@ -13,6 +13,7 @@ failed), or slower than --max-seconds; and a conversation is one when the Rasa s
 says it tripped the circuit breaker or went round in circles (bot/components/turn_guard.py). Findings
 are listed with the conversation up to that turn, so each can be replayed by hand.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,41 +30,106 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from bot.components.turn_guard import LOOP_LOGGED
 from bot.runtime.launcher import PROJECT
 from bot.runtime.texts import response_text
-from bot.tools import CASES
-from bot.components.turn_guard import LOOP_LOGGED
 from bot.runtime.web import MAX_TEXT
+from bot.tools import CASES
 
 APOLOGY = response_text("utter_no_reply")
 # What the Rasa server's log says of a conversation that went wrong (rasa.core.processor and
 # bot/components/turn_guard.py), with the sender's id in it.
-LOG_FINDINGS = {"circuit breaker": re.compile(r"Circuit breaker tripped.*'(fuzz-[\w-]+)'"),
-                "loop": re.compile(re.escape(LOOP_LOGGED.split("%s")[0]) + r"(fuzz-[\w-]+)")}
+LOG_FINDINGS = {
+    "circuit breaker": re.compile(r"Circuit breaker tripped.*'(fuzz-[\w-]+)'"),
+    "loop": re.compile(re.escape(LOOP_LOGGED.split("%s")[0]) + r"(fuzz-[\w-]+)"),
+}
 
 # Answers to the intake's and the quiz's questions, valid and invalid.
 FORM_ANSWERS = [
-    "office manager", "secretaresse", "een OM", "kok", "vast", "tijdelijk", "allebei", "32", "32 uur",
-    "24 uur per week", "fulltime", "100", "zo snel mogelijk", "1 maart", "volgende maand", "31-02-2027",
-    "1 januari 2020", "Bakkerij Jansen", "Notariskantoor De Vries B.V.", "x", "Jan de Vries", "Ilse",
-    "jan@bakker.nl", "jan@", "06 12345678", "020 1234567", "12345", "nee", "ja", "ja graag",
-    "liever niet", "misschien", "we zoeken iemand die de agenda van de directeur beheert",
-    "wat doet een office manager eigenlijk?", "hoe lang bewaren jullie dit?", "1", "3",
+    "office manager",
+    "secretaresse",
+    "een OM",
+    "kok",
+    "vast",
+    "tijdelijk",
+    "allebei",
+    "32",
+    "32 uur",
+    "24 uur per week",
+    "fulltime",
+    "100",
+    "zo snel mogelijk",
+    "1 maart",
+    "volgende maand",
+    "31-02-2027",
+    "1 januari 2020",
+    "Bakkerij Jansen",
+    "Notariskantoor De Vries B.V.",
+    "x",
+    "Jan de Vries",
+    "Ilse",
+    "jan@bakker.nl",
+    "jan@",
+    "06 12345678",
+    "020 1234567",
+    "12345",
+    "nee",
+    "ja",
+    "ja graag",
+    "liever niet",
+    "misschien",
+    "we zoeken iemand die de agenda van de directeur beheert",
+    "wat doet een office manager eigenlijk?",
+    "hoe lang bewaren jullie dit?",
+    "1",
+    "3",
 ]
 STOP = ["stop", "laat maar", "ik wil stoppen", "annuleer", "toch niet"]
 NOISE = [
-    "?????", "asdfgh qwerty", "kjsdhf kjhsdf", "...", "!!!", "😀👍", "🤖?", "12345", "<b>hallo</b>",
-    "<script>alert('x')</script>", "' OR 1=1 --", "{\"intent\": \"greet\"}", "/", "/restart", "/nonsense",
-    "/ask_definition{\"role\": \"piloot\"}", "/ask_definition{\"role\": }", "What does an office manager do?",
-    "Was macht eine Sekretärin?", "Qu'est-ce qu'une secrétaire ?", "¿Qué hace una secretaria?",
-    "ok", "hm", "ja", "nee", "en?", "die", "zo iemand", "de ander", "waarom?", "bedankt!", "doei",
-    "ik", "de", "a", "\u200b?", "hallo\nhallo\nhallo",
+    "?????",
+    "asdfgh qwerty",
+    "kjsdhf kjhsdf",
+    "...",
+    "!!!",
+    "😀👍",
+    "🤖?",
+    "12345",
+    "<b>hallo</b>",
+    "<script>alert('x')</script>",
+    "' OR 1=1 --",
+    '{"intent": "greet"}',
+    "/",
+    "/restart",
+    "/nonsense",
+    '/ask_definition{"role": "piloot"}',
+    '/ask_definition{"role": }',
+    "What does an office manager do?",
+    "Was macht eine Sekretärin?",
+    "Qu'est-ce qu'une secrétaire ?",
+    "¿Qué hace una secretaria?",
+    "ok",
+    "hm",
+    "ja",
+    "nee",
+    "en?",
+    "die",
+    "zo iemand",
+    "de ander",
+    "waarom?",
+    "bedankt!",
+    "doei",
+    "ik",
+    "de",
+    "a",
+    "\u200b?",
+    "hallo\nhallo\nhallo",
 ]
 
 
 @dataclass
 class Material:
     """What the fuzzer draws from, by source."""
+
     sources: Dict[str, List[str]]
     starters: List[str]  # messages that start the intake or the quiz
 
@@ -72,8 +138,11 @@ class Material:
         examples, starters = [], []
         for path in sorted((project / "data" / "nlu").glob("*.yml")):
             for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-                lines = [without_entities(line[2:]) for line in str(item.get("examples") or "").splitlines()
-                         if line.startswith("- ")]
+                lines = [
+                    without_entities(line[2:])
+                    for line in str(item.get("examples") or "").splitlines()
+                    if line.startswith("- ")
+                ]
                 examples += lines
                 if item.get("intent") in ("hire_request", "career_quiz"):
                     starters += lines
@@ -82,12 +151,23 @@ class Material:
             for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
                 cases += [turn["say"] for turn in case.get("turns") or [case] if turn.get("say")]
         domain = yaml.safe_load((project / "domain.yml").read_text(encoding="utf-8"))
-        payloads = sorted({button["payload"].replace("{{", "{").replace("}}", "}")
-                           for variants in domain["responses"].values() for variant in variants
-                           for button in variant.get("buttons") or []})
+        payloads = sorted(
+            {
+                button["payload"].replace("{{", "{").replace("}}", "}")
+                for variants in domain["responses"].values()
+                for variant in variants
+                for button in variant.get("buttons") or []
+            }
+        )
         payloads += [f'/correct_vacancy{{"field": "{slot}"}}' for slot in ("hours", "contact", "description")]
-        sources = {"example": examples, "case": cases, "form": FORM_ANSWERS, "payload": payloads,
-                   "stop": STOP, "noise": NOISE}
+        sources = {
+            "example": examples,
+            "case": cases,
+            "form": FORM_ANSWERS,
+            "payload": payloads,
+            "stop": STOP,
+            "noise": NOISE,
+        }
         return cls(sources, starters or examples)
 
 
@@ -169,8 +249,10 @@ class Report:
 
     def summary(self) -> str:
         counts = ", ".join(f"{kind} {n}" for kind, n in sorted(self.counts().items())) or "geen"
-        return (f"{self.turns} beurten in {self.conversations} gesprekken, {self.seconds:.0f} s; "
-                f"traagste beurt {self.slowest:.2f} s; bevindingen: {counts}")
+        return (
+            f"{self.turns} beurten in {self.conversations} gesprekken, {self.seconds:.0f} s; "
+            f"traagste beurt {self.slowest:.2f} s; bevindingen: {counts}"
+        )
 
 
 def reply_text(messages: list) -> str:
@@ -181,8 +263,15 @@ def reply_text(messages: list) -> str:
     return "\n".join(p for p in parts if p)
 
 
-async def run(url: str, turns: int, seconds: float, seed: int, workers: int = 2,
-              max_seconds: float = 2.0, material: Optional[Material] = None) -> Report:
+async def run(
+    url: str,
+    turns: int,
+    seconds: float,
+    seed: int,
+    workers: int = 2,
+    max_seconds: float = 2.0,
+    material: Optional[Material] = None,
+) -> Report:
     """Send random conversations until `turns` messages were sent or `seconds` passed."""
     import aiohttp
 
@@ -213,8 +302,17 @@ async def run(url: str, turns: int, seconds: float, seed: int, workers: int = 2,
             report.slowest = max(report.slowest, took)
             reply = reply_text(body or [])
             transcript.append((text, reply if body is not None else f"[{status}]"))
-            kind = ("error" if body is None else "empty" if not reply.strip()
-                    else "apology" if APOLOGY in reply else "slow" if took > max_seconds else None)
+            kind = (
+                "error"
+                if body is None
+                else "empty"
+                if not reply.strip()
+                else "apology"
+                if APOLOGY in reply
+                else "slow"
+                if took > max_seconds
+                else None
+            )
             if kind:
                 report.findings.append(Finding(kind, sender, list(transcript)))
                 if kind != "slow":
@@ -252,11 +350,22 @@ def main(args: argparse.Namespace) -> int:
     report = asyncio.run(run(args.url, args.turns, args.seconds, args.seed, args.workers, args.max_seconds))
     if log:
         read_log(report, log, since)
-    for finding in report.findings[:args.show]:
+    for finding in report.findings[: args.show]:
         print(finding.describe(), file=sys.stderr)
     print(report.summary())
     if args.out:
-        args.out.write_text(json.dumps({"summary": report.summary(), "findings": [
-            {"kind": f.kind, "sender": f.sender, "transcript": f.transcript} for f in report.findings]},
-            ensure_ascii=False, indent=1), encoding="utf-8")
+        args.out.write_text(
+            json.dumps(
+                {
+                    "summary": report.summary(),
+                    "findings": [
+                        {"kind": f.kind, "sender": f.sender, "transcript": f.transcript}
+                        for f in report.findings
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 1 if report.findings else 0

@@ -12,6 +12,7 @@ connection, a timeout), an empty or a wrong reply, a server that was restarted, 
 growth of 10 % or more after the warm-up. With --rasa-port and --action-port it soaks an
 assistant that already runs on those ports instead (the tests do, on their warmed servers).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,8 +79,9 @@ class Result:
     @property
     def restarts(self) -> int:
         """How often a server's processes changed (the launcher restarts a server that died)."""
-        return sum(a.pids[name] != b.pids[name] for a, b in zip(self.samples, self.samples[1:])
-                   for name in SERVERS)
+        return sum(
+            a.pids[name] != b.pids[name] for a, b in zip(self.samples, self.samples[1:]) for name in SERVERS
+        )
 
     def warm_sample(self) -> Sample:
         at = warm_up(self.seconds)
@@ -93,9 +95,11 @@ class Result:
         return bench.percentile(self.tally.latencies, share)
 
     def problems(self) -> List[str]:
-        found = [f"{self.count(o)} {label}" for o, label in
-                 (("error", "errors"), ("empty", "empty replies"), ("wrong", "wrong replies"))
-                 if self.count(o)]
+        found = [
+            f"{self.count(o)} {label}"
+            for o, label in (("error", "errors"), ("empty", "empty replies"), ("wrong", "wrong replies"))
+            if self.count(o)
+        ]
         if self.restarts:
             found.append(f"{self.restarts} server restart(s)")
         for name in SERVERS:
@@ -108,31 +112,45 @@ class Result:
 
     def report(self) -> str:
         warm, end = self.warm_sample(), self.samples[-1]
-        rows = [("users", f"{self.users}"), ("minutes", f"{self.seconds / 60:.1f}"),
-                ("messages", f"{self.messages}"), ("msg/s", f"{self.messages / max(self.wall, 1e-9):.1f}"),
-                ("errors", f"{self.count('error')}"), ("empty replies", f"{self.count('empty')}"),
-                ("wrong replies", f"{self.count('wrong')}"), ("server restarts", f"{self.restarts}"),
-                ("p50 ms", f"{self.latency(0.50):.1f}"), ("p95 ms", f"{self.latency(0.95):.1f}"),
-                ("p99 ms", f"{self.latency(0.99):.1f}"), ("memory samples", f"{len(self.samples)}")]
+        rows = [
+            ("users", f"{self.users}"),
+            ("minutes", f"{self.seconds / 60:.1f}"),
+            ("messages", f"{self.messages}"),
+            ("msg/s", f"{self.messages / max(self.wall, 1e-9):.1f}"),
+            ("errors", f"{self.count('error')}"),
+            ("empty replies", f"{self.count('empty')}"),
+            ("wrong replies", f"{self.count('wrong')}"),
+            ("server restarts", f"{self.restarts}"),
+            ("p50 ms", f"{self.latency(0.50):.1f}"),
+            ("p95 ms", f"{self.latency(0.95):.1f}"),
+            ("p99 ms", f"{self.latency(0.99):.1f}"),
+            ("memory samples", f"{len(self.samples)}"),
+        ]
         rows += [("warm-up ends at s", f"{warm.at:.0f}"), ("run ends at s", f"{end.at:.0f}")]
         for name in SERVERS:
-            rows += [(f"RSS {name} MB after warm-up", f"{warm.rss[name]:.1f}"),
-                     (f"RSS {name} MB at the end", f"{end.rss[name]:.1f}"),
-                     (f"RSS {name} growth %", f"{100 * self.growth(name):.1f}")]
+            rows += [
+                (f"RSS {name} MB after warm-up", f"{warm.rss[name]:.1f}"),
+                (f"RSS {name} MB at the end", f"{end.rss[name]:.1f}"),
+                (f"RSS {name} growth %", f"{100 * self.growth(name):.1f}"),
+            ]
         problems = self.problems()
         lines = [f"{key:<30}{value:>12}" for key, value in rows]
         lines.append("verdict: " + ("OK" if not problems else "FAILED: " + "; ".join(problems)))
         if self.tally.problems:
             lines += ["", "what went wrong, most frequent first"]
-            lines += [f"{count:>8}  {outcome}: {detail}" for (outcome, detail), count
-                      in self.tally.problems.most_common(10)]
+            lines += [
+                f"{count:>8}  {outcome}: {detail}"
+                for (outcome, detail), count in self.tally.problems.most_common(10)
+            ]
         lines += ["", "RSS over time, MB", f"{'s':>8}{'rasa':>10}{'actions':>10}"]
         lines += [f"{s.at:>8.0f}{s.rss['rasa']:>10.1f}{s.rss['actions']:>10.1f}" for s in self.timeline()]
         return "\n".join(lines)
 
     def timeline(self, rows: int = 10) -> List[Sample]:
         """About one sample per tenth of the run, the warm-up one and the last one included."""
-        marks = [next((s for s in self.samples if s.at >= k * self.seconds / rows), None) for k in range(rows)]
+        marks = [
+            next((s for s in self.samples if s.at >= k * self.seconds / rows), None) for k in range(rows)
+        ]
         chosen = {id(s): s for s in marks + [self.warm_sample(), self.samples[-1]] if s is not None}
         return sorted(chosen.values(), key=lambda s: s.at)
 
@@ -140,9 +158,11 @@ class Result:
 def sample(server: Instance, started: float) -> Sample:
     pids = server.pids()
     # All of a server's processes together (Sanic workers share the conversations).
-    return Sample(time.monotonic() - started,
-                  {name: memory_mb(pids[name], "VmRSS", sum) for name in SERVERS},
-                  {name: tuple(sorted(pids[name])) for name in SERVERS})
+    return Sample(
+        time.monotonic() - started,
+        {name: memory_mb(pids[name], "VmRSS", sum) for name in SERVERS},
+        {name: tuple(sorted(pids[name])) for name in SERVERS},
+    )
 
 
 async def watch(server: Instance, result: Result, started: float, done: asyncio.Event) -> None:
@@ -154,11 +174,13 @@ async def watch(server: Instance, result: Result, started: float, done: asyncio.
             recent = result.tally.latencies[seen:]
             seen = len(result.tally.latencies)
             now = result.samples[-1]
-            progress(f"{clock(elapsed)}/{clock(result.seconds)}: {result.messages} berichten, "
-                     f"{result.count('error')} fouten, {result.count('empty')} leeg, "
-                     f"{result.count('wrong')} verkeerd; laatste {PROGRESS_SECONDS:.0f} s p50 "
-                     f"{bench.percentile(recent, 0.5):.0f} ms, p95 {bench.percentile(recent, 0.95):.0f} ms; "
-                     f"RSS rasa {now.rss['rasa']:.0f} MB, acties {now.rss['actions']:.0f} MB")
+            progress(
+                f"{clock(elapsed)}/{clock(result.seconds)}: {result.messages} berichten, "
+                f"{result.count('error')} fouten, {result.count('empty')} leeg, "
+                f"{result.count('wrong')} verkeerd; laatste {PROGRESS_SECONDS:.0f} s p50 "
+                f"{bench.percentile(recent, 0.5):.0f} ms, p95 {bench.percentile(recent, 0.95):.0f} ms; "
+                f"RSS rasa {now.rss['rasa']:.0f} MB, acties {now.rss['actions']:.0f} MB"
+            )
             next_progress += PROGRESS_SECONDS
         try:
             await asyncio.wait_for(done.wait(), SAMPLE_SECONDS)
@@ -183,8 +205,10 @@ async def drive(server: Instance, users: int, seconds: float) -> Result:
 
 def run(server: Instance, users: int = 16, seconds: float = 1800) -> Result:
     """Soak a running assistant."""
-    progress(f"{users} gebruikers, {clock(seconds)} minuten; geheugen vergeleken na "
-             f"{warm_up(seconds):.0f} s opwarmen en aan het eind")
+    progress(
+        f"{users} gebruikers, {clock(seconds)} minuten; geheugen vergeleken na "
+        f"{warm_up(seconds):.0f} s opwarmen en aan het eind"
+    )
     return asyncio.run(drive(server, users, seconds))
 
 

@@ -1,4 +1,5 @@
 """Every test of the actions logs unanswered questions into a file of its own, never into var/."""
+
 import pytest
 
 

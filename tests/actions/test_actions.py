@@ -1,6 +1,7 @@
 """The Rasa actions that answer from the knowledge file (actions/actions.py): thin adapters, each the
 entry of one decision (actions/decide.py), and the entry for a question asked in the middle of a
 form. What each kind of answer says: tests/actions/answers/."""
+
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -10,9 +11,15 @@ from actions.decide import ENTRIES
 from tests.helpers import tracker
 from tests.rendered import texts
 
-ANSWER_ACTIONS = [actions.ActionAnswerRole, actions.ActionAnswerDifference, actions.ActionRoleAdvice,
-                  actions.ActionAnswerAgency, actions.ActionAnswerPrivacy, actions.ActionAnswerSituation,
-                  actions.ActionNotInKnowledge]
+ANSWER_ACTIONS = [
+    actions.ActionAnswerRole,
+    actions.ActionAnswerDifference,
+    actions.ActionRoleAdvice,
+    actions.ActionAnswerAgency,
+    actions.ActionAnswerPrivacy,
+    actions.ActionAnswerSituation,
+    actions.ActionNotInKnowledge,
+]
 
 
 def test_each_answer_action_is_the_entry_of_one_decision():

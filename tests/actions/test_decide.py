@@ -1,11 +1,18 @@
 """What kind of answer a turn needs (actions/decide.py): decide() on Turns read from trackers built
 in code, and the answers that show the decision through the answer actions (the same words get
 the same kind of answer whichever action Rasa picked)."""
+
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.actions import (KNOWLEDGE, ActionAnswerAgency, ActionAnswerDifference, ActionAnswerRole,
-                             ActionNotInKnowledge, ActionRoleAdvice)
+from actions.actions import (
+    KNOWLEDGE,
+    ActionAnswerAgency,
+    ActionAnswerDifference,
+    ActionAnswerRole,
+    ActionNotInKnowledge,
+    ActionRoleAdvice,
+)
 from actions.decide import decide
 from actions.turn import Turn
 from tests.helpers import first, run, tracker
@@ -13,45 +20,60 @@ from tests.rendered import texts
 
 
 def test_one_role_taken_for_a_comparison_is_answered_about_that_role():
-    messages, events = run(ActionAnswerDifference(), tracker("aan wie rapporteert een office manager",
-                                                             "ask_difference", roles=["office manager"]))
+    messages, events = run(
+        ActionAnswerDifference(),
+        tracker("aan wie rapporteert een office manager", "ask_difference", roles=["office manager"]),
+    )
     assert texts(messages) == KNOWLEDGE.role_answer("office_manager", "definitie")
     assert SlotSet("role", "office_manager") in events
 
 
 def test_a_person_in_the_story_does_not_hide_the_role_in_focus(log_db):
-    messages, events = run(ActionAnswerRole(), tracker("en werkt ze dan voor de directeur?",
-                                                       "ask_tasks", role="secretaresse"))
+    messages, events = run(
+        ActionAnswerRole(), tracker("en werkt ze dan voor de directeur?", "ask_tasks", role="secretaresse")
+    )
     assert "geen informatie over de functie" not in texts(messages)
     assert "secretaresse" in texts(messages).lower() and SlotSet("role", "secretaresse") in events
 
 
-@pytest.mark.parametrize("text, role, start", [
-    ("welke opleiding is daarvoor nodig?", "secretaresse", "Opleiding en ervaring van een secretaresse"),
-    ("welke vaardigheden vraagt die functie", "office manager", "Competenties van een office manager"),
-    ("welke competenties horen daar dan bij?", "secretaresse", "Competenties van een secretaresse"),
-])
+@pytest.mark.parametrize(
+    "text, role, start",
+    [
+        ("welke opleiding is daarvoor nodig?", "secretaresse", "Opleiding en ervaring van een secretaresse"),
+        ("welke vaardigheden vraagt die functie", "office manager", "Competenties van een office manager"),
+        ("welke competenties horen daar dan bij?", "secretaresse", "Competenties van een secretaresse"),
+    ],
+)
 def test_off_topic_guess_for_a_follow_up_about_the_role_in_focus_is_answered(log_db, text, role, start):
     messages, events = run(ActionNotInKnowledge(), tracker(text, "out_of_scope", role=role))
     assert texts(messages).startswith(start)
     assert SlotSet("role", role.replace(" ", "_")) in events  # the key, also when the slot held the name
 
 
-@pytest.mark.parametrize("action, text, intent", [
-    (ActionAnswerDifference(), "wie wordt er dit jaar kampioen van de eredivisie denk je?", "ask_difference"),
-    (ActionAnswerDifference(), "wie verdient er meer?", "ask_difference"),
-    (ActionAnswerRole(), "wat vind je van de nieuwe regering", "ask_definition"),
-])
+@pytest.mark.parametrize(
+    "action, text, intent",
+    [
+        (
+            ActionAnswerDifference(),
+            "wie wordt er dit jaar kampioen van de eredivisie denk je?",
+            "ask_difference",
+        ),
+        (ActionAnswerDifference(), "wie verdient er meer?", "ask_difference"),
+        (ActionAnswerRole(), "wat vind je van de nieuwe regering", "ask_definition"),
+    ],
+)
 def test_knowledge_intent_with_off_topic_words_gets_the_honest_answer(log_db, action, text, intent):
     messages, _ = run(action, tracker(text, intent, role="secretaresse"))
     assert "niet in mijn kennis" in messages[0]["text"]
 
 
 def test_a_pasted_vacancy_text_is_read_as_a_description_not_as_yes_no_questions():
-    vacancy = ("Welke functie is dit? Wij zoeken iemand die het kantoorbudget bewaakt, de inkoop en de contacten met "
-               "leveranciers regelt, nieuwe collega's werft en het secretariaat aanstuurt. Heb je een hbo-diploma en "
-               "een paar jaar ervaring? Dan zoeken we jou. Je bent zelfstandig, kunt goed plannen en communiceren, "
-               "en je houdt van afwisseling. Wij bieden een fijne werkplek in het centrum van de stad.")
+    vacancy = (
+        "Welke functie is dit? Wij zoeken iemand die het kantoorbudget bewaakt, de inkoop en de contacten met "
+        "leveranciers regelt, nieuwe collega's werft en het secretariaat aanstuurt. Heb je een hbo-diploma en "
+        "een paar jaar ervaring? Dan zoeken we jou. Je bent zelfstandig, kunt goed plannen en communiceren, "
+        "en je houdt van afwisseling. Wij bieden een fijne werkplek in het centrum van de stad."
+    )
     messages, _ = run(ActionRoleAdvice(), tracker(vacancy, "hire_advice"))
     answer = texts(messages)
     assert answer.startswith("Dat klinkt als een office manager") and "Over het andere deel" not in answer
@@ -68,17 +90,25 @@ def test_a_fact_question_taken_for_off_topic_gets_the_fact():
 
 
 def test_a_statement_about_herself_the_nlu_was_unsure_of_is_kept_not_refused():
-    messages, events = run(ActionNotInKnowledge(), "hoi, ik heb een hbo-diploma en werk graag met mensen", "nlu_fallback")
+    messages, events = run(
+        ActionNotInKnowledge(), "hoi, ik heb een hbo-diploma en werk graag met mensen", "nlu_fallback"
+    )
     assert "niet in mijn kennis" not in first(messages)
     assert SlotSet("told", ["hoi, ik heb een hbo-diploma en werk graag met mensen"]) in events
 
 
-@pytest.mark.parametrize("question, opening, fact", [
-    ("stuurt een office manager ook mensen aan?",
-     "Nee, dat hoort niet bij een secretaresse, maar bij de office manager", "aansturen"),
-    ("mag een office manager zelf beslissingen nemen?", "Nee, meestal niet.", "instructies"),
-    ("moet een office manager strategisch kunnen denken?", "Nee, meestal niet.", "operationele"),
-])
+@pytest.mark.parametrize(
+    "question, opening, fact",
+    [
+        (
+            "stuurt een office manager ook mensen aan?",
+            "Nee, dat hoort niet bij een secretaresse, maar bij de office manager",
+            "aansturen",
+        ),
+        ("mag een office manager zelf beslissingen nemen?", "Nee, meestal niet.", "instructies"),
+        ("moet een office manager strategisch kunnen denken?", "Nee, meestal niet.", "operationele"),
+    ],
+)
 def test_a_role_named_after_a_yes_no_question_gets_the_same_question(question, opening, fact):
     first_answer, events = run(ActionAnswerRole(), question, "ask_responsibilities")
     assert first(first_answer).startswith("Ja") and SlotSet("question", question) in events
@@ -88,28 +118,45 @@ def test_a_role_named_after_a_yes_no_question_gets_the_same_question(question, o
 
 
 def test_the_question_just_answered_asked_about_the_other_role():
-    messages, _ = run(ActionAnswerRole(), "doet de office manager dat ook?", "ask_tasks", role="secretaresse",
-                      question="maakt een secretaresse de notulen?")
+    messages, _ = run(
+        ActionAnswerRole(),
+        "doet de office manager dat ook?",
+        "ask_tasks",
+        role="secretaresse",
+        question="maakt een secretaresse de notulen?",
+    )
     assert first(messages).startswith("Nee") and "notul" in first(messages).lower()
 
 
 def test_a_role_and_ook_asks_the_question_just_answered_about_her():
-    messages, _ = run(ActionAnswerRole(), "secr ook?", "ask_tasks", role="office_manager",
-                      question="beheert een office manager het budget?")
+    messages, _ = run(
+        ActionAnswerRole(),
+        "secr ook?",
+        "ask_tasks",
+        role="office_manager",
+        question="beheert een office manager het budget?",
+    )
     assert first(messages).startswith("Nee")
 
 
 def test_a_pasted_text_is_advised_on_whatever_the_nlu_made_of_it():
-    text = ("Wij zoeken een collega die de agenda van de directeur beheert, vergaderingen voorbereidt en notuleert, "
-            "de telefoon aanneemt en de correspondentie verzorgt. Je werkt onder aansturing van de directeur. ") * 3
+    text = (
+        "Wij zoeken een collega die de agenda van de directeur beheert, vergaderingen voorbereidt en notuleert, "
+        "de telefoon aanneemt en de correspondentie verzorgt. Je werkt onder aansturing van de directeur. "
+    ) * 3
     messages, events = run(ActionAnswerAgency(), text + "Wat voor rol is dit?", "ask_agency")
     assert first(messages).startswith("Dat klinkt als een secretaresse.")
 
 
 def test_why_not_the_other_role_after_advice_gets_the_advice_with_its_reasons():
     told = ["ik heb mbo niveau 4 en geen kantoorervaring"]
-    messages, _ = run(ActionAnswerRole(), "Waarom niet office manager dan?", "ask_definition", told=told,
-                      visitor="kandidaat")
+    messages, _ = run(
+        ActionAnswerRole(),
+        "Waarom niet office manager dan?",
+        "ask_definition",
+        told=told,
+        visitor="kandidaat",
+    )
     assert first(messages).startswith("Dan past de functie secretaresse")
     assert "office manager past minder" in "\n".join(m["text"] for m in messages)
 
@@ -130,9 +177,11 @@ def test_a_price_asked_off_the_subject_is_the_agency_honesty():
 ROLE, DIFFERENCE, ADVICE = "action_answer_role", "action_answer_difference", "action_role_advice"
 AGENCY, PRIVACY, NOT_KNOWN = "action_answer_agency", "action_answer_privacy", "action_not_in_knowledge"
 OM, SE = "office_manager", "secretaresse"
-PASTED = ("Wij zoeken een collega die de agenda van de directeur beheert, vergaderingen voorbereidt en "
-          "notuleert, de telefoon aanneemt en de correspondentie verzorgt. Je werkt onder aansturing van de "
-          "directeur. ") * 3
+PASTED = (
+    "Wij zoeken een collega die de agenda van de directeur beheert, vergaderingen voorbereidt en "
+    "notuleert, de telefoon aanneemt en de correspondentie verzorgt. Je werkt onder aansturing van de "
+    "directeur. "
+) * 3
 
 
 def decided(entry, text, intent, **slots):
@@ -141,9 +190,16 @@ def decided(entry, text, intent, **slots):
 
 def test_a_role_topic_is_the_topic_of_the_role_named():
     plan = decided(ROLE, "wat doet een office manager", "ask_definition", roles=["office manager"])
-    assert (plan.kind, plan.args, plan.note) == ("topic", {"roles": ["office_manager"], "aspect": "definitie"}, None)
+    assert (plan.kind, plan.args, plan.note) == (
+        "topic",
+        {"roles": ["office_manager"], "aspect": "definitie"},
+        None,
+    )
     plan = decided(ROLE, "welke opleiding hebben office manager en secretaresse", "ask_education")
-    assert (plan.kind, plan.args) == ("topic", {"roles": ["office_manager", "secretaresse"], "aspect": "opleiding"})
+    assert (plan.kind, plan.args) == (
+        "topic",
+        {"roles": ["office_manager", "secretaresse"], "aspect": "opleiding"},
+    )
 
 
 def test_no_role_named_and_none_in_focus_asks_which():
@@ -152,20 +208,34 @@ def test_no_role_named_and_none_in_focus_asks_which():
 
 
 def test_a_bare_role_keeps_the_topic_or_the_yes_no_question_in_focus():
-    plan = decided(ROLE, "en een secretaresse?", "inform_role", roles=["secretaresse"], aspect="opleiding",
-                   role="office_manager")
+    plan = decided(
+        ROLE,
+        "en een secretaresse?",
+        "inform_role",
+        roles=["secretaresse"],
+        aspect="opleiding",
+        role="office_manager",
+    )
     assert (plan.kind, plan.args) == ("topic", {"roles": ["secretaresse"], "aspect": "opleiding"})
     asked = "stuurt een office manager mensen aan?"
-    plan = decided(ROLE, "en een secretaresse?", "inform_role", roles=["secretaresse"], aspect="opleiding",
-                   role="office_manager", question=asked)
+    plan = decided(
+        ROLE,
+        "en een secretaresse?",
+        "inform_role",
+        roles=["secretaresse"],
+        aspect="opleiding",
+        role="office_manager",
+        question=asked,
+    )
     assert (plan.kind, plan.args["role"], plan.args["question"]) == ("yes_no", "secretaresse", asked)
     [answer] = plan.args["answers"]
     assert answer.match.fact.role == "office_manager"  # not hers: the other role's fact says so
 
 
 def test_two_roles_and_nothing_else_are_compared():
-    plan = decided(ROLE, "officemanager vs secretaresse??", "inform_role",
-                   roles=["office manager", "secretaresse"])
+    plan = decided(
+        ROLE, "officemanager vs secretaresse??", "inform_role", roles=["office manager", "secretaresse"]
+    )
     assert (plan.kind, plan.args) == ("difference", {"dimension": "algemeen"})
     plan = decided(ROLE, "en qua opleiding?", "ask_education", role="secretaresse", comparing=True)
     assert (plan.kind, plan.args) == ("difference", {"dimension": "opleiding"})
@@ -173,15 +243,28 @@ def test_two_roles_and_nothing_else_are_compared():
     assert (plan.kind, plan.args) == ("which", {"dimension": "zelfstandigheid"})
 
 
-@pytest.mark.parametrize("text, intent, role, fact_of, denied", [
-    ("stuurt een office manager ook mensen aan?", "ask_responsibilities", OM, OM, False),
-    ("werkt een secretaresse zelfstandig?", "ask_autonomy", SE, SE, True),
-    ("zorgt een secretaresse voor het budget van het kantoor?", "ask_tasks", SE, OM, False),  # hers: "Nee"
-])
+@pytest.mark.parametrize(
+    "text, intent, role, fact_of, denied",
+    [
+        ("stuurt een office manager ook mensen aan?", "ask_responsibilities", OM, OM, False),
+        ("werkt een secretaresse zelfstandig?", "ask_autonomy", SE, SE, True),
+        (
+            "zorgt een secretaresse voor het budget van het kantoor?",
+            "ask_tasks",
+            SE,
+            OM,
+            False,
+        ),  # hers: "Nee"
+    ],
+)
 def test_a_yes_no_question_is_decided_by_a_fact(text, intent, role, fact_of, denied):
     plan = decided(ROLE, text, intent)
     assert (plan.kind, plan.args["role"], plan.args["question"], plan.args["unknown_parts"]) == (
-        "yes_no", role, text, [])
+        "yes_no",
+        role,
+        text,
+        [],
+    )
     [answer] = plan.args["answers"]
     assert (answer.match.fact.role, answer.match.denied) == (fact_of, denied)
 
@@ -195,18 +278,26 @@ def test_a_yes_no_question_no_fact_decides_is_honestly_not_known_and_logged():
 def test_allebei_is_a_yes_no_answer_per_role():
     plan = decided(ROLE, "moeten ze allebei goed kunnen plannen?", "ask_competencies", role="secretaresse")
     assert plan.kind == "each"
-    assert [(p.kind, p.args["role"]) for p in plan.args["plans"]] == [("yes_no", "office_manager"),
-                                                                      ("yes_no", "secretaresse")]
+    assert [(p.kind, p.args["role"]) for p in plan.args["plans"]] == [
+        ("yes_no", "office_manager"),
+        ("yes_no", "secretaresse"),
+    ]
 
 
-@pytest.mark.parametrize("text, roles, mention", [
-    ("wat doet een directeur eigenlijk de hele dag", [], "directeur"),
-    ("wat zijn de taken van een hr manager", ["hr manager"], "hr manager"),
-])
+@pytest.mark.parametrize(
+    "text, roles, mention",
+    [
+        ("wat doet een directeur eigenlijk de hele dag", [], "directeur"),
+        ("wat zijn de taken van een hr manager", ["hr manager"], "hr manager"),
+    ],
+)
 def test_a_job_that_is_not_ours_is_honestly_unknown(text, roles, mention):
     plan = decided(ROLE, text, "ask_definition", roles=roles, role="secretaresse")
     assert (plan.kind, plan.args["response"], plan.args["values"]) == (
-        "not_in_knowledge", "utter_unknown_role", {"mention": mention})
+        "not_in_knowledge",
+        "utter_unknown_role",
+        {"mention": mention},
+    )
     assert plan.note == (f"onbekende functie '{mention}'", "niet in kennis") and plan.args["offer_contact"]
 
 
@@ -227,20 +318,32 @@ def test_an_unsure_nlu_gets_a_fact_a_section_or_honesty():
     assert plan.note[1] == "zoekantwoord"
     plan = decided(NOT_KNOWN, "sdfkj qwpoeiru zxcmvn", "nlu_fallback")
     assert (plan.kind, plan.args["response"], plan.args["offer_contact"]) == (
-        "not_in_knowledge", "utter_rephrase", False)
+        "not_in_knowledge",
+        "utter_rephrase",
+        False,
+    )
     plan = decided(NOT_KNOWN, "wie wordt er kampioen?", "nlu_fallback")
     assert (plan.kind, plan.args["response"], plan.note) == (
-        "not_in_knowledge", "utter_not_in_knowledge", ("zoeken: niets gevonden", "niet in kennis"))
+        "not_in_knowledge",
+        "utter_not_in_knowledge",
+        ("zoeken: niets gevonden", "niet in kennis"),
+    )
     assert decided(NOT_KNOWN, "ja", "affirm").kind == "what_else"
 
 
 def test_advice_recommends_grows_or_says_what_it_takes():
     plan = decided(ADVICE, "iemand die mijn agenda beheert en de telefoon aanneemt", "hire_advice")
     assert (plan.kind, plan.args["best"], plan.args["runner_up"], plan.args["candidate"]) == (
-        "recommend", "secretaresse", "office_manager", False)
+        "recommend",
+        "secretaresse",
+        "office_manager",
+        False,
+    )
     plan = decided(ADVICE, "ik ben nu secretaresse, hoe kan ik doorgroeien?", "career_advice")
     assert plan.kind == "growth" and (plan.args["path"].from_role, plan.args["path"].to_role) == (
-        "secretaresse", "office_manager")
+        "secretaresse",
+        "office_manager",
+    )
     assert decided(ADVICE, "hoe word ik office manager?", "career_advice").args == {"role": "office_manager"}
 
 

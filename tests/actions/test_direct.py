@@ -1,5 +1,6 @@
 """Direct answers (actions/direct.py): the form of a question, and which fact a word of the
 question matches, so that the first sentence answers the question that was asked."""
+
 import pytest
 
 from actions.actions import ActionAnswerRole, ActionNotInKnowledge
@@ -7,30 +8,33 @@ from actions.direct import question_form
 from tests.helpers import first, run
 
 
-@pytest.mark.parametrize("text, form", [
-    ("stuurt een office manager ook mensen aan?", "yes_no"),
-    ("notuleert een secretaresse?", "yes_no"),                 # a verb the lemma table knows
-    ("zet een secretaresse koffie?", "yes_no"),               # one it does not: the subject tells
-    ("taken een secretaresse?", "open"),
-    ("uitleg over de secretaresse", "open"),
-    ("zeg eens, wat houdt de functie office manager in?", "open"),
-    ("kun je me vertellen wat voor beroep secretaresse is?", "open"),
-    ("waar werkt een office manager meestal, altijd op kantoor?", "open"),
-    ("office manager, is dat hbo werk?", "yes_no"),
-    ("welke functie werkt vooral in opdracht van een leidinggevende?", "who"),
-    ("welke functie raad je ons aan?", "open"),
-    ("is office manager een hbo functie", "yes_no"),
-    ("en doet ze ook de notulen?", "yes_no"),
-    ("wie van de twee werkt het meest zelfstandig?", "which"),
-    ("voor welke functie moet je hoger opgeleid zijn?", "which"),
-    ("wie maakt de notulen?", "who"),
-    ("met wie heeft die contact?", "open"),
-    ("wat doet een office manager", "open"),
-    ("welke opleiding is daarvoor nodig?", "open"),
-    ("verschil in zelfstandigheid", "open"),
-    ("ik zoek iemand voor de telefoon", "open"),
-    ('/ask_definition{"role": "office manager"}', "open"),
-])
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("stuurt een office manager ook mensen aan?", "yes_no"),
+        ("notuleert een secretaresse?", "yes_no"),  # a verb the lemma table knows
+        ("zet een secretaresse koffie?", "yes_no"),  # one it does not: the subject tells
+        ("taken een secretaresse?", "open"),
+        ("uitleg over de secretaresse", "open"),
+        ("zeg eens, wat houdt de functie office manager in?", "open"),
+        ("kun je me vertellen wat voor beroep secretaresse is?", "open"),
+        ("waar werkt een office manager meestal, altijd op kantoor?", "open"),
+        ("office manager, is dat hbo werk?", "yes_no"),
+        ("welke functie werkt vooral in opdracht van een leidinggevende?", "who"),
+        ("welke functie raad je ons aan?", "open"),
+        ("is office manager een hbo functie", "yes_no"),
+        ("en doet ze ook de notulen?", "yes_no"),
+        ("wie van de twee werkt het meest zelfstandig?", "which"),
+        ("voor welke functie moet je hoger opgeleid zijn?", "which"),
+        ("wie maakt de notulen?", "who"),
+        ("met wie heeft die contact?", "open"),
+        ("wat doet een office manager", "open"),
+        ("welke opleiding is daarvoor nodig?", "open"),
+        ("verschil in zelfstandigheid", "open"),
+        ("ik zoek iemand voor de telefoon", "open"),
+        ('/ask_definition{"role": "office manager"}', "open"),
+    ],
+)
 def test_question_form(text, form):
     assert question_form(text) == form
 
@@ -42,8 +46,9 @@ def test_a_compound_matches_the_fact_that_names_it_over_one_that_shares_its_star
 
 
 def test_a_paraphrase_of_working_under_pressure_is_found():
-    messages, _ = run(ActionAnswerRole(), "moet een secretaresse het werk aankunnen als het druk is?",
-                      "ask_competencies")
+    messages, _ = run(
+        ActionAnswerRole(), "moet een secretaresse het werk aankunnen als het druk is?", "ask_competencies"
+    )
     assert first(messages).startswith("Ja") and "onder druk" in first(messages)
 
 
@@ -53,21 +58,39 @@ def test_a_word_of_degree_does_not_hide_the_fact_that_answers():
 
 
 def test_a_determiner_does_not_hide_the_fact_that_answers():
-    messages, _ = run(ActionAnswerRole(), "heeft die ook een bepaalde opleiding nodig?", "ask_education",
-                      role="office_manager")
+    messages, _ = run(
+        ActionAnswerRole(),
+        "heeft die ook een bepaalde opleiding nodig?",
+        "ask_education",
+        role="office_manager",
+    )
     assert first(messages).startswith("Ja.") and "HBO" in first(messages)
 
 
 def test_a_word_that_only_places_the_question_weighs_less():
-    messages, _ = run(ActionAnswerRole(), "doet een secretaresse bij een advocatenkantoor ook de correspondentie met clienten",
-                      "ask_tasks")
+    messages, _ = run(
+        ActionAnswerRole(),
+        "doet een secretaresse bij een advocatenkantoor ook de correspondentie met clienten",
+        "ask_tasks",
+    )
     assert "niet in mijn kennis" not in first(messages) and "correspondentie" in first(messages)
 
 
-@pytest.mark.parametrize("text, role, known", [
-    ("schrijft een secretaresse zakelijke brieven en maakt ze ook de wc's schoon?", "secretaresse", "brieven"),
-    ("krijgt een office manager een bonus en heeft die recht op 30 vakantiedagen?", "office_manager", None),
-])
+@pytest.mark.parametrize(
+    "text, role, known",
+    [
+        (
+            "schrijft een secretaresse zakelijke brieven en maakt ze ook de wc's schoon?",
+            "secretaresse",
+            "brieven",
+        ),
+        (
+            "krijgt een office manager een bonus en heeft die recht op 30 vakantiedagen?",
+            "office_manager",
+            None,
+        ),
+    ],
+)
 def test_a_part_is_decided_only_by_a_word_of_the_fact_itself(text, role, known):
     messages, _ = run(ActionAnswerRole(), text, "ask_tasks")
     whole = "\n".join(m["text"] for m in messages)
@@ -83,12 +106,20 @@ def test_a_comparing_word_is_not_the_subject_of_a_who_question():
 
 def test_a_word_of_an_alias_that_a_fact_lists_is_still_asked_about():
     # "kantoor" is in the alias "kantoor manager" and in the secretaresse's workplace
-    messages, _ = run(ActionAnswerRole(), "zo iemand, werkt die altijd op een kantoor?", "ask_environment",
-                      role="secretaresse")
+    messages, _ = run(
+        ActionAnswerRole(),
+        "zo iemand, werkt die altijd op een kantoor?",
+        "ask_environment",
+        role="secretaresse",
+    )
     assert "niet in mijn kennis" not in first(messages) and "kantoor" in first(messages)
 
 
 def test_an_accented_word_is_found_as_typed():
-    messages, _ = run(ActionAnswerRole(), "moet die persoon ook secretariële taken kunnen doen?", "ask_tasks",
-                      role="secretaresse")
+    messages, _ = run(
+        ActionAnswerRole(),
+        "moet die persoon ook secretariële taken kunnen doen?",
+        "ask_tasks",
+        role="secretaresse",
+    )
     assert first(messages).startswith("Ja")

@@ -1,5 +1,6 @@
 """The handoff actions (actions/handoff.py) on trackers built in code: asking who answers is
 not asking for a person; a callback without consent keeps no personal answers."""
+
 import pytest
 
 
@@ -8,30 +9,58 @@ def test_a_callback_without_consent_has_its_personal_answers_removed():
     from rasa_sdk.executor import CollectingDispatcher
 
     from actions.handoff import ActionCallbackResult
-    slots = {"contact_name": "Anna", "contact": "06 12345678", "callback_question": "over een vacature",
-             "consent": False, "intake_id": "abc"}
-    tracker = Tracker(sender_id="cb", slots=slots, latest_message={"text": "nee"}, events=[], paused=False,
-                      followup_action=None, active_loop={}, latest_action_name=None)
+
+    slots = {
+        "contact_name": "Anna",
+        "contact": "06 12345678",
+        "callback_question": "over een vacature",
+        "consent": False,
+        "intake_id": "abc",
+    }
+    tracker = Tracker(
+        sender_id="cb",
+        slots=slots,
+        latest_message={"text": "nee"},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=None,
+    )
     dispatcher = CollectingDispatcher()
     events = ActionCallbackResult().run(dispatcher, tracker, {})
     removed = next(e for e in events if e.get("name") == "personal_data_removed")["value"]
-    assert removed["intake_id"] == "abc" and {"contact_name", "contact", "callback_question"} <= set(removed["slots"])
+    assert removed["intake_id"] == "abc" and {"contact_name", "contact", "callback_question"} <= set(
+        removed["slots"]
+    )
     said = [m.get("response") for m in dispatcher.messages]
     assert "utter_callback_not_stored" in said and "utter_personal_data_removed" in said
 
 
-@pytest.mark.parametrize("text, response", [
-    ("spreek ik met een medewerker of met een bot?", "utter_bot_challenge"),
-    ("Ben ik nu aan het chatten met een medewerker van 2ASSISTU?", "utter_bot_challenge"),
-    ("kan ik een medewerker spreken?", "utter_callback_offer"),  # nobody is in during the tests
-])
+@pytest.mark.parametrize(
+    "text, response",
+    [
+        ("spreek ik met een medewerker of met een bot?", "utter_bot_challenge"),
+        ("Ben ik nu aan het chatten met een medewerker van 2ASSISTU?", "utter_bot_challenge"),
+        ("kan ik een medewerker spreken?", "utter_callback_offer"),  # nobody is in during the tests
+    ],
+)
 def test_asking_who_answers_is_not_asking_for_a_person(text, response):
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 
     from actions.handoff import ActionAskHuman
-    tracker = Tracker(sender_id="who", slots={}, latest_message={"text": text}, events=[], paused=False,
-                      followup_action=None, active_loop={}, latest_action_name=None)
+
+    tracker = Tracker(
+        sender_id="who",
+        slots={},
+        latest_message={"text": text},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=None,
+    )
     dispatcher = CollectingDispatcher()
     ActionAskHuman().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == response

@@ -1,12 +1,19 @@
 """Intake and quiz actions on trackers built in code."""
+
 import functools
 
 import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.intake import (ActionCorrectVacancy, ActionQuizResult, ActionStartIntake, ActionStoreVacancy,
-                            ActionVacancySummary, ValidateVacancyForm)
+from actions.intake import (
+    ActionCorrectVacancy,
+    ActionQuizResult,
+    ActionStartIntake,
+    ActionStoreVacancy,
+    ActionVacancySummary,
+    ValidateVacancyForm,
+)
 from bot.stores import leads
 from tests import helpers
 from tests.rendered import DOMAIN, rendered
@@ -15,27 +22,57 @@ tracker = functools.partial(helpers.tracker, active_loop="vacancy_form")
 
 
 FORM = ValidateVacancyForm()
-DONE = dict(vacancy_role="office_manager", contract="vast", hours=32, start_date="2027-03-01",
-            organisation="Bakker BV", contact_name="Jan Jansen", contact="jan@bakker.nl",
-            email="jan@bakker.nl", phone=None, description="", consent=True,
-            intake_status="confirming", intake_id="abc")
+DONE = dict(
+    vacancy_role="office_manager",
+    contract="vast",
+    hours=32,
+    start_date="2027-03-01",
+    organisation="Bakker BV",
+    contact_name="Jan Jansen",
+    contact="jan@bakker.nl",
+    email="jan@bakker.nl",
+    phone=None,
+    description="",
+    consent=True,
+    intake_status="confirming",
+    intake_id="abc",
+)
 
 
 def test_the_forms_questions_are_the_intakes_one_definition():
     from actions.vacancy import INTAKE
+
     assert DOMAIN.forms["vacancy_form"]["required_slots"] == [f.slot for f in INTAKE]
-    assert leads.FIELDS == ["role", "contract", "hours", "start_date", "organisation", "contact_name",
-                            "email", "phone", "description"]
+    assert leads.FIELDS == [
+        "role",
+        "contract",
+        "hours",
+        "start_date",
+        "organisation",
+        "contact_name",
+        "email",
+        "phone",
+        "description",
+    ]
     for field in INTAKE:  # each question is asked by a response, or by an action of its own
-        assert (f"utter_ask_{field.slot}" in DOMAIN.responses
-                or f"action_ask_{field.slot}" in DOMAIN.user_actions), field.slot
+        assert (
+            f"utter_ask_{field.slot}" in DOMAIN.responses or f"action_ask_{field.slot}" in DOMAIN.user_actions
+        ), field.slot
 
 
 def test_contact_answer_fills_email_and_phone():
     d = CollectingDispatcher()
-    result = FORM.validate_contact("jan@bakker.nl of 06 12345678", d, tracker(
-        "jan@bakker.nl of 06 12345678", requested_slot="contact"), {})
-    assert result == {"contact": "jan@bakker.nl en +31612345678", "email": "jan@bakker.nl", "phone": "+31612345678"}
+    result = FORM.validate_contact(
+        "jan@bakker.nl of 06 12345678",
+        d,
+        tracker("jan@bakker.nl of 06 12345678", requested_slot="contact"),
+        {},
+    )
+    assert result == {
+        "contact": "jan@bakker.nl en +31612345678",
+        "email": "jan@bakker.nl",
+        "phone": "+31612345678",
+    }
 
 
 def test_invalid_answer_is_explained_and_counted():
@@ -46,15 +83,23 @@ def test_invalid_answer_is_explained_and_counted():
 
 
 def test_third_miss_gives_up():
-    result = FORM.validate_hours("veel", CollectingDispatcher(), tracker(
-        "veel", intake_misses={"hours": 2}, requested_slot="hours"), {})
+    result = FORM.validate_hours(
+        "veel",
+        CollectingDispatcher(),
+        tracker("veel", intake_misses={"hours": 2}, requested_slot="hours"),
+        {},
+    )
     assert result["intake_status"] == "gave_up"
 
 
 def test_question_in_between_is_answered_and_the_slot_stays_empty():
     d = CollectingDispatcher()
-    t = tracker("wat doet een office manager eigenlijk?", "ask_definition", entities=[
-        {"entity": "role", "value": "office manager"}], requested_slot="contract")
+    t = tracker(
+        "wat doet een office manager eigenlijk?",
+        "ask_definition",
+        entities=[{"entity": "role", "value": "office manager"}],
+        requested_slot="contract",
+    )
     result = FORM.validate_contract("wat doet een office manager eigenlijk?", d, t, {})
     assert result["contract"] is None
     assert result["role"] == "office_manager"  # in focus: "heeft die ook ...?" next is about her
@@ -71,48 +116,67 @@ def test_a_question_without_question_mark_that_is_no_answer_is_answered():
 
 def test_a_question_the_nlu_was_unsure_of_is_answered_with_its_best_guess():
     d = CollectingDispatcher()
-    t = tracker("waar is een secretaresse eigenlijk allemaal mee bezig", "nlu_fallback", 0.5,
-                requested_slot="contract")
-    t.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5},
-                                          {"name": "ask_tasks", "confidence": 0.41}]
+    t = tracker(
+        "waar is een secretaresse eigenlijk allemaal mee bezig",
+        "nlu_fallback",
+        0.5,
+        requested_slot="contract",
+    )
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "ask_tasks", "confidence": 0.41},
+    ]
     assert FORM.validate_contract(t.latest_message["text"], d, t, {})["contract"] is None
     assert rendered(d.messages)[0]["text"].startswith("De taken van een secretaresse")
 
 
 def test_a_description_that_reads_like_a_question_is_kept():
     text = "wie het kantoor regelt en de directie ondersteunt"
-    result = FORM.validate_description(text, CollectingDispatcher(),
-                                       tracker(text, "ask_definition", requested_slot="description"), {})
+    result = FORM.validate_description(
+        text, CollectingDispatcher(), tracker(text, "ask_definition", requested_slot="description"), {}
+    )
     assert result == {"description": text}
 
 
 def test_an_answer_read_as_a_question_is_still_an_answer():
     # "office manager" answers the role question even when the NLU calls it ask_definition
-    result = FORM.validate_vacancy_role("office manager", CollectingDispatcher(),
-                                        tracker("office manager", "ask_definition", requested_slot="vacancy_role"), {})
+    result = FORM.validate_vacancy_role(
+        "office manager",
+        CollectingDispatcher(),
+        tracker("office manager", "ask_definition", requested_slot="vacancy_role"),
+        {},
+    )
     assert result == {"vacancy_role": "office_manager"}
 
 
 @pytest.mark.parametrize("text, intent", [("laat maar", "inform"), ("stop", "stop"), ("Annuleren!", "deny")])
 def test_cancel(text, intent):
-    result = FORM.validate_hours(text, CollectingDispatcher(), tracker(text, intent, requested_slot="hours"), {})
+    result = FORM.validate_hours(
+        text, CollectingDispatcher(), tracker(text, intent, requested_slot="hours"), {}
+    )
     assert result["intake_status"] == "cancelled"
 
 
 def test_earlier_answers_are_kept_when_the_form_starts_again_for_a_correction():
     t = tracker('/correct_vacancy{"field": "hours"}', "correct_vacancy", requested_slot=None)
     assert FORM.validate_consent(True, CollectingDispatcher(), t, {}) == {"consent": True}
-    assert FORM.validate_start_date("2026-12-01", CollectingDispatcher(), t, {}) == {"start_date": "2026-12-01"}
+    assert FORM.validate_start_date("2026-12-01", CollectingDispatcher(), t, {}) == {
+        "start_date": "2026-12-01"
+    }
 
 
 @pytest.mark.asyncio
 async def test_cancelled_form_requires_nothing_more():
-    slots = await FORM.required_slots(["hours"], CollectingDispatcher(), tracker("x", intake_status="cancelled"), {})
+    slots = await FORM.required_slots(
+        ["hours"], CollectingDispatcher(), tracker("x", intake_status="cancelled"), {}
+    )
     assert slots == []
 
 
 def test_start_intake_takes_the_role_from_the_request():
-    events = ActionStartIntake().run(CollectingDispatcher(), tracker("wij zoeken een office manager", "hire_request"), {})
+    events = ActionStartIntake().run(
+        CollectingDispatcher(), tracker("wij zoeken een office manager", "hire_request"), {}
+    )
     assert SlotSet("vacancy_role", "office_manager") in events  # the role's key
 
 
@@ -129,12 +193,16 @@ def test_summary_then_store(tmp_path, monkeypatch):
     assert "opgeslagen onder nummer 1" in rendered(d.messages)[0]["text"]
     ActionStoreVacancy().run(CollectingDispatcher(), tracker("ja", "affirm", **DONE), {})  # a retry
     assert leads.export_csv(path=tmp_path / "leads.db").count("Bakker BV") == 1
-    assert leads.request(1, path=tmp_path / "leads.db")["role"] == "office manager"  # recruiters read the name
+    assert (
+        leads.request(1, path=tmp_path / "leads.db")["role"] == "office manager"
+    )  # recruiters read the name
 
 
 def test_a_conversation_from_before_the_key_still_shows_the_role():
     d = CollectingDispatcher()
-    ActionVacancySummary().run(d, tracker("nee", **dict(DONE, vacancy_role="office manager", intake_status=None)), {})
+    ActionVacancySummary().run(
+        d, tracker("nee", **dict(DONE, vacancy_role="office manager", intake_status=None)), {}
+    )
     assert "• Functie: office manager" in rendered(d.messages)[0]["text"]
 
 
@@ -153,15 +221,30 @@ def test_correct_one_field():
     assert which["text"] == "Wat wil je aanpassen?"
     assert [b["title"] for b in which["buttons"]][:3] == ["Functie", "Vast of tijdelijk", "Uren per week"]
     assert len(which["buttons"]) == 8
-    events = ActionCorrectVacancy().run(CollectingDispatcher(), tracker(
-        "/correct_vacancy", "correct_vacancy", entities=[{"entity": "field", "value": "hours"}], **DONE), {})
+    events = ActionCorrectVacancy().run(
+        CollectingDispatcher(),
+        tracker(
+            "/correct_vacancy", "correct_vacancy", entities=[{"entity": "field", "value": "hours"}], **DONE
+        ),
+        {},
+    )
     assert SlotSet("hours", None) in events and FollowupAction("vacancy_form") in events
 
 
 def test_quiz_result_recommends_with_reasons():
     d = CollectingDispatcher()
-    ActionQuizResult().run(d, tracker("nee", quiz_lead=False, quiz_planning=True, quiz_writing=True,
-                                      quiz_strategy=False, quiz_education=False), {})
+    ActionQuizResult().run(
+        d,
+        tracker(
+            "nee",
+            quiz_lead=False,
+            quiz_planning=True,
+            quiz_writing=True,
+            quiz_strategy=False,
+            quiz_education=False,
+        ),
+        {},
+    )
     assert rendered(d.messages)[0]["text"].startswith("De functie secretaresse past het best bij je.")
 
 
@@ -172,11 +255,18 @@ from actions.intake import ValidateCareerQuizForm  # noqa: E402
 QUIZ = ValidateCareerQuizForm()
 
 
-@pytest.mark.parametrize("answer, value", [
-    ("ja", True), ("nee", False), ("ik wil juist graag mensen aansturen", True),
-    ("dat vind ik niks", False), ("klopt, ik heb een hbo diploma", True), ("liever niet", False),
-    ("nee, dat doe ik niet graag", False),
-])
+@pytest.mark.parametrize(
+    "answer, value",
+    [
+        ("ja", True),
+        ("nee", False),
+        ("ik wil juist graag mensen aansturen", True),
+        ("dat vind ik niks", False),
+        ("klopt, ik heb een hbo diploma", True),
+        ("liever niet", False),
+        ("nee, dat doe ik niet graag", False),
+    ],
+)
 def test_quiz_reads_a_free_answer_as_yes_or_no(answer, value):
     t = tracker(answer, "inform", requested_slot="quiz_lead")
     assert QUIZ.validate_quiz_lead(answer, CollectingDispatcher(), t, {}) == {"quiz_lead": value}
@@ -185,7 +275,8 @@ def test_quiz_reads_a_free_answer_as_yes_or_no(answer, value):
 def test_quiz_explains_once_when_it_cannot_read_the_answer():
     first, second = CollectingDispatcher(), CollectingDispatcher()
     QUIZ.validate_quiz_lead("tja", first, tracker("tja", requested_slot="quiz_lead"), {})
-    QUIZ.validate_quiz_lead("hmm", second, tracker("hmm", requested_slot="quiz_lead",
-                                                    intake_misses={"quiz_lead": 1}), {})
+    QUIZ.validate_quiz_lead(
+        "hmm", second, tracker("hmm", requested_slot="quiz_lead", intake_misses={"quiz_lead": 1}), {}
+    )
     assert "ja of nee" in rendered(first.messages)[0]["text"]
     assert second.messages == []  # the question itself comes again, without the lecture

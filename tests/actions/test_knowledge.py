@@ -1,4 +1,5 @@
 """The knowledge file: the real one loads, broken ones fail clearly, answers hold the facts."""
+
 import copy
 import itertools
 import re
@@ -15,8 +16,9 @@ RAW = yaml.safe_load(kb.DEFAULT_PATH.read_text(encoding="utf-8"))
 
 def write(tmp_path, data, name="knowledge.yml"):
     path = tmp_path / name
-    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True),
-                    encoding="utf-8")
+    path.write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
     return path
 
 
@@ -28,39 +30,77 @@ def broken(mutate):
 
 # ---- loading -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("mutate, key, problem", [
-    (lambda d: d["roles"]["secretaresse"]["aspects"].pop("opleiding"),
-     "roles.secretaresse.aspects.opleiding", "ontbreekt"),
-    (lambda d: d["roles"]["office_manager"].update(salaris="veel"),
-     "roles.office_manager.salaris", "onbekende sleutel"),
-    (lambda d: d["roles"]["office_manager"]["aspects"]["taken"].update(text=""),
-     "roles.office_manager.aspects.taken.text", "niet-lege tekst"),
-    (lambda d: d["roles"]["office_manager"]["aspects"]["taken"].update(facts="budget"),
-     "roles.office_manager.aspects.taken.facts", "lijst"),
-    (lambda d: d["roles"]["secretaresse"]["aspects"]["taken"]["facts"].append({"id": "x", "text": 42}),
-     "roles.secretaresse.aspects.taken.facts[", "tekst"),
-    (lambda d: d["roles"]["secretaresse"]["aspects"]["taken"]["facts"].append(
-        {"id": "om-budget", "text": "Nog een budget"}), "om-budget", "staat ook bij"),
-    (lambda d: d["comparisons"]["leiderschap"].pop("source"),
-     "comparisons.leiderschap.source", "ontbreekt"),
-    (lambda d: d["comparisons"]["opleiding"].update(most="directeur"),
-     "comparisons.opleiding.most", "bestaat niet"),
-    (lambda d: d["aspects"]["taken"].update(comparison="salaris"),
-     "aspects.taken.comparison", "bestaat niet"),
-    (lambda d: d["comparisons"]["taken"]["roles"].pop("secretaresse"),
-     "comparisons.taken.roles", "minstens twee"),
-    (lambda d: d["agency"]["topics"].update(contact=["bel ons"]),
-     "agency.topics.contact", "mapping"),
-    (lambda d: d["agency"]["intents"].update(ask_contact=["telefoonboek"]),
-     "agency.intents.ask_contact[0]", "bestaat niet"),
-    (lambda d: d["growth"][0].update(to="piloot"), "growth[0].to", "bestaat niet"),
-    (lambda d: d["phrases"].pop("yes_sentence"), "phrases.yes_sentence", "ontbreekt"),
-    (lambda d: d["phrases"].pop("quiz_best"), "phrases.quiz_best", "ontbreekt"),
-    (lambda d: d["phrases"].update(fit_reasons=""), "phrases.fit_reasons", "niet-lege tekst"),
-    (lambda d: d.update(schema_version=1), "schema_version", "verwacht 2"),
-    (lambda d: d.pop("comparisons"), "comparisons", "ontbreekt"),
-    (lambda d: d["other_jobs"].update(words=["kok"]), "other_jobs.words", "onbekende sleutel"),
-])
+
+@pytest.mark.parametrize(
+    "mutate, key, problem",
+    [
+        (
+            lambda d: d["roles"]["secretaresse"]["aspects"].pop("opleiding"),
+            "roles.secretaresse.aspects.opleiding",
+            "ontbreekt",
+        ),
+        (
+            lambda d: d["roles"]["office_manager"].update(salaris="veel"),
+            "roles.office_manager.salaris",
+            "onbekende sleutel",
+        ),
+        (
+            lambda d: d["roles"]["office_manager"]["aspects"]["taken"].update(text=""),
+            "roles.office_manager.aspects.taken.text",
+            "niet-lege tekst",
+        ),
+        (
+            lambda d: d["roles"]["office_manager"]["aspects"]["taken"].update(facts="budget"),
+            "roles.office_manager.aspects.taken.facts",
+            "lijst",
+        ),
+        (
+            lambda d: d["roles"]["secretaresse"]["aspects"]["taken"]["facts"].append({"id": "x", "text": 42}),
+            "roles.secretaresse.aspects.taken.facts[",
+            "tekst",
+        ),
+        (
+            lambda d: d["roles"]["secretaresse"]["aspects"]["taken"]["facts"].append(
+                {"id": "om-budget", "text": "Nog een budget"}
+            ),
+            "om-budget",
+            "staat ook bij",
+        ),
+        (
+            lambda d: d["comparisons"]["leiderschap"].pop("source"),
+            "comparisons.leiderschap.source",
+            "ontbreekt",
+        ),
+        (
+            lambda d: d["comparisons"]["opleiding"].update(most="directeur"),
+            "comparisons.opleiding.most",
+            "bestaat niet",
+        ),
+        (
+            lambda d: d["aspects"]["taken"].update(comparison="salaris"),
+            "aspects.taken.comparison",
+            "bestaat niet",
+        ),
+        (
+            lambda d: d["comparisons"]["taken"]["roles"].pop("secretaresse"),
+            "comparisons.taken.roles",
+            "minstens twee",
+        ),
+        (lambda d: d["agency"]["topics"].update(contact=["bel ons"]), "agency.topics.contact", "mapping"),
+        (
+            lambda d: d["agency"]["intents"].update(ask_contact=["telefoonboek"]),
+            "agency.intents.ask_contact[0]",
+            "bestaat niet",
+        ),
+        (lambda d: d["growth"][0].update(to="piloot"), "growth[0].to", "bestaat niet"),
+        (lambda d: d["phrases"].pop("yes_sentence"), "phrases.yes_sentence", "ontbreekt"),
+        (lambda d: d["phrases"].pop("quiz_best"), "phrases.quiz_best", "ontbreekt"),
+        (lambda d: d["phrases"].update(fit_reasons=""), "phrases.fit_reasons", "niet-lege tekst"),
+        (lambda d: d.update(schema_version=1), "schema_version", "verwacht 2"),
+        (lambda d: d.pop("comparisons"), "comparisons", "ontbreekt"),
+        (lambda d: d["other_jobs"].update(words=["kok"]), "other_jobs.words", "onbekende sleutel"),
+    ],
+)
 def test_broken_file_names_path_and_key(tmp_path, mutate, key, problem):
     path = write(tmp_path, broken(mutate))
     with pytest.raises(kb.KnowledgeError) as error:
@@ -95,6 +135,7 @@ def test_knowledge_file_env_var_is_used(tmp_path, monkeypatch):
 
 # ---- answer composition ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role, aspect", list(itertools.product(REAL.roles, REAL.aspects)))
 def test_every_role_aspect_answer(role, aspect):
     answer = REAL.role_answer(role, aspect)
@@ -117,18 +158,33 @@ def test_every_dimension_answer_is_the_title_and_a_line_per_role(dimension):
         assert f"• {kb.capitalize(REAL.roles[role].name)}: {line.text}" in answer
 
 
-@pytest.mark.parametrize("role, aspect, facts", [
-    ("office_manager", "definitie", ["kantoor", "coördineert", "organiseren"]),
-    ("secretaresse", "definitie", ["telefoon", "e-mail", "agenda", "afspraken"]),
-    ("office_manager", "taken", ["personele zaken", "facilitaire zaken", "secretariaat", "werving", "budget", "beleid"]),
-    ("secretaresse", "taken", ["notul", "correspondentie", "afdelingen", "agenda"]),
-    ("office_manager", "opleiding", ["HBO"]),
-    ("secretaresse", "opleiding", ["basale", "certificering"]),
-    ("office_manager", "competenties", ["nauwkeurig", "kritisch", "taalgevoel", "klantgericht", "besluitvaardig"]),
-    ("secretaresse", "competenties", ["organisatorisch", "communicatie", "software", "probleemoplossend"]),
-    ("secretaresse", "werkomgeving", ["overheid", "scholen", "ziekenhuizen", "non-profit"]),
-    ("office_manager", "contacten", ["hoger management", "klanten", "leveranciers"]),
-])
+@pytest.mark.parametrize(
+    "role, aspect, facts",
+    [
+        ("office_manager", "definitie", ["kantoor", "coördineert", "organiseren"]),
+        ("secretaresse", "definitie", ["telefoon", "e-mail", "agenda", "afspraken"]),
+        (
+            "office_manager",
+            "taken",
+            ["personele zaken", "facilitaire zaken", "secretariaat", "werving", "budget", "beleid"],
+        ),
+        ("secretaresse", "taken", ["notul", "correspondentie", "afdelingen", "agenda"]),
+        ("office_manager", "opleiding", ["HBO"]),
+        ("secretaresse", "opleiding", ["basale", "certificering"]),
+        (
+            "office_manager",
+            "competenties",
+            ["nauwkeurig", "kritisch", "taalgevoel", "klantgericht", "besluitvaardig"],
+        ),
+        (
+            "secretaresse",
+            "competenties",
+            ["organisatorisch", "communicatie", "software", "probleemoplossend"],
+        ),
+        ("secretaresse", "werkomgeving", ["overheid", "scholen", "ziekenhuizen", "non-profit"]),
+        ("office_manager", "contacten", ["hoger management", "klanten", "leveranciers"]),
+    ],
+)
 def test_answers_hold_the_article_facts(role, aspect, facts):
     answer = REAL.role_answer(role, aspect).lower()
     for fact in facts:
@@ -159,14 +215,17 @@ def test_an_editor_changes_a_contact_detail_in_one_place(tmp_path):
     assert changed.agency_answer("vacatures").endswith("Mail je cv naar werk@2assistu.example.")
 
 
-@pytest.mark.parametrize("name, value, problem", [
-    ("phone", "bel ons", "Nederlands telefoonnummer"),
-    ("phone", "123", "Nederlands telefoonnummer"),
-    ("email", "info-at-2assistu.nl", "e-mailadres"),
-    ("url", "http://www.2assistu.example/contact", "https://"),
-    ("url", "www.2assistu.example", "https://"),
-    ("hours", "", "niet-lege tekst"),
-])
+@pytest.mark.parametrize(
+    "name, value, problem",
+    [
+        ("phone", "bel ons", "Nederlands telefoonnummer"),
+        ("phone", "123", "Nederlands telefoonnummer"),
+        ("email", "info-at-2assistu.nl", "e-mailadres"),
+        ("url", "http://www.2assistu.example/contact", "https://"),
+        ("url", "www.2assistu.example", "https://"),
+        ("hours", "", "niet-lege tekst"),
+    ],
+)
 def test_a_wrong_contact_detail_names_its_key(tmp_path, name, value, problem):
     path = write(tmp_path, broken(lambda d: d["agency"]["contact_details"].update({name: value})))
     with pytest.raises(kb.KnowledgeError) as error:
@@ -175,25 +234,39 @@ def test_a_wrong_contact_detail_names_its_key(tmp_path, name, value, problem):
     assert problem in str(error.value)
 
 
-@pytest.mark.parametrize("mutate, key, problem", [
-    (lambda d: d["agency"].pop("contact_details"), "agency.contact_details", "ontbreekt"),
-    (lambda d: d["agency"]["contact_details"].pop("hours"), "agency.contact_details.hours", "ontbreekt"),
-    (lambda d: d["agency"]["contact_details"].update(fax="020 123 4568"),
-     "agency.contact_details.fax", "onbekende sleutel"),
-    (lambda d: d["agency"]["topics"].pop("contact"), "agency.topics.contact", "ontbreekt"),
-    (lambda d: d["agency"]["topics"]["contact"].update(text="Bel ons op {phone}."),
-     "agency.topics.contact.text", "noemt {email} niet"),
-    (lambda d: d["agency"]["topics"]["posities"].update(text="Bel {telefoon}."),
-     "agency.topics.posities.text", "onbekende plaatshouder {telefoon}"),
-])
+@pytest.mark.parametrize(
+    "mutate, key, problem",
+    [
+        (lambda d: d["agency"].pop("contact_details"), "agency.contact_details", "ontbreekt"),
+        (lambda d: d["agency"]["contact_details"].pop("hours"), "agency.contact_details.hours", "ontbreekt"),
+        (
+            lambda d: d["agency"]["contact_details"].update(fax="020 123 4568"),
+            "agency.contact_details.fax",
+            "onbekende sleutel",
+        ),
+        (lambda d: d["agency"]["topics"].pop("contact"), "agency.topics.contact", "ontbreekt"),
+        (
+            lambda d: d["agency"]["topics"]["contact"].update(text="Bel ons op {phone}."),
+            "agency.topics.contact.text",
+            "noemt {email} niet",
+        ),
+        (
+            lambda d: d["agency"]["topics"]["posities"].update(text="Bel {telefoon}."),
+            "agency.topics.posities.text",
+            "onbekende plaatshouder {telefoon}",
+        ),
+    ],
+)
 def test_the_contact_answer_and_its_placeholders_are_checked(tmp_path, mutate, key, problem):
     with pytest.raises(kb.KnowledgeError) as error:
         kb.load(write(tmp_path, broken(mutate)))
     assert key in str(error.value) and problem in str(error.value)
 
 
-@pytest.mark.parametrize("phone", ["020 123 4567", "0201234567", "020-1234567", "+31 20 123 4567",
-                                   "06 12 34 56 78", "+31612345678"])
+@pytest.mark.parametrize(
+    "phone",
+    ["020 123 4567", "0201234567", "020-1234567", "+31 20 123 4567", "06 12 34 56 78", "+31612345678"],
+)
 def test_dutch_phone_numbers_are_accepted(tmp_path, phone):
     data = broken(lambda d: d["agency"]["contact_details"].update(phone=phone))
     assert phone in kb.load(write(tmp_path, data)).agency_answer("contact")
@@ -201,52 +274,76 @@ def test_dutch_phone_numbers_are_accepted(tmp_path, phone):
 
 # ---- understanding the visitor's words ---------------------------------------------------
 
-@pytest.mark.parametrize("mention, key", [
-    ("office manager", "office_manager"), ("OM", "office_manager"), ("Office-Manager", "office_manager"),
-    ("officemanager", "office_manager"), ("secretaresses", "secretaresse"),
-    ("directiesecretaresse", "secretaresse"), ("secretaris", "secretaresse"), ("piloot", None), ("", None),
-    ("offfice manger", "office_manager"), ("secr", "secretaresse"), ("sekretaresse", "secretaresse"),
-    ("receptioniste", None), ("hr manager", None), ("secretariaat", None),
-])
+
+@pytest.mark.parametrize(
+    "mention, key",
+    [
+        ("office manager", "office_manager"),
+        ("OM", "office_manager"),
+        ("Office-Manager", "office_manager"),
+        ("officemanager", "office_manager"),
+        ("secretaresses", "secretaresse"),
+        ("directiesecretaresse", "secretaresse"),
+        ("secretaris", "secretaresse"),
+        ("piloot", None),
+        ("", None),
+        ("offfice manger", "office_manager"),
+        ("secr", "secretaresse"),
+        ("sekretaresse", "secretaresse"),
+        ("receptioniste", None),
+        ("hr manager", None),
+        ("secretariaat", None),
+    ],
+)
 def test_role_key_resolves_aliases(mention, key):
     assert REAL.role_key(mention) == key
 
 
 def test_roles_in_text_keeps_order_and_skips_the_word_om():
-    assert REAL.roles_in_text("verschil tussen secretaresse en office manager") == ["secretaresse", "office_manager"]
+    assert REAL.roles_in_text("verschil tussen secretaresse en office manager") == [
+        "secretaresse",
+        "office_manager",
+    ]
     assert REAL.roles_in_text("wat heb je nodig om secretaresse te worden") == ["secretaresse"]
 
 
-@pytest.mark.parametrize("text, roles", [
-    ("wat doet een offfice manger", ["office_manager"]),       # two typos
-    ("taken secr?", ["secretaresse"]),                          # abbreviation
-    ("ofis manager en sekretaresse", ["office_manager", "secretaresse"]),
-    ("secretaressen en office-managers", ["secretaresse", "office_manager"]),  # plurals
-    ("wat doet een receptioniste", []),                         # really another job
-    ("leiding geven aan het secretariaat", []),                 # the department, not the role
-    ("wat doet een hr manager", []),
-])
+@pytest.mark.parametrize(
+    "text, roles",
+    [
+        ("wat doet een offfice manger", ["office_manager"]),  # two typos
+        ("taken secr?", ["secretaresse"]),  # abbreviation
+        ("ofis manager en sekretaresse", ["office_manager", "secretaresse"]),
+        ("secretaressen en office-managers", ["secretaresse", "office_manager"]),  # plurals
+        ("wat doet een receptioniste", []),  # really another job
+        ("leiding geven aan het secretariaat", []),  # the department, not the role
+        ("wat doet een hr manager", []),
+    ],
+)
 def test_roles_in_text_reads_typos_and_abbreviations(text, roles):
     assert REAL.roles_in_text(text) == roles
 
 
-@pytest.mark.parametrize("text, dimension", [
-    ("verschil in competenties", "competenties"),
-    ("wie heeft meer autonomie?", "zelfstandigheid"),
-    ("wie is zelfstandiger", "zelfstandigheid"),
-    ("zit er verschil in opleidingsniveau?", "opleiding"),
-    ("hebben ze met andere mensen contact?", "interactie"),
-    ("wie geeft er leiding", "leiderschap"),
-    ("wie denkt strategischer", "strategisch_denken"),
-    ("verschil in verantwoordelijkheden", "verantwoordelijkheden"),
-    ("hoe nemen ze beslissingen", "besluitvorming"),
-    ("wat is het verschil tussen office manager en secretaresse", None),
-])
+@pytest.mark.parametrize(
+    "text, dimension",
+    [
+        ("verschil in competenties", "competenties"),
+        ("wie heeft meer autonomie?", "zelfstandigheid"),
+        ("wie is zelfstandiger", "zelfstandigheid"),
+        ("zit er verschil in opleidingsniveau?", "opleiding"),
+        ("hebben ze met andere mensen contact?", "interactie"),
+        ("wie geeft er leiding", "leiderschap"),
+        ("wie denkt strategischer", "strategisch_denken"),
+        ("verschil in verantwoordelijkheden", "verantwoordelijkheden"),
+        ("hoe nemen ze beslissingen", "besluitvorming"),
+        ("wat is het verschil tussen office manager en secretaresse", None),
+    ],
+)
 def test_dimension_in_text(text, dimension):
     assert REAL.dimension_in_text(text) == dimension
 
 
 # ---- the training data and the knowledge file agree --------------------------------------
+
 
 def training_files():
     return sorted((Path(kb.DEFAULT_PATH).parent.parent / "data").rglob("*.yml"))
@@ -262,44 +359,58 @@ def test_role_names_in_the_training_data_are_aliases_in_the_knowledge_file():
             if "synonym" in block:
                 role = REAL.role_key(block["synonym"])
                 problems += [f"{path.name}: synonym {block['synonym']!r} is no role"] if not role else []
-                problems += [f"{path.name}: {e!r} is not an alias of {role}" for e in examples
-                             if role and REAL.role_key(e) != role]
+                problems += [
+                    f"{path.name}: {e!r} is not an alias of {role}"
+                    for e in examples
+                    if role and REAL.role_key(e) != role
+                ]
             if block.get("lookup") == "role":
-                problems += [f"{path.name}: lookup {e!r} is no alias" for e in examples
-                             if not REAL.role_key(e)]
+                problems += [
+                    f"{path.name}: lookup {e!r} is no alias" for e in examples if not REAL.role_key(e)
+                ]
             for example in examples:
                 values = re.findall(r'"entity": "role", "value": "([^"]+)"', example)
                 values += re.findall(r"\[([^\]]+)\]\(role\)", example)
-                problems += [f"{path.name}: role entity {v!r} in {example!r} is no role"
-                             for v in values if not REAL.role_key(v)]
+                problems += [
+                    f"{path.name}: role entity {v!r} in {example!r} is no role"
+                    for v in values
+                    if not REAL.role_key(v)
+                ]
     assert not problems, "\n".join(problems)
 
 
 # ---- jobs we know nothing about ----------------------------------------------------------
 
-@pytest.mark.parametrize("text, job", [
-    ("wat doet een directeur eigenlijk de hele dag", "directeur"),
-    ("welke opleiding heeft een hr manager nodig", "hr manager"),
-    ("taken projectmanager?", "projectmanager"),          # a compound with a known ending
-    ("wat moet je kunnen als it manager", "it manager"),  # a bare ending after "als <word>"
-    ("wat doet een proejctleider", "proejctleider"),      # a typo keeps its ending
-    ("hoe word ik verpleegkundige", "verpleegkundige"),
-])
+
+@pytest.mark.parametrize(
+    "text, job",
+    [
+        ("wat doet een directeur eigenlijk de hele dag", "directeur"),
+        ("welke opleiding heeft een hr manager nodig", "hr manager"),
+        ("taken projectmanager?", "projectmanager"),  # a compound with a known ending
+        ("wat moet je kunnen als it manager", "it manager"),  # a bare ending after "als <word>"
+        ("wat doet een proejctleider", "proejctleider"),  # a typo keeps its ending
+        ("hoe word ik verpleegkundige", "verpleegkundige"),
+    ],
+)
 def test_a_job_asked_about_that_is_not_ours(text, job):
     assert REAL.other_job_in_text(text) == job
 
 
-@pytest.mark.parametrize("text", [
-    "wat doet een office manager",            # ours, split
-    "kantoormanager taken",                   # ours, a compound ending in "manager"
-    "werkt ze voor de directeur?",            # a person in the story
-    "en overlegt die ook met de boekhouder?",
-    "doet ze de telefoon voor haar baas?",
-    "is ze een soort teamleider?",            # a likeness
-    "moet ze net als een directeur strategisch denken?",
-    "werkt ze samen met andere medewerkers?",  # a bare ending not introduced as a job
-    "hoe word ik een goede secretaresse",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wat doet een office manager",  # ours, split
+        "kantoormanager taken",  # ours, a compound ending in "manager"
+        "werkt ze voor de directeur?",  # a person in the story
+        "en overlegt die ook met de boekhouder?",
+        "doet ze de telefoon voor haar baas?",
+        "is ze een soort teamleider?",  # a likeness
+        "moet ze net als een directeur strategisch denken?",
+        "werkt ze samen met andere medewerkers?",  # a bare ending not introduced as a job
+        "hoe word ik een goede secretaresse",
+    ],
+)
 def test_no_other_job_in_questions_about_ours(text):
     assert REAL.other_job_in_text(text) is None
 

@@ -1,5 +1,6 @@
 """One message read once (actions/turn.py): the roles it names or points back at, the question
 it asks, and what it adds to the conversation."""
+
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -16,21 +17,30 @@ def test_role_found_in_text_when_entity_missed():
     assert texts(messages).startswith("De taken van een secretaresse")
 
 
-@pytest.mark.parametrize("text, intent, heading", [
-    ("wat doet een offfice manger", "ask_definition", "Wat doet een office manager?"),
-    ("taken secr?", "ask_tasks", "De taken van een secretaresse"),
-])
+@pytest.mark.parametrize(
+    "text, intent, heading",
+    [
+        ("wat doet een offfice manger", "ask_definition", "Wat doet een office manager?"),
+        ("taken secr?", "ask_tasks", "De taken van een secretaresse"),
+    ],
+)
 def test_misspelled_roles_are_our_roles(text, intent, heading):
     messages, _ = run(ActionAnswerRole(), text, intent)
     assert first(messages).startswith(heading)
 
 
-@pytest.mark.parametrize("text", ["en de ander?", "hoe zit dat bij de andere functie?", "en voor de andere rol"])
+@pytest.mark.parametrize(
+    "text", ["en de ander?", "hoe zit dat bij de andere functie?", "en voor de andere rol"]
+)
 def test_the_other_role_is_the_one_not_in_focus(text):
-    messages, events = run(ActionAnswerRole(), tracker(text, "inform_role", aspect="opleiding", role="secretaresse"))
+    messages, events = run(
+        ActionAnswerRole(), tracker(text, "inform_role", aspect="opleiding", role="secretaresse")
+    )
     assert texts(messages).startswith("Opleiding en ervaring van een office manager")
     assert SlotSet("role", "office_manager") in events
-    messages, _ = run(ActionAnswerRole(), tracker(text, "inform_role", aspect="opleiding", role="office_manager"))
+    messages, _ = run(
+        ActionAnswerRole(), tracker(text, "inform_role", aspect="opleiding", role="office_manager")
+    )
     assert texts(messages).startswith("Opleiding en ervaring van een secretaresse")
 
 
@@ -40,10 +50,20 @@ def test_die_after_a_verb_points_back_at_the_role_in_focus():
 
 
 def test_a_short_message_names_its_topic_in_its_words():
-    tracker = Tracker(sender_id="test", slots={}, latest_message={
-        "text": "om leiding?", "intent": {"name": "ask_education", "confidence": 0.9},
-        "entities": [{"entity": "role", "value": "office_manager", "start": 0, "end": 2}]},
-        events=[], paused=False, followup_action=None, active_loop={}, latest_action_name=None)
+    tracker = Tracker(
+        sender_id="test",
+        slots={},
+        latest_message={
+            "text": "om leiding?",
+            "intent": {"name": "ask_education", "confidence": 0.9},
+            "entities": [{"entity": "role", "value": "office_manager", "start": 0, "end": 2}],
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=None,
+    )
     dispatcher = CollectingDispatcher()
     ActionAnswerRole().run(dispatcher, tracker, domain={})
     # the NLU's entity "om" counts at the start of a short message, and "leiding" names the topic
@@ -51,6 +71,7 @@ def test_a_short_message_names_its_topic_in_its_words():
 
 
 # ---- Turn.read on trackers built in code --------------------------------------------------------
+
 
 def read(text, intent="inform", entities=None, **slots):
     turn_tracker = tracker(text, intent, **slots)
@@ -60,24 +81,44 @@ def read(text, intent="inform", entities=None, **slots):
 
 
 def test_read_takes_the_conversation_so_far_from_the_slots_and_a_forms_intent_over_the_nlus():
-    asked = tracker("hm", "nlu_fallback", confidence=0.4, role="office manager", aspect="opleiding",
-                    comparing=True, question="q?", told=["x"], visitor="werkgever")
-    asked.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.4},
-                                              {"name": "ask_definition", "confidence": 0.28}]
+    asked = tracker(
+        "hm",
+        "nlu_fallback",
+        confidence=0.4,
+        role="office manager",
+        aspect="opleiding",
+        comparing=True,
+        question="q?",
+        told=["x"],
+        visitor="werkgever",
+    )
+    asked.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_definition", "confidence": 0.28},
+    ]
     turn = Turn.read(asked, "action_not_in_knowledge", intent="ask_tasks")
     assert (turn.intent, turn.entry, turn.confidence) == ("ask_tasks", "action_not_in_knowledge", 0.4)
     assert (turn.focus, turn.aspect, turn.comparing, turn.question_before, turn.told, turn.visitor) == (
-        "office_manager", "opleiding", True, "q?", ["x"], "werkgever")  # the role's key, not its name
+        "office_manager",
+        "opleiding",
+        True,
+        "q?",
+        ["x"],
+        "werkgever",
+    )  # the role's key, not its name
     assert turn.guess() == "ask_definition" and turn.guess(minimum=0.3) is None  # not a wild guess
     assert turn.logged_guess() == ("ask_definition", 0.28)  # the NLU's guess after the fallback
 
 
-@pytest.mark.parametrize("text, roles", [
-    ("taken van een directiesecretaresse", ["secretaresse"]),  # an alias in the text
-    ("wat doet een offfice manger", ["office_manager"]),        # typos
-    ("secretaresse en office manager", ["secretaresse", "office_manager"]),  # in the order named
-    ("wat doet een directeur", []),
-])
+@pytest.mark.parametrize(
+    "text, roles",
+    [
+        ("taken van een directiesecretaresse", ["secretaresse"]),  # an alias in the text
+        ("wat doet een offfice manger", ["office_manager"]),  # typos
+        ("secretaresse en office manager", ["secretaresse", "office_manager"]),  # in the order named
+        ("wat doet een directeur", []),
+    ],
+)
 def test_the_roles_are_found_in_the_text(text, roles):
     assert read(text).roles == roles
 
@@ -91,20 +132,31 @@ def test_an_entity_comes_first_and_a_tagged_job_that_is_not_ours_is_the_unknown_
     assert read("wat doet een secretaresse voor de directeur").unknown_role is None  # one of ours is named
 
 
-@pytest.mark.parametrize("text, roles", [
-    ("om leiding?", ["office_manager"]),
-    ("is een om hbo?", ["office_manager"]),
-    ("ik wil om secretaresse te worden", ["secretaresse"]),  # the everyday word "om", not the abbreviation
-])
+@pytest.mark.parametrize(
+    "text, roles",
+    [
+        ("om leiding?", ["office_manager"]),
+        ("is een om hbo?", ["office_manager"]),
+        (
+            "ik wil om secretaresse te worden",
+            ["secretaresse"],
+        ),  # the everyday word "om", not the abbreviation
+    ],
+)
 def test_the_word_om_is_the_office_manager_only_after_an_article_or_first_in_a_short_message(text, roles):
     start = text.index("om")
     entities = [{"entity": "role", "value": "office_manager", "start": start, "end": start + 2}]
     assert read(text, entities=entities).roles == roles
 
 
-@pytest.mark.parametrize("focus, other", [  # the slot holds a role's key or its name
-    ("secretaresse", "office_manager"), ("office manager", "secretaresse"),
-    ("office_manager", "secretaresse")])
+@pytest.mark.parametrize(
+    "focus, other",
+    [  # the slot holds a role's key or its name
+        ("secretaresse", "office_manager"),
+        ("office manager", "secretaresse"),
+        ("office_manager", "secretaresse"),
+    ],
+)
 def test_de_ander_is_the_role_not_in_focus(focus, other):
     for text in ("en de ander?", "hoe zit dat bij de andere functie?"):
         turn = read(text, role=focus)
@@ -120,12 +172,18 @@ def test_die_points_back_at_the_role_in_focus_and_allebei_names_both():
     assert turn.both and turn.roles == ["office_manager", "secretaresse"]
 
 
-@pytest.mark.parametrize("text, form, question", [
-    ("sorry kat op toetsenbord 😅 wie plant de vergaderingen?", "who", "wie plant de vergaderingen?"),
-    ("Wij zijn een notariskantoor in Zwolle. Stuurt een office manager mensen aan?", "yes_no",
-     "Stuurt een office manager mensen aan?"),
-    ("wat doet een office manager", "open", "wat doet een office manager"),
-])
+@pytest.mark.parametrize(
+    "text, form, question",
+    [
+        ("sorry kat op toetsenbord 😅 wie plant de vergaderingen?", "who", "wie plant de vergaderingen?"),
+        (
+            "Wij zijn een notariskantoor in Zwolle. Stuurt een office manager mensen aan?",
+            "yes_no",
+            "Stuurt een office manager mensen aan?",
+        ),
+        ("wat doet een office manager", "open", "wat doet een office manager"),
+    ],
+)
 def test_the_question_is_the_part_after_a_preamble(text, form, question):
     turn = read(text)
     assert turn.form == form and turn.question_text.strip() == question
@@ -138,8 +196,10 @@ def test_what_she_tells_is_kept_the_last_six_and_who_she_is_once():
     assert turn.remembered() == [SlotSet("told", told[1:] + ["ik heb mbo niveau 4 gedaan"])]
     turn = read("welke functie past bij mij?", "career_advice", told=["ik plan graag"])
     assert turn.all_told == "ik plan graag . welke functie past bij mij?"
-    assert turn.remembered() == [SlotSet("told", ["ik plan graag", "welke functie past bij mij?"]),
-                                 SlotSet("visitor", "kandidaat")]
+    assert turn.remembered() == [
+        SlotSet("told", ["ik plan graag", "welke functie past bij mij?"]),
+        SlotSet("visitor", "kandidaat"),
+    ]
     assert read("welke functie past bij mij?", "career_advice", visitor="kandidaat").remembered()[1:] == []
     turn = read("wat doet een office manager?", "ask_definition", told=["ik plan graag"])
     assert not turn.describes and turn.remembered() == [] and turn.told == ["ik plan graag"]
@@ -147,7 +207,13 @@ def test_what_she_tells_is_kept_the_last_six_and_who_she_is_once():
 
 def test_focus_events_set_what_the_next_turn_reads():
     assert focus_events("secretaresse", "opleiding") == [
-        SlotSet("aspect", "opleiding"), SlotSet("comparing", False), SlotSet("question", None),
-        SlotSet("role", "secretaresse")]
+        SlotSet("aspect", "opleiding"),
+        SlotSet("comparing", False),
+        SlotSet("question", None),
+        SlotSet("role", "secretaresse"),
+    ]
     assert focus_events(None, "definitie", comparing=True, question="q?") == [
-        SlotSet("aspect", "definitie"), SlotSet("comparing", True), SlotSet("question", "q?")]
+        SlotSet("aspect", "definitie"),
+        SlotSet("comparing", True),
+        SlotSet("question", "q?"),
+    ]

@@ -1,5 +1,6 @@
 """`python -m bot` (bot/__main__.py): every command keeps its name and options (argparse
 subcommands), and the admin-user command reads a password without showing it."""
+
 import subprocess
 import sys
 import time
@@ -13,24 +14,51 @@ from bot.runtime.launcher import PROJECT
 PASSWORD = "een-lang-wachtwoord"
 
 
-@pytest.mark.parametrize("argv", [
-    ["run", "--no-train", "--rasa-port", "1", "--action-port", "2", "--var-dir", "v", "--host", "h", "--model", "m"],
-    ["train", "--force"], ["check"], ["leads", "--since", "2027-01-01", "--db", "x", "--retry-failed"],
-    ["purge", "--var-dir", "v", "--dry-run"], ["forget", "jan@bakker.nl", "--var-dir", "v", "--dry-run"],
-    ["report", "--db", "x"], ["admin-user", "anna", "--password-stdin", "--remove", "--var-dir", "v"],
-    ["admin-log", "--var-dir", "v", "--limit", "5"],
-    ["bench", "--users", "1,2", "--seconds", "2", "--long", "6", "--out", "o", "--smoke"],
-    ["soak", "--users", "3", "--minutes", "0.5", "--out", "o", "--rasa-port", "1", "--action-port", "2"],
-    ["eval", "--ours-only"], ["answers", "--url", "http://localhost:5005", "--cases", "c", "--floor", "0.9"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [
+            "run",
+            "--no-train",
+            "--rasa-port",
+            "1",
+            "--action-port",
+            "2",
+            "--var-dir",
+            "v",
+            "--host",
+            "h",
+            "--model",
+            "m",
+        ],
+        ["train", "--force"],
+        ["check"],
+        ["leads", "--since", "2027-01-01", "--db", "x", "--retry-failed"],
+        ["purge", "--var-dir", "v", "--dry-run"],
+        ["forget", "jan@bakker.nl", "--var-dir", "v", "--dry-run"],
+        ["report", "--db", "x"],
+        ["admin-user", "anna", "--password-stdin", "--remove", "--var-dir", "v"],
+        ["admin-log", "--var-dir", "v", "--limit", "5"],
+        ["bench", "--users", "1,2", "--seconds", "2", "--long", "6", "--out", "o", "--smoke"],
+        ["soak", "--users", "3", "--minutes", "0.5", "--out", "o", "--rasa-port", "1", "--action-port", "2"],
+        ["eval", "--ours-only"],
+        ["answers", "--url", "http://localhost:5005", "--cases", "c", "--floor", "0.9"],
+    ],
+)
 def test_every_command_parses_its_options(argv):
     args = build_parser().parse_args(argv)
     assert args.command == argv[0] and callable(args.handler)
 
 
 def cli(*args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=PROJECT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_admin_user_command_reads_the_password_from_stdin_and_refuses_a_short_one(tmp_path):
@@ -54,7 +82,9 @@ def test_admin_user_asks_the_password_twice_on_the_terminal_without_showing_it(t
     pid, terminal = pty.fork()
     if pid == 0:  # the child: the command on a real terminal
         os.chdir(PROJECT)
-        os.execv(sys.executable, [sys.executable, "-m", "bot", "admin-user", "bert", "--var-dir", str(tmp_path)])
+        os.execv(
+            sys.executable, [sys.executable, "-m", "bot", "admin-user", "bert", "--var-dir", str(tmp_path)]
+        )
     seen = b""
 
     def until(text):

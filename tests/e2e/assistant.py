@@ -1,5 +1,6 @@
 """The real assistant for tests: bot.runtime.instance.Instance, plus a checked `ask` and a test
 failure (with the log) when it does not start."""
+
 import pytest
 import requests
 

@@ -1,4 +1,5 @@
 """One running assistant per test module, with its own var dir (tracker, logs, leads)."""
+
 import pytest
 
 from tests.e2e.assistant import Assistant

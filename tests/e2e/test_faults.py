@@ -2,6 +2,7 @@
 server killed with `kill -9`. The visitor gets a polite Dutch message within seconds, the
 launcher restarts what died, and the conversation carries on with its context; stored
 vacancy requests and the unanswered-question log survive."""
+
 import os
 import signal
 import subprocess
@@ -61,8 +62,11 @@ def test_killed_action_server_gets_an_apology_then_the_conversation_carries_on(a
     assert "opnieuw gestart" in assistant.output.read_text()
     # The role in focus is still the office manager; a switch of role still works.
     assert assistant.ask(sender, "welke opleiding heb je daarvoor nodig?").startswith(
-        "Opleiding en ervaring van een office manager")
-    assert assistant.ask(sender, "en een secretaresse?").startswith("Opleiding en ervaring van een secretaresse")
+        "Opleiding en ervaring van een office manager"
+    )
+    assert assistant.ask(sender, "en een secretaresse?").startswith(
+        "Opleiding en ervaring van een secretaresse"
+    )
 
 
 def test_frozen_action_server_gets_an_apology_within_the_timeout(assistant):
@@ -93,8 +97,14 @@ def test_kill_9_of_the_rasa_server_loses_no_conversation_request_or_log(assistan
 
     # Only the role remembered in the SQLite tracker store can answer this.
     assert assistant.ask(sender, "welke opleiding is daarvoor nodig?").startswith(
-        "Opleiding en ervaring van een secretaresse")
+        "Opleiding en ervaring van een secretaresse"
+    )
     assert [row["contact_name"] for row in leads_csv(var_dir)] == ["Jan Jansen"]
-    report = subprocess.run([sys.executable, "-m", "bot", "report", "--db", str(var_dir / "unanswered.db")],
-                            cwd=PROJECT, capture_output=True, text=True, check=True).stdout
+    report = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "--db", str(var_dir / "unanswered.db")],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "wat verdient een secretaresse per maand?" in report

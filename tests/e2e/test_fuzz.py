@@ -1,5 +1,6 @@
 """A conversation never gets stuck (issue 22): the conversation that did, and 5,000 random
 turns (bot/tools/fuzz.py) against the real servers."""
+
 import asyncio
 
 from bot.tools import fuzz
@@ -14,8 +15,11 @@ def rasa_log(var_dir):
 def test_a_situation_told_before_the_question_does_not_break_the_conversation(assistant, var_dir):
     sender = "stuck-before"
     first = assistant.ask(sender, "Hoi, wij zijn een advocatenkantoor met 8 advocaten")
-    second = assistant.ask(sender, "We hebben nu een secretaresse maar zij kan het werk niet meer aan en ze "
-                                   "wil meer verantwoordelijkheid")
+    second = assistant.ask(
+        sender,
+        "We hebben nu een secretaresse maar zij kan het werk niet meer aan en ze "
+        "wil meer verantwoordelijkheid",
+    )
     third = assistant.ask(sender, "wat doet een office manager")
     for reply in (first, second, third):
         assert APOLOGY not in reply
@@ -27,7 +31,9 @@ def test_a_situation_told_before_the_question_does_not_break_the_conversation(as
 def test_five_thousand_random_turns_get_an_answer_each(assistant, var_dir):
     log = var_dir / "logs" / "rasa.log"
     since = log.stat().st_size
-    report = asyncio.run(fuzz.run(f"http://127.0.0.1:{assistant.rasa_port}", turns=5000, seconds=900, seed=22))
+    report = asyncio.run(
+        fuzz.run(f"http://127.0.0.1:{assistant.rasa_port}", turns=5000, seconds=900, seed=22)
+    )
     fuzz.read_log(report, log, since)
     print(report.summary())
     assert report.turns == 5000, report.summary()

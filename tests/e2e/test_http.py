@@ -1,5 +1,6 @@
 """End to end: the launcher trains nothing (the model is built by `make train`), starts both
 real servers on free ports, and we talk to the REST channel as the widget would."""
+
 import os
 import subprocess
 import sys
@@ -41,13 +42,26 @@ def test_out_of_scope_gets_the_honest_answer(assistant):
 
 HONEST = ("niet in mijn kennis", "geen informatie", "andere woorden")
 KNOWLEDGE = kb.load(kb.DEFAULT_PATH)
-ROLE_FACT_HEADINGS = [KNOWLEDGE.heading(role, aspect) for role in KNOWLEDGE.roles for aspect in KNOWLEDGE.aspects] + [
-    "Het verschil", "Dat klinkt als", "Dan past de functie", "Ja,", "Ja.", "Nee, dat hoort", "Dat is de", "Dat doet de"]
+ROLE_FACT_HEADINGS = [
+    KNOWLEDGE.heading(role, aspect) for role in KNOWLEDGE.roles for aspect in KNOWLEDGE.aspects
+] + [
+    "Het verschil",
+    "Dat klinkt als",
+    "Dan past de functie",
+    "Ja,",
+    "Ja.",
+    "Nee, dat hoort",
+    "Dat is de",
+    "Dat doet de",
+]
 
 
 def test_every_heldout_out_of_scope_question_gets_the_honest_answer(assistant):
-    questions = [m.get("text") for m in load_data(str(NLU_CASES / "nlu_heldout.yml")).nlu_examples
-                 if m.get("intent") == "out_of_scope"]
+    questions = [
+        m.get("text")
+        for m in load_data(str(NLU_CASES / "nlu_heldout.yml")).nlu_examples
+        if m.get("intent") == "out_of_scope"
+    ]
     assert len(questions) >= 20
     wrong = []
     for question in questions:
@@ -62,15 +76,36 @@ def test_every_heldout_out_of_scope_question_gets_the_honest_answer(assistant):
 # answer_cases_other_jobs.yml: jobs we know nothing about, and other jobs named in passing;
 # answer_cases_two_parts.yml: yes/no questions of two parts; answer_cases_one_role.yml: one role
 # asked about, or compared while naming only one; answer_cases_agency.yml: the agency itself.
-@pytest.mark.parametrize("cases, floor", [("answer_cases.yml", 0.90), ("answer_cases_direct.yml", 0.85),
-                                          ("answer_cases_other_jobs.yml", 0.78),
-                                          ("answer_cases_two_parts.yml", 0.70),
-                                          ("answer_cases_one_role.yml", 0.65),
-                                          ("answer_cases_agency.yml", 0.65)])
+@pytest.mark.parametrize(
+    "cases, floor",
+    [
+        ("answer_cases.yml", 0.90),
+        ("answer_cases_direct.yml", 0.85),
+        ("answer_cases_other_jobs.yml", 0.78),
+        ("answer_cases_two_parts.yml", 0.70),
+        ("answer_cases_one_role.yml", 0.65),
+        ("answer_cases_agency.yml", 0.65),
+    ],
+)
 def test_answer_quality_on_our_own_end_to_end_cases(assistant, cases, floor):
-    result = subprocess.run([sys.executable, "-m", "bot", "answers", "--url", f"http://127.0.0.1:{assistant.rasa_port}",
-                             "--cases", str(CASES / cases), "--floor", str(floor)],
-                            cwd=PROJECT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "answers",
+            "--url",
+            f"http://127.0.0.1:{assistant.rasa_port}",
+            "--cases",
+            str(CASES / cases),
+            "--floor",
+            str(floor),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     print(cases, result.stdout[-3000:])
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]  # share >= floor
 
@@ -97,43 +132,65 @@ def test_broken_knowledge_file_stops_start_up(tmp_path):
     del data["roles"]["office_manager"]["aspects"]["taken"]
     broken = tmp_path / "kennis.yml"
     broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "bot", "run", "--no-train"], cwd=PROJECT,
-                            env=dict(os.environ, KNOWLEDGE_FILE=str(broken)),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--no-train"],
+        cwd=PROJECT,
+        env=dict(os.environ, KNOWLEDGE_FILE=str(broken)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert str(broken) in result.stderr
     assert "roles.office_manager.aspects.taken" in result.stderr and "ontbreekt" in result.stderr
 
 
-@pytest.mark.parametrize("body, status, says", [
-    ({"sender": "bad-1", "message": "wat doet een office manager " * 4000}, 413, "te lang"),
-    ({"sender": "bad-2"}, 400, "'message'"),
-    ({"sender": "bad-3", "message": 123}, 400, "'message'"),
-    ({"sender": "x" * 10000, "message": "hallo"}, 400, "'sender'"),
-    (["geen", "object"], 400, "JSON-object"),
-])
+@pytest.mark.parametrize(
+    "body, status, says",
+    [
+        ({"sender": "bad-1", "message": "wat doet een office manager " * 4000}, 413, "te lang"),
+        ({"sender": "bad-2"}, 400, "'message'"),
+        ({"sender": "bad-3", "message": 123}, 400, "'message'"),
+        ({"sender": "x" * 10000, "message": "hallo"}, 400, "'sender'"),
+        (["geen", "object"], 400, "JSON-object"),
+    ],
+)
 def test_bad_requests_get_a_clear_dutch_4xx(assistant, body, status, says):
     response = requests.post(assistant.url, json=body, timeout=30)
     assert response.status_code == status and says in response.json()["error"]
 
 
-@pytest.mark.parametrize("raw, says", [
-    (b'{"sender": "bad-4", "message": "wat doet', "Ongeldige JSON"),            # cut-off JSON
-    (b'{"sender": "bad-5", "message": "\xff\xfe secretaresse"}', "Ongeldige JSON"),  # not UTF-8
-    (b'{"sender": 5, "message": "hallo"}', "'sender'"),                           # wrong type
-])
+@pytest.mark.parametrize(
+    "raw, says",
+    [
+        (b'{"sender": "bad-4", "message": "wat doet', "Ongeldige JSON"),  # cut-off JSON
+        (b'{"sender": "bad-5", "message": "\xff\xfe secretaresse"}', "Ongeldige JSON"),  # not UTF-8
+        (b'{"sender": 5, "message": "hallo"}', "'sender'"),  # wrong type
+    ],
+)
 def test_broken_bodies_get_a_clear_dutch_400(assistant, raw, says):
-    response = requests.post(assistant.url, data=raw, timeout=30,
-                             headers={"Content-Type": "application/json"})
+    response = requests.post(
+        assistant.url, data=raw, timeout=30, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and says in response.json()["error"]
-    assert "HBO" in assistant.ask(f"odd-{uuid.uuid4().hex[:6]}", "welke opleiding heeft een office manager nodig")
+    assert "HBO" in assistant.ask(
+        f"odd-{uuid.uuid4().hex[:6]}", "welke opleiding heeft een office manager nodig"
+    )
 
 
-@pytest.mark.parametrize("message, answer", [
-    ("", "andere woorden"), ("   ", "andere woorden"), ("😀👍", "andere woorden"),
-    ("wat\x00doet\x07een secretaresse", "Wat doet een secretaresse?"),
-    ("<script>alert(1)</script>", "niet"), ("'; DROP TABLE events; --", "niet"),
-])
+@pytest.mark.parametrize(
+    "message, answer",
+    [
+        ("", "andere woorden"),
+        ("   ", "andere woorden"),
+        ("😀👍", "andere woorden"),
+        ("wat\x00doet\x07een secretaresse", "Wat doet een secretaresse?"),
+        ("<script>alert(1)</script>", "niet"),
+        ("'; DROP TABLE events; --", "niet"),
+    ],
+)
 def test_odd_messages_get_a_polite_reply_and_the_server_stays_up(assistant, message, answer):
     assert answer in assistant.ask(f"odd-{uuid.uuid4().hex[:6]}", message)
-    assert "HBO" in assistant.ask(f"odd-{uuid.uuid4().hex[:6]}", "welke opleiding heeft een office manager nodig")
+    assert "HBO" in assistant.ask(
+        f"odd-{uuid.uuid4().hex[:6]}", "welke opleiding heeft een office manager nodig"
+    )

@@ -1,5 +1,6 @@
 """The vacancy intake and the career quiz over HTTP, against the real servers, and the
 stored requests as the agency sees them (`python -m bot leads`)."""
+
 import csv
 import io
 import os
@@ -14,8 +15,13 @@ from tests.e2e.assistant import PROJECT, Assistant
 
 
 def leads_csv(var_dir, *args):
-    result = subprocess.run([sys.executable, "-m", "bot", "leads", "--db", str(var_dir / "leads.db"), *args],
-                            cwd=PROJECT, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "leads", "--db", str(var_dir / "leads.db"), *args],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return list(csv.DictReader(io.StringIO(result.stdout)))
 
 
@@ -38,12 +44,22 @@ def fill_intake(assistant, sender, consent="ja"):
 def test_employer_goes_from_request_to_stored_and_exported_lead(assistant, var_dir):
     sender = f"intake-{uuid.uuid4().hex[:8]}"
     summary = fill_intake(assistant, sender)
-    for shown in ("office manager", "vast", "32 uur", "Bakker & Zonen BV", "Jan Jansen",
-                  "jan@bakker.nl", "+31612345678", "Klopt alles?"):
+    for shown in (
+        "office manager",
+        "vast",
+        "32 uur",
+        "Bakker & Zonen BV",
+        "Jan Jansen",
+        "jan@bakker.nl",
+        "+31612345678",
+        "Klopt alles?",
+    ):
         assert shown in summary
     stored = assistant.ask(sender, "ja")
     assert "opgeslagen onder nummer" in stored
-    rows = [r for r in leads_csv(var_dir) if r["contact_name"] == "Jan Jansen" and r["email"] == "jan@bakker.nl"]
+    rows = [
+        r for r in leads_csv(var_dir) if r["contact_name"] == "Jan Jansen" and r["email"] == "jan@bakker.nl"
+    ]
     assert len(rows) == 1
     assert rows[0]["role"] == "office manager" and rows[0]["hours"] == "32" and rows[0]["contract"] == "vast"
     assert rows[0]["start_date"].endswith("-03-01") and rows[0]["phone"] == "+31612345678"
@@ -69,7 +85,10 @@ def test_stop_cancels_and_says_so(assistant, var_dir):
 
 def stored_conversation(var_dir, sender):
     with sqlite3.connect(var_dir / "tracker.db") as db:
-        return [data for (data,) in db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+        return [
+            data
+            for (data,) in db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,))
+        ]
 
 
 def test_without_consent_no_request_is_stored_and_the_personal_answers_are_removed(assistant, var_dir):
@@ -77,8 +96,10 @@ def test_without_consent_no_request_is_stored_and_the_personal_answers_are_remov
     sender = f"intake-{uuid.uuid4().hex[:8]}"
     reply = fill_intake(assistant, sender, consent="nee")
     assert "geen aanvraag opgeslagen" in reply and "contact" in reply.lower()
-    assert ("Ik heb de naam van je organisatie, je naam en je contactgegevens uit dit gesprek verwijderd" in reply
-            and "bewaren we 90 dagen" in reply)  # the description was skipped: nothing said of it
+    assert (
+        "Ik heb de naam van je organisatie, je naam en je contactgegevens uit dit gesprek verwijderd" in reply
+        and "bewaren we 90 dagen" in reply
+    )  # the description was skipped: nothing said of it
     assert len(leads_csv(var_dir)) == before
     stored = "\n".join(stored_conversation(var_dir, sender))
     for personal in ("Bakker", "Jan Jansen", "jan@bakker.nl", "jan at bakker", "+31612345678"):
@@ -91,17 +112,30 @@ def test_without_consent_no_request_is_stored_and_the_personal_answers_are_remov
 
 def test_stopping_after_personal_data_removes_it_too(assistant, var_dir):
     sender = f"intake-{uuid.uuid4().hex[:8]}"
-    for text in ("ik zoek een secretaresse", "tijdelijk", "20 uur", "zo snel mogelijk", "Tandartspraktijk Smit"):
+    for text in (
+        "ik zoek een secretaresse",
+        "tijdelijk",
+        "20 uur",
+        "zo snel mogelijk",
+        "Tandartspraktijk Smit",
+    ):
         assistant.ask(sender, text)
     reply = assistant.ask(sender, "stop")
-    assert "geen aanvraag opgeslagen" in reply and "Ik heb de naam van je organisatie uit dit gesprek" in reply
+    assert (
+        "geen aanvraag opgeslagen" in reply and "Ik heb de naam van je organisatie uit dit gesprek" in reply
+    )
     assert "Tandartspraktijk Smit" not in "\n".join(stored_conversation(var_dir, sender))
 
 
 def test_career_quiz_ends_in_a_reasoned_recommendation(assistant):
     sender = f"quiz-{uuid.uuid4().hex[:8]}"
     assert "Vraag 1 van 5" in assistant.ask(sender, "ik wil de test doen")
-    for answer, next_question in [("ja", "Vraag 2"), ("nee", "Vraag 3"), ("nee", "Vraag 4"), ("ja", "Vraag 5")]:
+    for answer, next_question in [
+        ("ja", "Vraag 2"),
+        ("nee", "Vraag 3"),
+        ("nee", "Vraag 4"),
+        ("ja", "Vraag 5"),
+    ]:
         assert next_question in assistant.ask(sender, answer)
     result = assistant.ask(sender, "ja")
     assert "De functie office manager past het best bij je" in result and "•" in result

@@ -5,6 +5,7 @@ only errors, empty and wrong replies, order and memory growth are checked. The 3
 soak is `make soak` (bot/tools/soak.py); the 60-second version below runs the same command
 against this module's servers (its verdict's unit tests: tests/bot/tools/test_soak.py).
 """
+
 import asyncio
 import json
 import sqlite3
@@ -35,6 +36,7 @@ async def five_at_once(assistant, sender):
     health = f"http://127.0.0.1:{assistant.rasa_port}/webhooks/rest/"
     connector = aiohttp.TCPConnector(limit=len(FIVE))
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as session:
+
         async def touch():  # opens the five connections first: no connect time in the race
             async with session.get(health) as response:
                 await response.read()
@@ -55,8 +57,11 @@ async def five_at_once(assistant, sender):
 def conversation(var_dir, sender):
     """The user and bot events of `sender` in the SQLite tracker store, in stored order."""
     with sqlite3.connect(var_dir / "tracker.db") as db:
-        rows = db.execute("SELECT type_name, data FROM events WHERE sender_id = ? "
-                          "AND type_name IN ('user', 'bot') ORDER BY id", (sender,)).fetchall()
+        rows = db.execute(
+            "SELECT type_name, data FROM events WHERE sender_id = ? "
+            "AND type_name IN ('user', 'bot') ORDER BY id",
+            (sender,),
+        ).fetchall()
     return [(kind, json.loads(data).get("text")) for kind, data in rows]
 
 
@@ -95,9 +100,28 @@ def soak(assistant, users, tmp_path):
     """`python -m bot soak` for one minute against the module's running servers: its exit code
     and its report as {row: value}, with the verdict line under "verdict"."""
     out = tmp_path / f"soak-{users}.txt"
-    result = subprocess.run([sys.executable, "-m", "bot", "soak", "--users", str(users), "--minutes", "1",
-                             "--rasa-port", str(assistant.rasa_port), "--action-port", str(assistant.action_port),
-                             "--out", str(out)], cwd=PROJECT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "soak",
+            "--users",
+            str(users),
+            "--minutes",
+            "1",
+            "--rasa-port",
+            str(assistant.rasa_port),
+            "--action-port",
+            str(assistant.action_port),
+            "--out",
+            str(out),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.exists(), result.stderr[-3000:]
     report = out.read_text()
     print(report)

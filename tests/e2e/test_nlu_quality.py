@@ -1,6 +1,7 @@
 """Floors on NLU quality, measured with `rasa test nlu` on the trained model and the
 held-out questions (never training data): `python -m bot eval --ours-only`. `make eval`
 prints the same figures next to Rasa's stock pipeline."""
+
 import subprocess
 import sys
 
@@ -20,8 +21,13 @@ FLOORS = {
 @pytest.fixture(scope="module")
 def figures():
     """{held-out file: {figure: our score}} from the tables the command prints."""
-    result = subprocess.run([sys.executable, "-m", "bot", "eval", "--ours-only"], cwd=PROJECT,
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "eval", "--ours-only"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(result.stdout)
     found = {}

@@ -1,5 +1,6 @@
 """The running Rasa server says which of our changes to Rasa are active (GET /health, a channel:
 bot/runtime/health.py), and what moved to Rasa's seams works there."""
+
 import requests
 
 from bot.runtime.rasa_changes import CHANGES, STORE_SPEEDUPS

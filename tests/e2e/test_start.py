@@ -1,11 +1,16 @@
 """A normal start logs no ERROR, on a new var dir and on an existing one (issue 22), and says
 once, on the launcher's output, that requests are not e-mailed when that is not set up."""
+
 from tests.e2e.assistant import Assistant
 
 
 def error_lines(var_dir):
-    return [line for log in sorted((var_dir / "logs").glob("*.log"))
-            for line in log.read_text(errors="replace").splitlines() if " ERROR " in line]
+    return [
+        line
+        for log in sorted((var_dir / "logs").glob("*.log"))
+        for line in log.read_text(errors="replace").splitlines()
+        if " ERROR " in line
+    ]
 
 
 def test_two_starts_log_no_error(tmp_path):

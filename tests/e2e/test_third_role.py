@@ -4,6 +4,7 @@ no change to Python: its definition, a comparison on one dimension, and a follow
 The action server is started for real with KNOWLEDGE_FILE pointing to a copy of the knowledge
 file with a third role, and called over HTTP the way the Rasa server calls it.
 """
+
 import copy
 import os
 import subprocess
@@ -27,7 +28,7 @@ def with_third_role() -> dict:
     data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
     role = copy.deepcopy(data["roles"]["secretaresse"])
     role.update(name=NAME, aliases=[NAME, "personal assistent"], advice="Kies een PA (testfeit).")
-    for aspect, entry in role["aspects"].items():
+    for aspect in role["aspects"]:
         role["aspects"][aspect] = {"source": "test", "text": f"Over {aspect} van een PA (testfeit)."}
     role["aspects"]["definitie"]["text"] = DEFINITION
     role["aspects"]["opleiding"]["text"] = EDUCATION
@@ -42,12 +43,22 @@ def actions_url(tmp_path_factory):
     knowledge = folder / "knowledge.yml"
     knowledge.write_text(yaml.safe_dump(with_third_role(), allow_unicode=True), encoding="utf-8")
     port = free_port()
-    env = dict(os.environ, KNOWLEDGE_FILE=str(knowledge), UNANSWERED_DB=str(folder / "u.db"),
-               LEADS_DB=str(folder / "l.db"), TRACKER_DB=str(folder / "t.db"), SANIC_HOST="127.0.0.1")
+    env = dict(
+        os.environ,
+        KNOWLEDGE_FILE=str(knowledge),
+        UNANSWERED_DB=str(folder / "u.db"),
+        LEADS_DB=str(folder / "l.db"),
+        TRACKER_DB=str(folder / "t.db"),
+        SANIC_HOST="127.0.0.1",
+    )
     log = open(folder / "actions.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot.runtime.action_server", "--actions", "actions",
-                                "--port", str(port)], cwd=PROJECT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.runtime.action_server", "--actions", "actions", "--port", str(port)],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -64,12 +75,21 @@ def actions_url(tmp_path_factory):
 
 
 def call(url: str, action: str, text: str, intent: str, **slots) -> str:
-    tracker = {"sender_id": "third-role", "slots": slots, "events": [], "paused": False,
-               "followup_action": None, "active_loop": {}, "latest_action_name": None,
-               "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9},
-                                  "entities": []}}
-    response = requests.post(f"{url}/webhook", json={"next_action": action, "sender_id": "third-role",
-                                                     "tracker": tracker, "domain": {}}, timeout=30)
+    tracker = {
+        "sender_id": "third-role",
+        "slots": slots,
+        "events": [],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": None,
+        "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+    }
+    response = requests.post(
+        f"{url}/webhook",
+        json={"next_action": action, "sender_id": "third-role", "tracker": tracker, "domain": {}},
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
     return "\n".join(r.get("text") or "" for r in response.json()["responses"])
 
@@ -80,14 +100,24 @@ def test_definition_of_the_new_role(actions_url):
 
 
 def test_comparison_on_one_dimension_with_the_new_role(actions_url):
-    answer = call(actions_url, "action_answer_difference",
-                  "verschil in opleiding tussen een personal assistant en een secretaresse", "ask_difference")
+    answer = call(
+        actions_url,
+        "action_answer_difference",
+        "verschil in opleiding tussen een personal assistant en een secretaresse",
+        "ask_difference",
+    )
     assert answer.startswith("Het verschil in opleiding")
     assert f"• Personal assistant: {EDUCATION}" in answer and "• Secretaresse:" in answer
     assert "• Office manager:" not in answer  # only the two roles asked about
 
 
 def test_follow_up_about_the_new_role_keeps_the_aspect(actions_url):
-    answer = call(actions_url, "action_answer_role", "en een personal assistent?", "inform_role",
-                  aspect="opleiding", role="secretaresse")
+    answer = call(
+        actions_url,
+        "action_answer_role",
+        "en een personal assistent?",
+        "inform_role",
+        aspect="opleiding",
+        role="secretaresse",
+    )
     assert answer.startswith("Opleiding en ervaring van een personal assistant") and EDUCATION in answer

@@ -2,6 +2,7 @@
 one conversation's messages sent at once, to whichever worker, are all answered, each with its
 own answer, one after the other; a widget retry that reaches the other worker is answered
 once; the rate limit holds for the server, not per worker."""
+
 import sqlite3
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -9,12 +10,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-QUESTIONS = {"wat doet een office manager": "office manager", "wat doet een secretaresse": "secretaresse",
-             "welke opleiding heeft een secretaresse": "secretaresse",
-             "welke opleiding heeft een office manager": "office manager",
-             "taken van een secretaresse": "secretaresse", "taken van een office manager": "office manager",
-             "competenties van een secretaresse": "secretaresse",
-             "competenties van een office manager": "office manager"}
+QUESTIONS = {
+    "wat doet een office manager": "office manager",
+    "wat doet een secretaresse": "secretaresse",
+    "welke opleiding heeft een secretaresse": "secretaresse",
+    "welke opleiding heeft een office manager": "office manager",
+    "taken van een secretaresse": "secretaresse",
+    "taken van een office manager": "office manager",
+    "competenties van een secretaresse": "secretaresse",
+    "competenties van een office manager": "office manager",
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +33,9 @@ def two_workers(tmp_path_factory):
 
 def stored_events(running, sender: str) -> list:
     db = sqlite3.connect(f"file:{running.var_dir / 'tracker.db'}?mode=ro", uri=True)
-    return db.execute("SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
+    return db.execute(
+        "SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+    ).fetchall()
 
 
 def at_once(function, items) -> list:
@@ -57,9 +64,12 @@ def widget_session(running) -> str:
 
 
 def send(running, token: str, text: str, client_id: str) -> requests.Response:
-    return requests.post(f"http://127.0.0.1:{running.rasa_port}/chat/api/message", timeout=60,
-                         headers={"Authorization": f"Bearer {token}"},
-                         json={"text": text, "client_id": client_id})
+    return requests.post(
+        f"http://127.0.0.1:{running.rasa_port}/chat/api/message",
+        timeout=60,
+        headers={"Authorization": f"Bearer {token}"},
+        json={"text": text, "client_id": client_id},
+    )
 
 
 def test_a_widget_retry_reaching_the_other_worker_is_answered_once(two_workers):

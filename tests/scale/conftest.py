@@ -1,4 +1,5 @@
 """A throwaway PostgreSQL cluster per module, and the scale profile's environment for it."""
+
 import pytest
 
 from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER, Postgres, install_when_missing
@@ -17,5 +18,10 @@ def postgres():
 @pytest.fixture
 def postgres_env(postgres):
     """What `python -m bot` reads to use the cluster (DB_HOST selects the scale profile)."""
-    return {"DB_HOST": "127.0.0.1", "DB_PORT": str(postgres.port), "DB_NAME": DB_NAME,
-            "DB_USER": DB_USER, "DB_PASSWORD": DB_PASSWORD}
+    return {
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(postgres.port),
+        "DB_NAME": DB_NAME,
+        "DB_USER": DB_USER,
+        "DB_PASSWORD": DB_PASSWORD,
+    }

@@ -1,6 +1,7 @@
-"""The admin page's figures, list of conversations and transcripts on PostgreSQL (the scale profile, DB_HOST set): the same
-SQL as on SQLite, on conversations that Rasa's own SQLTrackerStore wrote into a throwaway
-PostgreSQL cluster, read in read-only transactions."""
+"""The admin page's figures, list of conversations and transcripts on PostgreSQL (the scale
+profile, DB_HOST set): the same SQL as on SQLite, on conversations that Rasa's own
+SQLTrackerStore wrote into a throwaway PostgreSQL cluster, read in read-only transactions."""
+
 from datetime import datetime
 
 import pytest
@@ -17,8 +18,15 @@ def test_the_admin_page_reads_conversations_from_postgresql(postgres, postgres_e
     reader = conversations.TrackerReader.from_env(env)
     assert reader.url.drivername == "postgresql"
     assert conversations.overview(reader, tmp_path / "leads.db", 7).conversations == 0  # no table yet
-    store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1", port=postgres.port,
-                            db=DB_NAME, username=DB_USER, password=DB_PASSWORD)
+    store = SQLTrackerStore(
+        Domain.empty(),
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=postgres.port,
+        db=DB_NAME,
+        username=DB_USER,
+        password=DB_PASSWORD,
+    )
     today = datetime.now(conversations.LOCAL).date()
     noon = datetime(today.year, today.month, today.day, 12, tzinfo=conversations.LOCAL)
     talks(store, noon.timestamp())
@@ -31,11 +39,15 @@ def test_the_admin_page_reads_conversations_from_postgresql(postgres, postgres_e
     assert found.chart("terugval-per-dag").values[-1] == 50.0
     assert conversations.overview(reader, tmp_path / "leads.db", 90, noon).conversations == 3
     listed = conversations.summaries(reader, tmp_path / "leads.db", 7, noon)
-    assert [(s.sender, s.messages, s.outcome) for s in listed] == [("tweede", 2, "onbeantwoord"),
-                                                                   ("eerste", 3, "onbeantwoord")]
+    assert [(s.sender, s.messages, s.outcome) for s in listed] == [
+        ("tweede", 2, "onbeantwoord"),
+        ("eerste", 3, "onbeantwoord"),
+    ]
     assert [s.sender for s, _ in conversations.search(listed, "Office MANAGER")] == ["eerste"]
     messages, channel = conversations.conversation(reader, "eerste")
-    assert channel == "widget" and ("user", "Taken van een secretaresse") in [(m.who, m.text) for m in messages]
+    assert channel == "widget" and ("user", "Taken van een secretaresse") in [
+        (m.who, m.text) for m in messages
+    ]
     with pytest.raises(Exception, match="read-only transaction"):
         with reader.engine().begin() as connection:
             connection.exec_driver_sql("DELETE FROM events")

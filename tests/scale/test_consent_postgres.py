@@ -1,5 +1,6 @@
 """Declined consent on PostgreSQL (the scale profile): the personal answers of the intake are
 removed from the stored conversation there too, as the admin page shows in Chromium."""
+
 import subprocess
 import sys
 
@@ -17,12 +18,29 @@ NAME, PASSWORD = "bram", "bram-zijn-wachtwoord-2026"
 @pytest.fixture
 def assistant(postgres_env, tmp_path_factory):
     redis = Redis().start()  # the scale profile's conversation locks
-    env = dict(postgres_env, REDIS_HOST="127.0.0.1", REDIS_PORT=str(redis.port), REDIS_PASSWORD=REDIS_PASSWORD)
+    env = dict(
+        postgres_env, REDIS_HOST="127.0.0.1", REDIS_PORT=str(redis.port), REDIS_PASSWORD=REDIS_PASSWORD
+    )
     try:
         running = Assistant(tmp_path_factory.mktemp("consent-pg"), env).start(420)
-        subprocess.run([sys.executable, "-m", "bot", "admin-user", NAME, "--password-stdin", "--var-dir",
-                        str(running.var_dir)], cwd=PROJECT, input=PASSWORD + "\n", text=True, check=True,
-                       capture_output=True, env=running.env)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "admin-user",
+                NAME,
+                "--password-stdin",
+                "--var-dir",
+                str(running.var_dir),
+            ],
+            cwd=PROJECT,
+            input=PASSWORD + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+            env=running.env,
+        )
         yield running
         running.stop()
     finally:

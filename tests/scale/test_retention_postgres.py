@@ -1,6 +1,7 @@
 """Retention and erasure on PostgreSQL: the same commands as on SQLite (`python -m bot purge`
 and `forget`, with DB_HOST set as for the scale profile), on conversations that Rasa's own
 SQLTrackerStore wrote into a throwaway PostgreSQL cluster."""
+
 import time
 
 import psycopg2
@@ -13,15 +14,30 @@ from tests.stored import DAY, cli, conversations, request
 
 def test_purge_and_forget_on_postgresql(postgres, postgres_env, tmp_path):
     env = postgres_env
-    store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1", port=postgres.port,
-                            db=DB_NAME, username=DB_USER, password=DB_PASSWORD)
-    conversations(None, {"oud": [(120, "hallo", {})], "lopend": [(100, "hoi", {}), (3, "en nu?", {})],
-                         "jan": [(2, "jan@bakker.nl", {"email": "jan@bakker.nl"})]}, store)
+    store = SQLTrackerStore(
+        Domain.empty(),
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=postgres.port,
+        db=DB_NAME,
+        username=DB_USER,
+        password=DB_PASSWORD,
+    )
+    conversations(
+        None,
+        {
+            "oud": [(120, "hallo", {})],
+            "lopend": [(100, "hoi", {}), (3, "en nu?", {})],
+            "jan": [(2, "jan@bakker.nl", {"email": "jan@bakker.nl"})],
+        },
+        store,
+    )
     request(tmp_path, "jan", "Jan", "jan@bakker.nl", None)
 
     def senders():
-        with psycopg2.connect(host="127.0.0.1", port=postgres.port, dbname=DB_NAME, user=DB_USER,
-                              password=DB_PASSWORD) as db, db.cursor() as cursor:
+        with psycopg2.connect(
+            host="127.0.0.1", port=postgres.port, dbname=DB_NAME, user=DB_USER, password=DB_PASSWORD
+        ) as db, db.cursor() as cursor:
             cursor.execute("SELECT sender_id, timestamp FROM events")
             return cursor.fetchall()
 

@@ -6,6 +6,7 @@ Installs Debian's `postgresql` and `redis-server` when missing (apt-get, as root
 throwaway PostgreSQL cluster and a Redis server on free ports, and removes both afterwards,
 also when a test fails. `make test-scale` (part of `make test`) runs it.
 """
+
 import asyncio
 import concurrent.futures
 import contextlib
@@ -39,26 +40,40 @@ UP = "Rasa server is up and running."  # logged once by every Sanic worker that 
 
 # ---- the engines -------------------------------------------------------------------------------
 
+
 def postgres_bin() -> Optional[Path]:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(re.search(r"/(\d+)/bin/", p).group(1)))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(re.search(r"/(\d+)/bin/", p).group(1)),
+    )
     return Path(found[-1]).parent if found else None
 
 
 def install_when_missing() -> None:
-    missing = [package for package, present in (("postgresql", postgres_bin()),
-                                                 ("redis-server", shutil.which("redis-server")))
-               if not present]
+    missing = [
+        package
+        for package, present in (
+            ("postgresql", postgres_bin()),
+            ("redis-server", shutil.which("redis-server")),
+        )
+        if not present
+    ]
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.fail(f"{' and '.join(missing)} missing; install the Debian packages (as root: "
-                    f"apt-get install {' '.join(missing)})")
+        pytest.fail(
+            f"{' and '.join(missing)} missing; install the Debian packages (as root: "
+            f"apt-get install {' '.join(missing)})"
+        )
     print(f"[setup] installing {' '.join(missing)} (Debian packages)...", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update"], check=True, env=env, stdout=subprocess.DEVNULL)
-    subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *missing],
-                   check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["apt-get", "install", "-y", "--no-install-recommends", *missing],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def as_postgres(command: list) -> list:
@@ -80,17 +95,41 @@ class Postgres:
         self.started = False
 
     def run(self, *args: str) -> None:
-        result = subprocess.run(as_postgres([str(self.bin / args[0]), *args[1:]]), text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        result = subprocess.run(
+            as_postgres([str(self.bin / args[0]), *args[1:]]),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         assert result.returncode == 0, f"{args[0]} failed:\n{result.stdout}"
 
     def start(self) -> "Postgres":
-        self.run("initdb", "-D", str(self.data), "-U", "postgres", "-E", "UTF8", "--locale=C",
-                 "--auth-local=trust", "--auth-host=scram-sha-256")
+        self.run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+        )
         self.started = True
-        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "postgres.log"), "-w", "-t", "60",
-                 "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
-                 "start")
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.dir / "postgres.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
         with contextlib.closing(self.superuser()) as connection:
             connection.autocommit = True
             connection.cursor().execute(f"CREATE ROLE {DB_USER} LOGIN PASSWORD %s", (DB_PASSWORD,))
@@ -102,8 +141,13 @@ class Postgres:
 
     def stop(self) -> None:
         if self.started:
-            subprocess.run(as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
-                                        "-w", "stop"]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                as_postgres(
+                    [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
+                ),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -115,9 +159,24 @@ class Redis:
 
     def start(self) -> "Redis":
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir), "--requirepass", REDIS_PASSWORD],
-            stdout=open(self.dir / "redis.log", "wb"), stderr=subprocess.STDOUT)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+                "--requirepass",
+                REDIS_PASSWORD,
+            ],
+            stdout=open(self.dir / "redis.log", "wb"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -125,8 +184,9 @@ class Redis:
                 return self
             except redis.ConnectionError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise AssertionError("redis-server did not start:\n"
-                                         + (self.dir / "redis.log").read_text(errors="replace"))
+                    raise AssertionError(
+                        "redis-server did not start:\n" + (self.dir / "redis.log").read_text(errors="replace")
+                    ) from None
                 time.sleep(0.2)
 
     def client(self) -> redis.Redis:
@@ -143,6 +203,7 @@ class Redis:
 
 
 # ---- the assistants ----------------------------------------------------------------------------
+
 
 def children(pid: int) -> list:
     found = []
@@ -178,10 +239,18 @@ def servers(engines, tmp_path_factory):
     the same widget secret: A's from WIDGET_SECRET, B's from the file in its var dir (which
     Rasa reads once, before it forks its workers)."""
     postgres, store = engines
-    env = {"DB_HOST": "127.0.0.1", "DB_PORT": str(postgres.port), "DB_NAME": DB_NAME,
-           "DB_USER": DB_USER, "DB_PASSWORD": DB_PASSWORD, "REDIS_HOST": "127.0.0.1",
-           "REDIS_PORT": str(store.port), "REDIS_DB": "2", "REDIS_PASSWORD": REDIS_PASSWORD,
-           "SANIC_WORKERS": "1"}
+    env = {
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(postgres.port),
+        "DB_NAME": DB_NAME,
+        "DB_USER": DB_USER,
+        "DB_PASSWORD": DB_PASSWORD,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(store.port),
+        "REDIS_DB": "2",
+        "REDIS_PASSWORD": REDIS_PASSWORD,
+        "SANIC_WORKERS": "1",
+    }
     a = Assistant(tmp_path_factory.mktemp("scale-a"), dict(env, WIDGET_SECRET=WIDGET_SECRET))
     b = Assistant(tmp_path_factory.mktemp("scale-b"), dict(env, SANIC_WORKERS="2"))
     b.env.pop("WIDGET_SECRET", None)
@@ -214,14 +283,19 @@ class Widget:
         return response.json()
 
     def ask(self, token: str, text: str) -> dict:
-        response = requests.post(self.base + "message", json={"text": text, "client_id": uuid.uuid4().hex},
-                                 headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        response = requests.post(
+            self.base + "message",
+            json={"text": text, "client_id": uuid.uuid4().hex},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
     def history(self, token: str) -> dict:
-        response = requests.get(self.base + "history", headers={"Authorization": f"Bearer {token}"},
-                                timeout=30)
+        response = requests.get(
+            self.base + "history", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -238,6 +312,7 @@ def events_in_postgres(postgres: Postgres, sender: str) -> list:
 
 # ---- the tests ---------------------------------------------------------------------------------
 
+
 def test_db_host_alone_gives_a_complete_scale_profile(monkeypatch):
     """Every ${...} of endpoints.scale.yml gets a value from the launcher's defaults (Rasa
     would refuse an unset one), and Rasa reads the stores we mean."""
@@ -245,19 +320,34 @@ def test_db_host_alone_gives_a_complete_scale_profile(monkeypatch):
 
     from bot.runtime import launcher
 
-    env = {k: v for k, v in launcher.base_env().items()
-           if k not in launcher.SCALE_DEFAULTS and k != "SANIC_WORKERS"}
+    env = {
+        k: v
+        for k, v in launcher.base_env().items()
+        if k not in launcher.SCALE_DEFAULTS and k != "SANIC_WORKERS"
+    }
     env["DB_HOST"] = "db.example"
     assert launcher.endpoints_profile(env, check=False) == "endpoints.scale.yml"
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(str(PROJECT / "endpoints.scale.yml"))
     tracker, lock = endpoints.tracker_store, endpoints.lock_store
-    assert (tracker.type, tracker.url, tracker.kwargs["dialect"], tracker.kwargs["port"]) == \
-        ("bot.runtime.tracker_store.AssistantTrackerStore", "db.example", "postgresql", "5432")
-    assert (tracker.kwargs["db"], tracker.kwargs["username"], tracker.kwargs["password"]) == ("rasa", "rasa", "")
-    assert (lock.type, lock.url, lock.kwargs["db"], lock.kwargs["key_prefix"]) == \
-        ("bot.runtime.redis_lock.AtomicRedisLockStore", "localhost", "1", "roladvies")
+    assert (tracker.type, tracker.url, tracker.kwargs["dialect"], tracker.kwargs["port"]) == (
+        "bot.runtime.tracker_store.AssistantTrackerStore",
+        "db.example",
+        "postgresql",
+        "5432",
+    )
+    assert (tracker.kwargs["db"], tracker.kwargs["username"], tracker.kwargs["password"]) == (
+        "rasa",
+        "rasa",
+        "",
+    )
+    assert (lock.type, lock.url, lock.kwargs["db"], lock.kwargs["key_prefix"]) == (
+        "bot.runtime.redis_lock.AtomicRedisLockStore",
+        "localhost",
+        "1",
+        "roladvies",
+    )
     assert lock.kwargs["password"] == ""  # empty: no AUTH
 
 
@@ -271,8 +361,9 @@ def test_the_redis_lock_lets_one_holder_in_at_a_time(engines):
     barrier, errors = threading.Barrier(holders), []
 
     def holder() -> None:
-        locks = AtomicRedisLockStore(host="127.0.0.1", port=store.port, db=2, password=REDIS_PASSWORD,
-                                     key_prefix="locktest")
+        locks = AtomicRedisLockStore(
+            host="127.0.0.1", port=store.port, db=2, password=REDIS_PASSWORD, key_prefix="locktest"
+        )
 
         async def critical_section() -> None:
             barrier.wait()
@@ -280,6 +371,7 @@ def test_the_redis_lock_lets_one_holder_in_at_a_time(engines):
                 value = int(client.get("counter") or 0)
                 await asyncio.sleep(0.01)
                 client.set("counter", value + 1)
+
         try:
             asyncio.run(critical_section())
         except Exception as error:  # noqa: BLE001 - reported below
@@ -298,13 +390,37 @@ def test_the_redis_lock_lets_one_holder_in_at_a_time(engines):
 def test_the_launcher_stops_at_once_when_the_database_is_missing(engines, tmp_path):
     """Rasa itself would retry a missing database every 5 s and never start."""
     postgres, store = engines
-    env = dict(os.environ, DB_HOST="127.0.0.1", DB_PORT=str(postgres.port), DB_NAME="no_such_db",
-               DB_USER=DB_USER, DB_PASSWORD=DB_PASSWORD, REDIS_HOST="127.0.0.1",
-               REDIS_PORT=str(store.port), REDIS_PASSWORD=REDIS_PASSWORD)
+    env = dict(
+        os.environ,
+        DB_HOST="127.0.0.1",
+        DB_PORT=str(postgres.port),
+        DB_NAME="no_such_db",
+        DB_USER=DB_USER,
+        DB_PASSWORD=DB_PASSWORD,
+        REDIS_HOST="127.0.0.1",
+        REDIS_PORT=str(store.port),
+        REDIS_PASSWORD=REDIS_PASSWORD,
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--no-train", "--rasa-port", str(free_port()),
-         "--action-port", str(free_port()), "--var-dir", str(tmp_path)],
-        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--no-train",
+            "--rasa-port",
+            str(free_port()),
+            "--action-port",
+            str(free_port()),
+            "--var-dir",
+            str(tmp_path),
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "PostgreSQL-database no_such_db" in result.stderr and "niet bruikbaar" in result.stderr
     assert "Rasa-server starten" not in result.stdout
@@ -333,8 +449,12 @@ def test_one_conversation_alternates_between_the_two_servers(servers, engines):
 
     rows = events_in_postgres(postgres, sender)
     user_texts = [re.search(r'"text": "([^"]*)"', data).group(1) for kind, data in rows if kind == "user"]
-    assert user_texts == ["wat doet een office manager", "en een secretaresse?", "en qua opleiding?",
-                          "en een office manager?"]
+    assert user_texts == [
+        "wat doet een office manager",
+        "en een secretaresse?",
+        "en qua opleiding?",
+        "en een office manager?",
+    ]
     assert sum(kind == "bot" for kind, _ in rows) >= 4
     # Every message took its conversation lock in Redis (SET of the lock, one or more per message).
     locks_after = store.client().info("commandstats").get("cmdstat_set", {}).get("calls", 0)
@@ -346,8 +466,12 @@ def test_two_messages_of_one_conversation_at_once_on_two_servers_are_handled_in_
     postgres, _ = engines
     sender = f"scale-{uuid.uuid4().hex[:8]}"
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        replies = list(pool.map(lambda args: args[0].ask(sender, args[1]),
-                                [(a, "wat doet een office manager"), (b, "wat doet een secretaresse")]))
+        replies = list(
+            pool.map(
+                lambda args: args[0].ask(sender, args[1]),
+                [(a, "wat doet een office manager"), (b, "wat doet een secretaresse")],
+            )
+        )
     assert replies[0].startswith("Wat doet een office manager")
     assert replies[1].startswith("Wat doet een secretaresse")
     # The lock makes one wait for the other: user, its bot answers, user, its bot answers -
@@ -355,7 +479,7 @@ def test_two_messages_of_one_conversation_at_once_on_two_servers_are_handled_in_
     kinds = [kind for kind, _ in events_in_postgres(postgres, sender) if kind in ("user", "bot")]
     users = [index for index, kind in enumerate(kinds) if kind == "user"]
     assert len(users) == 2, kinds
-    assert "bot" in kinds[users[0] + 1:users[1]] and "bot" in kinds[users[1] + 1:], kinds
+    assert "bot" in kinds[users[0] + 1 : users[1]] and "bot" in kinds[users[1] + 1 :], kinds
 
 
 def test_a_widget_conversation_moves_between_servers(servers):
@@ -367,25 +491,34 @@ def test_a_widget_conversation_moves_between_servers(servers):
     reply = Widget(a).ask(reply["token"], "en een secretaresse?")
     assert text_of(reply).startswith("Wat doet een secretaresse")
     history = Widget(b).history(reply["token"])["messages"]
-    assert [m["text"] for m in history if m["from"] == "user"] == ["wat doet een office manager",
-                                                                   "en een secretaresse?"]
+    assert [m["text"] for m in history if m["from"] == "user"] == [
+        "wat doet een office manager",
+        "en een secretaresse?",
+    ]
 
 
 def test_two_sanic_workers_answer_concurrent_conversations_with_context(servers):
     _, b = servers
-    rasa_main = [pid for pid in children(b.process.pid)  # `rasa run`, not the action server
-                 if b"--endpoints" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")]
+    rasa_main = [
+        pid
+        for pid in children(b.process.pid)  # `rasa run`, not the action server
+        if b"--endpoints" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    ]
     workers = [pid for main in rasa_main for pid in children(main)]
     assert len(workers) == 2, f"expected 2 Sanic workers under {rasa_main}, found {workers}"
     assert (b.var_dir / "logs" / "rasa.log").read_text(errors="replace").count(UP) == 2
     cpu_before = {pid: cpu_seconds(pid) for pid in workers}
 
     def conversation(number: int) -> list:
-        first, second = ("office manager", "secretaresse") if number % 2 else ("secretaresse", "office manager")
-        turns = [(f"wat doet een {first}", f"Wat doet een {first}"),
-                 (f"en een {second}?", f"Wat doet een {second}"),
-                 ("welke opleiding is daarvoor nodig?", f"Opleiding en ervaring van een {second}"),
-                 (f"en een {first}?", f"Opleiding en ervaring van een {first}")]
+        first, second = (
+            ("office manager", "secretaresse") if number % 2 else ("secretaresse", "office manager")
+        )
+        turns = [
+            (f"wat doet een {first}", f"Wat doet een {first}"),
+            (f"en een {second}?", f"Wat doet een {second}"),
+            ("welke opleiding is daarvoor nodig?", f"Opleiding en ervaring van een {second}"),
+            (f"en een {first}?", f"Opleiding en ervaring van een {first}"),
+        ]
         wrong = []
         if number % 4 < 2:  # half over REST, half over the widget (its token from either worker)
             sender = f"scale-{number}-{uuid.uuid4().hex[:8]}"

@@ -3,6 +3,7 @@
 They need the real assistant (a trained model) and Debian's Chromium; they run with
 `make test-widget` (`pytest tests/widget`). `make test-unit` leaves this folder out.
 """
+
 import html
 import http.server
 import os
@@ -19,8 +20,14 @@ from tests.e2e.assistant import Assistant
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 LAUNCHER = "Chat met de assistent"  # the launcher's accessible name (it contains "chat")
 
 
@@ -39,14 +46,18 @@ def _targets_this_folder(config) -> bool:
 def pytest_collection_modifyitems(config, items):
     if _targets_this_folder(config):
         return
-    deselected = [item for item in items
-                  if item.get_closest_marker("assistant") and HERE in Path(str(item.fspath)).parents]
+    deselected = [
+        item
+        for item in items
+        if item.get_closest_marker("assistant") and HERE in Path(str(item.fspath)).parents
+    ]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if item not in deselected]
 
 
 # ---- a second site that embeds the widget from the assistant's origin --------------------------
+
 
 class Site:
     """A tiny web server on its own port: a page of 'the agency's site' that embeds the widget
@@ -61,11 +72,15 @@ class Site:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's name
                 query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-                audience = "".join(f' data-audience="{html.escape(a)}"' for a in query.get("audience", [])[:1])
-                body = (f'<!doctype html><html lang="nl"><head><meta charset="utf-8">'
-                        f'<title>Site van het bureau</title></head><body><main><h1>Vacatures</h1>'
-                        f'<p>Een pagina op een andere origin.</p></main>'
-                        f'<script src="{site.widget_src}"{audience} defer></script></body></html>').encode()
+                audience = "".join(
+                    f' data-audience="{html.escape(a)}"' for a in query.get("audience", [])[:1]
+                )
+                body = (
+                    f'<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+                    f"<title>Site van het bureau</title></head><body><main><h1>Vacatures</h1>"
+                    f"<p>Een pagina op een andere origin.</p></main>"
+                    f'<script src="{site.widget_src}"{audience} defer></script></body></html>'
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -97,7 +112,9 @@ def assistant(tmp_path_factory, site):
     origin is not), and always within office hours (a person answers when someone is switched
     on: tests/widget/test_handoff_browser.py)."""
     var_dir = tmp_path_factory.mktemp("widget-var")
-    saved = {k: os.environ.get(k) for k in ("WIDGET_ALLOWED_ORIGINS", "RASA_TELEMETRY_ENABLED", "OFFICE_HOURS")}
+    saved = {
+        k: os.environ.get(k) for k in ("WIDGET_ALLOWED_ORIGINS", "RASA_TELEMETRY_ENABLED", "OFFICE_HOURS")
+    }
     os.environ["WIDGET_ALLOWED_ORIGINS"] = f"http://127.0.0.1:{site.port}"
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     os.environ["OFFICE_HOURS"] = "altijd"
@@ -127,20 +144,27 @@ def api(assistant):
             return requests.post(self.base + "session", timeout=60, **kw)
 
         def history(self, token, **kw):
-            return requests.get(self.base + "history", headers={"Authorization": f"Bearer {token}"},
-                                timeout=30, **kw)
+            return requests.get(
+                self.base + "history", headers={"Authorization": f"Bearer {token}"}, timeout=30, **kw
+            )
 
         def message(self, token, text, client_id, display=None, **kw):
             body = {"text": text, "client_id": client_id}
             if display:
                 body["display"] = display
-            return requests.post(self.base + "message", json=body, timeout=60,
-                                 headers={"Authorization": f"Bearer {token}"}, **kw)
+            return requests.post(
+                self.base + "message",
+                json=body,
+                timeout=60,
+                headers={"Authorization": f"Bearer {token}"},
+                **kw,
+            )
 
     return Api()
 
 
 # ---- the browser -------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -148,8 +172,9 @@ def browser():
 
     expect.set_options(timeout=20_000)  # the machine is shared with training runs
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} ontbreekt: `make test-widget` installeert het "
-                    "(apt-get install -y chromium)")
+        pytest.fail(
+            f"{CHROMIUM} ontbreekt: `make test-widget` installeert het " "(apt-get install -y chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -231,14 +256,16 @@ class Visitor:
     def token(self):
         return self.page.evaluate(
             "() => { for (const k of Object.keys(localStorage))"
-            " if (k.startsWith('rol-advies-chat:')) return localStorage.getItem(k); return null; }")
+            " if (k.startsWith('rol-advies-chat:')) return localStorage.getItem(k); return null; }"
+        )
 
     def focused(self):
         """Class of the element that has focus inside the widget, or None."""
         return self.page.evaluate(
             "() => { const h = document.activeElement;"
             " if (!h || h.id !== 'rol-advies-chat') return null;"
-            " const e = h.shadowRoot.activeElement; return e ? e.className : null; }")
+            " const e = h.shadowRoot.activeElement; return e ? e.className : null; }"
+        )
 
 
 @pytest.fixture

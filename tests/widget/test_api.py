@@ -1,4 +1,5 @@
 """The widget's HTTP side against the real assistant: pages, sessions, tokens, dedupe, CORS."""
+
 import time
 import uuid
 
@@ -45,19 +46,25 @@ def test_a_new_session_has_a_server_made_id_and_one_opening_message(api):
     assert data["expires_at"] > time.time() + 3600
     [opening] = data["messages"]
     assert opening["from"] == "bot" and opening["text"].startswith(GREETING)
-    assert [b["title"] for b in opening["buttons"]] == ["Vacature doorgeven", "Welke functie past bij mij?",
-                                                       "Wat is het verschil?"]
+    assert [b["title"] for b in opening["buttons"]] == [
+        "Vacature doorgeven",
+        "Welke functie past bij mij?",
+        "Wat is het verschil?",
+    ]
     history = api.history(data["token"]).json()["messages"]
     assert history == [opening]  # the opening payload itself is not shown
     # a second session is another conversation
     assert new_session(api)["session_id"] != data["session_id"]
 
 
-@pytest.mark.parametrize("body, first", [
-    ({"audience": "werkgever"}, ["Vacature doorgeven", "/hire_request"]),
-    ({"audience": "kandidaat"}, ["Welke functie past bij mij?", "/career_quiz"]),
-    ({"audience": "<b>iets anders</b>"}, ["Vacature doorgeven", "/hire_request"]),  # the general opening
-])
+@pytest.mark.parametrize(
+    "body, first",
+    [
+        ({"audience": "werkgever"}, ["Vacature doorgeven", "/hire_request"]),
+        ({"audience": "kandidaat"}, ["Welke functie past bij mij?", "/career_quiz"]),
+        ({"audience": "<b>iets anders</b>"}, ["Vacature doorgeven", "/hire_request"]),  # the general opening
+    ],
+)
 def test_the_opening_follows_the_audience_of_the_page(api, body, first):
     general = new_session(api)["messages"][0]
     [opening] = new_session(api, json=body)["messages"]
@@ -70,8 +77,11 @@ def test_the_browser_cannot_choose_the_sender(api, assistant):
     victim = new_session(api)
     api.message(victim["token"], "wat doet een office manager?", client_id())
     # a body naming the victim's session, without its token, reads or writes nothing
-    response = requests.post(api.base + "message", json={"text": "hoi", "client_id": client_id(),
-                                                         "sender": victim["session_id"]}, timeout=30)
+    response = requests.post(
+        api.base + "message",
+        json={"text": "hoi", "client_id": client_id(), "sender": victim["session_id"]},
+        timeout=30,
+    )
     assert response.status_code == 401
     response = requests.post(api.base + "session", json={"sender": victim["session_id"]}, timeout=60)
     assert response.json()["session_id"] != victim["session_id"]
@@ -118,8 +128,13 @@ def test_forged_altered_or_expired_tokens_get_401(api, assistant):
     secret = (assistant.var_dir / "widget-secret").read_text().strip().encode()
     expired, _ = Tokens(secret, ttl=-10).issue(sid)
     forged = [
-        "", "nep", f"{sid}.{exp}.{'0' * 64}", f"{sid}.{int(exp) + 1}.{sig}",
-        f"{uuid.uuid4().hex}.{exp}.{sig}", Tokens(b"x" * 64).issue(sid)[0], expired,
+        "",
+        "nep",
+        f"{sid}.{exp}.{'0' * 64}",
+        f"{sid}.{int(exp) + 1}.{sig}",
+        f"{uuid.uuid4().hex}.{exp}.{sig}",
+        Tokens(b"x" * 64).issue(sid)[0],
+        expired,
     ]
     for token in forged:
         for response in (api.history(token), api.message(token, "hoi", client_id())):
@@ -127,8 +142,12 @@ def test_forged_altered_or_expired_tokens_get_401(api, assistant):
             body = response.json()
             assert body["error"] == "token" and "messages" not in body
     assert requests.get(api.base + "history", timeout=10).status_code == 401
-    assert requests.get(api.base + "history", headers={"Authorization": session["token"]},
-                        timeout=10).status_code == 401  # not a Bearer token
+    assert (
+        requests.get(
+            api.base + "history", headers={"Authorization": session["token"]}, timeout=10
+        ).status_code
+        == 401
+    )  # not a Bearer token
     # the genuine token still works, and its history is still its own
     assert api.history(session["token"]).status_code == 200
 
@@ -138,15 +157,18 @@ def test_bad_messages_are_refused(api):
     assert api.message(token, "x" * (MAX_TEXT + 1), client_id()).status_code == 413
     assert api.message(token, "   ", client_id()).status_code == 400
     assert api.message(token, "hoi", "kort").status_code == 400
-    response = requests.post(api.base + "message", data="geen json", timeout=10,
-                             headers={"Authorization": f"Bearer {token}"})
+    response = requests.post(
+        api.base + "message", data="geen json", timeout=10, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 400
 
 
 def test_cors_only_for_the_configured_site(api, site):
     allowed, other = f"http://127.0.0.1:{site.port}", f"http://localhost:{site.port}"
-    preflight = {"Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization,content-type"}
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
     response = requests.options(api.base + "message", headers=dict(preflight, Origin=allowed), timeout=10)
     assert response.headers["access-control-allow-origin"] == allowed
     assert "authorization" in response.headers["access-control-allow-headers"].lower()

@@ -1,4 +1,5 @@
 """The widget in Debian's Chromium, as a visitor uses it: what they see, by mouse and keyboard."""
+
 import json
 import re
 from pathlib import Path
@@ -14,14 +15,19 @@ pytestmark = pytest.mark.assistant
 PROJECT = Path(__file__).resolve().parents[2]
 GREETING = "Hallo! Ik ben de digitale assistent"
 XSS = "<img src=x onerror=alert(1)>"
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-        "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 AXE_RESULTS = {}
 
 
 def history(visitor):
-    response = requests.get(visitor.assistant.chat + "api/history",
-                            headers={"Authorization": f"Bearer {visitor.token()}"}, timeout=30)
+    response = requests.get(
+        visitor.assistant.chat + "api/history",
+        headers={"Authorization": f"Bearer {visitor.token()}"},
+        timeout=30,
+    )
     assert response.status_code == 200
     return response.json()["messages"]
 
@@ -50,9 +56,13 @@ def test_ask_a_question_on_the_demo_page(visitor):
     assert visitor.bubbles("bot").nth(1).evaluate("e => getComputedStyle(e).whiteSpace") == "pre-line"
     # everything came from the chat server itself, and the page's CSS did not reach the widget
     origin = visitor.assistant.chat.split("/chat/")[0]
-    assert all(url.startswith(origin) or url.startswith("data:") for url in visitor.requests), visitor.requests
+    assert all(
+        url.startswith(origin) or url.startswith("data:") for url in visitor.requests
+    ), visitor.requests
     # (demo.css styles every button hot pink at 40 px; the widget's buttons do not notice)
-    style = visitor.launcher.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).fontSize]")
+    style = visitor.launcher.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).fontSize]"
+    )
     assert style[0] != "rgb(255, 105, 180)" and style[1] == "16px", style
     no_harm(visitor)
 
@@ -68,8 +78,9 @@ def test_the_privacy_line_links_to_what_is_kept_how_long_and_why(visitor):
         link.click()
     statement = opened.value
     expect(statement.locator("h1")).to_have_text("Privacy van de chatassistent")
-    expect(statement.locator("main")).to_contain_text("Gesprekken 90 dagen, onbeantwoorde vragen 90 dagen, "
-                                                      "aanvragen een jaar")
+    expect(statement.locator("main")).to_contain_text(
+        "Gesprekken 90 dagen, onbeantwoorde vragen 90 dagen, " "aanvragen een jaar"
+    )
     statement.close()
     no_harm(visitor)
 
@@ -112,13 +123,15 @@ def test_html_in_user_and_bot_text_stays_text(visitor):
     def add_bot_text(route):
         response = route.fetch()
         data = response.json()
-        data["messages"].append({
-            "from": "bot",
-            "text": f"{XSS}\n<script>alert(2)</script> [klik](javascript:alert(3)) javascript:alert(4)"
-                    " data:text/html,<b>x</b> http://example.com\nMail mailto:info@example.nl, bel"
-                    " tel:+31201234567 of kijk op https://example.com/vacatures.",
-            "buttons": [{"title": XSS, "payload": "/greet"}],
-        })
+        data["messages"].append(
+            {
+                "from": "bot",
+                "text": f"{XSS}\n<script>alert(2)</script> [klik](javascript:alert(3)) javascript:alert(4)"
+                " data:text/html,<b>x</b> http://example.com\nMail mailto:info@example.nl, bel"
+                " tel:+31201234567 of kijk op https://example.com/vacatures.",
+                "buttons": [{"title": XSS, "payload": "/greet"}],
+            }
+        )
         route.fulfill(response=response, body=json.dumps(data))
 
     visitor.goto().open()
@@ -141,8 +154,13 @@ def test_html_in_user_and_bot_text_stays_text(visitor):
     for i in range(3):
         assert links.nth(i).get_attribute("rel") == "noopener noreferrer"
     # (in the messages: the privacy line's own link is plain http on this test server)
-    assert visitor.page.locator("#rol-advies-chat .log a[href^='javascript'], #rol-advies-chat .log a[href^='data'],"
-                                " #rol-advies-chat .log a[href^='http:']").count() == 0
+    assert (
+        visitor.page.locator(
+            "#rol-advies-chat .log a[href^='javascript'], #rol-advies-chat .log a[href^='data'],"
+            " #rol-advies-chat .log a[href^='http:']"
+        ).count()
+        == 0
+    )
     # a javascript: "link" is plain text: clicking it does nothing
     bot.get_by_text("javascript:alert(4)").click()
     visitor.page.wait_for_timeout(300)
@@ -162,9 +180,21 @@ def test_html_in_the_history_stays_text(visitor):
     visitor.goto().open()
 
     def poisoned(route):
-        route.fulfill(status=200, content_type="application/json", body=json.dumps({
-            "messages": [{"from": "bot", "text": XSS + " <a href='javascript:alert(5)'>x</a>",
-                          "buttons": [{"title": "<b>knop</b>", "payload": "/greet"}]}]}))
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "messages": [
+                        {
+                            "from": "bot",
+                            "text": XSS + " <a href='javascript:alert(5)'>x</a>",
+                            "buttons": [{"title": "<b>knop</b>", "payload": "/greet"}],
+                        }
+                    ]
+                }
+            ),
+        )
 
     visitor.page.route("**/chat/api/history", poisoned)
     visitor.page.reload()
@@ -208,7 +238,7 @@ def test_a_retry_after_a_lost_answer_is_not_handled_twice(visitor):
     def lose_the_answer(route):
         if not lost:
             lost.append(route.fetch().json())  # the server handles it...
-            route.abort("connectionreset")      # ...and the browser sees an error
+            route.abort("connectionreset")  # ...and the browser sees an error
         else:
             route.continue_()
 
@@ -228,8 +258,10 @@ def test_a_retry_after_a_lost_answer_is_not_handled_twice(visitor):
 
 def test_a_server_error_is_shown_in_dutch(visitor):
     visitor.goto().open()
-    visitor.page.route("**/chat/api/message", lambda route: route.fulfill(
-        status=500, content_type="application/json", body='{"error": "server"}'))
+    visitor.page.route(
+        "**/chat/api/message",
+        lambda route: route.fulfill(status=500, content_type="application/json", body='{"error": "server"}'),
+    )
     visitor.input.fill("wat doet een office manager?")
     visitor.input.press("Enter")
     expect(visitor.alert).to_contain_text("Er ging iets mis")
@@ -326,7 +358,9 @@ def test_a_forged_token_in_the_browser_starts_a_new_conversation(visitor, api):
     sid, exp, sig = other["token"].split(".")
     visitor.page.evaluate(
         "t => { for (const k of Object.keys(localStorage)) if (k.startsWith('rol-advies-chat:'))"
-        " localStorage.setItem(k, t); }", f"{sid}.{exp}.{'0' * 64}")
+        " localStorage.setItem(k, t); }",
+        f"{sid}.{exp}.{'0' * 64}",
+    )
     statuses = []
     visitor.page.on("response", lambda r: statuses.append(r.status) if "/api/history" in r.url else None)
     visitor.page.reload()
@@ -358,8 +392,11 @@ def test_usable_at_200_percent_zoom(new_visitor):
 
 
 def fits(visitor, width, height):
-    for target in (visitor.input, visitor.page.get_by_role("button", name="Versturen"),
-                   visitor.page.get_by_role("button", name="Chat sluiten")):
+    for target in (
+        visitor.input,
+        visitor.page.get_by_role("button", name="Versturen"),
+        visitor.page.get_by_role("button", name="Chat sluiten"),
+    ):
         box = target.bounding_box()
         assert box["x"] >= 0 and box["y"] >= 0, box
         assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, box
@@ -386,14 +423,18 @@ def test_a_site_that_is_not_allowed_gets_no_chat(visitor, site):
 
 
 def test_a_contact_answer_links_the_phone_number_the_e_mail_address_and_the_contact_page(visitor):
-    details = yaml.safe_load((PROJECT / "knowledge" / "knowledge.yml").read_text(encoding="utf-8"))["agency"]["contact_details"]
+    details = yaml.safe_load((PROJECT / "knowledge" / "knowledge.yml").read_text(encoding="utf-8"))["agency"][
+        "contact_details"
+    ]
     visitor.goto().open()
     answer = visitor.ask("hoe kan ik contact met jullie opnemen?")
     assert details["hours"] in " ".join(answer), answer
     bubble = visitor.bubbles("bot").last
     phone = bubble.get_by_role("link", name=details["phone"])
     expect(phone).to_have_attribute("href", "tel:" + re.sub(r"[^0-9+]", "", details["phone"]))
-    expect(bubble.get_by_role("link", name=details["email"])).to_have_attribute("href", "mailto:" + details["email"])
+    expect(bubble.get_by_role("link", name=details["email"])).to_have_attribute(
+        "href", "mailto:" + details["email"]
+    )
     page = bubble.get_by_role("link", name=details["url"])
     expect(page).to_have_attribute("href", details["url"])
     expect(page).to_have_attribute("target", "_blank")
@@ -409,10 +450,13 @@ def axe_finds_nothing(visitor, state):
     assert result.violations_count == 0, f"{state}:\n{result.generate_report()}"
 
 
-@pytest.mark.parametrize("audience, first, answer", [
-    ("werkgever", "Vacature doorgeven", "Fijn dat je iemand zoekt!"),
-    ("kandidaat", "Welke functie past bij mij?", "Vijf korte vragen"),
-])
+@pytest.mark.parametrize(
+    "audience, first, answer",
+    [
+        ("werkgever", "Vacature doorgeven", "Fijn dat je iemand zoekt!"),
+        ("kandidaat", "Welke functie past bij mij?", "Vijf korte vragen"),
+    ],
+)
 def test_the_opening_follows_the_audience_of_the_page(new_visitor, site, audience, first, answer):
     visitor = new_visitor().goto(site.url() + "?audience=" + audience).open()  # data-audience="..."
     expect(visitor.bubbles("bot")).to_have_count(1)
@@ -436,16 +480,36 @@ def test_axe_finds_no_wcag_a_or_aa_violations(visitor):
     AXE_RESULTS["open"] = axe.run(visitor.page, options=WCAG)
     # axe really looks inside the widget's shadow root (its targets there are nested lists)
     passes = axe.run(visitor.page, options=dict(WCAG, resultTypes=["passes"])).response["passes"]
-    checked = {rule["id"] for rule in passes for node in rule["nodes"]
-               if isinstance(node["target"][0], list) and node["target"][0][0] == "#rol-advies-chat"}
+    checked = {
+        rule["id"]
+        for rule in passes
+        for node in rule["nodes"]
+        if isinstance(node["target"][0], list) and node["target"][0][0] == "#rol-advies-chat"
+    }
     assert {"button-name", "label", "color-contrast", "aria-allowed-attr"} <= checked, checked
     visitor.ask("wat doet een office manager?")
     AXE_RESULTS["conversation"] = axe.run(visitor.page, options=WCAG)
-    visitor.page.route("**/chat/api/message", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=json.dumps({"messages": [{
-            "from": "bot", "text": "Kies maar:", "buttons": [
-                {"title": "Wat doet een office manager?", "payload": "/greet"},
-                {"title": "Wat is het verschil?", "payload": "/greet"}]}]})))
+    visitor.page.route(
+        "**/chat/api/message",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "messages": [
+                        {
+                            "from": "bot",
+                            "text": "Kies maar:",
+                            "buttons": [
+                                {"title": "Wat doet een office manager?", "payload": "/greet"},
+                                {"title": "Wat is het verschil?", "payload": "/greet"},
+                            ],
+                        }
+                    ]
+                }
+            ),
+        ),
+    )
     visitor.ask("knoppen")
     expect(visitor.page.get_by_role("group", name="Snelle antwoorden")).to_be_visible()
     AXE_RESULTS["buttons"] = axe.run(visitor.page, options=WCAG)

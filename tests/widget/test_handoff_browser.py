@@ -5,6 +5,7 @@ visitor has the answer within 2 s with the staff member's first name; while the 
 it the assistant is silent; handed back, the assistant answers again. Outside office hours
 (a second assistant, OFFICE_HOURS=gesloten) the visitor is offered a callback, which is stored,
 mailed (aiosmtpd) and listed on the admin page. axe on the new pages and widget states."""
+
 import re
 import sqlite3
 import subprocess
@@ -24,8 +25,10 @@ from tests.receivers import Mailbox
 pytestmark = pytest.mark.assistant
 
 STAFF, PASSWORD = "sanne.de.wit", "sanne-haar-wachtwoord-2026"
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-        "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 def no_violations(page, state):
@@ -34,8 +37,13 @@ def no_violations(page, state):
 
 
 def make_account(var_dir):
-    result = subprocess.run([sys.executable, "-m", "bot", "admin-user", STAFF, "--password-stdin", "--var-dir",
-                             str(var_dir)], cwd=PROJECT, capture_output=True, timeout=120, input=PASSWORD.encode())
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "admin-user", STAFF, "--password-stdin", "--var-dir", str(var_dir)],
+        cwd=PROJECT,
+        capture_output=True,
+        timeout=120,
+        input=PASSWORD.encode(),
+    )
     assert result.returncode == 0, result.stderr.decode()
 
 
@@ -54,7 +62,9 @@ def staff_page(browser, rasa_port):
     return page
 
 
-def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(assistant, browser, new_visitor):
+def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(
+    assistant, browser, new_visitor
+):
     make_account(assistant.var_dir)
     desk = staff_page(browser, assistant.rasa_port)
     desk.get_by_role("button", name="Zet mij op beschikbaar").click()
@@ -62,7 +72,9 @@ def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(a
     expect(desk.get_by_text("Er wacht nu niemand op een medewerker.")).to_be_visible()
     no_violations(desk, "Wacht op antwoord, leeg")
 
-    visitor = new_visitor(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True).goto().open()
+    visitor = (
+        new_visitor(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True).goto().open()
+    )
     [said] = visitor.ask("ik wil iemand spreken")
     assert said.startswith("Ik zet je door naar een medewerker van 2ASSISTU")
     handoff = visitor.page.locator("#rol-advies-chat .handoff")
@@ -96,8 +108,11 @@ def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(a
     no_violations(visitor.page, "widget: a staff member answered")
     # the README's screenshots: the visitor's phone, and the staff member's page
     visitor.page.screenshot(path=str(PROJECT / "docs" / "handoff-phone.png"))
-    desk.screenshot(path=str(PROJECT / "docs" / "wachtrij.png"), full_page=True,
-                    clip={"x": 0, "y": 0, "width": 1100, "height": 1500})
+    desk.screenshot(
+        path=str(PROJECT / "docs" / "wachtrij.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": 1100, "height": 1500},
+    )
 
     # the visitor's next message reaches the open conversation page without a reload
     visitor.input.fill("24 uur, vanaf maart")
@@ -107,7 +122,9 @@ def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(a
 
     desk.get_by_role("button", name="Teruggeven aan de assistent").click()
     expect(desk.get_by_role("status")).to_have_text("Het gesprek is teruggegeven aan de assistent.")
-    expect(visitor.bubbles("bot").last).to_contain_text("Je praat weer met de digitale assistent", timeout=3_000)
+    expect(visitor.bubbles("bot").last).to_contain_text(
+        "Je praat weer met de digitale assistent", timeout=3_000
+    )
     expect(handoff).to_be_hidden()
     before = visitor.bubbles("bot").count()
     answer = " ".join(visitor.ask("wat doet een office manager?"))
@@ -115,7 +132,9 @@ def test_a_staff_member_answers_a_visitor_live_and_hands_back_to_the_assistant(a
     desk.goto(desk.url.split("/admin/")[0] + "/admin/wachtrij")
     expect(desk.get_by_text("Er wacht nu niemand op een medewerker.")).to_be_visible()
     expect(count).to_be_hidden()
-    desk.goto(desk.url.split("/admin/")[0] + "/admin/gesprekken?dagen=7&uitkomst=doorverbonden")  # its outcome
+    desk.goto(
+        desk.url.split("/admin/")[0] + "/admin/gesprekken?dagen=7&uitkomst=doorverbonden"
+    )  # its outcome
     expect(desk.locator("td.preview a", has_text="ik wil iemand spreken")).to_have_count(1)
     assert desk.errors == [] and visitor.errors == []
     desk.context.close()
@@ -137,7 +156,9 @@ def closed(tmp_path_factory):
 def test_outside_office_hours_a_callback_is_stored_mailed_and_listed(closed, browser, new_visitor):
     visitor = new_visitor().goto(closed.chat).open()
     visitor.ask("praat ik met een echt mens?")
-    visitor.page.get_by_role("button", name="Spreek een medewerker").click()  # the bot challenge's quick reply
+    visitor.page.get_by_role(
+        "button", name="Spreek een medewerker"
+    ).click()  # the bot challenge's quick reply
     expect(visitor.bubbles("bot").last).to_contain_text("geen medewerker van 2ASSISTU beschikbaar")
     no_violations(visitor.page, "widget: the callback offered")
     before = visitor.bubbles("bot").count()
@@ -151,9 +172,16 @@ def test_outside_office_hours_a_callback_is_stored_mailed_and_listed(closed, bro
 
     [mail] = closed.mailbox.wait_for(1)
     assert mail["Subject"] == f"Terugbelverzoek {number}: Els de Vries, +31612345678"
-    assert "Vraag: Hebben jullie ook parttime werk voor secretaresses?" in mail.get_body(("plain",)).get_content()
+    assert (
+        "Vraag: Hebben jullie ook parttime werk voor secretaresses?"
+        in mail.get_body(("plain",)).get_content()
+    )
     [row] = leads.export_rows(path=closed.var_dir / "leads.db")
-    assert (row["kind"], row["contact_name"], row["phone"]) == ("terugbelverzoek", "Els de Vries", "+31612345678")
+    assert (row["kind"], row["contact_name"], row["phone"]) == (
+        "terugbelverzoek",
+        "Els de Vries",
+        "+31612345678",
+    )
 
     make_account(closed.var_dir)
     desk = staff_page(browser, closed.rasa_port)
@@ -175,33 +203,53 @@ def test_the_poll_answers_only_its_own_conversation_and_a_wait_nobody_answers_en
         mine, other, slow = (api.session().json() for _ in range(3))
 
         def poll(session, after=0, token=None):
-            return requests.get(api.base + f"poll?na={after}", timeout=10,
-                                headers={"Authorization": f"Bearer {token or session['token']}"})
+            return requests.get(
+                api.base + f"poll?na={after}",
+                timeout=10,
+                headers={"Authorization": f"Bearer {token or session['token']}"},
+            )
 
         reply = api.message(mine["token"], "ik wil iemand spreken", uuid.uuid4().hex).json()
         assert reply["handoff"] == "wacht" and reply["messages"][0]["text"].startswith("Ik zet je door")
-        assert api.message(mine["token"], "hallo?", uuid.uuid4().hex).json()["messages"] == []  # kept, no answer
+        assert (
+            api.message(mine["token"], "hallo?", uuid.uuid4().hex).json()["messages"] == []
+        )  # kept, no answer
         number = live.push(mine["session_id"], "Alleen voor jou", "Anna", "anna", path=db)
-        assert poll(mine).json() == {"handoff": "actief", "last": number, "messages": [
-            {"from": "bot", "text": "Alleen voor jou", "buttons": [], "staff": "Anna"}]}
+        assert poll(mine).json() == {
+            "handoff": "actief",
+            "last": number,
+            "messages": [{"from": "bot", "text": "Alleen voor jou", "buttons": [], "staff": "Anna"}],
+        }
         assert poll(mine, number).json()["messages"] == []
-        assert poll(other).json() == {"handoff": None, "messages": [], "last": 0}  # another conversation: nothing
+        assert poll(other).json() == {
+            "handoff": None,
+            "messages": [],
+            "last": 0,
+        }  # another conversation: nothing
         assert poll(mine, token=mine["token"][:-4] + "0000").status_code == 401
         history = api.history(mine["token"]).json()
-        assert history["handoff"] == "actief" and history["last"] == number  # (the staff's answer: its own test)
+        assert (
+            history["handoff"] == "actief" and history["last"] == number
+        )  # (the staff's answer: its own test)
         assert [m["text"] for m in history["messages"] if m["from"] == "user"][-1] == "hallo?"
 
         # nobody answers the other one in time: the assistant takes over and offers a callback
         api.message(slow["token"], "ik wil iemand spreken", uuid.uuid4().hex)
         with sqlite3.connect(db) as connection:
-            connection.execute("UPDATE handoffs SET asked_at = asked_at - 3600 WHERE sender = ?", (slow["session_id"],))
+            connection.execute(
+                "UPDATE handoffs SET asked_at = asked_at - 3600 WHERE sender = ?", (slow["session_id"],)
+            )
         got = poll(slow).json()
         assert got["handoff"] is None
         [said] = got["messages"]
         assert said["text"].startswith("Het lukt nu niet om je met een medewerker te verbinden")
         assert said["buttons"] == [{"title": "Terugbelverzoek doen", "payload": "/ask_human"}]
-        offer = api.message(slow["token"], "/ask_human", uuid.uuid4().hex, display="Terugbelverzoek doen").json()
-        assert "zullen we je terugbellen?" in offer["messages"][0]["text"].lower() and offer["handoff"] is None
+        offer = api.message(
+            slow["token"], "/ask_human", uuid.uuid4().hex, display="Terugbelverzoek doen"
+        ).json()
+        assert (
+            "zullen we je terugbellen?" in offer["messages"][0]["text"].lower() and offer["handoff"] is None
+        )
     finally:
         live.set_available("piet", False, path=db)
         live.hand_back(mine["session_id"], db)

@@ -6,6 +6,7 @@ A long answer shows its short form first (whole lines, a fading last line) with 
 in place and the button then reads "Minder". The heading is the line of the answer that has a
 line "---" under it (actions/knowledge.py, titled); the widget shows it as an <h3>.
 """
+
 import base64
 import json
 import re
@@ -19,8 +20,10 @@ pytestmark = pytest.mark.assistant
 
 PROJECT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 375, "height": 740}
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-        "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 XSS = "<img src=x onerror=alert(1)>"
 
 # What each message of the assistant looks like, from the page: its height against the chat's.
@@ -90,8 +93,10 @@ def opens_and_closes(visitor, row):
     expect(button).to_have_text("Minder")
     expect(button).to_have_attribute("aria-expanded", "true")
     # the whole text, nothing cut off
-    whole = ("e => e.scrollHeight <= e.clientHeight + 1"
-             " && getComputedStyle(e).maxHeight === 'none' && getComputedStyle(e).overflow === 'visible'")
+    whole = (
+        "e => e.scrollHeight <= e.clientHeight + 1"
+        " && getComputedStyle(e).maxHeight === 'none' && getComputedStyle(e).overflow === 'visible'"
+    )
     assert body.evaluate(whole)
     assert body.evaluate("e => e.textContent") == full
     button.scroll_into_view_if_needed()
@@ -109,26 +114,50 @@ def opens_and_closes(visitor, row):
 # (441 px, 464 px) fits as it is.
 MEER_OVER = re.compile(r"^(Meer over|Alle) ")
 CASES = {
-    "topic: wat doet een office manager":
-        ("wat doet een office manager?", None, "Wat doet een office manager?", None),
-    "topic: wat doet een secretaresse":
-        ("wat doet een secretaresse?", None, "Wat doet een secretaresse?", None),
-    "topic: all tasks":
-        ("wat zijn de taken van een office manager?", None, "De taken van een office manager", True),
-    "topic: competences":
-        ("welke competenties heeft een secretaresse nodig?", None, "Competenties van een secretaresse", True),
-    "difference":
-        ("verschil tussen office manager en secretaresse", None,
-         "Het verschil tussen een office manager en een secretaresse", None),
-    "whole section after Meer over":
-        ("maakt de secretaresse de notulen?", MEER_OVER, "De taken van een secretaresse", True),
-    "employer advice":
-        ("ik ben werkgever, ik zoek iemand voor de agenda en de post", None, "", None),
-    "growth":
-        ("kan ik doorgroeien van secretaresse naar office manager?", None, "", None),
-    "education (short)":
-        ("welke opleiding heeft een secretaresse nodig?", None,
-         "Opleiding en ervaring van een secretaresse", False),
+    "topic: wat doet een office manager": (
+        "wat doet een office manager?",
+        None,
+        "Wat doet een office manager?",
+        None,
+    ),
+    "topic: wat doet een secretaresse": (
+        "wat doet een secretaresse?",
+        None,
+        "Wat doet een secretaresse?",
+        None,
+    ),
+    "topic: all tasks": (
+        "wat zijn de taken van een office manager?",
+        None,
+        "De taken van een office manager",
+        True,
+    ),
+    "topic: competences": (
+        "welke competenties heeft een secretaresse nodig?",
+        None,
+        "Competenties van een secretaresse",
+        True,
+    ),
+    "difference": (
+        "verschil tussen office manager en secretaresse",
+        None,
+        "Het verschil tussen een office manager en een secretaresse",
+        None,
+    ),
+    "whole section after Meer over": (
+        "maakt de secretaresse de notulen?",
+        MEER_OVER,
+        "De taken van een secretaresse",
+        True,
+    ),
+    "employer advice": ("ik ben werkgever, ik zoek iemand voor de agenda en de post", None, "", None),
+    "growth": ("kan ik doorgroeien van secretaresse naar office manager?", None, "", None),
+    "education (short)": (
+        "welke opleiding heeft een secretaresse nodig?",
+        None,
+        "Opleiding en ervaring van een secretaresse",
+        False,
+    ),
 }
 
 
@@ -232,11 +261,17 @@ def test_after_a_reload_a_long_answer_is_folded_again(phone):
 
 def test_the_heading_mark_makes_no_html(phone):
     """Only a line with "---" under it becomes a heading, as text; everything else stays text."""
+
     def add_bot_text(route):
         response = route.fetch()
         data = response.json()
-        data["messages"].append({"from": "bot", "text": f"{XSS}\n---\n<script>alert(2)</script> **vet**\n"
-                                                         "<b>x</b>\n----\n• geen kop\n---\n---"})
+        data["messages"].append(
+            {
+                "from": "bot",
+                "text": f"{XSS}\n---\n<script>alert(2)</script> **vet**\n"
+                "<b>x</b>\n----\n• geen kop\n---\n---",
+            }
+        )
         route.fulfill(response=response, body=json.dumps(data))
 
     phone.goto().open()
@@ -270,12 +305,14 @@ def test_screenshot_of_a_folded_and_an_opened_answer(phone, new_visitor):
     sheet = new_visitor(viewport={"width": 2 * PHONE["width"] + 16, "height": PHONE["height"] + 32})
     pictures = "".join(
         f'<figure><img src="data:image/png;base64,{base64.b64encode(shot).decode()}" alt="">'
-        f'<figcaption>{caption}</figcaption></figure>'
-        for shot, caption in ((folded, "Eerst de korte vorm"), (opened, "Na “Meer lezen”")))
+        f"<figcaption>{caption}</figcaption></figure>"
+        for shot, caption in ((folded, "Eerst de korte vorm"), (opened, "Na “Meer lezen”"))
+    )
     sheet.page.set_content(
         '<!doctype html><html lang="nl"><meta charset="utf-8"><style>body{margin:0;display:flex;gap:16px;'
-        'background:#fff;font:14px system-ui,sans-serif}figure{margin:0}img{display:block;width:375px;'
-        'height:740px}figcaption{height:32px;line-height:32px;text-align:center}</style>' + pictures)
+        "background:#fff;font:14px system-ui,sans-serif}figure{margin:0}img{display:block;width:375px;"
+        "height:740px}figcaption{height:32px;line-height:32px;text-align:center}</style>" + pictures
+    )
     target = PROJECT / "docs" / "phone-meer-lezen.png"
     target.parent.mkdir(exist_ok=True)
     sheet.page.screenshot(path=str(target), full_page=True)

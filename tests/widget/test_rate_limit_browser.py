@@ -1,6 +1,7 @@
 """A visitor who sends too many messages in a minute reads the server's Dutch explanation in
 the widget, keeps the typed text and can send it again (the limit itself:
 tests/e2e/test_security.py)."""
+
 import uuid
 
 import pytest
@@ -31,6 +32,7 @@ def test_the_21st_message_in_a_minute_shows_the_dutch_rate_limit_message(visitor
     assert visitor.bubbles("bot").count() == bot_messages
     assert not visitor.errors and not visitor.dialogs
     # the server really refused it (no answer was made)
-    history = requests.get(api.base + "history", headers={"Authorization": f"Bearer {visitor.token()}"},
-                           timeout=30).json()["messages"]
+    history = requests.get(
+        api.base + "history", headers={"Authorization": f"Bearer {visitor.token()}"}, timeout=30
+    ).json()["messages"]
     assert "wat doet een office manager?" not in [m["text"] for m in history if m["from"] == "user"]

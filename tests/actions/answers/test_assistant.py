@@ -1,6 +1,7 @@
 """The agency and the assistant itself (actions/answers/assistant.py): what the agency offers and
 how to reach it, what is kept of the visitor and how to have it erased, what the assistant can
 do, the request for a pasted text. Through the answer actions."""
+
 from actions.actions import ActionAnswerAgency, ActionAnswerRole, ActionNotInKnowledge
 from tests.helpers import first, run, tracker
 from tests.rendered import texts
@@ -26,14 +27,17 @@ def test_agency_contact_and_offer():
 
 def test_candidate_asking_for_jobs_gets_an_honest_answer_and_the_contact():
     from actions.actions import ActionAnswerAgency
-    messages, _ = run(ActionAnswerAgency(), "zijn er bij jullie banen als secretaresse vrij in Amsterdam?",
-                      "ask_vacancies")
+
+    messages, _ = run(
+        ActionAnswerAgency(), "zijn er bij jullie banen als secretaresse vrij in Amsterdam?", "ask_vacancies"
+    )
     assert "niet in mijn kennis" in first(messages)
     assert "contact" in messages[-1]["text"]
 
 
 def test_the_address_is_honestly_unknown_with_the_contact_details():
     from actions.actions import ActionAnswerAgency
+
     messages, _ = run(ActionAnswerAgency(), "wat is jullie adres? wil ff langskomen", "ask_contact")
     text = "\n".join(m["text"] for m in messages)
     assert "niet in mijn kennis" in text and "020" in text
@@ -45,7 +49,10 @@ def test_privacy_is_answered_with_the_periods_the_consent_question_names(monkeyp
 
     monkeypatch.setenv("RETENTION_CONVERSATIONS_DAYS", "30")
     monkeypatch.delenv("PRIVACY_URL", raising=False)
-    said = lambda text, intent: "\n".join(m["text"] for m in run(ActionAnswerPrivacy(), tracker(text, intent=intent))[0])  # noqa: E731
+
+    def said(text, intent):
+        return "\n".join(m["text"] for m in run(ActionAnswerPrivacy(), tracker(text, intent=intent))[0])
+
     answer = said("hoe lang bewaren jullie mijn gegevens?", "ask_privacy")
     assert answer.startswith("We bewaren dit gesprek 30 dagen") and "een jaar" in answer
     assert "30 dagen" in privacy.consent_question()  # the same place
@@ -62,5 +69,7 @@ def test_a_yes_to_nothing_asked_gets_what_the_assistant_can_do():
 
 
 def test_which_role_is_this_before_any_text_asks_for_the_text():
-    messages, _ = run(ActionNotInKnowledge(), "ik heb een vacature, kun jij zeggen welke functie dit is?", "nlu_fallback")
+    messages, _ = run(
+        ActionNotInKnowledge(), "ik heb een vacature, kun jij zeggen welke functie dit is?", "nlu_fallback"
+    )
     assert first(messages).startswith("Plak de vacaturetekst")

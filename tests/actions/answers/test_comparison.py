@@ -1,5 +1,6 @@
 """The two roles side by side (actions/answers/comparison.py): the difference in general or on one
 dimension, and which of the two has more of it. Through the answer actions."""
+
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -9,19 +10,31 @@ from tests.rendered import texts
 
 
 def test_naming_both_roles_and_nothing_else_compares_them_on_the_aspect_in_focus():
-    messages, events = run(ActionAnswerRole(), tracker("officemanager vs secretaresse??", "inform_role",
-                                                       roles=["office manager", "secretaresse"]))
+    messages, events = run(
+        ActionAnswerRole(),
+        tracker("officemanager vs secretaresse??", "inform_role", roles=["office manager", "secretaresse"]),
+    )
     assert texts(messages).startswith("Het verschil tussen een office manager en een secretaresse")
     assert SlotSet("comparing", True) in events
-    messages, _ = run(ActionAnswerRole(), tracker("en office manager en secretaresse?", "inform_role",
-                                                  roles=["office manager", "secretaresse"], aspect="opleiding"))
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker(
+            "en office manager en secretaresse?",
+            "inform_role",
+            roles=["office manager", "secretaresse"],
+            aspect="opleiding",
+        ),
+    )
     assert texts(messages).startswith("Het verschil in opleiding")
 
 
-@pytest.mark.parametrize("text, expected, aspect", [
-    ("verschil in competenties", "leiderschap", "competenties"),
-    ("wat is het verschil tussen die twee", "Office manager:", "definitie"),
-])
+@pytest.mark.parametrize(
+    "text, expected, aspect",
+    [
+        ("verschil in competenties", "leiderschap", "competenties"),
+        ("wat is het verschil tussen die twee", "Office manager:", "definitie"),
+    ],
+)
 def test_difference(text, expected, aspect):
     messages, events = run(ActionAnswerDifference(), tracker(text, "ask_difference"))
     assert expected in texts(messages)
@@ -30,14 +43,18 @@ def test_difference(text, expected, aspect):
 
 
 def test_one_role_with_a_comparing_word_is_still_compared():
-    messages, _ = run(ActionAnswerDifference(), tracker("wat is het verschil met een secretaresse",
-                                                        "ask_difference", roles=["secretaresse"]))
+    messages, _ = run(
+        ActionAnswerDifference(),
+        tracker("wat is het verschil met een secretaresse", "ask_difference", roles=["secretaresse"]),
+    )
     assert texts(messages).startswith("Het verschil")
 
 
 def test_aspect_without_role_after_a_comparison_compares_again():
-    messages, events = run(ActionAnswerRole(), tracker("en qua zelfstandigheid?", "ask_autonomy",
-                                                       role="secretaresse", comparing=True))
+    messages, events = run(
+        ActionAnswerRole(),
+        tracker("en qua zelfstandigheid?", "ask_autonomy", role="secretaresse", comparing=True),
+    )
     assert texts(messages).startswith("Het verschil in zelfstandigheid")
     assert SlotSet("comparing", True) in events
 
@@ -50,32 +67,41 @@ def test_dimension_from_a_button_payload():
 
 
 def test_unsure_nlu_with_two_roles_named_compares_them(log_db):
-    messages, events = run(ActionNotInKnowledge(), tracker("officemanager vs secretaresse??", "nlu_fallback",
-                                                           roles=["office manager", "secretaresse"]))
+    messages, events = run(
+        ActionNotInKnowledge(),
+        tracker("officemanager vs secretaresse??", "nlu_fallback", roles=["office manager", "secretaresse"]),
+    )
     assert texts(messages).startswith("Het verschil tussen een office manager en een secretaresse")
     assert SlotSet("comparing", True) in events
 
 
 def test_unsure_follow_up_after_a_comparison_compares_on_the_named_dimension(log_db):
-    messages, events = run(ActionNotInKnowledge(), tracker("en wat betreft strategisch denken?", "nlu_fallback",
-                                                           comparing=True, role="secretaresse"))
+    messages, events = run(
+        ActionNotInKnowledge(),
+        tracker("en wat betreft strategisch denken?", "nlu_fallback", comparing=True, role="secretaresse"),
+    )
     assert texts(messages).startswith("Het verschil in strategisch denken")
     assert SlotSet("comparing", True) in events
 
 
 def test_level_question_in_a_vacancy_gets_the_education_comparison():
-    messages, _ = run(ActionRoleAdvice(), tracker("welk opleidingsniveau moet ik in de vacature vragen?", "hire_advice"))
+    messages, _ = run(
+        ActionRoleAdvice(), tracker("welk opleidingsniveau moet ik in de vacature vragen?", "hire_advice")
+    )
     assert texts(messages).startswith("Het verschil in opleiding")
 
 
-@pytest.mark.parametrize("text, role, reason", [
-    ("voor welke functie moet je hoger opgeleid zijn?", "office manager", "HBO"),
-    ("wie heeft de meeste verantwoordelijkheden van de twee?", "office manager", "verantwoordelijkheden"),
-    ("wie van de twee werkt het meest zelfstandig?", "office manager", "autonomie"),
-    ("wie werkt er meer onder toezicht?", "secretaresse", "toezicht"),
-    ("voor welke functie heb je minder opleiding nodig?", "secretaresse", "basale"),
-    ("welke van de twee heeft meer contact met klanten?", "office manager", "klanten"),
-])
+@pytest.mark.parametrize(
+    "text, role, reason",
+    [
+        ("voor welke functie moet je hoger opgeleid zijn?", "office manager", "HBO"),
+        ("wie heeft de meeste verantwoordelijkheden van de twee?", "office manager", "verantwoordelijkheden"),
+        ("wie van de twee werkt het meest zelfstandig?", "office manager", "autonomie"),
+        ("wie werkt er meer onder toezicht?", "secretaresse", "toezicht"),
+        ("voor welke functie heb je minder opleiding nodig?", "secretaresse", "basale"),
+        ("welke van de twee heeft meer contact met klanten?", "office manager", "klanten"),
+    ],
+)
 def test_which_of_the_two_names_the_role_and_the_reason(text, role, reason):
     messages, events = run(ActionAnswerDifference(), text, "ask_difference")
     sentence = first(messages).split("\n")[0]

@@ -1,6 +1,7 @@
 """The facts that decide a question, first (actions/answers/facts.py): ja or nee and the fact, the
 other role's fact, a fact that comes near, honesty about a part no fact answers, and the role
 that does something. Through the answer actions."""
+
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -10,17 +11,25 @@ from tests.helpers import buttons, first, run, tracker
 from tests.rendered import texts
 
 
-@pytest.mark.parametrize("text, intent, opening, fact", [
-    ("stuurt een office manager ook mensen aan?", "ask_responsibilities", "Ja", "aansturen"),
-    ("denkt een office manager strategisch?", "ask_definition", "Ja", "strategisch"),
-    ("maakt de secretaresse de notulen?", "ask_tasks", "Ja", "notulen"),
-    ("houdt een office manager zich bezig met werving en selectie?", "ask_tasks", "Ja", "werving"),
-    ("is communicatie belangrijk voor een secretaresse?", "ask_competencies", "Ja", "communicatie"),
-    ("is office manager een hbo functie", "ask_education", "Ja", "HBO"),
-    ("werkt een secretaresse zelfstandig?", "ask_autonomy", "Nee", "toezicht"),
-    ("hoort strategisch plannen bij het werk van een secretaresse?", "ask_autonomy", "Nee", "operationele"),
-    ("moet een secretaresse hbo hebben?", "ask_education", "Nee", "basale"),
-])
+@pytest.mark.parametrize(
+    "text, intent, opening, fact",
+    [
+        ("stuurt een office manager ook mensen aan?", "ask_responsibilities", "Ja", "aansturen"),
+        ("denkt een office manager strategisch?", "ask_definition", "Ja", "strategisch"),
+        ("maakt de secretaresse de notulen?", "ask_tasks", "Ja", "notulen"),
+        ("houdt een office manager zich bezig met werving en selectie?", "ask_tasks", "Ja", "werving"),
+        ("is communicatie belangrijk voor een secretaresse?", "ask_competencies", "Ja", "communicatie"),
+        ("is office manager een hbo functie", "ask_education", "Ja", "HBO"),
+        ("werkt een secretaresse zelfstandig?", "ask_autonomy", "Nee", "toezicht"),
+        (
+            "hoort strategisch plannen bij het werk van een secretaresse?",
+            "ask_autonomy",
+            "Nee",
+            "operationele",
+        ),
+        ("moet een secretaresse hbo hebben?", "ask_education", "Nee", "basale"),
+    ],
+)
 def test_yes_no_question_starts_with_ja_or_nee_and_the_fact(text, intent, opening, fact):
     messages, _ = run(ActionAnswerRole(), text, intent)
     assert first(messages).startswith(opening)
@@ -29,11 +38,14 @@ def test_yes_no_question_starts_with_ja_or_nee_and_the_fact(text, intent, openin
     assert buttons(messages)[0].startswith(("Meer over", "Alle"))  # ...which is one click away
 
 
-@pytest.mark.parametrize("text, fact", [
-    ("zorgt een secretaresse voor het budget van het kantoor?", "Budget en financieel beheer"),
-    ("doet een secretaresse ook de boekhouding?", "Budget en financieel beheer"),
-    ("geeft een secretaresse leiding aan een team?", "Leiding geven"),
-])
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("zorgt een secretaresse voor het budget van het kantoor?", "Budget en financieel beheer"),
+        ("doet een secretaresse ook de boekhouding?", "Budget en financieel beheer"),
+        ("geeft een secretaresse leiding aan een team?", "Leiding geven"),
+    ],
+)
 def test_a_task_of_the_other_role_says_whose_it_is(text, fact):
     messages, events = run(ActionAnswerRole(), text, "ask_tasks")
     assert first(messages).startswith("Nee, dat hoort niet bij een secretaresse, maar bij de office manager")
@@ -41,10 +53,13 @@ def test_a_task_of_the_other_role_says_whose_it_is(text, fact):
     assert SlotSet("role", "secretaresse") in events  # the role asked about stays in focus
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("kan een office manager parttime werken?", "ask_environment"),
-    ("verdient een secretaresse goed?", "ask_tasks"),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("kan een office manager parttime werken?", "ask_environment"),
+        ("verdient een secretaresse goed?", "ask_tasks"),
+    ],
+)
 def test_what_the_article_does_not_say_is_said_first(text, intent):
     messages, _ = run(ActionAnswerRole(), text, intent)
     assert first(messages).startswith("Dat staat niet in mijn kennis")
@@ -57,36 +72,49 @@ def test_who_does_a_task_names_the_role():
 
 
 def test_a_question_of_two_parts_gets_the_part_the_file_answers_and_honesty_about_the_other():
-    messages, events = run(ActionAnswerRole(), tracker(
-        "neemt een secretaresse de telefoon op en handelt ze de post af?", "ask_tasks"))
+    messages, events = run(
+        ActionAnswerRole(),
+        tracker("neemt een secretaresse de telefoon op en handelt ze de post af?", "ask_tasks"),
+    )
     assert messages[0]["text"].startswith("Ja") and "telefoon" in messages[0]["text"].lower()
     assert messages[1]["text"] == KNOWLEDGE.phrase("unknown_part", part="handelt ze de post af")
     assert SlotSet("role", "secretaresse") in events
 
 
 def test_a_part_the_file_does_not_answer_is_named_also_when_the_rest_is_answered():
-    messages, _ = run(ActionAnswerRole(), tracker(
-        "heeft een office manager een hbo opleiding nodig en kan je het ook parttime doen?", "ask_education"))
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker(
+            "heeft een office manager een hbo opleiding nodig en kan je het ook parttime doen?",
+            "ask_education",
+        ),
+    )
     assert messages[0]["text"].startswith("Ja") and "hbo" in messages[0]["text"].lower()
     assert messages[-1]["text"] == KNOWLEDGE.phrase("unknown_part", part="kan je het ook parttime doen")
 
 
 def test_a_question_of_two_parts_the_file_answers_together_is_answered_at_once():
-    messages, _ = run(ActionAnswerRole(), tracker(
-        "beheert een secretaresse de agenda en de correspondentie?", "ask_tasks"))
+    messages, _ = run(
+        ActionAnswerRole(), tracker("beheert een secretaresse de agenda en de correspondentie?", "ask_tasks")
+    )
     assert len(messages) == 1 and messages[0]["text"].startswith("Ja")
     assert "agenda" in messages[0]["text"] and "correspondentie" in messages[0]["text"].lower()
 
 
 def test_a_hyphenated_compound_is_read_as_its_parts():
-    messages, _ = run(ActionAnswerRole(), tracker("heeft een office manager een hbo-opleiding nodig?", "ask_education",
-                                                  roles=["office_manager"]))
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker(
+            "heeft een office manager een hbo-opleiding nodig?", "ask_education", roles=["office_manager"]
+        ),
+    )
     assert texts(messages).startswith("Ja. Voor een office manager wordt meestal een opleiding op HBO-niveau")
 
 
 def test_allebei_gets_an_answer_per_role():
-    messages, _ = run(ActionAnswerRole(), "moeten ze allebei goed kunnen plannen?", "ask_competencies",
-                      role="secretaresse")
+    messages, _ = run(
+        ActionAnswerRole(), "moeten ze allebei goed kunnen plannen?", "ask_competencies", role="secretaresse"
+    )
     texts = [m["text"] for m in messages]
     assert len(texts) == 2 and all(t.startswith("Ja") for t in texts)
     assert "office manager" in texts[0] and "secretaresse" in texts[1]
@@ -94,8 +122,11 @@ def test_allebei_gets_an_answer_per_role():
 
 def test_a_fact_that_comes_near_is_shown_as_such_not_denied():
     # "net als een directeur" is a word the article does not use: no fact decides it, one comes near
-    messages, _ = run(ActionAnswerRole(), "moet een office manager net als een directeur strategisch denken?",
-                      "ask_competencies")
+    messages, _ = run(
+        ActionAnswerRole(),
+        "moet een office manager net als een directeur strategisch denken?",
+        "ask_competencies",
+    )
     assert first(messages).startswith(KNOWLEDGE.phrase("near")) and "strategisch" in first(messages)
 
 
@@ -115,11 +146,14 @@ def test_who_does_something_is_answered_when_the_nlu_took_it_for_off_topic(inten
     assert "niet in mijn kennis" in texts(messages)
 
 
-@pytest.mark.parametrize("text, role", [
-    ("sorry kat op toetsenbord 😅 wie plant de vergaderingen?", "secretaresse"),
-    ("ik bedoel: en wie beheert het kantoorbudget?", "office manager"),
-    ("wie begeleidt secretaresses bij hun groei?", "office manager"),
-])
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("sorry kat op toetsenbord 😅 wie plant de vergaderingen?", "secretaresse"),
+        ("ik bedoel: en wie beheert het kantoorbudget?", "office manager"),
+        ("wie begeleidt secretaresses bij hun groei?", "office manager"),
+    ],
+)
 def test_a_who_question_after_a_preamble_or_naming_a_role_as_its_object(text, role):
     messages, _ = run(ActionNotInKnowledge(), text, "nlu_fallback")
     assert first(messages).startswith((f"Dat doet de {role}", f"Dat is de {role}"))

@@ -1,6 +1,7 @@
 """Honest answers (actions/answers/unknown.py): what the file does not say, with what it can
 answer and the contact; a section the search found for an unsure question; a request to
 rephrase what could not be read; each logged for the report of unanswered questions."""
+
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -18,8 +19,12 @@ def test_not_in_knowledge_is_honest_and_offers_questions_and_contact():
 
 
 def test_other_job_tagged_as_role_is_not_answered_with_our_facts(log_db):
-    messages, _ = run(ActionAnswerRole(), tracker("wat zijn de taken van een hr manager", "ask_tasks",
-                                                  roles=["hr manager"], role="secretaresse"))
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker(
+            "wat zijn de taken van een hr manager", "ask_tasks", roles=["hr manager"], role="secretaresse"
+        ),
+    )
     assert "'hr manager'" in messages[0]["text"] and "geen informatie" in messages[0]["text"]
     assert "De taken van" not in texts(messages)
     assert unanswered.most_frequent(log_db)[0][1] == "wat zijn de taken van een hr manager"
@@ -27,29 +32,37 @@ def test_other_job_tagged_as_role_is_not_answered_with_our_facts(log_db):
 
 @pytest.mark.parametrize("role_in_focus", [None, "secretaresse"])
 def test_other_job_the_nlu_missed_is_not_answered_with_our_facts(log_db, role_in_focus):
-    messages, _ = run(ActionAnswerRole(), tracker("wat doet een directeur eigenlijk de hele dag",
-                                                  "ask_definition", role=role_in_focus))
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker("wat doet een directeur eigenlijk de hele dag", "ask_definition", role=role_in_focus),
+    )
     assert "'directeur'" in messages[0]["text"] and "geen informatie" in messages[0]["text"]
     assert "over welke functie" not in texts(messages).lower()
 
 
 def test_unsure_nlu_with_strong_search_match_answers_from_the_file(log_db):
-    messages, events = run(ActionNotInKnowledge(), tracker("waar zorgt een office manager voor het kantoorpand",
-                                                           "nlu_fallback"))
+    messages, events = run(
+        ActionNotInKnowledge(), tracker("waar zorgt een office manager voor het kantoorpand", "nlu_fallback")
+    )
     assert messages[0]["text"].startswith("Ik weet niet zeker")
     assert "office manager" in texts(messages[1:]) and "kantoorpand" in texts(messages[1:])
     assert SlotSet("role", "office_manager") in events  # the role's key
 
 
-@pytest.mark.parametrize("question", ["wat is het salaris van een secretaresse",
-                                      "wie heeft het voetbal gewonnen gisteren",
-                                      "hoeveel vakantiedagen krijg je als office manager"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wat is het salaris van een secretaresse",
+        "wie heeft het voetbal gewonnen gisteren",
+        "hoeveel vakantiedagen krijg je als office manager",
+    ],
+)
 def test_unsure_nlu_without_a_match_is_honest_and_logged(log_db, question):
     messages, _ = run(ActionNotInKnowledge(), tracker(question, "nlu_fallback"))
     assert "niet in mijn kennis" in messages[0]["text"]
     assert [b["title"] for b in messages[0]["buttons"]][0] == "Wat doet een office manager?"
     assert "contact" in messages[-1]["text"].lower()
-    (count, logged, _, outcome), = unanswered.most_frequent(log_db)
+    ((count, logged, _, outcome),) = unanswered.most_frequent(log_db)
     assert (count, logged, outcome) == (1, question, "niet in kennis")
 
 

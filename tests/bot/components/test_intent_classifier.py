@@ -1,6 +1,7 @@
 """The intent classifier (bot/components/intent_classifier.py): trained, saved and loaded again in a server
 process, where skops trusts only the types our models need, it is the same classifier, and its
 fast prediction gives scikit-learn's probabilities."""
+
 import subprocess
 import sys
 import textwrap
@@ -39,7 +40,8 @@ TRAIN_SAVE_LOAD = textwrap.dedent("""
 
 
 def test_the_classifier_is_the_same_after_saving_and_loading_in_a_server_process(tmp_path):
-    result = subprocess.run([sys.executable, "-W", "ignore", "-c", TRAIN_SAVE_LOAD, str(tmp_path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", TRAIN_SAVE_LOAD, str(tmp_path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "True ['greet', 'goodbye']"

@@ -2,6 +2,7 @@
 LogisticRegressionClassifier, compared with it in this process: an empty message gets no intent
 (once a change to Rasa's classifier, now the component's own `process`), and the input matrix
 built from the sentence features alone is Rasa's (once a change to `_create_X`)."""
+
 import numpy as np
 import pytest
 import scipy.sparse
@@ -27,11 +28,24 @@ def message(text, row, intent=None):
 @pytest.fixture
 def trained(tmp_path):
     def train(cls):
-        classifier = cls.create(cls.get_default_config(), LocalModelStorage(tmp_path), Resource(cls.__name__),
-                                ExecutionContext(GraphSchema({}), "test"))
-        classifier.train(TrainingData([message("hallo", [1, 0], "greet"), message("dag", [0, 1], "goodbye"),
-                                       message("hoi", [1, 0], "greet"), message("doei", [0, 1], "goodbye")]))
+        classifier = cls.create(
+            cls.get_default_config(),
+            LocalModelStorage(tmp_path),
+            Resource(cls.__name__),
+            ExecutionContext(GraphSchema({}), "test"),
+        )
+        classifier.train(
+            TrainingData(
+                [
+                    message("hallo", [1, 0], "greet"),
+                    message("dag", [0, 1], "goodbye"),
+                    message("hoi", [1, 0], "greet"),
+                    message("doei", [0, 1], "goodbye"),
+                ]
+            )
+        )
         return classifier
+
     return train
 
 

@@ -1,5 +1,6 @@
 """The component that gives the NLU its Dutch lemmas (bot/components/lemma_component.py): each
 spaCy document of a message gets the lemmas of the compact table, in training and at a message."""
+
 import pytest
 import spacy
 from rasa.nlu.constants import SPACY_DOCS

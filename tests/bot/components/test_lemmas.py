@@ -1,5 +1,6 @@
 """The compact lemma table (bot/components/lemmas.py) gives every word the lemma spaCy's own Dutch
 lookup lemmatizer gives it, and the NLU's documents carry those lemmas."""
+
 import numpy as np
 import pytest
 import spacy
@@ -26,8 +27,11 @@ def test_every_word_of_the_training_data_and_knowledge_gets_spacys_lemma(spacy_l
     words = words_of_the_project()
     assert len(words) > 2000
     ours = table()
-    different = {word: (ours.lemma(word), spacy_lemmatizer(word)[0].lemma_) for word in words
-                 if len(spacy_lemmatizer(word)) == 1 and ours.lemma(word) != spacy_lemmatizer(word)[0].lemma_}
+    different = {
+        word: (ours.lemma(word), spacy_lemmatizer(word)[0].lemma_)
+        for word in words
+        if len(spacy_lemmatizer(word)) == 1 and ours.lemma(word) != spacy_lemmatizer(word)[0].lemma_
+    }
     assert different == {}
     assert ours.lemma("Notuleert") == "notuleren" and ours.lemma("secretaresses") == "secretaresse"
     assert ours.lemma("xqzw") == "xqzw"  # not in the table: the lowercased word

@@ -1,6 +1,7 @@
 """The spaCy model component (bot/components/spacy_nlp.py, named in config.yml): Rasa's SpacyNLP with
 the model loaded once per process (once a change to Rasa's `SpacyNLP.load_model`), in the graph
 where Rasa's would be."""
+
 from pathlib import Path
 
 import yaml

@@ -1,4 +1,5 @@
 """bot/components/turn_guard.py: the policy that ends every turn, trained on the real rules and stories."""
+
 import logging
 
 import pytest
@@ -7,8 +8,14 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, ActiveLoop, AllSlotsReset, BotUttered, SlotSet,
-                                     UserUttered)
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    AllSlotsReset,
+    BotUttered,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
@@ -24,8 +31,9 @@ def domain():
 
 @pytest.fixture(scope="module")
 def policy(domain, tmp_path_factory):
-    importer = TrainingDataImporter.load_from_config(str(PROJECT / "config.yml"), str(PROJECT / "domain.yml"),
-                                                     [str(PROJECT / "data")])
+    importer = TrainingDataImporter.load_from_config(
+        str(PROJECT / "config.yml"), str(PROJECT / "domain.yml"), [str(PROJECT / "data")]
+    )
     trackers = TrainingDataGenerator(importer.get_stories(), domain, augmentation_factor=0).generate()
     storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
     resource = Resource("turn_guard")
@@ -37,8 +45,12 @@ def policy(domain, tmp_path_factory):
 
 def turn(domain, *after, intent="inform", slots=()):
     """A conversation whose latest message has `intent`, followed by the events `after`."""
-    events = [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("hoi", {"name": intent, "confidence": 0.9}),
-              *[SlotSet(name, value) for name, value in slots], *after]
+    events = [
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("hoi", {"name": intent, "confidence": 0.9}),
+        *[SlotSet(name, value) for name, value in slots],
+        *after,
+    ]
     return DialogueStateTracker.from_events("guard-test", events, slots=domain.slots)
 
 
@@ -51,8 +63,14 @@ def predicted(policy, tracker, domain):
 
 
 def test_it_learns_which_actions_continue_a_turn(policy):
-    assert policy.continuing == {"action_start_intake", "vacancy_form", "action_start_quiz", "career_quiz_form",
-                                 "action_start_callback", "callback_form"}
+    assert policy.continuing == {
+        "action_start_intake",
+        "vacancy_form",
+        "action_start_quiz",
+        "career_quiz_form",
+        "action_start_callback",
+        "callback_form",
+    }
     assert {"action_not_in_knowledge", "action_answer_role", "action_vacancy_summary"} <= policy.known
 
 
@@ -73,15 +91,26 @@ def test_after_an_action_that_ends_turns_in_the_training_data_it_listens(policy,
 def test_it_leaves_actions_that_continue_and_forms_to_the_others(policy, domain):
     assert predicted(policy, turn(domain, ActionExecuted("action_start_intake")), domain)[0] is None
     # A question answered in the middle of a form: Rasa returns to the form.
-    in_form = turn(domain, ActiveLoop("vacancy_form"), ActionExecuted("vacancy_form"), ActionExecuted(ACTION_LISTEN_NAME),
-                   UserUttered("wat doet een secretaresse?", {"name": "ask_definition", "confidence": 0.9}),
-                   ActionExecuted("action_answer_role"))
+    in_form = turn(
+        domain,
+        ActiveLoop("vacancy_form"),
+        ActionExecuted("vacancy_form"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("wat doet een secretaresse?", {"name": "ask_definition", "confidence": 0.9}),
+        ActionExecuted("action_answer_role"),
+    )
     assert predicted(policy, in_form, domain)[0] is None
 
 
 def test_an_action_twice_in_a_turn_resets_the_conversation_and_listens(policy, domain, caplog):
-    tracker = turn(domain, ActiveLoop("vacancy_form"), ActionExecuted("vacancy_form"), BotUttered("Hoeveel uur?"),
-                   ActionExecuted("vacancy_form"), slots=[("hours", 32)])
+    tracker = turn(
+        domain,
+        ActiveLoop("vacancy_form"),
+        ActionExecuted("vacancy_form"),
+        BotUttered("Hoeveel uur?"),
+        ActionExecuted("vacancy_form"),
+        slots=[("hours", 32)],
+    )
     with caplog.at_level(logging.WARNING, logger="bot.components.turn_guard"):
         action, prediction = predicted(policy, tracker, domain)
     assert action == ACTION_LISTEN_NAME  # the visitor was answered already

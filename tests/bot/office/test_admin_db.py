@@ -1,4 +1,5 @@
 """The admin page's accounts, sessions, login limits and audit log (bot/office/admin_db.py)."""
+
 import sqlite3
 import stat
 import subprocess
@@ -40,9 +41,16 @@ def test_opening_the_file_keeps_the_locks_another_connection_holds(tmp_path):
     holder.execute("BEGIN IMMEDIATE")
     admin_db.connect(db).close()
     other = subprocess.run(
-        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0); "
-                               "c.execute('BEGIN IMMEDIATE')", str(db)],
-        capture_output=True, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0); "
+            "c.execute('BEGIN IMMEDIATE')",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+    )
     holder.execute("ROLLBACK")
     assert other.returncode != 0 and "database is locked" in other.stderr
 
@@ -69,7 +77,9 @@ def test_sessions_end_when_idle_after_a_working_day_at_logout_and_with_a_new_pas
     while moment < start + admin_db.MAX_SESSION_SECONDS - 3600:
         moment += 3600
         assert admin_db.session(token, moment, db) is not None
-    assert admin_db.session(token, start + admin_db.MAX_SESSION_SECONDS + 1, db) is None  # a working day at most
+    assert (
+        admin_db.session(token, start + admin_db.MAX_SESSION_SECONDS + 1, db) is None
+    )  # a working day at most
 
     token, _ = admin_db.log_in("anna", PASSWORD, "10.0.0.1", None, db)
     admin_db.log_out(token, db)
@@ -78,7 +88,9 @@ def test_sessions_end_when_idle_after_a_working_day_at_logout_and_with_a_new_pas
     admin_db.set_password("anna", PASSWORD + "2", db)  # a new password ends the sessions
     assert admin_db.session(token, None, db) is None
     actions = [action for _, name, _, action, _ in admin_db.recent(20, db) if name == "anna"]
-    assert actions.count("ingelogd") == 4 and "inloggen mislukt" in actions and "wachtwoord gewijzigd" in actions
+    assert (
+        actions.count("ingelogd") == 4 and "inloggen mislukt" in actions and "wachtwoord gewijzigd" in actions
+    )
 
 
 def test_logins_are_limited_per_name_and_per_address(tmp_path):
@@ -97,6 +109,11 @@ def test_logins_are_limited_per_name_and_per_address(tmp_path):
         admin_db.log_in(f"naam{number}", "geraden-wachtwoord", "10.0.0.2", now + 20, db)
     assert admin_db.wait_before_login("bert", "10.0.0.2", now + 21, db) > 0
     assert admin_db.wait_before_login("bert", "10.0.0.3", now + 21, db) == 0
-    failed = [(name, address) for _, name, address, action, _ in admin_db.recent(100, db)
-              if action == "inloggen mislukt"]
-    assert ("Anna", "10.0.0.1") in failed and len(failed) == admin_db.MAX_FAILS_PER_NAME + admin_db.MAX_FAILS_PER_ADDRESS
+    failed = [
+        (name, address)
+        for _, name, address, action, _ in admin_db.recent(100, db)
+        if action == "inloggen mislukt"
+    ]
+    assert ("Anna", "10.0.0.1") in failed and len(
+        failed
+    ) == admin_db.MAX_FAILS_PER_NAME + admin_db.MAX_FAILS_PER_ADDRESS

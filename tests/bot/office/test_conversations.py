@@ -1,6 +1,7 @@
 """Conversations as the admin page shows them (bot/office/conversations.py), read from a tracker
 store that Rasa's own SQLTrackerStore wrote in tmp_path: one conversation as the visitor saw it,
 the list with who, how long and how it ended, the search, and the figures behind the charts."""
+
 import asyncio
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -38,18 +39,31 @@ def test_the_figures_come_from_the_tracker_store_per_dutch_day(tmp_path):
     shares = found.chart("terugval-per-dag").values
     assert shares[-1] == 50.0 and shares[-3] == pytest.approx(33.3) and shares.count(None) == 5
     topics = dict(zip(found.chart("onderwerpen").labels, found.chart("onderwerpen").values))
-    assert topics == {"Wat doet de functie": 1, "Buiten het onderwerp": 1, "Taken": 1,
-                      "Niet begrepen (terugval)": 1}  # greetings are no topic, the opening is no message
+    assert topics == {
+        "Wat doet de functie": 1,
+        "Buiten het onderwerp": 1,
+        "Taken": 1,
+        "Niet begrepen (terugval)": 1,
+    }  # greetings are no topic, the opening is no message
     assert sum(found.chart("aanvragen-per-week").values) == 1
     assert "gemiddeld 2,5 berichten" in found.chart("berichten-per-gesprek").summary
-    assert len(conversations.overview(reader, tmp_path / "leads.db", 90, noon).chart("gesprekken-per-dag").labels) == 90
+    assert (
+        len(
+            conversations.overview(reader, tmp_path / "leads.db", 90, noon).chart("gesprekken-per-dag").labels
+        )
+        == 90
+    )
     assert conversations.overview(reader, tmp_path / "leads.db", 90, noon).conversations == 3
 
     messages, channel = conversations.conversation(reader, "eerste")
     assert channel == "widget"
-    assert [(m.who, m.text) for m in messages][:2] == [("bot", "antwoord op /greet"),
-                                                      ("user", "wat doet een office manager")]
-    assert ("user", "Taken van een secretaresse") in [(m.who, m.text) for m in messages]  # the title, not the payload
+    assert [(m.who, m.text) for m in messages][:2] == [
+        ("bot", "antwoord op /greet"),
+        ("user", "wat doet een office manager"),
+    ]
+    assert ("user", "Taken van een secretaresse") in [
+        (m.who, m.text) for m in messages
+    ]  # the title, not the payload
     assert messages[0].buttons == ["Wat is het verschil?"] and messages[0].at.tzinfo is not None
     assert conversations.conversation(reader, "niemand") == ([], "")
     with pytest.raises(Exception, match="readonly|read-only|attempt to write"):  # read only
@@ -67,7 +81,9 @@ def test_without_a_tracker_store_there_is_nothing_yet(tmp_path):
 
 
 def test_every_intent_is_a_topic_or_said_not_to_be_one():
-    intents = {i if isinstance(i, str) else next(iter(i)) for i in yaml.safe_load(DOMAIN.read_text())["intents"]}
+    intents = {
+        i if isinstance(i, str) else next(iter(i)) for i in yaml.safe_load(DOMAIN.read_text())["intents"]
+    }
     assert intents - set(conversations.TOPICS) - conversations.NOT_TOPICS == set()
     assert not set(conversations.TOPICS) & conversations.NOT_TOPICS
 
@@ -84,31 +100,65 @@ def test_the_list_says_who_how_long_and_how_each_conversation_ended_and_searches
     now = datetime(today.year, today.month, today.day, 12, tzinfo=conversations.LOCAL).timestamp()
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
     talks(store, now)  # "eerste" (a fallback among answers), "tweede" (gibberish), "oud" (40 days ago)
-    save(store, "werkgever", [(now - 300, "/greet", "greet", "utter_greet", {"opening": True}),
-                              (now - 290, "Wij zoeken een secretaresse in Zwolle", "hire_request",
-                               "action_start_intake", {}),
-                              (now - 280, "Bakker & Zonen", "inform", "vacancy_form", {})])
-    save(store, "kandidaat", [(now - 200, "welke functie past bij mij?", "career_quiz", "action_start_quiz", {}),
-                              (now - 190, "ja, ik plan graag", "affirm", "career_quiz_form", {})])
-    save(store, "antwoord", [(now - 100, "Wat doet een secretaresse?", "ask_definition", "action_answer_role", {})])
-    save(store, "kandidatenpagina", [(now - 400, "/greet", "greet", "utter_greet", {"opening": True, "audience": "kandidaat"}),
-                                     (now - 390, "wat verdient een secretaresse", "out_of_scope",
-                                      "action_not_in_knowledge", {})])
+    save(
+        store,
+        "werkgever",
+        [
+            (now - 300, "/greet", "greet", "utter_greet", {"opening": True}),
+            (now - 290, "Wij zoeken een secretaresse in Zwolle", "hire_request", "action_start_intake", {}),
+            (now - 280, "Bakker & Zonen", "inform", "vacancy_form", {}),
+        ],
+    )
+    save(
+        store,
+        "kandidaat",
+        [
+            (now - 200, "welke functie past bij mij?", "career_quiz", "action_start_quiz", {}),
+            (now - 190, "ja, ik plan graag", "affirm", "career_quiz_form", {}),
+        ],
+    )
+    save(
+        store,
+        "antwoord",
+        [(now - 100, "Wat doet een secretaresse?", "ask_definition", "action_answer_role", {})],
+    )
+    save(
+        store,
+        "kandidatenpagina",
+        [
+            (now - 400, "/greet", "greet", "utter_greet", {"opening": True, "audience": "kandidaat"}),
+            (now - 390, "wat verdient een secretaresse", "out_of_scope", "action_not_in_knowledge", {}),
+        ],
+    )
     store.engine.dispose()
     reader = conversations.TrackerReader.from_env({"TRACKER_DB": str(tmp_path / "tracker.db")})
     request(tmp_path, "werkgever", "Els", "els@bakker.nl", None)
 
-    listed = conversations.summaries(reader, tmp_path / "leads.db", 7, datetime.fromtimestamp(now, timezone.utc))
+    listed = conversations.summaries(
+        reader, tmp_path / "leads.db", 7, datetime.fromtimestamp(now, timezone.utc)
+    )
     seen = {s.sender: (s.first_question, s.who, s.messages, s.outcome) for s in listed}
     assert seen == {
         "tweede": ("hoi", "onbekend", 2, "onbeantwoord"),
         "antwoord": ("Wat doet een secretaresse?", "onbekend", 1, "beantwoord"),
         "kandidaat": ("welke functie past bij mij?", "kandidaat", 2, "beantwoord"),
-        "werkgever": ("Wij zoeken een secretaresse in Zwolle", "werkgever", 2, "aanvraag"),  # the opening is no message
+        "werkgever": (
+            "Wij zoeken een secretaresse in Zwolle",
+            "werkgever",
+            2,
+            "aanvraag",
+        ),  # the opening is no message
         "kandidatenpagina": ("wat verdient een secretaresse", "kandidaat", 1, "onbeantwoord"),  # by the page
-        "eerste": ("wat doet een office manager", "onbekend", 3, "onbeantwoord")}  # 40 days ago is not listed
-    assert [s.sender for s in listed] == ["tweede", "antwoord", "kandidaat", "werkgever", "kandidatenpagina",
-                                          "eerste"]  # latest first
+        "eerste": ("wat doet een office manager", "onbekend", 3, "onbeantwoord"),
+    }  # 40 days ago is not listed
+    assert [s.sender for s in listed] == [
+        "tweede",
+        "antwoord",
+        "kandidaat",
+        "werkgever",
+        "kandidatenpagina",
+        "eerste",
+    ]  # latest first
 
     def found(*args):
         return [s.sender for s, _ in conversations.search(listed, *args)]
@@ -126,16 +176,24 @@ def test_the_list_says_who_how_long_and_how_each_conversation_ended_and_searches
     assert hit == "Wij zoeken een secretaresse in Zwolle"
     assert conversations.excerpt("a" * 300 + " Zwolle " + "b" * 300, 301).startswith("…a")
     assert len(conversations.summaries(reader, tmp_path / "leads.db", 90)) == 7
-    assert conversations.stronger("aanvraag", "onbeantwoord") == conversations.stronger("onbeantwoord", "aanvraag") \
-        == "aanvraag"  # a request counts, even after a question it could not answer
+    assert (
+        conversations.stronger("aanvraag", "onbeantwoord")
+        == conversations.stronger("onbeantwoord", "aanvraag")
+        == "aanvraag"
+    )  # a request counts, even after a question it could not answer
 
 
 def test_a_conversation_a_staff_member_answered_in_is_handed_over_and_shows_her_name(tmp_path):
     now = datetime.now(timezone.utc).timestamp()
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
-    save(store, "overgenomen", [
-        (now - 120, "kan ik iemand spreken?", "ask_human", "action_ask_human", {}),
-        (now - 100, "wat verdient ze?", "out_of_scope", "action_not_in_knowledge", {})])
+    save(
+        store,
+        "overgenomen",
+        [
+            (now - 120, "kan ik iemand spreken?", "ask_human", "action_ask_human", {}),
+            (now - 100, "wat verdient ze?", "out_of_scope", "action_not_in_knowledge", {}),
+        ],
+    )
 
     async def staff_answers():  # the live handoff: a message written by Anna, not by the assistant
         tracker = await store.retrieve("overgenomen")
@@ -154,9 +212,18 @@ def test_a_conversation_a_staff_member_answered_in_is_handed_over_and_shows_her_
     assert [m.staff for m in messages[:-1]] == [""] * (len(messages) - 1)
 
 
-@pytest.mark.parametrize("intent, who", [("hire_request", "werkgever"), ("hire_advice", "werkgever"),
-                                         ("correct_vacancy", "werkgever"), ("career_quiz", "kandidaat"),
-                                         ("career_advice", "kandidaat"), ("ask_tasks", None), (None, None)])
+@pytest.mark.parametrize(
+    "intent, who",
+    [
+        ("hire_request", "werkgever"),
+        ("hire_advice", "werkgever"),
+        ("correct_vacancy", "werkgever"),
+        ("career_quiz", "kandidaat"),
+        ("career_advice", "kandidaat"),
+        ("ask_tasks", None),
+        (None, None),
+    ],
+)
 def test_who_the_visitor_is_by_what_she_asks(intent, who):
     assert conversations.who_by_intent(intent) == who
 
@@ -166,8 +233,11 @@ def test_requests_are_counted_per_iso_week_of_the_period_only(tmp_path):
     request(tmp_path, "b", "Jan", "jan@oud.nl", None)
     request(tmp_path, "c", "Piet", "piet@oud.nl", None)
     with sqlite3.connect(tmp_path / "leads.db") as db:  # a Tuesday in week 2, a Sunday in week 3, before
-        for number, created in ((old, "2026-12-28T10:00:00+00:00"), (old + 1, "2027-01-05T10:00:00+00:00"),
-                                (old + 2, "2027-01-17T22:30:00+00:00")):  # (23:30 in Amsterdam: still Sunday)
+        for number, created in (
+            (old, "2026-12-28T10:00:00+00:00"),
+            (old + 1, "2027-01-05T10:00:00+00:00"),
+            (old + 2, "2027-01-17T22:30:00+00:00"),
+        ):  # (23:30 in Amsterdam: still Sunday)
             db.execute("UPDATE vacancy_requests SET created_at = ? WHERE id = ?", (created, number))
     result = conversations.Overview(14, date(2027, 1, 4), date(2027, 1, 17))
     chart = conversations.requests_per_week(tmp_path / "leads.db", result.first, result.last, result)

@@ -1,5 +1,6 @@
 """Delivery of stored requests (bot/office/delivery.py) to a real SMTP server (aiosmtpd) and a real
 HTTP receiver, both in this process; the outbox in a real SQLite file."""
+
 import csv
 import hashlib
 import hmac
@@ -51,8 +52,12 @@ def receiver(monkeypatch):
 
 
 def store(person: str = "Jan Jansen", **changes) -> int:
-    return leads.store(dict(REQUEST, contact_name=person, **changes), uuid.uuid4().hex, "gesprek-1",
-                       privacy.consent_question())
+    return leads.store(
+        dict(REQUEST, contact_name=person, **changes),
+        uuid.uuid4().hex,
+        "gesprek-1",
+        privacy.consent_question(),
+    )
 
 
 def rows(path):
@@ -67,18 +72,29 @@ def test_the_mail_and_the_webhook_carry_every_field_the_consent_and_the_number(o
     assert mail["Subject"] == f"Vacatureaanvraag {number}: office manager, Bakker & Zonen <BV>"
     assert mail["From"] == "chatassistent@2assistu.nl" and mail["To"] == "vacatures@2assistu.nl"
     assert mail["Reply-To"] == "Jan Jansen <jan@bakker.nl>"
-    assert mail["Message-ID"].startswith(f"<vacatureaanvraag-{number}.") and mail["X-Aanvraagnummer"] == str(number)
+    assert mail["Message-ID"].startswith(f"<vacatureaanvraag-{number}.") and mail["X-Aanvraagnummer"] == str(
+        number
+    )
     again = delivery.compose_mail(leads.request(number), delivery.Settings.from_env())
     assert again["Message-ID"] == mail["Message-ID"]  # a copy sent again after a crash has the same key
     assert mailbox.logins == [SMTP_USER]  # SMTP_USER and SMTP_PASSWORD were used
     text = mail.get_body(("plain",)).get_content()
     page = mail.get_body(("html",)).get_content()
     stored = leads.request(number)
-    for line in (f"Aanvraagnummer: {number}", "Functie: office manager", "Vast of tijdelijk: vast",
-                 "Uren per week: 32 uur", "Startdatum: 1 maart 2027", "Organisatie: Bakker & Zonen <BV>",
-                 "Naam: Jan Jansen", "E-mail: jan@bakker.nl", "Telefoon: +31612345678",
-                 "Omschrijving: Iemand die het kantoor regelt", privacy.consent_question(),
-                 f"(versie {privacy.consent_version(privacy.consent_question())})"):
+    for line in (
+        f"Aanvraagnummer: {number}",
+        "Functie: office manager",
+        "Vast of tijdelijk: vast",
+        "Uren per week: 32 uur",
+        "Startdatum: 1 maart 2027",
+        "Organisatie: Bakker & Zonen <BV>",
+        "Naam: Jan Jansen",
+        "E-mail: jan@bakker.nl",
+        "Telefoon: +31612345678",
+        "Omschrijving: Iemand die het kantoor regelt",
+        privacy.consent_question(),
+        f"(versie {privacy.consent_version(privacy.consent_question())})",
+    ):
         assert line in text, line
     assert delivery.local_time(stored["consent_at"]) in text and "Toestemming gegeven op" in text
     assert "Bakker &amp; Zonen &lt;BV&gt;" in page and "<BV>" not in page  # escaped in the HTML part
@@ -86,8 +102,10 @@ def test_the_mail_and_the_webhook_carry_every_field_the_consent_and_the_number(o
 
     [post] = receiver.posts
     timestamp, signed = post["headers"]["X-2ASSISTU-Timestamp"], post["headers"]["X-2ASSISTU-Signature"]
-    expected = "sha256=" + hmac.new(SECRET.encode(), f"{timestamp}.".encode() + post["body"],
-                                    hashlib.sha256).hexdigest()
+    expected = (
+        "sha256="
+        + hmac.new(SECRET.encode(), f"{timestamp}.".encode() + post["body"], hashlib.sha256).hexdigest()
+    )
     assert hmac.compare_digest(signed, expected) and abs(time.time() - int(timestamp)) < 60
     assert post["headers"]["Idempotency-Key"] == str(number)
     body = json.loads(post["body"])
@@ -117,7 +135,10 @@ def test_smtp_down_while_three_requests_are_made_then_up_all_three_arrive_once(o
     worker = delivery.Worker()
     worker.send_due()
     assert [r["delivery_state"] for r in rows(outbox)] == ["pending"] * 3
-    assert all("Connection refused" in r["last_error"] or "ConnectionRefused" in r["last_error"] for r in rows(outbox))
+    assert all(
+        "Connection refused" in r["last_error"] or "ConnectionRefused" in r["last_error"]
+        for r in rows(outbox)
+    )
 
     worker.start()
     try:
@@ -147,16 +168,22 @@ def test_after_the_retry_window_a_request_is_failed_loudly_and_can_be_retried(ou
         while rows(outbox)[0]["delivery_state"] != "failed" and time.monotonic() < deadline:
             time.sleep(min(worker.send_due(), 0.3))
     assert rows(outbox)[0]["delivery_state"] == "failed"
-    assert any(r.levelno == logging.ERROR and f"AANVRAAG {number} IS NIET BEZORGD" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        r.levelno == logging.ERROR and f"AANVRAAG {number} IS NIET BEZORGD" in r.getMessage()
+        for r in caplog.records
+    )
 
     cli = [sys.executable, "-m", "bot", "leads", "--db", str(outbox)]
     shown = subprocess.run(cli, cwd=PROJECT, capture_output=True, text=True, check=True)
     assert f"1 aanvraag is NIET bezorgd (nummers {number})" in shown.stderr
     assert list(csv.DictReader(io.StringIO(shown.stdout)))[0]["delivery_state"] == "failed"
 
-    assert "1 mislukte" in subprocess.run(cli + ["--retry-failed"], cwd=PROJECT, capture_output=True,
-                                          text=True, check=True).stdout
+    assert (
+        "1 mislukte"
+        in subprocess.run(
+            cli + ["--retry-failed"], cwd=PROJECT, capture_output=True, text=True, check=True
+        ).stdout
+    )
     box.start()
     try:
         delivery.Worker().send_due()
@@ -176,7 +203,10 @@ def test_an_attempt_cut_off_by_a_crash_is_marked_and_sent_again(outbox, mailbox)
     worker.send_due()
     assert mailbox.wait_for(1)[0]["X-Aanvraagnummer"] == str(number)
     with sqlite3.connect(outbox) as db:
-        assert [o for (o,) in db.execute("SELECT outcome FROM delivery_attempts ORDER BY id")] == ["interrupted", "ok"]
+        assert [o for (o,) in db.execute("SELECT outcome FROM delivery_attempts ORDER BY id")] == [
+            "interrupted",
+            "ok",
+        ]
 
 
 def test_one_worker_per_outbox(outbox):
@@ -193,15 +223,22 @@ def test_a_request_is_never_stored_without_its_jobs(outbox, monkeypatch):
     assert leads.store(REQUEST, intake, "s") == number  # a retried action stores once
     with sqlite3.connect(outbox) as db:
         assert sorted(c for (c,) in db.execute("SELECT channel FROM deliveries")) == ["email", "webhook"]
-        db.execute("CREATE TRIGGER no_jobs BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'kapot'); END")
+        db.execute(
+            "CREATE TRIGGER no_jobs BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'kapot'); END"
+        )
     with pytest.raises(sqlite3.IntegrityError):
         leads.store(REQUEST, uuid.uuid4().hex, "s")
     assert [r["id"] for r in rows(outbox)] == [str(number)]  # the request went with its job
 
 
 def test_settings_refuse_what_would_leak_or_cannot_work():
-    plain = delivery.Settings.from_env({"LEADS_EMAIL_TO": "a@b.nl", "LEADS_WEBHOOK_URL": "http://crm.example.nl/x",
-                                        "LEADS_WEBHOOK_SECRET": "kort"})
+    plain = delivery.Settings.from_env(
+        {
+            "LEADS_EMAIL_TO": "a@b.nl",
+            "LEADS_WEBHOOK_URL": "http://crm.example.nl/x",
+            "LEADS_WEBHOOK_SECRET": "kort",
+        }
+    )
     assert plain.channels() == ["email"] and plain.smtp_port == 587 and plain.smtp_security == "starttls"
     assert any("https" in p for p in plain.problems) and any("16 tekens" in p for p in plain.problems)
     wrong = delivery.Settings.from_env({"LEADS_EMAIL_TO": "a@b.nl", "SMTP_SECURITY": "ssl"})

@@ -1,6 +1,7 @@
 """Retention (`python -m bot purge`, what `make purge` runs) and erasure (`python -m bot forget`)
 on real stores: conversations written by Rasa's own SQLTrackerStore, the unanswered-question
 log and the leads database, all SQLite files in a var dir of their own."""
+
 import sqlite3
 import time
 
@@ -19,17 +20,24 @@ def events(tracker_db, sender=None):
 
 
 def question(var_dir, sender, text, days_ago):
-    unanswered.record(sender, text, "nlu_fallback", 0.3, "zoeken", "niet in kennis", var_dir / "unanswered.db")
+    unanswered.record(
+        sender, text, "nlu_fallback", 0.3, "zoeken", "niet in kennis", var_dir / "unanswered.db"
+    )
     with sqlite3.connect(var_dir / "unanswered.db") as db:
-        db.execute("UPDATE unanswered SET asked_at = ? WHERE id = (SELECT max(id) FROM unanswered)",
-                   (time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - days_ago * DAY)),))
+        db.execute(
+            "UPDATE unanswered SET asked_at = ? WHERE id = (SELECT max(id) FROM unanswered)",
+            (time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - days_ago * DAY)),),
+        )
 
 
 def dump(var_dir):
     """Every row of every store, to prove what a command left alone."""
     rows = {}
-    for name, tables in (("tracker.db", ["events"]), ("unanswered.db", ["unanswered"]),
-                         ("leads.db", ["vacancy_requests", "deliveries", "delivery_attempts"])):
+    for name, tables in (
+        ("tracker.db", ["events"]),
+        ("unanswered.db", ["unanswered"]),
+        ("leads.db", ["vacancy_requests", "deliveries", "delivery_attempts"]),
+    ):
         with sqlite3.connect(var_dir / name) as db:
             for table in tables:
                 rows[table] = db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
@@ -38,19 +46,32 @@ def dump(var_dir):
 
 @pytest.fixture(autouse=True)
 def default_periods(monkeypatch):
-    for name in ("RETENTION_CONVERSATIONS_DAYS", "RETENTION_UNANSWERED_DAYS", "RETENTION_REQUESTS_DAYS",
-                 "DB_HOST", "LEADS_WEBHOOK_URL"):
+    for name in (
+        "RETENTION_CONVERSATIONS_DAYS",
+        "RETENTION_UNANSWERED_DAYS",
+        "RETENTION_REQUESTS_DAYS",
+        "DB_HOST",
+        "LEADS_WEBHOOK_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
 def test_purge_removes_what_is_older_than_its_period_and_keeps_the_rest(tmp_path):
     tracker_db = tmp_path / "tracker.db"
-    conversations(tracker_db, {"oud": [(120, "hallo", {}), (95, "wat doet een secretaresse", {})],
-                               "lopend": [(100, "hoi", {}), (10, "en een office manager?", {})],
-                               "nieuw": [(1, "verschil in opleiding", {})]})
+    conversations(
+        tracker_db,
+        {
+            "oud": [(120, "hallo", {}), (95, "wat doet een secretaresse", {})],
+            "lopend": [(100, "hoi", {}), (10, "en een office manager?", {})],
+            "nieuw": [(1, "verschil in opleiding", {})],
+        },
+    )
     question(tmp_path, "oud", "wat verdient een secretaresse", 100)
     question(tmp_path, "lopend", "werkt een office manager thuis", 89)
-    old, new = request(tmp_path, "oud", "Oud", "oud@x.nl", None, 400), request(tmp_path, "nieuw", "Nieuw", "n@x.nl", None, 300)
+    old, new = (
+        request(tmp_path, "oud", "Oud", "oud@x.nl", None, 400),
+        request(tmp_path, "nieuw", "Nieuw", "n@x.nl", None, 300),
+    )
     before = dump(tmp_path)
 
     trial = cli("purge", "--var-dir", str(tmp_path), "--dry-run")
@@ -60,11 +81,15 @@ def test_purge_removes_what_is_older_than_its_period_and_keeps_the_rest(tmp_path
 
     done = cli("purge", "--var-dir", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert ("Verwijderd: 6 gebeurtenissen uit gesprekken, 1 onbeantwoorde vragen, 1 aanvragen met 1 "
-            "bezorgopdrachten.") in done.stdout
+    assert (
+        "Verwijderd: 6 gebeurtenissen uit gesprekken, 1 onbeantwoorde vragen, 1 aanvragen met 1 "
+        "bezorgopdrachten."
+    ) in done.stdout
     assert "gesprekken 90 dagen, onbeantwoorde vragen 90 dagen, aanvragen een jaar" in done.stdout
     assert events(tracker_db, "oud") == []
-    assert len(events(tracker_db, "lopend")) == 2 and len(events(tracker_db, "nieuw")) == 2  # the last 90 days
+    assert (
+        len(events(tracker_db, "lopend")) == 2 and len(events(tracker_db, "nieuw")) == 2
+    )  # the last 90 days
     assert all(stamp >= time.time() - 90 * DAY for _, stamp in events(tracker_db))
     with sqlite3.connect(tmp_path / "unanswered.db") as db:
         assert db.execute("SELECT sender FROM unanswered").fetchall() == [("lopend",)]
@@ -81,11 +106,20 @@ def test_purge_removes_what_is_older_than_its_period_and_keeps_the_rest(tmp_path
 
 def test_forget_removes_exactly_one_persons_data(tmp_path):
     tracker_db = tmp_path / "tracker.db"
-    conversations(tracker_db, {
-        "jan-1": [(3, "wij zoeken een secretaresse", {}), (3, "jan@bakker.nl", {"email": "jan@bakker.nl"})],
-        "jan-2": [(1, "Jan@Bakker.nl", {"email": "jan@bakker.nl"})],  # gave it, did not consent: no request
-        "piet": [(2, "piet@smit.nl of 06 98765432", {"email": "piet@smit.nl", "phone": "+31698765432"})],
-        "anoniem": [(1, "wat doet een office manager", {})]})
+    conversations(
+        tracker_db,
+        {
+            "jan-1": [
+                (3, "wij zoeken een secretaresse", {}),
+                (3, "jan@bakker.nl", {"email": "jan@bakker.nl"}),
+            ],
+            "jan-2": [
+                (1, "Jan@Bakker.nl", {"email": "jan@bakker.nl"})
+            ],  # gave it, did not consent: no request
+            "piet": [(2, "piet@smit.nl of 06 98765432", {"email": "piet@smit.nl", "phone": "+31698765432"})],
+            "anoniem": [(1, "wat doet een office manager", {})],
+        },
+    )
     jan = request(tmp_path, "jan-1", "Jan", "jan@bakker.nl", "+31612345678")
     piet = request(tmp_path, "piet", "Piet", "piet@smit.nl", "+31698765432")
     question(tmp_path, "jan-1", "mag ik bellen", 1)
@@ -101,7 +135,10 @@ def test_forget_removes_exactly_one_persons_data(tmp_path):
 
     done = cli("forget", "JAN@bakker.nl", "--var-dir", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Verwijderd voor JAN@bakker.nl") and "staan nog bij de ontvanger" in done.stdout
+    assert (
+        done.stdout.startswith("Verwijderd voor JAN@bakker.nl")
+        and "staan nog bij de ontvanger" in done.stdout
+    )
     after = dump(tmp_path)
     assert after["events"] == [row for row in before["events"] if row[1] in ("piet", "anoniem")]
     assert [row[0] for row in after["vacancy_requests"]] == [piet]

@@ -1,6 +1,7 @@
 """GET /health (bot/runtime/health.py), a channel in credentials.yml (once a change to Rasa's
 `configure_app`): on the route Rasa registers for it, 503 until the model is loaded, then 200,
 with the Rasa version and the active changes. (The running server: tests/e2e/test_rasa_changes.py.)"""
+
 import asyncio
 import json
 from types import SimpleNamespace
@@ -20,8 +21,15 @@ def test_health_is_a_channel_route_that_says_whether_the_model_is_loaded_and_wha
         answer = asyncio.run(handler(SimpleNamespace(app=SimpleNamespace(ctx=SimpleNamespace(agent=agent)))))
         return answer.status, json.loads(answer.body)
 
-    assert ask(None) == (503, {"status": "loading", "rasa": "3.6.21", "changes": rasa_changes.active(),
-                               "store_speedups": list(rasa_changes.STORE_SPEEDUPS)})
+    assert ask(None) == (
+        503,
+        {
+            "status": "loading",
+            "rasa": "3.6.21",
+            "changes": rasa_changes.active(),
+            "store_speedups": list(rasa_changes.STORE_SPEEDUPS),
+        },
+    )
     status, body = ask(SimpleNamespace(is_ready=lambda: True))
     assert status == 200 and body["status"] == "ok"
 

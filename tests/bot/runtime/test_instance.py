@@ -1,4 +1,5 @@
 """An assistant started on free ports (bot/runtime/instance.py), before it is started."""
+
 import os
 
 from bot.runtime.instance import Instance, free_port, memory_mb, server_pids

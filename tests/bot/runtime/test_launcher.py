@@ -1,5 +1,6 @@
 """The launcher's environments for both servers (bot/runtime/launcher.py): where the action server
 listens, and each server gets only the settings it needs."""
+
 import pytest
 
 from bot.runtime import launcher
@@ -28,4 +29,6 @@ def test_each_server_gets_only_what_it_needs():
     assert rasa["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024) and rasa["SANIC_ACCESS_LOG"] == "false"
     assert rasa["RASA_API_TOKEN"] == TOKEN  # read by bot.runtime.rasa_cli inside the Rasa process
     assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": "2048"})["SANIC_REQUEST_MAX_SIZE"] == "2048"
-    assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": ""})["SANIC_REQUEST_MAX_SIZE"] == str(64 * 1024)
+    assert launcher.rasa_server_env({"SANIC_REQUEST_MAX_SIZE": ""})["SANIC_REQUEST_MAX_SIZE"] == str(
+        64 * 1024
+    )

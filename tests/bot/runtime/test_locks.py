@@ -1,5 +1,6 @@
 """The SQLite lock store (bot/runtime/locks.py) is right across processes (Sanic workers are forked
 processes): one holder at a time, in the order the messages came, a short wait."""
+
 import asyncio
 import multiprocessing
 import time
@@ -33,8 +34,10 @@ def test_one_conversation_is_served_one_at_a_time_in_arrival_order_across_proces
     db, log, started = str(tmp_path / "locks.db"), str(tmp_path / "log"), time.time() + 1.0
     # Two "workers" get the messages of one conversation alternately, 50 ms apart: each one
     # arrives while others still wait.
-    workers = [FORK.Process(target=take_turns, args=(db, started, [i * 0.05 for i in range(k, 12, 2)], log))
-               for k in (0, 1)]
+    workers = [
+        FORK.Process(target=take_turns, args=(db, started, [i * 0.05 for i in range(k, 12, 2)], log))
+        for k in (0, 1)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -4,6 +4,7 @@ through stock Rasa and through the change and compares them, in this process: th
 the change, compares, and undoes it. No test leaves a change behind (the fixture checks that
 every replaced attribute is Rasa's own again), so the tests run in any order. The two import
 guards cannot be undone: their tests run a fresh Python process."""
+
 import asyncio
 import logging
 import subprocess
@@ -46,12 +47,18 @@ def stock_rasa_after_every_test():
 
 
 def run_python(code: str, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args], capture_output=True,
-                            text=True, check=True, cwd=PROJECT)
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT,
+    )
     return result.stdout.strip().splitlines()[-1]
 
 
 # ---- the registry itself -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.name)
 def test_each_change_is_pinned_to_the_rasa_it_was_written_against_and_names_its_comparison_test(change):
@@ -77,8 +84,10 @@ def test_another_rasa_version_runs_stock_rasa_and_says_so(monkeypatch, caplog, t
     monkeypatch.setattr(rasa_changes, "installed_rasa_version", lambda: "3.6.20")
     with caplog.at_level(logging.WARNING, logger="bot.runtime.rasa_changes"):
         assert rasa_changes.apply({}) == []
-    assert ("Rasa-versie 3.6.20 is niet de versie waartegen de aanpassingen zijn geschreven (3.6.21): "
-            "Rasa draait zonder aanpassingen") in caplog.text
+    assert (
+        "Rasa-versie 3.6.20 is niet de versie waartegen de aanpassingen zijn geschreven (3.6.21): "
+        "Rasa draait zonder aanpassingen"
+    ) in caplog.text
     assert all(raw(change.replaces) is STOCK[change.name] for change in UNDOABLE)
     store = AssistantTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
     assert store.speedups == [] and store.tracker_cache is None  # the store's own speedups: off too
@@ -93,8 +102,15 @@ def test_a_change_whose_target_is_gone_or_different_stops_the_start_before_rasa_
         rasa_changes.check(other)
 
     installed = []
-    before = Change("first", "sys:meta_path", None, "", lambda: installed.append("first") or (lambda: None),
-                    "", before_rasa=True)
+    before = Change(
+        "first",
+        "sys:meta_path",
+        None,
+        "",
+        lambda: installed.append("first") or (lambda: None),
+        "",
+        before_rasa=True,
+    )
     monkeypatch.setattr(rasa_changes, "CHANGES", [before, rasa_changes.by_name("event-lookup-cache"), gone])
     with pytest.raises(RasaChangeError, match="'moved'"):
         rasa_changes.apply({})
@@ -124,6 +140,7 @@ def test_an_import_guard_is_not_applied_in_a_test_process():
 
 # ---- the comparisons: the same inputs through stock Rasa and through each change ---------------
 
+
 def test_action_timeout_an_action_is_called_as_stock_rasa_calls_it_with_a_shorter_timeout():
     from rasa.core.actions.action import RemoteAction
     from rasa.core.channels.channel import CollectingOutputChannel
@@ -141,15 +158,20 @@ def test_action_timeout_an_action_is_called_as_stock_rasa_calls_it_with_a_shorte
             self.calls.append(kwargs)
             return {"events": [{"event": "slot", "name": "role", "value": "secretaresse"}], "responses": []}
 
-    domain = Domain.from_yaml("version: '3.1'\nslots:\n  role:\n    type: text\n    mappings: []\n"
-                              "actions:\n  - action_a\n")
+    domain = Domain.from_yaml(
+        "version: '3.1'\nslots:\n  role:\n    type: text\n    mappings: []\n" "actions:\n  - action_a\n"
+    )
     tracker = DialogueStateTracker.from_events(
-        "bezoeker", [ActionExecuted("action_listen"), UserUttered("hoi")], slots=domain.slots)
+        "bezoeker", [ActionExecuted("action_listen"), UserUttered("hoi")], slots=domain.slots
+    )
 
     def run():
         endpoint = Recorder()
-        events = asyncio.run(RemoteAction("action_a", endpoint).run(
-            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, domain))
+        events = asyncio.run(
+            RemoteAction("action_a", endpoint).run(
+                CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, domain
+            )
+        )
         return events, endpoint.calls
 
     stock_events, [stock] = run()
@@ -164,11 +186,21 @@ def test_action_result_validator_once_accepts_and_rejects_as_stock_rasa():
     from rasa.core.actions.action import RemoteAction
 
     action = RemoteAction("action_answer_role", None)
-    good = [{"events": [{"event": "slot", "name": "role", "value": "secretaresse"}],
-             "responses": [{"text": "Wat doet een secretaresse?", "buttons": []}]},
-            {}, {"events": [], "responses": []}]
-    bad = [{"events": "geen lijst"}, {"events": [{"name": "role"}]}, {"responses": [1]},
-           {"events": [{"event": 3}]}, {"responses": "tekst"}]
+    good = [
+        {
+            "events": [{"event": "slot", "name": "role", "value": "secretaresse"}],
+            "responses": [{"text": "Wat doet een secretaresse?", "buttons": []}],
+        },
+        {},
+        {"events": [], "responses": []},
+    ]
+    bad = [
+        {"events": "geen lijst"},
+        {"events": [{"name": "role"}]},
+        {"responses": [1]},
+        {"events": [{"event": 3}]},
+        {"responses": "tekst"},
+    ]
 
     def outcomes():
         found = [action._validate_action_result(result) for result in good]
@@ -187,6 +219,7 @@ def test_action_result_validator_once_accepts_and_rejects_as_stock_rasa():
 
 class Plus:
     """A graph component that adds its inputs and its own number, and logs each call."""
+
     calls = []
 
     @classmethod
@@ -208,10 +241,18 @@ def test_graph_runs_in_order_gives_what_dask_gives(tmp_path):
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 
     component = type("PlusComponent", (Plus, GraphComponent), {})
-    node = lambda needs, n: SchemaNode(needs=needs, uses=component, fn="add", constructor_name="create",  # noqa: E731
-                                       config={"n": n})
-    schema = GraphSchema({"a": node({"i": "__x__"}, 1), "b": node({"i": "a"}, 10),
-                          "c": node({"i": "a", "j": "b"}, 100), "unused": node({"i": "c"}, 1000)})
+
+    def node(needs, n):
+        return SchemaNode(needs=needs, uses=component, fn="add", constructor_name="create", config={"n": n})
+
+    schema = GraphSchema(
+        {
+            "a": node({"i": "__x__"}, 1),
+            "b": node({"i": "a"}, 10),
+            "c": node({"i": "a", "j": "b"}, 100),
+            "unused": node({"i": "c"}, 1000),
+        }
+    )
     runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "model"))
     runs = [(["c"], 5), (["b", "a"], 5), (["c", "b"], 7), (None, 2)]
 
@@ -239,8 +280,13 @@ def test_kept_alive_action_connection_gets_the_same_replies_on_one_connection():
         seen = []
 
         async def answer(request):
-            seen.append((request.transport.get_extra_info("peername"), request.headers.get("X-Test"),
-                         await request.json()))
+            seen.append(
+                (
+                    request.transport.get_extra_info("peername"),
+                    request.headers.get("X-Test"),
+                    await request.json(),
+                )
+            )
             return web.json_response({"events": [], "responses": [{"text": "ja"}]})
 
         app = web.Application()
@@ -252,8 +298,10 @@ def test_kept_alive_action_connection_gets_the_same_replies_on_one_connection():
         port = site._server.sockets[0].getsockname()[1]
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Test": "ja"})
         try:
-            replies = [await endpoint.request(json={"next_action": f"x{i}"}, method="post", timeout=5)
-                       for i in range(4)]
+            replies = [
+                await endpoint.request(json={"next_action": f"x{i}"}, method="post", timeout=5)
+                for i in range(4)
+            ]
         finally:
             await runner.cleanup()
         return replies, seen
@@ -268,9 +316,15 @@ def test_kept_alive_action_connection_gets_the_same_replies_on_one_connection():
 
 def training_trackers(domain: Domain):
     steps = []
-    for path in (PROJECT / "data" / "stories.yml", PROJECT / "data" / "rules.yml", PROJECT / "tests" / "test_stories.yml"):
+    for path in (
+        PROJECT / "data" / "stories.yml",
+        PROJECT / "data" / "rules.yml",
+        PROJECT / "tests" / "test_stories.yml",
+    ):
         steps += YAMLStoryReader(domain).read_from_file(str(path))
-    return TrainingDataGenerator(StoryGraph(steps), domain, augmentation_factor=0, remove_duplicates=False).generate()
+    return TrainingDataGenerator(
+        StoryGraph(steps), domain, augmentation_factor=0, remove_duplicates=False
+    ).generate()
 
 
 @pytest.fixture(scope="module")
@@ -286,10 +340,16 @@ def long_conversation(domain: Domain, turns: int = 60) -> list:
     """A conversation of many turns, with a form started and left, as the tracker store gives it."""
     events = [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]
     for turn in range(turns):
-        events += [UserUttered(f"vraag {turn}", {"name": "ask_definition", "confidence": 0.9},
-                               entities=[{"entity": "role", "value": "secretaresse"}]),
-                   SlotSet("role", "secretaresse"), ActionExecuted("action_answer_role"),
-                   ActionExecuted("action_listen")]
+        events += [
+            UserUttered(
+                f"vraag {turn}",
+                {"name": "ask_definition", "confidence": 0.9},
+                entities=[{"entity": "role", "value": "secretaresse"}],
+            ),
+            SlotSet("role", "secretaresse"),
+            ActionExecuted("action_answer_role"),
+            ActionExecuted("action_listen"),
+        ]
     return events
 
 
@@ -305,24 +365,36 @@ def test_action_call_current_turn_gives_the_actions_what_stock_rasa_gives_them(p
         tracker = Tracker.from_dict(call["tracker"])
         turn = call["tracker"]["events"]
         users = [i for i, event in enumerate(turn) if event["event"] == "user"]
-        return {"call": {k: v for k, v in call.items() if k != "tracker"}, "slots": tracker.slots,
-                "latest_message": tracker.latest_message, "active_loop": tracker.active_loop,
-                "latest_action_name": tracker.latest_action_name, "followup": tracker.followup_action,
-                "paused": tracker.is_paused(), "slots_to_validate": tracker.slots_to_validate(),
-                "channel": tracker.get_latest_input_channel(),
-                "state": {k: v for k, v in call["tracker"].items() if k != "events"},
-                "turn": turn[users[-1]:] if users else turn}
+        return {
+            "call": {k: v for k, v in call.items() if k != "tracker"},
+            "slots": tracker.slots,
+            "latest_message": tracker.latest_message,
+            "active_loop": tracker.active_loop,
+            "latest_action_name": tracker.latest_action_name,
+            "followup": tracker.followup_action,
+            "paused": tracker.is_paused(),
+            "slots_to_validate": tracker.slots_to_validate(),
+            "channel": tracker.get_latest_input_channel(),
+            "state": {k: v for k, v in call["tracker"].items() if k != "events"},
+            "turn": turn[users[-1] :] if users else turn,
+        }
 
     trackers = [DialogueStateTracker.from_events("lang", long_conversation(domain), slots=domain.slots)]
     for story in stories[:40]:
         for end in range(1, len(story.events) + 1):
-            trackers.append(DialogueStateTracker.from_events(story.sender_id, list(story.events)[:end],
-                                                             slots=domain.slots))
+            trackers.append(
+                DialogueStateTracker.from_events(
+                    story.sender_id, list(story.events)[:end], slots=domain.slots
+                )
+            )
     actions = [RemoteAction("action_answer_role", endpoint), RemoteAction("validate_vacancy_form", endpoint)]
 
     def calls():
-        return [what_actions_read(action._action_call_format(tracker, domain))
-                for tracker in trackers for action in actions]
+        return [
+            what_actions_read(action._action_call_format(tracker, domain))
+            for tracker in trackers
+            for action in actions
+        ]
 
     stock = calls()
     with applied("action-call-current-turn"):
@@ -376,9 +448,15 @@ def test_tracker_copy_without_replay_equals_stock_rasas_copy(project):
         return tracker
 
     def state(tracker):
-        return (list(tracker.events), tracker.current_state(EventVerbosity.ALL),
-                {name: slot.value for name, slot in tracker.slots.items()}, tracker.active_loop,
-                tracker.latest_message, tracker.latest_action, tracker.followup_action)
+        return (
+            list(tracker.events),
+            tracker.current_state(EventVerbosity.ALL),
+            {name: slot.value for name, slot in tracker.slots.items()},
+            tracker.active_loop,
+            tracker.latest_message,
+            tracker.latest_action,
+            tracker.followup_action,
+        )
 
     stock = [state(kept(events).copy()) for events in conversations]
     with applied("tracker-copy-without-replay"):
@@ -420,12 +498,14 @@ def test_event_lookup_cache_finds_every_event_class_stock_rasa_finds():
 
 
 def test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads():
-    check = ("import re, sys, bot.runtime.rasa_changes as rc\n"
-             "active = rc.apply({'RASA_CHANGES_OFF': sys.argv[1]})\n"
-             "from rasa.core.agent import Agent\n"
-             "from rasa.engine.recipes.default_recipe import DefaultV1Recipe\n"
-             "print('tensorflow-stand-in' in active, type(sys.modules['tensorflow']).__name__,\n"
-             "      int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024)")
+    check = (
+        "import re, sys, bot.runtime.rasa_changes as rc\n"
+        "active = rc.apply({'RASA_CHANGES_OFF': sys.argv[1]})\n"
+        "from rasa.core.agent import Agent\n"
+        "from rasa.engine.recipes.default_recipe import DefaultV1Recipe\n"
+        "print('tensorflow-stand-in' in active, type(sys.modules['tensorflow']).__name__,\n"
+        "      int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024)"
+    )
     # (the current resident set: a child's ru_maxrss starts at its parent's, which has TensorFlow)
     without, stand_in, without_mb = run_python(check, "").split()
     real, module, real_mb = run_python(check, "tensorflow-stand-in").split()  # stock
@@ -435,25 +515,33 @@ def test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads():
 
 def test_the_tensorflow_stand_in_leaves_itself_out_when_a_component_needs_tensorflow(tmp_path, monkeypatch):
     config = tmp_path / "config.yml"
-    config.write_text("pipeline:\n- name: WhitespaceTokenizer\n- name: DIETClassifier\npolicies:\n- name: RulePolicy\n")
+    config.write_text(
+        "pipeline:\n- name: WhitespaceTokenizer\n- name: DIETClassifier\npolicies:\n- name: RulePolicy\n"
+    )
     monkeypatch.setattr(rasa_changes, "CONFIG", config)
     assert "DIETClassifier" in rasa_changes.tensorflow_unwanted()
 
 
 def test_skops_is_imported_without_all_of_scikit_learn_and_keeps_the_log_level():
-    check = ("import logging, sys; logging.basicConfig(level=logging.INFO); {first}"
-             "import skops.io; print(logging.getLevelName(logging.getLogger().level), "
-             "'numpy.distutils' in sys.modules)")
-    for first, after in (("", "WARNING True"),  # stock, ours:
-                         ("import bot.runtime.rasa_changes as rc; rc.trust_only_linear_models(); ", "INFO False")):
+    check = (
+        "import logging, sys; logging.basicConfig(level=logging.INFO); {first}"
+        "import skops.io; print(logging.getLevelName(logging.getLogger().level), "
+        "'numpy.distutils' in sys.modules)"
+    )
+    for first, after in (
+        ("", "WARNING True"),  # stock, ours:
+        ("import bot.runtime.rasa_changes as rc; rc.trust_only_linear_models(); ", "INFO False"),
+    ):
         assert run_python(check.format(first=first)) == after
 
 
 def test_the_rasa_server_process_imports_skops_before_rasa_and_tensorflow():
     """skops' import scans sys.modules once per numpy ufunc: after TensorFlow it took 6 s."""
-    check = ("import sys, bot.runtime.rasa_cli as cli\n"
-             "sys.modules['rasa.__main__'] = None  # stop where Rasa itself would start\n"
-             "try:\n    cli.main(['rasa', 'run'])\nexcept ImportError:\n    pass\n"
-             "names = list(sys.modules)  # in the order of import\n"
-             "print(names.index('skops.io') < names.index('rasa') < names.index('tensorflow'))")
+    check = (
+        "import sys, bot.runtime.rasa_cli as cli\n"
+        "sys.modules['rasa.__main__'] = None  # stop where Rasa itself would start\n"
+        "try:\n    cli.main(['rasa', 'run'])\nexcept ImportError:\n    pass\n"
+        "names = list(sys.modules)  # in the order of import\n"
+        "print(names.index('skops.io') < names.index('rasa') < names.index('tensorflow'))"
+    )
     assert run_python(check) == "True"

@@ -1,5 +1,6 @@
 """The rate limit of both chat channels (bot/runtime/ratelimit.py): the limiter in memory, its
 setting, and the limit shared by the Sanic workers (forked processes) through one SQLite file."""
+
 import multiprocessing
 from pathlib import Path
 
@@ -22,15 +23,15 @@ class Clock:
 def test_the_limit_refuses_the_next_message_until_the_oldest_leaves_the_window():
     clock = Clock()
     limiter = ratelimit.RateLimiter(3, 60, clock=clock)
-    assert limiter and len(limiter) == 0                  # on, though nobody was seen yet
+    assert limiter and len(limiter) == 0  # on, though nobody was seen yet
     for _ in range(3):
         assert limiter.hit("a") == 0.0
         clock.now += 1
-    assert limiter.hit("a") == pytest.approx(57)          # the first was at 1000, now 1003
-    assert limiter.hit("b") == 0.0                        # another conversation is not affected
-    clock.now = 1060.0                                    # the first message left the window
+    assert limiter.hit("a") == pytest.approx(57)  # the first was at 1000, now 1003
+    assert limiter.hit("b") == 0.0  # another conversation is not affected
+    clock.now = 1060.0  # the first message left the window
     assert limiter.hit("a") == 0.0
-    assert limiter.hit("a") > 0                           # 1001, 1002 and 1060 are in it
+    assert limiter.hit("a") > 0  # 1001, 1002 and 1060 are in it
 
 
 def test_refused_messages_do_not_extend_the_wait():
@@ -50,7 +51,7 @@ def test_memory_stays_bounded():
     for i in range(10_000):
         limiter.hit(f"session-{i}")
     assert len(limiter) == 100
-    assert limiter.hit("session-9999") == 0.0             # the newest are kept
+    assert limiter.hit("session-9999") == 0.0  # the newest are kept
     # idle conversations go once their window has passed, without waiting for the cap
     clock.now += 61
     for i in range(20):
@@ -58,10 +59,19 @@ def test_memory_stays_bounded():
     assert len(limiter) < 100
 
 
-@pytest.mark.parametrize("value, parsed", [
-    (None, (20, 60.0)), ("", (20, 60.0)), ("20/60", (20, 60.0)), ("5", (5, 60.0)),
-    (" 3/1.5 ", (3, 1.5)), ("0", None), ("off", None), ("0/60", None),
-])
+@pytest.mark.parametrize(
+    "value, parsed",
+    [
+        (None, (20, 60.0)),
+        ("", (20, 60.0)),
+        ("20/60", (20, 60.0)),
+        ("5", (5, 60.0)),
+        (" 3/1.5 ", (3, 1.5)),
+        ("0", None),
+        ("off", None),
+        ("0/60", None),
+    ],
+)
 def test_the_setting(value, parsed):
     assert ratelimit.parse(value) == parsed
 

@@ -1,6 +1,7 @@
 """The REST channel's checks (bot/runtime/rest.py), on a Sanic server of its own in this process: a
 clear Dutch 4xx for a body that is not a message, too long or one too many, control characters
 removed before the NLU sees the text, and the apology for an empty reply."""
+
 import uuid
 
 import aiohttp
@@ -14,16 +15,21 @@ from bot.runtime.texts import response_text
 from bot.runtime.web import MAX_TEXT
 
 
-@pytest.mark.parametrize("body, wrong", [
-    ({"sender": "bezoeker-1", "message": "hallo"}, None),
-    ({"sender": "a.b:c@d_e-f", "message": ""}, None),  # an empty text is the NLU's to handle
-    ([{"sender": "a", "message": "x"}], "JSON-object"),
-    ({"message": "x"}, "'sender'"), ({"sender": "", "message": "x"}, "'sender'"),
-    ({"sender": "a b", "message": "x"}, "'sender'"),
-    ({"sender": "a" * (MAX_SENDER + 1), "message": "x"}, "'sender'"),
-    ({"sender": 5, "message": "x"}, "'sender'"),
-    ({"sender": "a"}, "'message'"), ({"sender": "a", "message": ["x"]}, "'message'"),
-])
+@pytest.mark.parametrize(
+    "body, wrong",
+    [
+        ({"sender": "bezoeker-1", "message": "hallo"}, None),
+        ({"sender": "a.b:c@d_e-f", "message": ""}, None),  # an empty text is the NLU's to handle
+        ([{"sender": "a", "message": "x"}], "JSON-object"),
+        ({"message": "x"}, "'sender'"),
+        ({"sender": "", "message": "x"}, "'sender'"),
+        ({"sender": "a b", "message": "x"}, "'sender'"),
+        ({"sender": "a" * (MAX_SENDER + 1), "message": "x"}, "'sender'"),
+        ({"sender": 5, "message": "x"}, "'sender'"),
+        ({"sender": "a"}, "'message'"),
+        ({"sender": "a", "message": ["x"]}, "'message'"),
+    ],
+)
 def test_what_is_wrong_with_a_body_is_said_in_dutch(body, wrong):
     found = problem(body)
     assert found is None if wrong is None else wrong in found
@@ -46,8 +52,9 @@ async def webhook(monkeypatch):
     app.config.REQUEST_MAX_SIZE = 20_000  # the launcher's SANIC_REQUEST_MAX_SIZE, smaller
     app.blueprint(CheckedRestInput().blueprint(on_new_message), url_prefix="/webhooks/rest")
     port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                     access_log=False)
+    server = await app.create_server(
+        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
+    )
     await server.startup()
     yield f"http://127.0.0.1:{port}/webhooks/rest/webhook", given
     server.close()
@@ -62,7 +69,10 @@ async def post(url, **body):
 async def test_a_message_is_answered_without_its_control_characters(webhook):
     url, given = webhook
     assert await post(url, json={"sender": "een", "message": "hallo\x00\x1bdaar\nen\tmeer"}) == (
-        200, [{"recipient_id": "een", "text": "antwoord op hallo  daar\nen\tmeer"}], None)
+        200,
+        [{"recipient_id": "een", "text": "antwoord op hallo  daar\nen\tmeer"}],
+        None,
+    )
     assert given == ["hallo  daar\nen\tmeer"]  # new lines and tabs stay
 
 
@@ -78,7 +88,10 @@ async def test_what_is_not_a_message_never_reaches_the_assistant(webhook):
     status, body, _ = await post(url, json={"sender": "drie"})
     assert status == 400 and "'message'" in body["error"]
     assert await post(url, json={"sender": "drie", "message": "x" * (MAX_TEXT + 1)}) == (
-        413, {"error": TOO_LONG}, None)
+        413,
+        {"error": TOO_LONG},
+        None,
+    )
     assert await post(url, data=b"x" * 30_000) == (413, {"error": TOO_LONG}, None)  # above the server's limit
     assert given == []
 

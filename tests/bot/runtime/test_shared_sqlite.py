@@ -1,5 +1,6 @@
 """One SQLite file shared by the Sanic workers (bot/runtime/shared_sqlite.py): its schema made on
 first use, a connection per process, and write transactions that commit or roll back whole."""
+
 import multiprocessing
 import sqlite3
 

@@ -1,5 +1,6 @@
 """skops imported first with a short allowlist (bot/runtime/skops_import.py), in a process of its own:
 importing skops changes the process for good."""
+
 import subprocess
 import sys
 import textwrap
@@ -34,7 +35,8 @@ def test_the_estimators_are_those_of_the_modules_asked_for_by_name():
 
 
 def test_skops_is_imported_with_the_short_list_and_scikit_learn_is_left_as_it_was():
-    result = subprocess.run([sys.executable, "-c", TRUSTED], cwd=PROJECT, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", TRUSTED], cwd=PROJECT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")

@@ -1,5 +1,6 @@
 """The stand-in for TensorFlow (bot/runtime/tensorflow_stand_in.py). Installing it changes how this
 process imports TensorFlow for good, so install() runs in a process of its own."""
+
 import subprocess
 import sys
 import textwrap
@@ -48,8 +49,9 @@ TOO_LATE = textwrap.dedent("""
 
 
 def python(code):
-    return subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_tensorflow_and_its_add_ons_import_as_empty_classes_enough_for_rasas_modules():

@@ -1,4 +1,5 @@
 """What the Rasa server itself says (bot/runtime/texts.py): domain.yml's responses, read by name."""
+
 import pytest
 import yaml
 

@@ -2,6 +2,7 @@
 a conversation is reused only while the store holds what was saved. Another worker is another
 store on the same database (its own cache), in this process. (That the kept applied events,
 dialogue states and copies are Rasa's own: tests/bot/runtime/test_rasa_changes.py.)"""
+
 import asyncio
 import sqlite3
 
@@ -14,8 +15,11 @@ from bot.runtime.tracker_store import AssistantTrackerStore
 
 
 def turn(tracker: DialogueStateTracker, text: str) -> None:
-    for event in (UserUttered(text, {"name": "greet", "confidence": 1.0}), ActionExecuted("utter_greet"),
-                  ActionExecuted("action_listen")):
+    for event in (
+        UserUttered(text, {"name": "greet", "confidence": 1.0}),
+        ActionExecuted("utter_greet"),
+        ActionExecuted("action_listen"),
+    ):
         tracker.update(event)
 
 
@@ -27,7 +31,11 @@ def test_a_saved_conversation_is_reused_only_while_the_store_holds_what_was_save
 
     async def scenario():
         tracker = DialogueStateTracker("bezoeker", [])
-        for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        for event in (
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+        ):
             tracker.update(event)
         turn(tracker, "hallo")
         await store.save(tracker)

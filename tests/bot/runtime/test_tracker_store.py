@@ -1,6 +1,7 @@
 """bot/runtime/tracker_store.py: what is removed from a conversation without consent, the store that
 creates its tables one worker at a time, and its speedups: the same rows and trackers as stock
 Rasa's SQLTrackerStore (compared in this process), SQLite in WAL mode with its connections kept."""
+
 import asyncio
 import json
 import sqlite3
@@ -26,12 +27,25 @@ def answer(text, display=None):
 
 
 def intake(*tail):
-    return [UserUttered("hoi"), SlotSet("organisation", "Oud BV"),  # an earlier intake: left alone
-            UserUttered("ik zoek een secretaresse"), ActionExecuted("action_start_intake"), SlotSet("intake_id", "i1"),
-            SlotSet("requested_slot", "hours"), answer("32"), SlotSet("hours", 32),
-            SlotSet("requested_slot", "organisation"), answer("Visser BV"), SlotSet("organisation", "Visser BV"),
-            SlotSet("requested_slot", "contact"), answer("petra@visser.nl"), SlotSet("email", "petra@visser.nl"),
-            SlotSet("requested_slot", "consent"), answer("nee", display="Nee"), *tail]
+    return [
+        UserUttered("hoi"),
+        SlotSet("organisation", "Oud BV"),  # an earlier intake: left alone
+        UserUttered("ik zoek een secretaresse"),
+        ActionExecuted("action_start_intake"),
+        SlotSet("intake_id", "i1"),
+        SlotSet("requested_slot", "hours"),
+        answer("32"),
+        SlotSet("hours", 32),
+        SlotSet("requested_slot", "organisation"),
+        answer("Visser BV"),
+        SlotSet("organisation", "Visser BV"),
+        SlotSet("requested_slot", "contact"),
+        answer("petra@visser.nl"),
+        SlotSet("email", "petra@visser.nl"),
+        SlotSet("requested_slot", "consent"),
+        answer("nee", display="Nee"),
+        *tail,
+    ]
 
 
 def test_only_the_answers_to_personal_questions_of_that_intake_are_replaced():
@@ -58,7 +72,9 @@ def test_the_store_removes_them_from_memory_and_from_the_rows_already_stored(tmp
     tracker.update(SlotSet(MARKER_SLOT, REMOVAL))
     asyncio.run(store.save(tracker))
     with store.engine.connect() as connection:
-        stored = "\n".join(connection.execute(sa.text("SELECT data FROM events WHERE sender_id = 's1'")).scalars())
+        stored = "\n".join(
+            connection.execute(sa.text("SELECT data FROM events WHERE sender_id = 's1'")).scalars()
+        )
     assert "Visser" not in stored and "petra" not in stored and REMOVED in stored
     assert "Visser" not in json.dumps([e.as_dict() for e in tracker.events])
 
@@ -78,7 +94,10 @@ def test_workers_create_the_tables_one_at_a_time(tmp_path):
 def test_a_conversation_stopped_by_the_circuit_breaker_listens_again_when_read(tmp_path):
     domain = Domain.load(str(PROJECT / "domain.yml"))
     store = AssistantTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
-    stuck = [ActionExecuted("action_listen"), UserUttered("Hoi, wij zijn een advocatenkantoor", {"name": "inform"})]
+    stuck = [
+        ActionExecuted("action_listen"),
+        UserUttered("Hoi, wij zijn een advocatenkantoor", {"name": "inform"}),
+    ]
     stuck += [ActionExecuted("action_not_in_knowledge")] * 10  # as stored before bot/components/turn_guard.py
     asyncio.run(store.save(DialogueStateTracker.from_events("stuck", stuck, slots=domain.slots)))
     asyncio.run(store.save(DialogueStateTracker.from_events("fine", stuck[:3], slots=domain.slots)))
@@ -89,15 +108,22 @@ def test_a_conversation_stopped_by_the_circuit_breaker_listens_again_when_read(t
 def conversation(store, db) -> dict:
     """A conversation written turn by turn, as the server does (read, add, save), then a second
     session saved at once; what the store then returns and holds."""
+
     async def current():
         return await store.retrieve("bezoeker") or DialogueStateTracker("bezoeker", [])
 
     async def scenario():
-        for step, event in enumerate([
-                ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+        for step, event in enumerate(
+            [
+                ActionExecuted("action_session_start"),
+                SessionStarted(),
+                ActionExecuted("action_listen"),
                 UserUttered("wat doet een secretaresse", {"name": "ask_definition", "confidence": 0.9}),
-                SlotSet("role", "secretaresse"), BotUttered("Een secretaresse ...", {"buttons": []}),
-                ActionExecuted("action_listen")]):
+                SlotSet("role", "secretaresse"),
+                BotUttered("Een secretaresse ...", {"buttons": []}),
+                ActionExecuted("action_listen"),
+            ]
+        ):
             event.timestamp = 1000.0 + step
             tracker = await current()
             tracker.update(event)
@@ -114,23 +140,38 @@ def conversation(store, db) -> dict:
 
 async def read(store, db) -> dict:
     latest, full = await store.retrieve("bezoeker"), await store.retrieve_full_tracker("bezoeker")
-    rows = sqlite3.connect(db).execute("SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
-                                       "FROM events ORDER BY id").fetchall()
-    return {"latest": [e.as_dict() for e in latest.events], "full": [e.as_dict() for e in full.events],
-            "rows": rows}
+    rows = (
+        sqlite3.connect(db)
+        .execute(
+            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+            "FROM events ORDER BY id"
+        )
+        .fetchall()
+    )
+    return {
+        "latest": [e.as_dict() for e in latest.events],
+        "full": [e.as_dict() for e in full.events],
+        "rows": rows,
+    }
 
 
 def test_the_store_stores_and_reads_exactly_what_stock_rasa_does(tmp_path):
     stock_db, ours_db = str(tmp_path / "stock.db"), str(tmp_path / "ours.db")
     stock_store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=stock_db)
     ours_store = AssistantTrackerStore(Domain.empty(), dialect="sqlite", db=ours_db)
-    assert ours_store.speedups == ["sqlite-write-ahead-log", "sqlite-connection-pool",
-                                   "sql-tracker-store-without-orm", "tracker-cache"]
+    assert ours_store.speedups == [
+        "sqlite-write-ahead-log",
+        "sqlite-connection-pool",
+        "sql-tracker-store-without-orm",
+        "tracker-cache",
+    ]
     stock, ours = conversation(stock_store, stock_db), conversation(ours_store, ours_db)
     assert ours == stock
     assert len(stock["latest"]) == 2 and len(stock["full"]) == len(stock["rows"]) >= 9
-    readers = AssistantTrackerStore(Domain.empty(), dialect="sqlite", db=stock_db), \
-        SQLTrackerStore(Domain.empty(), dialect="sqlite", db=ours_db)
+    readers = (
+        AssistantTrackerStore(Domain.empty(), dialect="sqlite", db=stock_db),
+        SQLTrackerStore(Domain.empty(), dialect="sqlite", db=ours_db),
+    )
     assert asyncio.run(read(readers[0], stock_db)) == stock  # ours reads what stock Rasa wrote
     assert asyncio.run(read(readers[1], ours_db)) == stock  # and the other way round
 
@@ -165,6 +206,7 @@ def test_with_the_speedups_off_the_store_is_rasas_own(tmp_path, monkeypatch):
     assert type(store.engine.pool).__name__ == "NullPool"  # SQLAlchemy 1.4's default for a file
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
-    assert conversation(store, db) == conversation(SQLTrackerStore(Domain.empty(), dialect="sqlite",
-                                                                   db=str(tmp_path / "stock.db")),
-                                                   str(tmp_path / "stock.db"))
+    assert conversation(store, db) == conversation(
+        SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "stock.db")),
+        str(tmp_path / "stock.db"),
+    )

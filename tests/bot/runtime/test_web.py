@@ -1,5 +1,6 @@
 """What both chat channels and the admin page share (bot/runtime/web.py): exact CORS origins, the
 security headers, and the apology that replaces an empty reply."""
+
 import logging
 
 import pytest
@@ -11,8 +12,11 @@ from bot.runtime.web import drop_cors_headers, parse_origins, security_headers, 
 
 def test_origins_are_exact_lower_case_and_once_and_a_wildcard_is_refused_with_a_warning(caplog):
     with caplog.at_level(logging.WARNING, logger="bot.runtime.web"):
-        found = parse_origins("https://WWW.2assistu.nl/ https://www.2assistu.nl,http://[::1]:8080 * "
-                              "https://a.b/pad javascript:alert(1)", "RASA_CORS_ORIGINS")
+        found = parse_origins(
+            "https://WWW.2assistu.nl/ https://www.2assistu.nl,http://[::1]:8080 * "
+            "https://a.b/pad javascript:alert(1)",
+            "RASA_CORS_ORIGINS",
+        )
     assert found == ("https://www.2assistu.nl", "http://[::1]:8080")
     refused = [r.getMessage() for r in caplog.records]
     assert len(refused) == 3 and all(m.startswith("RASA_CORS_ORIGINS: ") for m in refused)
@@ -21,8 +25,11 @@ def test_origins_are_exact_lower_case_and_once_and_a_wildcard_is_refused_with_a_
 
 
 def test_each_route_decides_its_cors_headers_and_every_answer_gets_the_security_headers():
-    headers = {"Access-Control-Allow-Origin": "*", "access-control-allow-credentials": "true",
-               "Content-Type": "application/json"}
+    headers = {
+        "Access-Control-Allow-Origin": "*",
+        "access-control-allow-credentials": "true",
+        "Content-Type": "application/json",
+    }
     drop_cors_headers(headers)
     assert headers == {"Content-Type": "application/json"}
     security_headers(headers, "no-referrer")

@@ -1,4 +1,5 @@
 """Bringing a SQLite file up to the schema version the code expects (bot/stores/schema.py)."""
+
 import sqlite3
 
 import pytest

@@ -1,6 +1,7 @@
 """Whole answers scored (bot/tools/answer_eval.py) without a server: a fake webhook gives the
 replies, so the scoring of a case against given replies is what is tested. The case files
 themselves (tests/cases/answer_cases*.yml) are checked for the form the tool reads."""
+
 import argparse
 
 import pytest
@@ -11,19 +12,25 @@ from bot.tools.answer_eval import reply_text, turn_passes
 
 
 def test_the_reply_is_every_text_and_button_title_lower_case_without_accents():
-    messages = [{"text": "Wat doet een Secretaresse?"}, {"text": None, "buttons": [{"title": "Één vraag"}]},
-                {"image": "x.png"}]
+    messages = [
+        {"text": "Wat doet een Secretaresse?"},
+        {"text": None, "buttons": [{"title": "Één vraag"}]},
+        {"image": "x.png"},
+    ]
     assert reply_text(messages) == "wat doet een secretaresse?\n\neen vraag"
 
 
-@pytest.mark.parametrize("turn, passes", [
-    ({"must": [["hbo"], ["ervaring", "jaren"]]}, True),  # one of each group
-    ({"must": [["hbo"], ["diploma"]]}, False),            # a group with none of its words
-    ({"must": ["HBO"]}, True),                            # a lone string is a group of one; folded
-    ({"must": [["hbo"]], "must_not": ["Niet in mijn kennis"]}, True),
-    ({"must": [["hbo"]], "must_not": ["ervaring"]}, False),
-    ({}, True),                                           # only that there is a reply
-])
+@pytest.mark.parametrize(
+    "turn, passes",
+    [
+        ({"must": [["hbo"], ["ervaring", "jaren"]]}, True),  # one of each group
+        ({"must": [["hbo"], ["diploma"]]}, False),  # a group with none of its words
+        ({"must": ["HBO"]}, True),  # a lone string is a group of one; folded
+        ({"must": [["hbo"]], "must_not": ["Niet in mijn kennis"]}, True),
+        ({"must": [["hbo"]], "must_not": ["ervaring"]}, False),
+        ({}, True),  # only that there is a reply
+    ],
+)
 def test_a_turn_passes_with_a_word_of_every_group_and_none_it_must_not_have(turn, passes):
     reply = reply_text([{"text": "Meestal HBO-niveau en een paar jaar ervaring."}])
     assert turn_passes(turn, reply) is passes
@@ -44,19 +51,31 @@ class Webhook:
         assert url == "http://bot:5005/webhooks/rest/webhook"
         self.senders.append(json["sender"])
         answer = self.replies.get(json["message"])
-        return type("Reply", (), {"status_code": 200 if answer is not None else 500,
-                                  "json": lambda self: [{"text": answer}]})()
+        return type(
+            "Reply",
+            (),
+            {"status_code": 200 if answer is not None else 500, "json": lambda self: [{"text": answer}]},
+        )()
 
 
 CASE_FILE = [
     {"id": "een", "cat": "definitie", "say": "wat doet een secretaresse", "must": [["agenda"]]},
     {"id": "twee", "cat": "definitie", "say": "wat doet een office manager", "must": [["kantoor"]]},
-    {"id": "drie", "cat": "gesprek", "turns": [
-        {"say": "ik plan graag", "must_not": ["niet in mijn kennis"]},
-        {"say": "wat past bij mij?", "must": [["secretaresse"]]}]},
+    {
+        "id": "drie",
+        "cat": "gesprek",
+        "turns": [
+            {"say": "ik plan graag", "must_not": ["niet in mijn kennis"]},
+            {"say": "wat past bij mij?", "must": [["secretaresse"]]},
+        ],
+    },
 ]
-REPLIES = {"wat doet een secretaresse": "Ze beheert de agenda.", "wat doet een office manager": "Het budget.",
-           "ik plan graag": "Fijn!", "wat past bij mij?": "De functie secretaresse."}
+REPLIES = {
+    "wat doet een secretaresse": "Ze beheert de agenda.",
+    "wat doet een office manager": "Het budget.",
+    "ik plan graag": "Fijn!",
+    "wat past bij mij?": "De functie secretaresse.",
+}
 
 
 def test_a_case_passes_when_every_turn_does_each_case_with_a_sender_of_its_own(monkeypatch):

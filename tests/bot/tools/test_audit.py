@@ -1,4 +1,5 @@
 """`make audit` (bot/tools/audit.py) with a stand-in for pip-audit."""
+
 import sys
 
 import pytest
@@ -40,16 +41,20 @@ def fake_pip_audit(tmp_path, monkeypatch):
     return str(script)
 
 
-@pytest.mark.parametrize("mode, status, says", [
-    ("clean", 0, "[audit] OK"),
-    ("known", 0, "behandeld / handled"),                  # CVE-2024-52304 is in docs/security.md
-    ("new", 1, "NIEUW / NEW          requests"),
-    ("skip-one", 2, "NIET gecontroleerd / NOT audited"),
-    ("skip-all", 2, "geen kwetsbaarhedendatabase bereikbaar"),
-    ("offline", 2, "niet bereikbaar / unreachable"),
-])
-def test_make_audit_fails_unless_everything_was_audited_and_handled(fake_pip_audit, monkeypatch, capsys,
-                                                                    mode, status, says):
+@pytest.mark.parametrize(
+    "mode, status, says",
+    [
+        ("clean", 0, "[audit] OK"),
+        ("known", 0, "behandeld / handled"),  # CVE-2024-52304 is in docs/security.md
+        ("new", 1, "NIEUW / NEW          requests"),
+        ("skip-one", 2, "NIET gecontroleerd / NOT audited"),
+        ("skip-all", 2, "geen kwetsbaarhedendatabase bereikbaar"),
+        ("offline", 2, "niet bereikbaar / unreachable"),
+    ],
+)
+def test_make_audit_fails_unless_everything_was_audited_and_handled(
+    fake_pip_audit, monkeypatch, capsys, mode, status, says
+):
     monkeypatch.setenv("FAKE_AUDIT", mode)
     assert audit.main(["--pip-audit", fake_pip_audit]) == status
     assert says in capsys.readouterr().out

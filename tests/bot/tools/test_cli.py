@@ -1,4 +1,5 @@
 """The tools' commands (bot/tools/cli.py): wrong options stop with a usage error."""
+
 import pytest
 
 from bot.__main__ import build_parser

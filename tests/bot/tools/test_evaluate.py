@@ -1,6 +1,7 @@
 """The NLU scores (bot/tools/evaluate.py) without training: the figures read from the reports that
 `rasa test nlu` writes (a stand-in writes them here), and the table that prints them. The real run
 on the trained model: tests/e2e/test_nlu_quality.py."""
+
 import json
 
 from bot.tools import NLU_CASES, evaluate
@@ -13,25 +14,36 @@ def test_the_figures_are_read_from_the_reports_rasa_writes(tmp_path, monkeypatch
         ran.append(command)
         out = tmp_path / "heldout-nlu_dev-ons"
         out.mkdir(parents=True)
-        (out / "intent_report.json").write_text(json.dumps(
-            {"accuracy": 0.921, "macro avg": {"f1-score": 0.9, "support": 240}}))
+        (out / "intent_report.json").write_text(
+            json.dumps({"accuracy": 0.921, "macro avg": {"f1-score": 0.9, "support": 240}})
+        )
         (out / "CRFEntityExtractor_report.json").write_text(json.dumps({"role": {"f1-score": 0.95}}))
         (out / "intent_errors.json").write_text(json.dumps([{"text": "x", "intent": "greet"}]))
 
     monkeypatch.setattr(evaluate, "RESULTS", tmp_path)
     monkeypatch.setattr(evaluate.subprocess, "run", rasa_test_nlu)
     figures = evaluate.score(tmp_path / "model.tar.gz", "nlu_dev-ons", evaluate.DEV)
-    assert figures == {"intent accuracy": 0.921, "intent macro F1": 0.9, "entity F1 (role)": 0.95,
-                       "examples": 240, "errors": [{"text": "x", "intent": "greet"}]}
+    assert figures == {
+        "intent accuracy": 0.921,
+        "intent macro F1": 0.9,
+        "entity F1 (role)": 0.95,
+        "examples": 240,
+        "errors": [{"text": "x", "intent": "greet"}],
+    }
     assert ran[0][1:6] == ["test", "nlu", "--model", str(tmp_path / "model.tar.gz"), "--nlu"]
     assert ran[0][6] == str(NLU_CASES / "nlu_dev.yml")
 
 
 def test_the_held_out_sets_are_the_case_files_of_the_tests():
     assert [path.name for path in (evaluate.HELDOUT, evaluate.HELDOUT_2, evaluate.DEV)] == [
-        "nlu_heldout.yml", "nlu_heldout_2.yml", "nlu_dev.yml"]
-    assert all(path.parent == NLU_CASES and path.exists() for path in (evaluate.HELDOUT, evaluate.HELDOUT_2,
-                                                                       evaluate.DEV))
+        "nlu_heldout.yml",
+        "nlu_heldout_2.yml",
+        "nlu_dev.yml",
+    ]
+    assert all(
+        path.parent == NLU_CASES and path.exists()
+        for path in (evaluate.HELDOUT, evaluate.HELDOUT_2, evaluate.DEV)
+    )
     assert evaluate.STOCK_CONFIG.exists()  # Rasa's stock configuration stays with the tool
 
 

@@ -1,5 +1,6 @@
 """The soak's verdict, its report and its exit code, without servers (the 60-second soak
 against real servers: tests/e2e/test_load.py)."""
+
 from bot.__main__ import main
 from bot.tools import soak
 
@@ -24,8 +25,16 @@ def test_soak_verdict_compares_memory_after_the_warm_up_with_the_end():
 
 
 def test_soak_verdict_fails_on_errors_empty_and_wrong_replies_and_restarts():
-    result = made_up(outcomes=[("ok", ""), ("error", "HTTP 500"), ("empty", ""), ("wrong", "'hoi' -> 'Sorry'"),
-                               ("wrong", "'hoi' -> 'Sorry'")], restart=True)
+    result = made_up(
+        outcomes=[
+            ("ok", ""),
+            ("error", "HTTP 500"),
+            ("empty", ""),
+            ("wrong", "'hoi' -> 'Sorry'"),
+            ("wrong", "'hoi' -> 'Sorry'"),
+        ],
+        restart=True,
+    )
     assert result.problems() == ["1 errors", "1 empty replies", "2 wrong replies", "1 server restart(s)"]
     report = result.report()
     assert "verdict: FAILED" in report and "2  wrong: 'hoi' -> 'Sorry'" in report
@@ -50,8 +59,12 @@ def test_soak_command_exits_non_zero_on_a_problem_and_writes_the_report(monkeypa
     monkeypatch.setattr(soak.tempfile, "mkdtemp", lambda prefix: str(tmp_path / "work"))  # kept on failure
     for end, code in ((1000.0, 0), (1200.0, 1)):
         seen = {}
-        monkeypatch.setattr(soak, "run", lambda server, users, seconds: seen.update(
-            users=users, seconds=seconds, server=server) or made_up(rasa_end=end))
+
+        def run(server, users, seconds, seen=seen, end=end):
+            seen.update(users=users, seconds=seconds, server=server)
+            return made_up(rasa_end=end)
+
+        monkeypatch.setattr(soak, "run", run)
         out = tmp_path / "soak.txt"
         assert main(["soak", "--users", "3", "--minutes", "0.5", "--out", str(out)]) == code
         assert (seen["users"], seen["seconds"]) == (3, 30) and seen["server"].stopped
