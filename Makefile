@@ -21,11 +21,12 @@ FIND_PYTHON := for p in python3.10 python3.9 python3.8 \
 	  if "$$p" -c 'import sys; sys.exit(not ((3, 8) <= sys.version_info[:2] <= (3, 10)))' 2>/dev/null; then \
 	    echo "$$p"; break; fi; done
 
-.PHONY: help setup train run report leads purge eval bench soak test test-unit validate test-stories test-e2e clean
+.PHONY: help setup train run report leads purge eval bench soak test test-unit validate test-stories test-e2e clean lint format
 
 help:
 	@echo "make run    start the assistant (sets up and trains when needed)"
-	@echo "make test   run all tests (setup included)"
+	@echo "make test   run all tests (setup included), lint first"
+	@echo "make lint   ruff (lint and format check) and mypy on actions/ and bot/; make format fixes the format"
 	@echo "make train  train only when data, config or domain changed"
 	@echo "make leads  stored vacancy requests as CSV, with their delivery state (SINCE=2027-01-01 for a date range)"
 	@echo "make purge  remove data older than its retention period (VAR_DIR=, DRY_RUN=1 to only show it)"
@@ -96,7 +97,17 @@ test-stories: train
 test-e2e: train
 	$(PY) -m pytest -q tests/e2e
 
-test: validate test-unit test-stories test-e2e test-widget test-scale
+test: lint validate test-unit test-stories test-e2e test-widget test-scale
+
+# Style and types (settings in pyproject.toml): ruff's checks and its formatter, mypy on actions/ and bot/.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 clean:
 	rm -rf models build var/results
