@@ -36,16 +36,48 @@ help:
 	@echo "make eval   NLU scores on the held-out questions, ours against Rasa's stock pipeline"
 	@echo "make audit  pinned dependencies against a vulnerability database (pip-audit; docs/security.md)"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+# The install leaves TensorFlow out: no component of config.yml runs it. constraints.txt is the
+# pip freeze of a full install; the packages named in requirements-tensorflow.txt (TensorFlow,
+# its add-ons and what only they need: ~2 GB, most of the install's time) are taken out of it
+# and the rest is installed exactly as pinned, without resolving (--no-deps), since Rasa's
+# metadata asks for TensorFlow. `pip check` therefore reports "rasa 3.6.21 requires tensorflow,
+# which is not installed" (and the like for its add-ons): expected, and filtered out below;
+# anything else it reports (a pin missing from constraints.txt) stops the setup.
+# Rasa imports TensorFlow at module level all over: the .pth line written last makes every Python
+# process of .venv (pytest, .venv/bin/rasa) get bot/runtime/tensorflow_stand_in.py's empty
+# modules instead of an ImportError while TensorFlow is not installed.
+LOCK := $(VENV)/requirements-lock.txt
+TENSORFLOW_ONLY := awk 'NR == FNR { if ($$1 !~ /^\#/ && NF) { n = tolower($$1); gsub(/[-_.]+/, "-", n); tf[n] = 1 } next } \
+	{ n = tolower($$1); sub(/==.*/, "", n); gsub(/[-_.]+/, "-", n); if (!(n in tf)) print }'
+STAND_IN_PTH := import importlib.util as u, sys; s = u.spec_from_file_location("_venv_tensorflow_stand_in", \
+	"$(CURDIR)/bot/runtime/tensorflow_stand_in.py"); m = sys.modules[s.name] = u.module_from_spec(s); \
+	s.loader.exec_module(m); m.stand_in_when_absent()
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt requirements-tensorflow.txt
 	@python="$$($(FIND_PYTHON))"; \
 	if [ -z "$$python" ]; then \
 	  echo "Geen Python 3.8-3.10 gevonden (Rasa 3.6 heeft dat nodig). Installeer bijvoorbeeld python3.10 en probeer opnieuw." >&2; \
 	  exit 1; fi; \
 	echo "[setup] virtuele omgeving met $$python"; \
 	[ -x $(PY) ] || "$$python" -m venv $(VENV)
-	@echo "[setup] pakketten installeren (de eerste keer enkele minuten)..."
-	$(PY) -m pip install --disable-pip-version-check --progress-bar on \
-	  -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	@echo "[setup] pakketten installeren, zonder TensorFlow (de eerste keer een minuut of twee)..."
+	@$(TENSORFLOW_ONLY) requirements-tensorflow.txt constraints.txt > $(LOCK)
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on --no-deps \
+	  -r requirements.txt -r requirements-dev.txt -r $(LOCK)
+	@$(PY) -m pip check --disable-pip-version-check | \
+	  grep -v -i -E "requires ($$(grep -v -E '^\s*(#|$$)' requirements-tensorflow.txt | paste -sd'|')), which is not installed" \
+	  | grep -v '^No broken requirements' | { ! grep . ; } || \
+	  { echo "[setup] pip check: ontbrekende of verkeerde pakketten hierboven (staan ze in constraints.txt?)" >&2; exit 1; }
+	@echo '$(STAND_IN_PTH)' > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tensorflow_stand_in.pth"
+	@touch $@
+
+# TensorFlow for what needs it: `make bench` and `make eval`, whose baseline is Rasa's stock
+# pipeline (DIETClassifier, TEDPolicy, ...), and a config.yml naming such a component.
+$(VENV)/.tensorflow: requirements-tensorflow.txt constraints.txt | $(VENV)/.installed
+	@echo "[setup] TensorFlow installeren (~2 GB, enkele minuten): de vergelijking met stock Rasa" \
+	  "traint Rasa's standaardpijplijn (DIETClassifier, TEDPolicy), en die draait op TensorFlow..."
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on --no-deps \
+	  -r requirements-tensorflow.txt -c constraints.txt
 	@touch $@
 
 $(LANGUAGE_DATA): $(VENV)/.installed bot/tools/build_spacy.py bot/components/lemmas.py
@@ -71,11 +103,13 @@ purge: setup
 report: setup
 	@$(PY) -m bot report
 
-eval: setup
+# Ours against Rasa's stock NLU pipeline, whose DIETClassifier runs TensorFlow: installed for it.
+eval: setup $(VENV)/.tensorflow
 	$(PY) -m bot eval
 
-# Not part of `make test` (a smoke run is): trains both configurations from clean.
-bench: setup
+# Not part of `make test` (a smoke run is): trains both configurations from clean. The stock one
+# (DIETClassifier, TEDPolicy) runs TensorFlow: installed for it.
+bench: setup $(VENV)/.tensorflow
 	$(PY) -m bot bench --out var/bench.txt
 
 # Not part of `make test` either (tests/e2e/test_load.py runs a 60-second version): the model
@@ -85,13 +119,13 @@ soak: train
 	$(PY) -m bot soak --out var/soak.txt $(if $(USERS),--users $(USERS)) $(if $(MINUTES),--minutes $(MINUTES))
 
 validate: setup
-	$(RASA) data validate --fail-on-warnings
+	$(PY) -m bot.runtime.rasa_cli $(RASA) data validate --fail-on-warnings
 
 test-unit: setup
 	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/widget --ignore=tests/scale
 
 test-stories: train
-	$(RASA) test core --model models/role-advice.tar.gz --stories tests/test_stories.yml \
+	$(PY) -m bot.runtime.rasa_cli $(RASA) test core --model models/role-advice.tar.gz --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out var/results/stories
 
 test-e2e: train

@@ -68,8 +68,11 @@ def cors_args(env: Mapping[str, str]) -> List[str]:
 def main(argv: List[str]) -> None:
     if len(argv) < 2:
         raise SystemExit("gebruik: python -m bot.runtime.rasa_cli /pad/naar/rasa run|train [opties]")
-    from bot.runtime import rasa_changes
+    from bot.runtime import rasa_changes, tensorflow_stand_in
 
+    missing = tensorflow_stand_in.missing_for(rasa_changes.CONFIG)  # `make setup` leaves TensorFlow out
+    if missing:
+        raise SystemExit(missing)
     try:
         rasa_changes.apply(os.environ)  # our changes to Rasa, before Rasa is imported elsewhere
     except rasa_changes.RasaChangeError as error:

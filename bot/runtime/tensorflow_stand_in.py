@@ -9,6 +9,13 @@ add-ons) then gives modules whose every attribute is an empty class, enough for 
 module-level `class ...(tf.keras.Model)`, `@tf.function(...)` and type annotations. Anything
 that really runs TensorFlow would fail, so `bot/runtime/rasa_changes.py` installs it only when
 config.yml names no component that needs TensorFlow (`NEEDS_TENSORFLOW`).
+
+`make setup` does not install TensorFlow at all (requirements-tensorflow.txt; `make bench` and
+`make eval` do, for Rasa's stock pipeline). For every other Python process of that .venv
+(pytest, `.venv/bin/rasa ...`) a line in its site-packages, written by `make setup`, calls
+`stand_in_when_absent()`: a finder last on `sys.meta_path`, reached only when no installed
+TensorFlow was found. Building a model that would run TensorFlow (Rasa's DIET, TED, ...) under
+either stand-in stops with `TensorFlowNeeded`, which says how to install it.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ import importlib.abc
 import importlib.machinery
 import sys
 import types
-from typing import Any, Iterable
+from pathlib import Path
+from typing import Any, Iterable, List, Optional
 
 STOOD_IN = (
     "tensorflow",
@@ -38,6 +46,36 @@ NEEDS_TENSORFLOW = {
     "LanguageModelFeaturizer",
 }
 
+INSTALL = ".venv/bin/python -m pip install --no-deps -r requirements-tensorflow.txt -c constraints.txt"
+
+
+class TensorFlowNeeded(RuntimeError):
+    """Something would run TensorFlow where it is stood in for."""
+
+
+def installed() -> bool:
+    """Whether TensorFlow is installed (its metadata: the stand-in leaves that alone)."""
+    import importlib.metadata  # here: 20 ms that every process of .venv would pay at its start
+
+    try:
+        importlib.metadata.version("tensorflow")
+        return True
+    except importlib.metadata.PackageNotFoundError:
+        return False
+
+
+def needed_message(what: str) -> str:
+    if installed():
+        return (
+            f"{what} draait TensorFlow, maar dit proces heeft de stand-in ervoor: config.yml noemt geen "
+            "component die TensorFlow nodig heeft (bot/runtime/tensorflow_stand_in.py). Zonder stand-in: "
+            "RASA_CHANGES_OFF=tensorflow-stand-in."
+        )
+    return (
+        f"{what} draait TensorFlow, en dat is niet geïnstalleerd (`make setup` laat het weg: onze pijplijn "
+        f"gebruikt het niet). Installeer het met:  {INSTALL}"
+    )
+
 
 class _Empty(type):
     """A class whose every attribute is another empty class. Called with one function or class
@@ -49,6 +87,8 @@ class _Empty(type):
         return empty(name)
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if not cls.__dict__.get("_stand_in"):  # a class of Rasa's own on a stand-in base: a model
+            raise TensorFlowNeeded(needed_message(f"{cls.__module__}.{cls.__qualname__}"))
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]
         return empty(cls.__name__)
@@ -64,7 +104,7 @@ class _Empty(type):
 
 
 def empty(name: str) -> type:
-    return _Empty(name, (), {"__module__": "bot.runtime.tensorflow_stand_in"})
+    return _Empty(name, (), {"__module__": __name__, "_stand_in": True})
 
 
 class _StandInModule(types.ModuleType):
@@ -92,14 +132,43 @@ class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         pass
 
 
+class AbsentFinder(StandInFinder):
+    """Last on sys.meta_path: stands in only where no installed TensorFlow was found."""
+
+
 def needed_by(component_names: Iterable[str]) -> set:
     return set(component_names) & NEEDS_TENSORFLOW
 
 
+def components_of(config: Path) -> List[str]:
+    """The names of a config's pipeline components and policies."""
+    import yaml
+
+    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    return [step.get("name") for step in (data.get("pipeline") or []) + (data.get("policies") or [])]
+
+
+def missing_for(config: Path) -> Optional[str]:
+    """The error to stop with when the config names a component that runs TensorFlow and
+    TensorFlow is not installed; else None."""
+    needing = needed_by(components_of(config))
+    if not needing or installed():
+        return None
+    return needed_message(f"{config.name} noemt {', '.join(sorted(needing))}; dat")
+
+
 def install() -> None:
-    if any(isinstance(finder, StandInFinder) for finder in sys.meta_path):
+    if any(type(finder) is StandInFinder for finder in sys.meta_path):
         return
     already = [name for name in sys.modules if name.split(".")[0] in STOOD_IN]
     if already:
         raise RuntimeError(f"TensorFlow is already imported ({already[0]}): too late for a stand-in")
     sys.meta_path.insert(0, StandInFinder())
+
+
+def stand_in_when_absent() -> None:
+    """For the processes of a .venv without TensorFlow (the line `make setup` writes into its
+    site-packages calls this): `import tensorflow` gives the stand-in instead of an ImportError."""
+    # (by name: site-packages may be read twice, through .venv/lib64 too, each time a new copy)
+    if not any(type(finder).__name__ == AbsentFinder.__name__ for finder in sys.meta_path):
+        sys.meta_path.append(AbsentFinder())
