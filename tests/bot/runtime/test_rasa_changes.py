@@ -20,7 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.core.training_data.structures import StoryGraph
 
-from bot.runtime import rasa_changes
+from bot.runtime import rasa_changes, tensorflow_stand_in
 from bot.runtime.rasa_changes import CHANGES, RASA_VERSION, Change, RasaChangeError, applied
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -509,7 +509,11 @@ def test_tensorflow_stays_out_of_a_fresh_server_process_and_rasa_still_loads():
     # (the current resident set: a child's ru_maxrss starts at its parent's, which has TensorFlow)
     without, stand_in, without_mb = run_python(check, "").split()
     real, module, real_mb = run_python(check, "tensorflow-stand-in").split()  # stock
-    assert (without, stand_in, real, module) == ("True", "_StandInModule", "False", "module")
+    assert (without, stand_in, real) == ("True", "_StandInModule", "False")
+    if not tensorflow_stand_in.installed():  # `make setup` leaves it out: the .venv's own stand-in
+        assert module == "_StandInModule"
+        return
+    assert module == "module"
     assert int(real_mb) - int(without_mb) > 200  # MB
 
 

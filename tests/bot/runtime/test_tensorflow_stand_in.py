@@ -76,3 +76,62 @@ def test_a_config_that_names_a_component_that_runs_tensorflow_needs_the_real_thi
     ours = ["SpacyNLP", "CountVectorsFeaturizer", "LogisticRegressionClassifier", "CRFEntityExtractor"]
     assert needed_by(ours) == set()
     assert needed_by(ours + ["DIETClassifier", "TEDPolicy"]) == {"DIETClassifier", "TEDPolicy"}
+
+
+ABSENT = textwrap.dedent("""
+    import sys
+    from bot.runtime import tensorflow_stand_in
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "AbsentFinder"]  # the .venv's
+    tensorflow_stand_in.stand_in_when_absent()
+    tensorflow_stand_in.stand_in_when_absent()  # a second time: still one finder, the last
+    assert [type(f).__name__ for f in sys.meta_path].count("AbsentFinder") == 1
+    assert type(sys.meta_path[-1]).__name__ == "AbsentFinder"
+    import tensorflow_probability  # installed nowhere, like TensorFlow after `make setup`
+    print(type(tensorflow_probability).__name__)
+""")
+
+MODEL = textwrap.dedent("""
+    from bot.runtime import tensorflow_stand_in
+    tensorflow_stand_in.install()
+    import tensorflow as tf
+
+    class RasaModel(tf.keras.Model):  # defined at import: fine
+        pass
+
+    tf.keras.layers.Dense(3)  # the stand-in's own classes: called, nothing runs
+    try:
+        RasaModel()  # built: something would run TensorFlow
+    except tensorflow_stand_in.TensorFlowNeeded as error:
+        print(error)
+""")
+
+
+def test_where_tensorflow_is_not_installed_the_last_finder_stands_in():
+    result = python(ABSENT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "_StandInModule"
+
+
+def test_building_a_model_under_the_stand_in_says_how_to_get_tensorflow():
+    result = python(MODEL)
+    assert result.returncode == 0, result.stderr
+    assert "__main__.RasaModel draait TensorFlow" in result.stdout
+    assert ("requirements-tensorflow.txt" in result.stdout) or ("RASA_CHANGES_OFF" in result.stdout)
+
+
+def test_a_config_naming_diet_stops_with_the_install_command_when_tensorflow_is_missing(
+    tmp_path, monkeypatch
+):
+    from bot.runtime import tensorflow_stand_in
+
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "pipeline:\n- name: WhitespaceTokenizer\n- name: DIETClassifier\npolicies:\n- name: RulePolicy\n"
+    )
+    monkeypatch.setattr(tensorflow_stand_in, "installed", lambda: False)
+    message = tensorflow_stand_in.missing_for(config)
+    assert message.startswith("config.yml noemt DIETClassifier; dat draait TensorFlow")
+    assert tensorflow_stand_in.INSTALL in message
+    monkeypatch.setattr(tensorflow_stand_in, "installed", lambda: True)
+    assert tensorflow_stand_in.missing_for(config) is None
+    assert tensorflow_stand_in.missing_for(PROJECT / "config.yml") is None  # ours needs none
