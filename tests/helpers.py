@@ -6,18 +6,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from tests.rendered import rendered
 
 
-def tracker(text, intent="inform", confidence=0.9, roles=(), entities=(), active_loop=None, **slots):
-    """A tracker built in code whose latest message is `text`: the intent with its confidence,
-    a `role` entity per name in `roles` plus `entities`, and the form `active_loop` if any."""
+def tracker(
+    text, intent="inform", confidence=0.9, roles=(), entities=(), active_loop=None, ranking=None, **slots
+):
+    """A tracker built in code whose latest message is `text`: the intent with its confidence
+    (and the NLU's `ranking`, a list of (intent, confidence), if given), a `role` entity per name
+    in `roles` plus `entities`, and the form `active_loop` if any."""
     entities = [{"entity": "role", "value": r} for r in roles] + list(entities)
+    message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities}
+    if ranking:
+        message["intent_ranking"] = [{"name": name, "confidence": c} for name, c in ranking]
     return Tracker(
         sender_id="test",
         slots=slots,
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": confidence},
-            "entities": entities,
-        },
+        latest_message=message,
         events=[],
         paused=False,
         followup_action=None,

@@ -545,7 +545,8 @@ class AdminInput(InputChannel):
                             "staff": bool(m.staff),
                             "time": m.at.strftime("%H:%M"),
                             "datetime": m.at.isoformat(),
-                            "text": m.text,
+                            # the heading apart, as the transcript shows it (heading_and_body)
+                            **dict(zip(("heading", "text"), heading_and_body(m.text))),
                         }
                         for m in messages[known:]
                     ],

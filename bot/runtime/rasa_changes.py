@@ -137,13 +137,9 @@ CONFIG = Path(__file__).resolve().parents[2] / "config.yml"  # what `make run` t
 
 
 def tensorflow_unwanted() -> Optional[str]:
-    import yaml
-
     from bot.runtime import tensorflow_stand_in
 
-    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8")) or {}
-    names = [step.get("name") for step in (config.get("pipeline") or []) + (config.get("policies") or [])]
-    needing = tensorflow_stand_in.needed_by(names)
+    needing = tensorflow_stand_in.needed_by(tensorflow_stand_in.components_of(CONFIG))
     if needing:
         return f"config.yml needs TensorFlow ({', '.join(sorted(needing))})"
     if "tensorflow" in sys.modules:

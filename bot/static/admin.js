@@ -66,16 +66,14 @@
           who.appendChild(time);
           var bubble = document.createElement("div");
           bubble.className = "bubble";
-          var lines = m.text.split("\n");
-          if (lines.length > 1 && lines[1] === "---") {  // a heading, as in the widget (HEADING_RULE)
+          if (m.heading) {  // the server split it off (admin.py heading_and_body)
             var heading = document.createElement("strong");
             heading.className = "heading";
-            heading.textContent = lines[0];
+            heading.textContent = m.heading;
             bubble.appendChild(heading);
-            bubble.appendChild(document.createTextNode("\n" + lines.slice(2).join("\n")));
-          } else {
-            bubble.textContent = m.text;
+            bubble.appendChild(document.createTextNode("\n"));
           }
+          bubble.appendChild(document.createTextNode(m.text));
           item.appendChild(who);
           item.appendChild(bubble);
           list.appendChild(item);

@@ -2,14 +2,13 @@
 not asking for a person; a callback without consent keeps no personal answers."""
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import ActionAskHuman, ActionCallbackResult
+from tests.helpers import tracker
 
 
 def test_a_callback_without_consent_has_its_personal_answers_removed():
-    from rasa_sdk import Tracker
-    from rasa_sdk.executor import CollectingDispatcher
-
-    from actions.handoff import ActionCallbackResult
-
     slots = {
         "contact_name": "Anna",
         "contact": "06 12345678",
@@ -17,18 +16,8 @@ def test_a_callback_without_consent_has_its_personal_answers_removed():
         "consent": False,
         "intake_id": "abc",
     }
-    tracker = Tracker(
-        sender_id="cb",
-        slots=slots,
-        latest_message={"text": "nee"},
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name=None,
-    )
     dispatcher = CollectingDispatcher()
-    events = ActionCallbackResult().run(dispatcher, tracker, {})
+    events = ActionCallbackResult().run(dispatcher, tracker("nee", "deny", **slots), {})
     removed = next(e for e in events if e.get("name") == "personal_data_removed")["value"]
     assert removed["intake_id"] == "abc" and {"contact_name", "contact", "callback_question"} <= set(
         removed["slots"]
@@ -42,25 +31,13 @@ def test_a_callback_without_consent_has_its_personal_answers_removed():
     [
         ("spreek ik met een medewerker of met een bot?", "utter_bot_challenge"),
         ("Ben ik nu aan het chatten met een medewerker van 2ASSISTU?", "utter_bot_challenge"),
-        ("kan ik een medewerker spreken?", "utter_callback_offer"),  # nobody is in during the tests
+        (
+            "kan ik een medewerker spreken?",
+            "utter_callback_offer",
+        ),  # nobody is in (tests/actions/conftest.py)
     ],
 )
 def test_asking_who_answers_is_not_asking_for_a_person(text, response):
-    from rasa_sdk import Tracker
-    from rasa_sdk.executor import CollectingDispatcher
-
-    from actions.handoff import ActionAskHuman
-
-    tracker = Tracker(
-        sender_id="who",
-        slots={},
-        latest_message={"text": text},
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name=None,
-    )
     dispatcher = CollectingDispatcher()
-    ActionAskHuman().run(dispatcher, tracker, {})
+    ActionAskHuman().run(dispatcher, tracker(text, "ask_human"), {})
     assert dispatcher.messages[0]["response"] == response

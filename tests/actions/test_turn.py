@@ -2,14 +2,12 @@
 it asks, and what it adds to the conversation."""
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerRole, ActionNotInKnowledge
 from actions.turn import KEPT_TOLD, Turn, focus_events
 from tests.helpers import first, run, tracker
-from tests.rendered import rendered, texts
+from tests.rendered import texts
 
 
 def test_role_found_in_text_when_entity_missed():
@@ -50,24 +48,10 @@ def test_die_after_a_verb_points_back_at_the_role_in_focus():
 
 
 def test_a_short_message_names_its_topic_in_its_words():
-    tracker = Tracker(
-        sender_id="test",
-        slots={},
-        latest_message={
-            "text": "om leiding?",
-            "intent": {"name": "ask_education", "confidence": 0.9},
-            "entities": [{"entity": "role", "value": "office_manager", "start": 0, "end": 2}],
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name=None,
-    )
-    dispatcher = CollectingDispatcher()
-    ActionAnswerRole().run(dispatcher, tracker, domain={})
+    om = {"entity": "role", "value": "office_manager", "start": 0, "end": 2}
+    messages, _ = run(ActionAnswerRole(), tracker("om leiding?", "ask_education", entities=[om]))
     # the NLU's entity "om" counts at the start of a short message, and "leiding" names the topic
-    assert rendered(dispatcher.messages)[0]["text"].startswith("Competenties van een office manager")
+    assert first(messages).startswith("Competenties van een office manager")
 
 
 # ---- Turn.read on trackers built in code --------------------------------------------------------

@@ -25,3 +25,20 @@ def postgres_env(postgres):
         "DB_USER": DB_USER,
         "DB_PASSWORD": DB_PASSWORD,
     }
+
+
+@pytest.fixture
+def rasa_store(postgres):
+    """Makes Rasa's own SQLTrackerStore on the cluster (its tables appear when it is made)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    return lambda: SQLTrackerStore(
+        Domain.empty(),
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=postgres.port,
+        db=DB_NAME,
+        username=DB_USER,
+        password=DB_PASSWORD,
+    )

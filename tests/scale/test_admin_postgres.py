@@ -5,28 +5,17 @@ SQLTrackerStore wrote into a throwaway PostgreSQL cluster, read in read-only tra
 from datetime import datetime
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
 
 from bot.office import conversations
-from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER
 from tests.stored import talks
 
 
-def test_the_admin_page_reads_conversations_from_postgresql(postgres, postgres_env, tmp_path):
+def test_the_admin_page_reads_conversations_from_postgresql(rasa_store, postgres_env, tmp_path):
     env = postgres_env
     reader = conversations.TrackerReader.from_env(env)
     assert reader.url.drivername == "postgresql"
     assert conversations.overview(reader, tmp_path / "leads.db", 7).conversations == 0  # no table yet
-    store = SQLTrackerStore(
-        Domain.empty(),
-        dialect="postgresql",
-        host="127.0.0.1",
-        port=postgres.port,
-        db=DB_NAME,
-        username=DB_USER,
-        password=DB_PASSWORD,
-    )
+    store = rasa_store()
     today = datetime.now(conversations.LOCAL).date()
     noon = datetime(today.year, today.month, today.day, 12, tzinfo=conversations.LOCAL)
     talks(store, noon.timestamp())

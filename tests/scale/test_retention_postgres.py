@@ -5,24 +5,14 @@ SQLTrackerStore wrote into a throwaway PostgreSQL cluster."""
 import time
 
 import psycopg2
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
 
 from tests.scale.test_scale_out import DB_NAME, DB_PASSWORD, DB_USER
 from tests.stored import DAY, cli, conversations, request
 
 
-def test_purge_and_forget_on_postgresql(postgres, postgres_env, tmp_path):
+def test_purge_and_forget_on_postgresql(postgres, rasa_store, postgres_env, tmp_path):
     env = postgres_env
-    store = SQLTrackerStore(
-        Domain.empty(),
-        dialect="postgresql",
-        host="127.0.0.1",
-        port=postgres.port,
-        db=DB_NAME,
-        username=DB_USER,
-        password=DB_PASSWORD,
-    )
+    store = rasa_store()
     conversations(
         None,
         {

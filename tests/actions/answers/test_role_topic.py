@@ -3,13 +3,11 @@ asked about, in focus or named; the question which role when there is none; what
 become one. Through the answer actions, on trackers built in code."""
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerRole, ActionNotInKnowledge, ActionRoleAdvice
 from tests.helpers import first, run, tracker
-from tests.rendered import rendered, texts
+from tests.rendered import texts
 
 
 def test_definition_of_office_manager():
@@ -97,28 +95,15 @@ def test_short_follow_ups_are_not_mistaken_for_off_topic(text, intent, start):
 
 
 def test_an_unsure_nlu_with_a_role_named_answers_its_best_guess_and_says_so():
-    tracker = Tracker(
-        sender_id="test",
-        slots={},
-        latest_message={
-            "text": "Wat houdt het werk van een secretaresse globaal in? Ik ken die functie niet zo goed.",
-            "intent": {"name": "nlu_fallback", "confidence": 0.5},
-            "entities": [],
-            "intent_ranking": [
-                {"name": "nlu_fallback", "confidence": 0.5},
-                {"name": "ask_definition", "confidence": 0.28},
-            ],
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name=None,
+    asked = tracker(
+        "Wat houdt het werk van een secretaresse globaal in? Ik ken die functie niet zo goed.",
+        "nlu_fallback",
+        0.5,
+        ranking=[("nlu_fallback", 0.5), ("ask_definition", 0.28)],
     )
-    dispatcher = CollectingDispatcher()
-    ActionNotInKnowledge().run(dispatcher, tracker, domain={})
-    assert rendered(dispatcher.messages)[0]["text"].startswith("Ik weet niet zeker of ik je goed begrijp")
-    assert rendered(dispatcher.messages)[1]["text"].startswith("Wat doet een secretaresse?")
+    messages, _ = run(ActionNotInKnowledge(), asked)
+    assert first(messages).startswith("Ik weet niet zeker of ik je goed begrijp")
+    assert messages[1]["text"].startswith("Wat doet een secretaresse?")
 
 
 @pytest.mark.parametrize(

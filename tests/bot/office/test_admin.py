@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 
-from bot.office import delivery
+from bot.office import admin, delivery
 from bot.office.admin import local_path
 
 
@@ -44,3 +44,15 @@ def test_staff_are_told_when_requests_are_not_mailed():
         )
     with mock.patch.dict(os.environ, {"LEADS_EMAIL_TO": ""}):
         assert admin.delivery_states()["pending"] == "niet ingesteld"
+
+
+def test_an_answers_heading_is_split_off_as_the_widget_shows_it():
+    from actions.knowledge import titled
+
+    assert admin.heading_and_body(titled("Taken van een secretaresse", "• a\n• b")) == (
+        "Taken van een secretaresse",
+        "• a\n• b",
+    )
+    # a message without the rule under its first line has no heading, even with "---" further on
+    assert admin.heading_and_body("Ja.\nmeer\n---\nnog") == ("", "Ja.\nmeer\n---\nnog")
+    assert admin.heading_and_body("---\ntekst") == ("", "---\ntekst")
