@@ -100,6 +100,9 @@ def about_a_role(turn: Turn) -> Plan:
     if not roles and turn.comparing:  # "en qua opleiding?" right after a comparison
         return plan("difference", dimension=turn.dimension or KNOWLEDGE.aspects[aspect].comparison)
     roles = turn.roles_or_focus
+    side = one_side(turn, roles, aspect)
+    if side:
+        return side
     if not roles and KNOWLEDGE.names_agency(turn.text):
         return about_the_agency(turn, "ask_agency")  # "wat doet dit bureau?"
     if not roles:
@@ -171,6 +174,8 @@ def about_the_agency(turn: Turn, intent: Optional[str] = None) -> Plan:
     """The intent's agency topics; honestly "not in my knowledge" for prices, history, the
     address and the like ("zijn jullie duur?"), with the contact details."""
     intent = intent or turn.intent
+    if turn.intent == "ask_vacancies" and turn.tells_only:  # "ik zoek een nieuwe baan op kantoor"
+        return a_situation(turn)
     if KNOWLEDGE.asks_not_known_of_agency(turn.text):
         return not_known("bureau: niet in kennis")
     return plan(
@@ -186,12 +191,15 @@ def a_situation(turn: Turn) -> Plan:
     """Who she is or what is going on, told before any question: kept for the advice, and
     advice at once when what she told so far makes one role clearly fit ("ik heb mbo 4 en geen
     kantoorervaring")."""
+    if turn.continues:  # "en in een ziekenhuis?" goes on from the last answer
+        found = follow_up(turn)
+        if found:
+            return found
     fit = SEARCH.role_fit(clauses(turn.all_told))
     best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
     if fit.convincing(best, runner_up):
-        candidate = turn.visitor == "kandidaat" if turn.visitor else turn.speaks_for_herself
-        return plan("recommend", fit=fit, best=best, runner_up=runner_up, candidate=candidate)
-    return plan("situation", again=bool(turn.told))
+        return plan("recommend", fit=fit, best=best, runner_up=runner_up, candidate=turn.is_candidate)
+    return plan("situation", again=bool(turn.told), candidate=turn.shown_as == "kandidaat")
 
 
 def off_the_subject(turn: Turn) -> Plan:
@@ -200,6 +208,8 @@ def off_the_subject(turn: Turn) -> Plan:
     to nothing asked gets what the assistant can do."""
     if turn.intent == "nlu_fallback":
         return unsure(turn)
+    if turn.tells_only and not turn.is_short:  # "maar ik heb geen hbo, alleen mbo" (read as "stop")
+        return a_situation(turn)
     if turn.intent in ("affirm", "deny", "stop"):  # "ik wil stoppen" with nothing going on
         return plan("what_else")
     if turn.roles or turn.asks_who:  # "doet een secretaresse ook de boekhouding?"
@@ -248,6 +258,12 @@ def unsure(turn: Turn) -> Plan:
         if found.kind in ("recommend", "growth"):  # only a clear recommendation, not a guess at one
             found.note = found.note or (f"onzeker: beste gok '{guess}'", "zoekantwoord")
             return found
+    side = one_side(turn, turn.roles, None)
+    if side:  # "wat houdt strategisch denken in bij een office manager?"
+        side.note = ("onzeker: onderdeel van een onderwerp", "zoekantwoord")
+        return side
+    if turn.tells_only:  # "ik heb 10 jaar ervaring als secretaresse": kept, and advice when it is clear
+        return a_situation(turn)
     if named:
         if guess in INTENT_TO_ASPECT:  # "wat houdt het werk van een secretaresse globaal in?"
             return plan(
@@ -289,8 +305,6 @@ def unsure(turn: Turn) -> Plan:
             values={},
             note=("zoeken: geen woorden herkend", "herformuleren"),
         )
-    if turn.tells_only:  # "hoi, ik heb mbo niveau 4 gedaan": kept, not "I can't help with that"
-        return a_situation(turn)
     return not_known(describe_search(turn.text, roles))
 
 
@@ -316,6 +330,20 @@ def not_known(tried: str, response: str = "utter_not_in_knowledge", **values: An
         values=values,
         note=(tried, "niet in kennis"),
     )
+
+
+def one_side(turn: Turn, roles: List[str], aspect: Optional[str]) -> Optional[Plan]:
+    """One role and a comparison within a topic ("welke leiderschapsvaardigheden heeft een
+    office manager nodig?"): that role's side of it. Only when the topic asked (if any) is the
+    comparison's own: "wat moet een secretaresse schrijven?" asks for tasks, not communication."""
+    dimension = turn.dimension
+    if turn.tells_only or turn.form != "open":  # "leidinggeven lijkt me niks" is advised on
+        return None
+    if len(roles) != 1 or not dimension or not KNOWLEDGE.is_narrow(dimension):
+        return None
+    if aspect not in (None, "definitie", KNOWLEDGE.comparisons[dimension].aspect):
+        return None
+    return plan("one_side", role=roles[0], dimension=dimension)
 
 
 def follow_up(turn: Turn) -> Optional[Plan]:

@@ -21,7 +21,7 @@ from actions import vacancy as parse
 from actions.actions import QUESTION_ENTRIES, answer
 from actions.knowledge import QUIZ_SLOTS, fold
 from actions.language import CANCEL, QUESTION_STARTS, QUIZ_NO, QUIZ_YES
-from actions.loaded import KNOWLEDGE
+from actions.loaded import FACTS, KNOWLEDGE
 from actions.turn import Turn
 from bot.stores import leads, privacy
 
@@ -150,6 +150,21 @@ class FormWithInterruptions(FormValidationAction):
         return domain_slots
 
 
+def question_instead_of_reply(tracker: Tracker) -> Optional[str]:
+    """ "en klopt het dat we hbo vragen?" after the offer of a request: the NLU heard a yes or a
+    no, but the message asks about what the knowledge file covers. Its best question intent."""
+    text = latest_text(tracker)
+    if not text.rstrip().endswith("?") or not FACTS.weights(text):
+        return None
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    return next((r["name"] for r in ranking if r.get("name") in QUESTION_ENTRIES), None)
+
+
+def answer_instead(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[Dict[Text, Any]]:
+    """The question answered; the offer is left, the form not started."""
+    return answer(dispatcher, tracker, QUESTION_ENTRIES[intent], intent) + [FollowupAction("action_listen")]
+
+
 class ActionStartIntake(Action):
     def name(self) -> Text:
         return "action_start_intake"
@@ -157,12 +172,31 @@ class ActionStartIntake(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        asked = question_instead_of_reply(tracker) if latest_intent(tracker) == "affirm" else None
+        if asked:
+            return answer_instead(dispatcher, tracker, asked)
         dispatcher.utter_message(response="utter_intake_start")
         events = reset_intake() + [SlotSet("intake_id", uuid.uuid4().hex)]
         roles = Turn.read(tracker, "").roles
         if roles:
             events.append(SlotSet("vacancy_role", roles[0]))
         return events
+
+
+class ActionOfferDeclined(Action):
+    """ "Nee" to the offer of a request; a question the NLU took for a no is answered."""
+
+    def name(self) -> Text:
+        return "action_offer_declined"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        asked = question_instead_of_reply(tracker)
+        if asked:
+            return answer_instead(dispatcher, tracker, asked)
+        dispatcher.utter_message(response="utter_offer_declined")
+        return []
 
 
 class ValidateVacancyForm(FormWithInterruptions):

@@ -322,6 +322,11 @@ class Knowledge:
             "payload": f'/{self.aspects[aspect].intent}{{"role": "{role_key}"}}',
         }
 
+    def is_narrow(self, dimension: str) -> bool:
+        """A comparison within a topic ("leiderschap" within the competences), not the whole
+        topic of an aspect: a role's side of it answers a question about that role."""
+        return all(aspect.comparison != dimension for aspect in self.aspects.values())
+
     def comparison_button(self, dimension: str) -> dict:
         title = self.comparisons[dimension].title
         return {

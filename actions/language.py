@@ -424,7 +424,7 @@ WHICH_ROLE_IS_THIS = re.compile(
 
 # "doet de office manager dat ook?": the question just answered, asked about another role.
 SAME_QUESTION = re.compile(
-    r"\b(dat|dit|het|hetzelfde) ook\b|\book zo\b|\bhetzelfde\b" r"|^\W*(en )?(de |een )?[\w-]+ ook\W*$"
+    r"\b(dat|dit|het|daar|hetzelfde) ook\b|\book zo\b|\bhetzelfde\b" r"|^\W*(en )?(de |een )?[\w-]+ ook\W*$"
 )
 
 # "spreek ik met een medewerker of met een bot?": asked who is answering, not for a person.
@@ -434,7 +434,11 @@ ASKS_WHO_ANSWERS = re.compile(
 )
 
 # Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
-OTHER_ROLE = re.compile(r"\b(de|die|het|bij|voor) ander(e)?( functie| rol| beroep| baan)?\b", re.I)
+# "andere" before another noun is an adjective, not the role: "de andere afdelingen".
+OTHER_ROLE = re.compile(
+    r"\b(de|die|het|bij|voor) (ander\b|andere( functie| rol| beroep| baan)?\b(?!\s+(?!(eigenlijk|precies|daar|niet|even|juist)\b)[^\W\d_]{4,}))",
+    re.I,
+)
 
 
 # ---- actions: advice and follow-ups ----------

@@ -43,7 +43,7 @@ from actions.search import is_english
 # Messages with these intents tell about the visitor or her need, whatever their form.
 DESCRIBING_INTENTS = {"tell_situation", "hire_advice", "career_advice"}
 # Who a visitor is, shown by what she asks for.
-VISITOR_OF_INTENT = {"hire_advice": "werkgever", "career_advice": "kandidaat"}
+VISITOR_OF_INTENT = {"hire_advice": "werkgever", "career_advice": "kandidaat", "ask_vacancies": "kandidaat"}
 KEPT_TOLD = 6  # the visitor's last messages about herself that advice weighs
 
 
@@ -182,8 +182,14 @@ class Turn:
         the knowledge file's other jobs."""
         if self.roles:
             return None
+        # a bare ending ("een manager", "de medewerkers") is someone at work, not a job asked about
         return next(
-            (m for m in self.role_mentions if m and not KNOWLEDGE.role_key(m)), None
+            (
+                m
+                for m in self.role_mentions
+                if m and not KNOWLEDGE.role_key(m) and fold(m) not in KNOWLEDGE.other_job_endings
+            ),
+            None,
         ) or KNOWLEDGE.other_job_in_text(self.text)
 
     @cached_property
@@ -236,6 +242,16 @@ class Turn:
         return bool(words & FIRST_PERSON_SINGULAR) and not words & FIRST_PERSON_PLURAL
 
     @property
+    def shown_as(self) -> Optional[str]:
+        """Werkgever or kandidaat, as shown before or by what she asks now ("ik zoek een baan")."""
+        return self.visitor or VISITOR_OF_INTENT.get(self.intent or "")
+
+    @property
+    def is_candidate(self) -> bool:
+        """A candidate rather than an employer, as shown, else by speaking for herself."""
+        return self.shown_as == "kandidaat" if self.shown_as else self.speaks_for_herself
+
+    @property
     def all_told(self) -> str:
         """Everything the visitor told so far, this message included, for advice."""
         return " . ".join(self.told + [self.text])
@@ -274,7 +290,7 @@ class Turn:
         return (
             bool(words)
             and (words[0] in CONTINUING or words[-1] == "ook")
-            and len(words) <= 8
+            and len(words) <= 12
             and self.text.rstrip().endswith("?")
         )
 

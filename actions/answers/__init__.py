@@ -20,6 +20,7 @@ BUILDERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
     "about": facts.about,
     "paste_text": assistant.paste_text,
     "which": comparison.which,
+    "one_side": comparison.one_side,
     "difference": comparison.difference,
     "recommend": advice.recommend,
     "general_advice": advice.general_advice,

@@ -36,9 +36,13 @@ def privacy(out: CollectingDispatcher, turn: Turn, erasure: bool) -> List[Dict[s
     return []
 
 
-def situation(out: CollectingDispatcher, turn: Turn, again: bool) -> List[Dict[str, Any]]:
-    """What the assistant can do, after she told who she is; shorter when she tells more."""
-    out.utter_message(response="utter_ask_need_again" if again else "utter_ask_need")
+def situation(out: CollectingDispatcher, turn: Turn, again: bool, candidate: bool) -> List[Dict[str, Any]]:
+    """What the assistant can do, after she told who she is; shorter when she tells more; for a
+    candidate, what to tell so it can say which role fits her."""
+    if again:
+        out.utter_message(response="utter_ask_need_again")
+    else:
+        out.utter_message(response="utter_ask_need_candidate" if candidate else "utter_ask_need")
     return []
 
 

@@ -46,3 +46,13 @@ def which(out: CollectingDispatcher, turn: Turn, dimension: str) -> List[Dict[st
         text = "\n".join(lines)
     out.utter_message(text=text, buttons=[KNOWLEDGE.comparison_button(dimension)])
     return focus_events(winner or None, comparison.aspect, comparing=True)
+
+
+def one_side(out: CollectingDispatcher, turn: Turn, role: str, dimension: str) -> List[Dict[str, Any]]:
+    """ "Welke leiderschapsvaardigheden heeft een office manager nodig?": that role's side of a
+    comparison within a topic, and the whole comparison one tap away."""
+    comparison = KNOWLEDGE.comparisons[dimension]
+    text = comparison.lines[role].text + (f" {comparison.both}" if comparison.both else "")
+    out.utter_message(text=text, buttons=[KNOWLEDGE.comparison_button(dimension)])
+    # kept as the question just answered: "en doet de ander daar ook aan?" asks it again
+    return focus_events(role, comparison.aspect, question=turn.text)

@@ -50,8 +50,9 @@ def test_die_after_a_verb_points_back_at_the_role_in_focus():
 def test_a_short_message_names_its_topic_in_its_words():
     om = {"entity": "role", "value": "office_manager", "start": 0, "end": 2}
     messages, _ = run(ActionAnswerRole(), tracker("om leiding?", "ask_education", entities=[om]))
-    # the NLU's entity "om" counts at the start of a short message, and "leiding" names the topic
-    assert first(messages).startswith("Competenties van een office manager")
+    # the NLU's entity "om" counts at the start of a short message, and "leiding" names the topic:
+    # the office manager's side of the difference in leadership, within the competences
+    assert first(messages).startswith("Een office manager moet echt leiding kunnen geven")
 
 
 # ---- Turn.read on trackers built in code --------------------------------------------------------
