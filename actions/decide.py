@@ -202,6 +202,14 @@ def a_situation(turn: Turn) -> Plan:
     return plan("situation", again=bool(turn.told), candidate=turn.shown_as == "kandidaat")
 
 
+def told_or_asked(turn: Turn) -> Plan:
+    """What the NLU took for a situation: a question after all ("moet die al eerder zulk werk
+    gedaan hebben?") is read as the NLU being unsure."""
+    if turn.form != "open" and not turn.is_description:
+        return unsure(turn)
+    return a_situation(turn)
+
+
 def off_the_subject(turn: Turn) -> Plan:
     """Out of scope, or Rasa unsure of the next action: a role named or "wie ..." may still
     be answered by a fact; a question pointing back by the role in focus; a "ja" or "nee"
@@ -297,6 +305,11 @@ def unsure(turn: Turn) -> Plan:
                 "zoekantwoord",
             ),
         )
+    if turn.focus and turn.asks_about_last_answer:  # "voor wie?", "waarom?", "wat nog meer?"
+        note = ("vraag over het vorige antwoord", "zoekantwoord")
+        if turn.comparing and turn.aspect:
+            return plan("difference", dimension=KNOWLEDGE.aspects[turn.aspect].comparison, note=note)
+        return plan("topic", roles=[turn.focus], aspect=turn.aspect or "definitie", note=note)
     if looks_like_gibberish(turn.text) and not SEARCH.search(turn.text):
         return plan(
             "not_in_knowledge",
@@ -314,7 +327,7 @@ ENTRIES: Dict[str, Callable[[Turn], Plan]] = {
     "action_role_advice": advice,
     "action_answer_agency": about_the_agency,
     "action_answer_privacy": about_privacy,
-    "action_answer_situation": a_situation,
+    "action_answer_situation": told_or_asked,
     "action_not_in_knowledge": off_the_subject,
 }
 
@@ -375,7 +388,8 @@ def follow_up(turn: Turn) -> Optional[Plan]:
             else None
         )
     note = (f"vervolgvraag over '{role}': '{aspect}'", "zoekantwoord")
-    direct = directly(turn, aspect, honest_unknown=False)
+    # the NLU's topic first; then any of hers ("en moet die tot in de puntjes precies werken?")
+    direct = directly(turn, aspect, honest_unknown=False) or directly(turn, None, honest_unknown=False)
     if direct:
         direct.note = direct.note or note
         return direct

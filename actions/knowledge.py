@@ -54,6 +54,7 @@ PHRASES = (
     "fit_reasons",
     "runner_up",
     "not_fit",
+    "best_but",
     "quiz_best",
     "quiz_tie",
     "difference_button",

@@ -586,6 +586,11 @@ FILLER = {
     "soort",
     "qua",
     "denken",
+    "kloppen",  # "klopt het dat we hbo vragen?"
+    "blijken",  # "waar blijkt dat uit?"
+    "bedoelen",
+    "bezig",  # "waar is die mee bezig?" asks what she does, as "doen" does
+    "mee",
     "jaar",
     "dag",
     "week",

@@ -38,7 +38,7 @@ from actions.language import (
     WORDS_BEFORE_OM,
 )
 from actions.loaded import FACTS, KNOWLEDGE, SEARCH
-from actions.search import is_english
+from actions.search import is_english, lemmas
 
 # Messages with these intents tell about the visitor or her need, whatever their form.
 DESCRIBING_INTENTS = {"tell_situation", "hire_advice", "career_advice"}
@@ -312,6 +312,13 @@ class Turn:
     def asks_same_again(self) -> bool:
         """ "doet de office manager dat ook?": the question just answered, about another role."""
         return bool(SAME_QUESTION.search(self.folded)) and len(self.folded.split()) <= 8
+
+    @property
+    def asks_about_last_answer(self) -> bool:
+        """A question without a word of its own ("voor wie?", "waarom?", "en verder?"): it asks
+        more about the answer just given."""
+        question = self.text.rstrip().endswith("?") or bool(set(self.folded.split()) & QUESTION_WORDS)
+        return question and not lemmas(self.text) and not self.roles
 
     @property
     def last_sentence(self) -> str:

@@ -24,6 +24,11 @@ def recommend(
         )
     else:
         out.utter_message(text=opening)
+    # a requirement of the role itself she does not meet ("maar ik heb geen hbo"): said, not left out
+    topics = {entry.text for entry in KNOWLEDGE.roles[best].aspects.values()}
+    unmet = [text for text in fit.against[best] if text in topics]
+    if unmet:
+        out.utter_message(text=kb.bullets(KNOWLEDGE.phrase("best_but", name=name), unmet[:2]))
     other = KNOWLEDGE.roles[runner_up].name
     if fit.against[runner_up]:
         out.utter_message(
