@@ -436,8 +436,8 @@ ASKS_WHO_ANSWERS = re.compile(
 # Pointing at the role not in focus: "en de ander?", "hoe zit dat bij de andere functie?".
 # "andere" before another noun is an adjective, not the role: "de andere afdelingen".
 OTHER_ROLE = re.compile(
-    r"\b(de|die|het|bij|voor) (ander\b|andere( functie| rol| beroep| baan)?\b"
-    r"(?!\s+(?!(eigenlijk|precies|daar|niet|even|juist)\b)[^\W\d_]{4,}))",
+    r"\b(de|die|het|bij|voor) (ander\b|andere\s+(functie|rol|beroep|baan)\b"
+    r"|andere\b(?!\s+(?!(eigenlijk|precies|daar|niet|even|juist)\b)[^\W\d_]{4,}))",
     re.I,
 )
 

@@ -180,7 +180,7 @@ class Turn:
     def unknown_role(self) -> Optional[str]:
         """A job asked about that is not one of ours: tagged as a role by the NLU, or one of
         the knowledge file's other jobs."""
-        if self.roles:
+        if self.roles or self.tells_only:  # "... de instructies van een manager opvolgen" asks nothing
             return None
         # a bare ending ("een manager", "de medewerkers") is someone at work, not a job asked about
         return next(

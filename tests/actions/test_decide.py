@@ -11,11 +11,12 @@ from actions.actions import (
     ActionAnswerDifference,
     ActionAnswerRole,
     ActionNotInKnowledge,
+    ActionAnswerSituation,
     ActionRoleAdvice,
 )
 from actions.decide import decide
 from actions.turn import Turn
-from tests.helpers import first, run, tracker
+from tests.helpers import buttons, first, run, tracker
 from tests.rendered import texts
 
 
@@ -354,3 +355,82 @@ def test_a_pasted_text_is_advised_on_and_the_question_at_its_end_answered_except
     assert [p.kind for p in plan.args["plans"]] == ["recommend", "topic"]
     assert plan.args["plans"][1].args == {"roles": ["secretaresse"], "aspect": "opleiding"}
     assert decided(PRIVACY, PASTED + "hoe lang bewaren jullie dit?", "ask_privacy").kind == "privacy"
+
+
+@pytest.mark.parametrize("intent", ["stop", "deny", "out_of_scope"])
+def test_a_statement_about_herself_is_kept_whatever_the_nlu_made_of_it(intent):
+    told = [
+        "ik vind het leuk om dingen voor het hele kantoor te regelen: inkoop, leveranciers, de inrichting"
+    ]
+    messages, events = run(
+        ActionNotInKnowledge(),
+        tracker("maar ik heb geen hbo, alleen mbo", intent, told=told, visitor="kandidaat"),
+    )
+    assert "niet in mijn kennis" not in texts(messages) and "Waarmee kan ik je verder helpen" not in texts(
+        messages
+    )
+    assert any(e.get("name") == "told" and len(e["value"]) == 2 for e in events)
+
+
+def test_a_job_seeker_telling_her_situation_hears_what_to_tell_not_that_vacancies_are_unknown():
+    messages, events = run(
+        ActionAnswerAgency(), tracker("ik zoek een nieuwe baan op kantoor", "ask_vacancies")
+    )
+    assert "niet in mijn kennis" not in texts(messages)
+    assert "opleiding" in first(messages) and "Welke functie past bij mij?" in buttons(messages)
+    assert SlotSet("visitor", "kandidaat") in events
+    messages, _ = run(ActionAnswerAgency(), tracker("welke vacatures hebben jullie open?", "ask_vacancies"))
+    assert "niet in mijn kennis" in texts(messages)  # asked, it is honestly not known
+
+
+def test_an_employer_telling_her_situation_gets_what_the_assistant_can_do():
+    messages, _ = run(
+        ActionAnswerSituation(),
+        tracker("ik heb een fysiotherapiepraktijk met 7 therapeuten", "tell_situation"),
+    )
+    assert "Vacature doorgeven" in buttons(messages)
+
+
+def test_a_question_the_nlu_took_for_a_situation_is_answered():
+    messages, _ = run(
+        ActionAnswerSituation(),
+        tracker(
+            "moet die ook al ervaring hebben?",
+            "tell_situation",
+            confidence=0.5,
+            ranking=[("tell_situation", 0.5), ("ask_education", 0.3)],
+            role="office_manager",
+        ),
+    )
+    assert "ervaring" in texts(messages) and "Fijn dat je dat vertelt" not in texts(messages)
+
+
+@pytest.mark.parametrize(
+    "slots, start",
+    [
+        ({"role": "secretaresse", "aspect": "taken"}, "De taken van een secretaresse"),
+        (
+            {"role": "office_manager", "aspect": "zelfstandigheid", "comparing": True},
+            "Het verschil in zelfstandigheid",
+        ),
+    ],
+)
+def test_a_question_without_words_of_its_own_gets_more_of_the_last_answer(slots, start):
+    messages, _ = run(ActionNotInKnowledge(), tracker("voor wie?", "nlu_fallback", confidence=0.4, **slots))
+    assert start in texts(messages)
+    messages, _ = run(ActionNotInKnowledge(), tracker("wat verdient die?", "out_of_scope", **slots))
+    assert "niet in mijn kennis" in texts(messages)  # a word of its own that the file lacks: honest
+
+
+def test_a_follow_up_finds_the_fact_in_another_topic_than_the_nlus_guess():
+    messages, _ = run(
+        ActionNotInKnowledge(),
+        tracker(
+            "en moet die heel nauwkeurig werken?",
+            "nlu_fallback",
+            confidence=0.4,
+            ranking=[("nlu_fallback", 0.4), ("ask_environment", 0.3)],
+            role="office_manager",
+        ),
+    )
+    assert "Nauwkeurig" in texts(messages)

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import (
     ActionCorrectVacancy,
+    ActionOfferDeclined,
     ActionQuizResult,
     ActionStartIntake,
     ActionStoreVacancy,
@@ -280,3 +281,36 @@ def test_quiz_explains_once_when_it_cannot_read_the_answer():
     )
     assert "ja of nee" in rendered(first.messages)[0]["text"]
     assert second.messages == []  # the question itself comes again, without the lecture
+
+
+@pytest.mark.parametrize(
+    "action, text, intent",
+    [
+        (ActionStartIntake(), "en klopt het dat we hbo vragen?", "affirm"),
+        (ActionOfferDeclined(), "nee maar moet die dan hbo hebben?", "deny"),
+    ],
+)
+def test_a_question_after_the_offer_of_a_request_is_answered_not_taken_for_yes_or_no(action, text, intent):
+    d = CollectingDispatcher()
+    asked = helpers.tracker(
+        text, intent, ranking=[(intent, 0.6), ("ask_education", 0.2)], role="office_manager"
+    )
+    events = action.run(d, asked, {})
+    shown = " ".join(m["text"] or "" for m in rendered(d.messages))
+    assert (
+        "hbo" in shown.lower() and "Fijn dat je iemand zoekt" not in shown and "Prima, dan niet" not in shown
+    )
+    assert FollowupAction("action_listen") in events  # the form does not start
+
+
+@pytest.mark.parametrize(
+    "action, text, intent, shown",
+    [
+        (ActionStartIntake(), "ja graag", "affirm", "Fijn dat je iemand zoekt!"),
+        (ActionOfferDeclined(), "nee hoor", "deny", "Prima, dan niet."),
+    ],
+)
+def test_a_plain_yes_or_no_to_the_offer_still_starts_or_declines(action, text, intent, shown):
+    d = CollectingDispatcher()
+    action.run(d, helpers.tracker(text, intent, ranking=[(intent, 0.9)]), {})
+    assert shown in " ".join(m["text"] or "" for m in rendered(d.messages))

@@ -202,3 +202,37 @@ def test_focus_events_set_what_the_next_turn_reads():
         SlotSet("comparing", True),
         SlotSet("question", "q?"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, roles",
+    [
+        ("en hoe zit dat bij de ander?", ["office_manager"]),
+        ("is de andere functie zelfstandiger?", ["office_manager"]),
+        ("en is ze ook de verbinding met de andere afdelingen?", []),  # "andere" before a noun
+    ],
+)
+def test_the_other_role_is_pointed_at_by_de_ander_not_by_andere_before_a_noun(text, roles):
+    assert read(text, role="secretaresse").roles == roles
+
+
+def test_a_bare_manager_is_someone_at_work_not_an_unknown_job():
+    manager = [{"entity": "role", "value": "manager"}]
+    turn = read("ik wil niet steeds de instructies van een manager opvolgen", entities=manager)
+    assert turn.unknown_role is None
+    hr = [{"entity": "role", "value": "hr manager"}]
+    assert read("wat doet een hr manager?", entities=hr).unknown_role == "hr manager"
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("voor wie?", True),
+        ("waarom?", True),
+        ("en verder?", True),
+        ("wat verdient die?", False),
+        ("ok", False),
+    ],
+)
+def test_a_question_without_words_of_its_own_asks_about_the_last_answer(text, asks):
+    assert read(text, role="secretaresse").asks_about_last_answer is asks

@@ -153,3 +153,20 @@ def test_what_the_visitor_told_before_weighs_in_the_advice():
     assert "office manager past minder" in "\n".join(m["text"] for m in messages)
     assert SlotSet("told", told + ["welke functie past bij mij?"]) in events
     assert SlotSet("visitor", "kandidaat") in events
+
+
+def test_a_requirement_of_the_recommended_role_she_does_not_meet_is_said():
+    told = [
+        "ik vind het leuk om dingen voor het hele kantoor te regelen: inkoop, leveranciers, de inrichting"
+    ]
+    messages, _ = run(
+        ActionRoleAdvice(),
+        tracker(
+            "wat past dan het best bij mij?",
+            "career_advice",
+            told=told + ["maar ik heb geen hbo, alleen mbo"],
+        ),
+    )
+    shown = texts(messages)
+    if "past de functie office manager" in shown:  # recommended anyway for what she likes ...
+        assert "Let op" in shown and "HBO" in shown  # ... then not without saying what it asks

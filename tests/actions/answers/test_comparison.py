@@ -107,3 +107,49 @@ def test_which_of_the_two_names_the_role_and_the_reason(text, role, reason):
     sentence = first(messages).split("\n")[0]
     assert sentence.startswith(f"Dat is de {role}.") and reason in sentence
     assert SlotSet("comparing", True) in events
+
+
+@pytest.mark.parametrize(
+    "action, text, intent, role, line",
+    [
+        (
+            ActionAnswerRole(),
+            "welke leiderschapsvaardigheden heeft een office manager nodig?",
+            "ask_competencies",
+            "office manager",
+            "Een office manager moet echt leiding kunnen geven",
+        ),
+        (
+            ActionNotInKnowledge(),
+            "wat houdt strategisch denken in bij een office manager?",
+            "nlu_fallback",
+            "office manager",
+            "Een office manager denkt strategisch en plant voor de lange termijn",
+        ),
+    ],
+)
+def test_a_comparison_within_a_topic_asked_of_one_role_gets_that_roles_side(action, text, intent, role, line):
+    messages, events = run(action, tracker(text, intent, roles=[role]))
+    assert first(messages).startswith(line)
+    assert "Meer over het verschil in" in messages[0]["buttons"][0]["title"]  # the whole comparison
+    # kept as the question just answered: "en doet de ander daar ook aan?" asks it of the other role
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker(
+            "en doet de ander daar ook aan?",
+            "ask_tasks",
+            role="office_manager",
+            question=text,
+            aspect="competenties",
+        ),
+    )
+    assert "secretaresse" in first(messages).lower() and "niet in mijn kennis" not in first(messages)
+
+
+def test_a_topic_asked_is_not_taken_for_a_comparison_its_words_touch():
+    # "schrijven" is a word of the comparison in communication; the question asks for tasks
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker("wat moet een secretaresse allemaal schrijven?", "ask_tasks", roles=["secretaresse"]),
+    )
+    assert first(messages).startswith("De taken van een secretaresse")
