@@ -10,8 +10,8 @@ from actions.actions import (
     ActionAnswerAgency,
     ActionAnswerDifference,
     ActionAnswerRole,
-    ActionNotInKnowledge,
     ActionAnswerSituation,
+    ActionNotInKnowledge,
     ActionRoleAdvice,
 )
 from actions.decide import decide
