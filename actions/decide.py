@@ -72,6 +72,8 @@ def about_a_role(turn: Turn) -> Plan:
     secretaresse?") that keeps the topic, or the question, in focus."""
     if turn.off_topic:
         return unsure(turn)
+    if turn.tells_only and not turn.roles:  # "ik ben nauwkeurig, kritisch en klantgericht"
+        return a_situation(turn)
     aspect = INTENT_TO_ASPECT.get(turn.intent or "") or turn.aspect or "definitie"
     if (
         turn.asks_same_again and turn.aspect and not turn.question_before

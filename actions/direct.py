@@ -98,8 +98,12 @@ def question_part(text: str, role_words: AbstractSet[str] = frozenset()) -> Tupl
     if form == "open" and "," in text:
         after = text.split(",", 1)[1]
         form = clause_form(after, role_words)
-        if form != "open":
+        # "ik neem makkelijk besluiten, heb hbo en ...": a verb without a subject after it, in a
+        # message that does not end with "?", goes on telling rather than asking
+        subject = set(words_of(after)[1:2]) & (SUBJECTS | {"ik", "we", "wij", "jullie", "het", "er"})
+        if form != "open" and (text.rstrip().endswith("?") or subject):
             return form, text  # the words before the comma name what is asked about
+        form = "open"
     last = [part for part in SENTENCE_BREAK.split(text) if words_of(part)][-1:]
     if form == "open" and last and last[0].strip() != text.strip():
         question = last[0].strip() + ("?" if text.rstrip().endswith("?") else "")
@@ -152,10 +156,22 @@ def is_inflected_verb(word: str) -> bool:
 
 
 def clauses(text: str) -> List[Tuple[str, bool]]:
-    """The text's clauses, each with whether it is negated."""
-    return [
-        (part, bool(set(words_of(part)) & NEGATIONS)) for part in CLAUSE_BREAK.split(text) if part.strip()
-    ]
+    """The text's clauses, each with whether it is negated. A word or two joined by "en" to the
+    next clause is part of it: "strategie en beleid vind ik niks" says niks of both."""
+    parts = CLAUSE_BREAK.split(text)
+    breaks = CLAUSE_BREAK.findall(text)
+    found: List[Tuple[str, bool]] = []
+    carried = ""
+    for index, part in enumerate(parts):
+        part = f"{carried} en {part}" if carried else part
+        carried = ""
+        joined_by_en = index < len(breaks) and breaks[index].strip().lower() == "en"
+        if joined_by_en and 0 < len(words_of(part)) <= 2 and not set(words_of(part)) & NEGATIONS:
+            carried = part.strip()
+            continue
+        if part.strip():
+            found.append((part, bool(set(words_of(part)) & NEGATIONS)))
+    return found
 
 
 def compares(text: str) -> bool:

@@ -418,7 +418,9 @@ CONTINUING = {"en", "ook", "maar", "dus"}
 
 # "welke functie is dit?" after a pasted vacancy text: which role fits what was told.
 WHICH_ROLE_IS_THIS = re.compile(
-    r"\b(welke|wat voor( een)?) (functie|rol|baan|beroep)\b.*\b(is|zou|past|hoort)\b"
+    r"\b(welke|wat voor( een)?)( van (de|die) twee| van beide)? (functie|functies|rol|baan|beroep)\b"
+    r".*\b(is|zou|past|hoort)\b"
+    r"|\bwelke van (de|die) twee\b.*\bpast\b"
     r"|\bwaarom (geen|niet)\b|^\W*(en |maar )?waarom( dan| precies| dan precies)?\W*$"
 )
 

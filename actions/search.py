@@ -235,7 +235,8 @@ class Fit:
     met: Dict[str, List[str]]  # the reasons that are a requirement the person meets ("ik heb hbo")
 
     def score(self, role: str) -> int:
-        return len(self.reasons[role]) - 2 * len(self.against[role])
+        # a requirement she meets ("ik heb hbo") weighs as much as one against: more than a shared word
+        return len(self.reasons[role]) + len(self.met[role]) - 2 * len(self.against[role])
 
     def convincing(self, best: str, runner_up: str) -> bool:
         """Enough to recommend `best`: it scores higher, and more than one shared word speaks for

@@ -434,3 +434,23 @@ def test_a_follow_up_finds_the_fact_in_another_topic_than_the_nlus_guess():
         ),
     )
     assert "Nauwkeurig" in texts(messages)
+
+
+def test_which_of_the_two_fits_after_she_told_about_herself_is_advice():
+    told = [
+        "ik werk nu als receptioniste in een ziekenhuis",
+        "ik ben goed met computerprogramma's en blijf rustig als het druk is, maar strategie en beleid vind ik niks",
+    ]
+    messages, _ = run(
+        ActionNotInKnowledge(),
+        tracker("welke van de twee functies past het best?", "nlu_fallback", confidence=0.4, told=told),
+    )
+    # "strategie en beleid vind ik niks" says niks of both: against the office manager
+    assert "secretaresse" in first(messages) and "Een office manager past minder" in texts(messages)
+
+
+def test_a_statement_about_herself_at_a_topic_intent_is_kept_not_asked_which_role():
+    messages, _ = run(
+        ActionAnswerRole(), tracker("ik ben nauwkeurig, kritisch en klantgericht", "ask_competencies")
+    )
+    assert "Over welke functie" not in texts(messages)

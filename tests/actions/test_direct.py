@@ -4,7 +4,7 @@ question matches, so that the first sentence answers the question that was asked
 import pytest
 
 from actions.actions import ActionAnswerRole, ActionNotInKnowledge
-from actions.direct import question_form
+from actions.direct import clauses, question_form, question_part
 from tests.helpers import first, run
 
 
@@ -123,3 +123,28 @@ def test_an_accented_word_is_found_as_typed():
         role="secretaresse",
     )
     assert first(messages).startswith("Ja")
+
+
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("ik neem makkelijk besluiten, heb hbo en 8 jaar ervaring", "open"),  # still telling
+        ("ik werk in een ziekenhuis, heeft een secretaresse daar ook contact met artsen?", "yes_no"),
+        ("onze manager stopt, regelt een secretaresse dan de inkoop", "yes_no"),  # a subject after the verb
+    ],
+)
+def test_a_verb_after_a_comma_asks_only_with_a_subject_or_a_question_mark(text, form):
+    assert question_part(text)[0] == form
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("strategie en beleid vind ik niks", [True]),  # a word joined by "en" shares the clause's "niks"
+        ("de agenda, de post en brieven, geen leidinggevende taken", [False, False, True]),
+        ("ik plan graag, maar leidinggeven lijkt me niks", [False, True]),
+        ("hbo en 5 jaar ervaring", [False]),
+    ],
+)
+def test_clauses_and_their_negation(text, expected):
+    assert [negated for _, negated in clauses(text)] == expected
