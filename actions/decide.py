@@ -136,6 +136,9 @@ def a_comparison(turn: Turn) -> Plan:
     if turn.off_topic:
         return unsure(turn)
     asked = turn.dimension_asked
+    if not asked and turn.form == "which" and not turn.dimension and turn.words_unknown:
+        # "wie verdient het meest van de twee?"
+        return not_known("vergelijking: woorden niet in kennis")
     if not asked and len(turn.roles) == 1 and not turn.compares:
         # the NLU took a question about one role for a comparison ("aan wie rapporteert ...?")
         aspect = KNOWLEDGE.comparisons[turn.dimension].aspect if turn.dimension else "definitie"
@@ -261,6 +264,21 @@ def unsure(turn: Turn) -> Plan:
             return direct
     if turn.asks_which_role_is_this:  # ... before it: ask for the text
         return plan("paste_text")
+    if (
+        named
+        and turn.form != "open"
+        and not turn.dimension
+        and turn.words_unknown
+        and not question_parts(turn.question_text)  # a part the file does answer is answered
+    ):
+        # "heb je een rijbewijs nodig als office manager?": no word of it is in the file
+        return plan(
+            "yes_no_unknown",
+            role=named[0],
+            aspect=turn.aspect or "definitie",
+            question=turn.question_text,
+            note=("onzeker: woorden niet in kennis", "niet in kennis"),
+        )
     guess = turn.guess()
     if guess in ADVICE_INTENTS or guess == "tell_situation":
         # "ik heb mbo 4 ..., welke functie is voor mij het meest haalbaar?"

@@ -30,6 +30,8 @@ from actions.language import (
     FIRST_PERSON_SINGULAR,
     GROWTH_WORDS,
     LEAD_WORDS,
+    LESS,
+    MORE,
     OTHER_ROLE,
     QUESTION_WORDS,
     REFERS_BACK,
@@ -198,7 +200,16 @@ class Turn:
         ("wie wordt er kampioen?" as a comparison)."""
         if self.text.startswith("/") or self.roles or self.role_mentions:
             return False
-        return not self.dimension and SEARCH.is_off_topic(self.text)
+        return not self.dimension and self.words_unknown
+
+    @cached_property
+    def words_unknown(self) -> bool:
+        """Most of its content words occur nowhere in the knowledge file ("wie verdient het
+        meest?", "heb je een rijbewijs nodig?"); role names and comparing words do not count."""
+        if self.text.startswith("/"):
+            return False
+        words = re.findall(r"[\w'-]+", self.text)
+        return SEARCH.is_off_topic(" ".join(w for w in words if fold(w.lower()) not in MORE | LESS))
 
     @cached_property
     def refers_back(self) -> bool:

@@ -454,3 +454,42 @@ def test_a_statement_about_herself_at_a_topic_intent_is_kept_not_asked_which_rol
         ActionAnswerRole(), tracker("ik ben nauwkeurig, kritisch en klantgericht", "ask_competencies")
     )
     assert "Over welke functie" not in texts(messages)
+
+
+@pytest.mark.parametrize(
+    "action, text, intent, roles",
+    [
+        (
+            ActionNotInKnowledge(),
+            "heb je een rijbewijs nodig als office manager?",
+            "nlu_fallback",
+            ["office manager"],
+        ),
+        (
+            ActionNotInKnowledge(),
+            "wordt het beroep secretaresse straks vervangen door AI?",
+            "nlu_fallback",
+            ["secretaresse"],
+        ),
+        (ActionAnswerDifference(), "en wie verdient het meest van de twee?", "ask_difference", []),
+    ],
+)
+def test_a_question_whose_words_the_file_never_uses_is_honestly_not_known(action, text, intent, roles):
+    messages, _ = run(
+        action, tracker(text, intent, confidence=0.4 if intent == "nlu_fallback" else 0.9, roles=roles)
+    )
+    assert "niet in mijn kennis" in texts(messages)
+    assert "Ik weet niet zeker" not in texts(messages) and "Het verschil" not in texts(messages)
+
+
+def test_a_general_comparison_in_other_words_is_still_the_difference():
+    messages, _ = run(
+        ActionAnswerDifference(),
+        tracker(
+            "en een office manager, is dat niet gewoon hetzelfde?",
+            "ask_difference",
+            roles=["office manager"],
+            role="secretaresse",
+        ),
+    )
+    assert texts(messages).startswith("Het verschil tussen een office manager en een secretaresse")
