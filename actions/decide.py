@@ -156,7 +156,8 @@ def advice(turn: Turn) -> Plan:
     """Which role fits a described need (employer) or person (candidate); the way from one
     role to the other. An employer is offered a request, never given one."""
     candidate = turn.intent == "career_advice"
-    path = growth_path(turn.text)
+    # a pasted text names contracts and growth as the employer's offer, not as a question
+    path = None if turn.is_description else growth_path(turn.text)
     if path:
         return plan("growth", path=path)
     direct = directly(turn, None, honest_unknown=False, yes_no_only=True)
@@ -164,8 +165,14 @@ def advice(turn: Turn) -> Plan:
         return direct
     if candidate and turn.roles and GROWTH_WORDS.search(turn.folded):
         return plan("what_it_takes", role=turn.roles[-1])  # "hoe word ik office manager?"
-    if CONTRACT_KINDS.search(turn.folded):
+    if CONTRACT_KINDS.search(turn.folded) and not turn.is_description:
         return plan("contract_kinds")  # the knowledge says what is on offer, not which to choose
+    if asks_a_topic_of_the_advice(turn):
+        # "en wat zet ik bij de opleidingseisen?" after advice: that topic of the role advised
+        fit = SEARCH.role_fit(clauses(turn.all_told))
+        best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
+        advised = best if fit.convincing(best, runner_up) else turn.focus
+        return plan("topic", roles=[advised], aspect=KNOWLEDGE.comparisons[turn.dimension].aspect)
     fit = SEARCH.role_fit(clauses(turn.all_told))  # all she told, also in earlier messages
     best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
     if fit.convincing(best, runner_up):
@@ -173,6 +180,17 @@ def advice(turn: Turn) -> Plan:
     if turn.dimension and turn.dimension != "taken":  # "welk niveau vraag ik in de vacature?"
         return plan("difference", dimension=turn.dimension)
     return plan("general_advice", candidate=candidate)
+
+
+def asks_a_topic_of_the_advice(turn: Turn) -> bool:
+    """After advice, a question that names a topic and tells nothing new ("welk
+    opleidingsniveau kan ik het beste invullen?"): about the role advised, not advice again."""
+    if not (turn.told and turn.focus and turn.dimension) or turn.is_description or turn.roles:
+        return False
+    if turn.asks_which_role_fits or turn.form != "open" or not turn.text.rstrip().endswith("?"):
+        return False  # a yes/no question is answered by its facts; a statement tells
+    said = SEARCH.role_fit(clauses(turn.text))
+    return not any(said.reasons.values()) and not any(said.against.values())
 
 
 def about_the_agency(turn: Turn, intent: Optional[str] = None) -> Plan:
@@ -413,6 +431,8 @@ def follow_up(turn: Turn) -> Optional[Plan]:
     if direct:
         direct.note = direct.note or note
         return direct
+    if turn.form == "yes_no":  # "kan zo iemand ook thuiswerken?": a fact near it, or honestly not known
+        return yes_no(turn, role, aspect, turn.question_text)
     return plan("topic", roles=[role], aspect=aspect, note=note)
 
 

@@ -21,6 +21,7 @@ from typing import AbstractSet, Dict, List, NoReturn, Optional, Set, Tuple
 import yaml
 
 from actions.language import DEFINITE, INTRODUCERS, LIKENESS, POSSESSIVES, PREPOSITIONS
+from bot.components.lemmas import table as lemma_table
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge.yml"
 SCHEMA_VERSION = 2
@@ -230,6 +231,9 @@ class Knowledge:
         if len(self._positions) > 256:
             self._positions.clear()
         words = folded_words(text)
+        # a Dutch word is no typo of a name: "secretariële" is not "secretarese"
+        lemmas = lemma_table()
+        real_words = {fold(w) for w in re.findall(r"\w+", text.lower()) if lemmas and lemmas.knows(w)}
         found = {}
         for role in self.roles.values():
             for alias in role.aliases:
@@ -238,7 +242,8 @@ class Knowledge:
                     continue
                 for i in range(len(words) - size + 1):
                     window = " ".join(words[i : i + size])
-                    if (window == alias or is_typo_of(window, alias)) and i not in found:
+                    typo = window not in real_words and is_typo_of(window, alias)
+                    if (window == alias or typo) and i not in found:
                         found[i] = (i, size, role.key)
         # A longer name wins over a shorter one inside it ("directie secretaresse").
         taken: Set[int] = set()

@@ -42,6 +42,12 @@ class LemmaTable:
         index = int(self.lemma_of_key[at])
         return self.text[(self.ends[index - 1] if index else 0) : self.ends[index]]
 
+    def knows(self, word: str) -> bool:
+        """Whether the word, lowercased, is a Dutch word form of the table ("secretariële")."""
+        key = np.uint64(get_string_id(word.lower()))
+        at = int(np.searchsorted(self.keys, key))
+        return at < len(self.keys) and self.keys[at] == key
+
     @staticmethod
     def build(path: Path = TABLE) -> Path:
         """Write the table from spacy-lookups-data's Dutch `lemma_lookup`."""

@@ -493,3 +493,40 @@ def test_a_general_comparison_in_other_words_is_still_the_difference():
         ),
     )
     assert texts(messages).startswith("Het verschil tussen een office manager en een secretaresse")
+
+
+VACANCY = (
+    "Wij zoeken per direct een collega voor ons bestuurskantoor. Je beheert het kantoorbudget, geeft leiding "
+    "aan het secretariaat, verdeelt de taken en beoordeelt prestaties. Je voert nieuw beleid en procedures in en "
+    "rapporteert aan de directie. Wij bieden een vast contract en volop doorgroeimogelijkheden. Hbo-niveau en "
+    "ervaring in administratief management zijn een must. Je onderhoudt het contact met leveranciers en "
+    "zorgt dat het pand en de inrichting op orde zijn. Welke functie is dit?"
+)
+assert len(VACANCY) > 400  # a pasted text (actions/direct.py DESCRIPTION_CHARS)
+
+
+def test_a_pasted_vacancy_naming_its_contract_and_growth_is_advised_on():
+    messages, _ = run(ActionRoleAdvice(), tracker(VACANCY, "hire_advice"))
+    assert first(messages).startswith("Dat klinkt als een office manager")
+
+
+def test_a_topic_asked_after_advice_is_that_topic_of_the_role_advised():
+    messages, _ = run(
+        ActionRoleAdvice(),
+        tracker("en wat zet ik bij de opleidingseisen?", "hire_advice", told=[VACANCY], role="secretaresse"),
+    )
+    assert first(messages).startswith("Opleiding en ervaring van een office manager")
+
+
+def test_a_yes_no_follow_up_without_a_fact_is_honest_not_the_whole_topic():
+    messages, _ = run(
+        ActionNotInKnowledge(),
+        tracker(
+            "kan zo iemand ook thuiswerken?",
+            "nlu_fallback",
+            confidence=0.4,
+            ranking=[("nlu_fallback", 0.4), ("ask_environment", 0.39)],
+            role="office_manager",
+        ),
+    )
+    assert first(messages).startswith("Dat staat niet in mijn kennis")

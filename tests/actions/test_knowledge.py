@@ -437,3 +437,15 @@ def test_an_editor_adds_what_the_file_does_not_say_about_the_agency(tmp_path):
     data = copy.deepcopy(RAW)
     data["agency"]["not_known"].append("parkeer")
     assert kb.load(write(tmp_path, data)).asks_not_known_of_agency(question)
+
+
+@pytest.mark.parametrize(
+    "text, roles",
+    [
+        ("moet die persoon ook secretariële taken kunnen doen?", []),  # a Dutch word, no typo of a name
+        ("wat doet een secretarese", ["secretaresse"]),
+        ("wat doet een ofice manager", ["office_manager"]),
+    ],
+)
+def test_a_typo_of_a_role_counts_a_dutch_word_does_not(text, roles):
+    assert REAL.roles_in_text(text) == roles
