@@ -167,14 +167,12 @@ def advice(turn: Turn) -> Plan:
         return plan("what_it_takes", role=turn.roles[-1])  # "hoe word ik office manager?"
     if CONTRACT_KINDS.search(turn.folded) and not turn.is_description:
         return plan("contract_kinds")  # the knowledge says what is on offer, not which to choose
-    if asks_a_topic_of_the_advice(turn):
-        # "en wat zet ik bij de opleidingseisen?" after advice: that topic of the role advised
-        fit = SEARCH.role_fit(clauses(turn.all_told))
-        best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
-        advised = best if fit.convincing(best, runner_up) else turn.focus
-        return plan("topic", roles=[advised], aspect=KNOWLEDGE.comparisons[turn.dimension].aspect)
     fit = SEARCH.role_fit(clauses(turn.all_told))  # all she told, also in earlier messages
     best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
+    if turn.dimension and turn.focus and asks_a_topic_of_the_advice(turn):
+        # "en wat zet ik bij de opleidingseisen?" after advice: that topic of the role advised
+        advised = best if fit.convincing(best, runner_up) else turn.focus
+        return plan("topic", roles=[advised], aspect=KNOWLEDGE.comparisons[turn.dimension].aspect)
     if fit.convincing(best, runner_up):
         return plan("recommend", fit=fit, best=best, runner_up=runner_up, candidate=candidate)
     if turn.dimension and turn.dimension != "taken":  # "welk niveau vraag ik in de vacature?"
