@@ -21,6 +21,7 @@ from actions.direct import (
     Match,
     clauses,
     compares,
+    question_form,
     label_of,
 )
 from actions.language import (
@@ -88,10 +89,15 @@ def about_a_role(turn: Turn) -> Plan:
             mention=turn.unknown_role,
         )
     roles = turn.roles
-    if len(roles) == 1 and turn.question_before and (turn.intent == "inform_role" or turn.asks_same_again):
-        # "stuurt een office manager mensen aan?" ... "en een secretaresse?" / "doet de office manager dat ook?"
-        found = yes_no(turn, roles[0], aspect, turn.question_before)
-        if found:  # (always, with honest_unknown)
+    asked_before = turn.question_before
+    if len(roles) == 1 and asked_before and (turn.asks_same_again or turn.intent == "inform_role"):
+        # "stuurt een office manager mensen aan?" ... "en een secretaresse?" / "doet de office manager
+        # dat ook?", also after an open question ("wat doet een secretaresse bij vergaderingen?");
+        # "en een office manager?" after an open question asks for that topic of hers, unless the
+        # file could not answer the question ("wat verdient een secretaresse?" ... "en een OM?")
+        found = yes_no(turn, roles[0], aspect, asked_before)
+        asks_again = turn.asks_same_again or question_form(asked_before) != "open"
+        if found and (asks_again or SEARCH.is_off_topic(asked_before)):  # "wat verdient een ...?" too
             return found
     if turn.intent == "inform_role" and len(set(roles)) > 1:
         # "officemanager vs secretaresse??": naming two roles and nothing else compares them

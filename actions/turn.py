@@ -322,7 +322,16 @@ class Turn:
     @property
     def asks_same_again(self) -> bool:
         """ "doet de office manager dat ook?": the question just answered, about another role."""
-        return bool(SAME_QUESTION.search(self.folded)) and len(self.folded.split()) <= 8
+        return bool(SAME_QUESTION.search(self.folded)) and len(self.folded.split()) <= 12
+
+    @property
+    def detail_asked(self) -> Optional[str]:
+        """The question, when its words name a detail of the file ("wat doet een secretaresse bij
+        vergaderingen?"): kept, so that "doet de office manager dat ook?" can ask it again."""
+        if self.describes:  # "ik heb mbo 4 gedaan" tells, it asks nothing to ask again
+            return None
+        named = FACTS.weights(self.question_text) and not SEARCH.is_off_topic(self.question_text)
+        return self.question_text if named else None
 
     @property
     def asks_about_last_answer(self) -> bool:

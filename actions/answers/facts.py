@@ -49,6 +49,7 @@ def about(out: CollectingDispatcher, turn: Turn, role: str, match: Match) -> Lis
         role,
         KNOWLEDGE.phrase("about_item", label=label_of(KNOWLEDGE, match.fact), name=name),
         KNOWLEDGE.phrase("about_sentence"),
+        turn.detail_asked,
     )
 
 
@@ -61,6 +62,7 @@ def who(out: CollectingDispatcher, turn: Turn, match: Match) -> List[Dict[str, A
         match.fact.role,
         KNOWLEDGE.phrase("who_does", name=name),
         KNOWLEDGE.phrase("which", name=name),
+        turn.detail_asked,  # "doet de secretaresse dat ook?" asks it of her
     )
 
 

@@ -26,7 +26,7 @@ def topic(
         out.utter_message(text=KNOWLEDGE.phrase(unknown))
     for role in roles:
         out.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
-    return focus_events(roles[-1], aspect)
+    return focus_events(roles[-1], aspect, question=turn.detail_asked if len(roles) == 1 else None)
 
 
 def which_role(out: CollectingDispatcher, turn: Turn, aspect: str) -> List[Dict[str, Any]]:

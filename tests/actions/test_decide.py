@@ -530,3 +530,35 @@ def test_a_yes_no_follow_up_without_a_fact_is_honest_not_the_whole_topic():
         ),
     )
     assert first(messages).startswith("Dat staat niet in mijn kennis")
+
+
+def test_the_same_question_asked_of_the_other_role_after_an_open_question_with_a_detail():
+    asked = "Wat doet een secretaresse bij vergaderingen?"
+    messages, events = run(ActionAnswerRole(), tracker(asked, "ask_tasks", roles=["secretaresse"]))
+    assert SlotSet("question", asked) in events  # the detail is kept ...
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker(
+            "doet de office manager dat ook?",
+            "ask_tasks",
+            roles=["office manager"],
+            question=asked,
+            aspect="taken",
+        ),
+    )
+    assert first(messages).startswith("Ja") and "vergaderingen" in first(messages)  # ... and asked again
+    messages, _ = run(
+        ActionAnswerRole(),
+        tracker(
+            "en een office manager?", "inform_role", roles=["office manager"], question=asked, aspect="taken"
+        ),
+    )
+    assert first(messages).startswith("De taken van een office manager")  # her topic, not "Ja"
+
+
+def test_a_question_without_a_detail_is_not_kept():
+    _, events = run(
+        ActionAnswerRole(),
+        tracker("haha ok, wat doet een office manager?", "ask_definition", roles=["office manager"]),
+    )
+    assert SlotSet("question", None) in events
