@@ -21,8 +21,8 @@ from actions.direct import (
     Match,
     clauses,
     compares,
-    question_form,
     label_of,
+    question_form,
 )
 from actions.language import (
     BOTH_ROLES,
