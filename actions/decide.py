@@ -23,6 +23,7 @@ from actions.direct import (
     compares,
     label_of,
     question_form,
+    section_of,
 )
 from actions.language import (
     BOTH_ROLES,
@@ -465,7 +466,14 @@ def directly(
         minimum = MIN_COVERAGE  # ... with a comparing word that named no comparison: the full measure
     if form == "who":  # "wie begeleidt secretaresses ...?": a role named as the object counts no one out
         match = FACTS.best(turn.question_text, roles if len(roles) > 1 else None, aspect, minimum=minimum)
-        return plan("who", match=match) if match else None
+        if not match:
+            return None
+        other = FACTS.best(turn.question_text, KNOWLEDGE.other_roles(match.fact.role), aspect, minimum=minimum)
+        if other and other.coverage >= max(match.coverage, MIN_COVERAGE) and not (other.denied or match.denied):
+            # "wie doet de agenda?": both have a fact of it; a listed task first, then the other's
+            both = sorted([match, other], key=lambda m: section_of(KNOWLEDGE, m.fact) != "taken")
+            return plan("who_both", matches=both)
+        return plan("who", match=match)
     if form != "yes_no":
         return None
     focus = turn.roles_or_focus

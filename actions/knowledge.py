@@ -43,6 +43,7 @@ PHRASES = (
     "which",
     "which_same",
     "who_does",
+    "who_both",
     "more_comparison",
     "growth_heading",
     "growth_changes",

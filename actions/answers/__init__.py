@@ -16,6 +16,7 @@ BUILDERS: Dict[str, Callable[..., List[Dict[str, Any]]]] = {
     "yes_no": facts.yes_no,
     "yes_no_unknown": facts.yes_no_unknown,
     "who": facts.who,
+    "who_both": facts.who_both,
     "near": facts.near,
     "about": facts.about,
     "paste_text": assistant.paste_text,

@@ -4,6 +4,7 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import knowledge as kb
 from actions.decide import Decision
 from actions.direct import Match, fact_lines, label_of, section_of
 from actions.loaded import KNOWLEDGE
@@ -64,6 +65,20 @@ def who(out: CollectingDispatcher, turn: Turn, match: Match) -> List[Dict[str, A
         KNOWLEDGE.phrase("which", name=name),
         turn.detail_asked,  # "doet de secretaresse dat ook?" asks it of her
     )
+
+
+def who_both(out: CollectingDispatcher, turn: Turn, matches: List[Match]) -> List[Dict[str, Any]]:
+    """ "Wie doet de agenda?" when both roles have a fact of it: each role's fact, the first role
+    in focus."""
+    lines = [KNOWLEDGE.phrase("who_both")]
+    for match in matches:
+        texts = match.texts or tuple(f.text for f in match.facts)
+        lines.append(f"• {kb.capitalize(KNOWLEDGE.roles[match.fact.role].name)}: {texts[0]}")
+    first = matches[0].fact
+    out.utter_message(
+        text="\n".join(lines), buttons=[KNOWLEDGE.more_button(first.role, section_of(KNOWLEDGE, first))]
+    )
+    return focus_events(first.role, section_of(KNOWLEDGE, first), question=turn.detail_asked)
 
 
 def show_fact(

@@ -157,3 +157,18 @@ def test_who_does_something_is_answered_when_the_nlu_took_it_for_off_topic(inten
 def test_a_who_question_after_a_preamble_or_naming_a_role_as_its_object(text, role):
     messages, _ = run(ActionNotInKnowledge(), text, "nlu_fallback")
     assert first(messages).startswith((f"Dat doet de {role}", f"Dat is de {role}"))
+
+
+def test_who_does_what_both_roles_have_a_fact_of_names_both_the_listed_task_first():
+    messages, events = run(ActionAnswerRole(), tracker("wie doet de agenda?", "ask_tasks"))
+    lines = first(messages).splitlines()
+    assert lines[0] == "Dat doen ze allebei:"
+    assert lines[1].startswith("• Secretaresse: Afspraken plannen") and lines[2].startswith(
+        "• Office manager:"
+    )
+    assert SlotSet("role", "secretaresse") in events
+
+
+def test_who_does_what_one_role_has_names_that_role():
+    messages, _ = run(ActionAnswerRole(), tracker("wie bewaakt het budget?", "ask_tasks"))
+    assert first(messages).startswith("Dat doet de office manager")
