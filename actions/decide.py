@@ -468,8 +468,14 @@ def directly(
         match = FACTS.best(turn.question_text, roles if len(roles) > 1 else None, aspect, minimum=minimum)
         if not match:
             return None
-        other = FACTS.best(turn.question_text, KNOWLEDGE.other_roles(match.fact.role), aspect, minimum=minimum)
-        if other and other.coverage >= max(match.coverage, MIN_COVERAGE) and not (other.denied or match.denied):
+        other = FACTS.best(
+            turn.question_text, KNOWLEDGE.other_roles(match.fact.role), aspect, minimum=minimum
+        )
+        if (
+            other
+            and other.coverage >= max(match.coverage, MIN_COVERAGE)
+            and not (other.denied or match.denied)
+        ):
             # "wie doet de agenda?": both have a fact of it; a listed task first, then the other's
             both = sorted([match, other], key=lambda m: section_of(KNOWLEDGE, m.fact) != "taken")
             return plan("who_both", matches=both)
