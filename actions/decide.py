@@ -225,7 +225,9 @@ def a_situation(turn: Turn) -> Plan:
             return found
     fit = SEARCH.role_fit(clauses(turn.all_told))
     best, runner_up = sorted(fit.reasons, key=fit.score, reverse=True)[:2]
-    if fit.convincing(best, runner_up):
+    # unasked, advice needs more than a word or two in common ("14 man personeel" is a size, not a need)
+    decisive = fit.met[best] or fit.against[runner_up] or len(fit.reasons[best]) >= 3
+    if fit.convincing(best, runner_up) and decisive:
         return plan("recommend", fit=fit, best=best, runner_up=runner_up, candidate=turn.is_candidate)
     return plan("situation", again=bool(turn.told), candidate=turn.shown_as == "kandidaat")
 

@@ -145,6 +145,8 @@ def clause_form(text: str, role_words: AbstractSet[str]) -> str:
         return "yes_no"
     if text.rstrip().endswith("?") and len(words) > 2 and words[1] in SUBJECTS:
         return "yes_no"  # a verb the lemma table does not know: "zet een secretaresse koffie?"
+    if text.rstrip().endswith("?") and len(words) > 2 and words[1] in role_words and first.endswith("en"):
+        return "yes_no"  # a plural verb before the roles: "werken secretaresses ook op scholen?"
     return "open"
 
 

@@ -562,3 +562,11 @@ def test_a_question_without_a_detail_is_not_kept():
         tracker("haha ok, wat doet een office manager?", "ask_definition", roles=["office manager"]),
     )
     assert SlotSet("question", None) in events
+
+
+def test_a_situation_with_a_word_or_two_in_common_with_a_role_is_no_advice_yet():
+    messages, _ = run(
+        ActionAnswerSituation(),
+        tracker("Hallo, ik run een tandartspraktijk met 14 man personeel.", "tell_situation"),
+    )
+    assert "Waarmee kan ik je helpen?" in texts(messages) and "Dat klinkt als" not in texts(messages)

@@ -5,6 +5,7 @@ import pytest
 
 from actions.actions import ActionAnswerRole, ActionNotInKnowledge
 from actions.direct import clauses, question_form, question_part
+from actions.loaded import FACTS
 from tests.helpers import first, run
 
 
@@ -148,3 +149,7 @@ def test_a_verb_after_a_comma_asks_only_with_a_subject_or_a_question_mark(text, 
 )
 def test_clauses_and_their_negation(text, expected):
     assert [negated for _, negated in clauses(text)] == expected
+
+
+def test_a_plural_verb_before_the_roles_opens_a_yes_no_question():
+    assert question_form("werken secretaresses eigenlijk ook op scholen?", FACTS.role_words) == "yes_no"
