@@ -156,6 +156,9 @@ def a_comparison(turn: Turn) -> Plan:
         direct = directly(turn, None, honest_unknown=False)
         if direct:
             return direct
+    if not asked and not turn.dimension and turn.aspect and not FACTS.weights(turn.text):
+        # "en de andere functie vraagt meer?": the topic in focus, compared
+        asked = KNOWLEDGE.aspects[turn.aspect].comparison
     return plan("difference", dimension=asked or turn.dimension or "algemeen")
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any, Callable, Dict, List
 
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import advice, assistant, comparison, facts, role_topic, unknown
@@ -42,6 +43,9 @@ def each(out: CollectingDispatcher, turn: Turn, plans: List[Plan]) -> List[Dict[
     events: List[Dict[str, Any]] = []
     for plan in plans:
         events += BUILDERS[plan.kind](out, turn, **plan.args)
+    if len({plan.args.get("role") for plan in plans} - {None}) > 1:
+        # an answer per role: "en qua opleiding?" next compares them, as after a comparison
+        events.append(SlotSet("comparing", True))
     return events
 
 

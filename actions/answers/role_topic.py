@@ -26,7 +26,9 @@ def topic(
         out.utter_message(text=KNOWLEDGE.phrase(unknown))
     for role in roles:
         out.utter_message(text=KNOWLEDGE.role_answer(role, aspect))
-    return focus_events(roles[-1], aspect, question=turn.detail_asked if len(roles) == 1 else None)
+    if len(roles) > 1:  # both roles side by side: "en qua opleiding?" next compares them
+        return focus_events(roles[-1], aspect, comparing=True)
+    return focus_events(roles[-1], aspect, question=turn.detail_asked)
 
 
 def which_role(out: CollectingDispatcher, turn: Turn, aspect: str) -> List[Dict[str, Any]]:

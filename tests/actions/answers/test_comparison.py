@@ -153,3 +153,23 @@ def test_a_topic_asked_is_not_taken_for_a_comparison_its_words_touch():
         tracker("wat moet een secretaresse allemaal schrijven?", "ask_tasks", roles=["secretaresse"]),
     )
     assert first(messages).startswith("De taken van een secretaresse")
+
+
+def test_the_other_role_asks_more_compares_the_topic_in_focus():
+    messages, _ = run(
+        ActionAnswerDifference(),
+        tracker(
+            "en de andere functie vraagt meer?", "ask_difference", role="secretaresse", aspect="opleiding"
+        ),
+    )
+    assert first(messages).startswith("Het verschil in opleiding en ervaring")
+
+
+def test_after_both_roles_side_by_side_a_topic_alone_compares_them():
+    _, events = run(
+        ActionAnswerRole(),
+        tracker(
+            "dus allebei nemen ze de telefoon op?", "ask_tasks", roles=["office manager", "secretaresse"]
+        ),
+    )
+    assert SlotSet("comparing", True) in events
